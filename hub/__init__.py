@@ -1,0 +1,23 @@
+"""The publishing hub: one upload, the office's SOP approval chain, every channel.
+
+Plugins import one name from here::
+
+    from hub import hookimpl
+
+Nothing is done at import time; :func:`hub.app.create_app` builds everything.
+"""
+
+from __future__ import annotations
+
+from hub.hookspecs import hookimpl
+
+__version__ = "0.1.0"
+
+__all__ = ["hookimpl", "__version__", "create_app"]
+
+
+def create_app(test_config=None):
+    """Build the Flask application (see :func:`hub.app.create_app`)."""
+    from hub.app import create_app as _create_app
+
+    return _create_app(test_config)

@@ -1,0 +1,42 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+from flask import Flask, g
+
+from hub.config import load_config, validate_static
+from hub.extensions import csrf, db
+from hub.plugins import build_plugin_manager
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the hub: configuration, extensions, plugins, blueprints.
+
+    ``test_config`` overrides any setting; its key ``EXTRA_PLUGINS`` (a list of
+    modules or objects) registers plugins that are not installed, for tests.
+    Raises :class:`hub.exceptions.ConfigError` when a setting is unusable.
+    """
+    app = Flask("hub", instance_relative_config=True)
+    load_config(app, test_config)
+    validate_static(app)
+
+    import hub.models  # noqa: F401 - registers the core tables on the metadata
+
+    db.init_app(app)
+    csrf.init_app(app)
+
+    registry = build_plugin_manager(app, extra_plugins=app.config.get("EXTRA_PLUGINS"))
+
+    from hub import health
+
+    app.register_blueprint(health.bp)
+
+    for blueprints in registry.hook.register_blueprints(app=app):
+        for bp in blueprints or []:
+            app.register_blueprint(bp)
+
+    @app.before_request
+    def _no_user_yet():
+        g.setdefault("user", None)
+
+    return app

@@ -1,0 +1,89 @@
+"""What plugins hand the core: channel declarations, check problems and publish results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A place content goes out to, declared by a plugin's ``register_channels`` hook.
+
+    ``name`` is a stable code ("videotron", "website", "x"…). ``accepts`` lists the
+    media kinds the channel can take ("video", "image", "document", "text"); ``item_kinds``
+    lists the item kinds it publishes. ``admin_role`` is the role code that publishes
+    and manages it. ``requirements_id``/``requirements_en`` are shown to a creator
+    choosing targets.
+    """
+
+    name: str
+    label_id: str
+    label_en: str
+    accepts: tuple[str, ...] = ("text",)
+    item_kinds: tuple[str, ...] = ()
+    admin_role: str = "system_admin"
+    requirements_id: str = ""
+    requirements_en: str = ""
+    #: character limit of the channel's variant text, None when unlimited
+    text_limit: int | None = None
+    plugin: str = ""
+
+    def label(self, lang: str = "id") -> str:
+        return self.label_id if lang == "id" else self.label_en
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an item for a channel, in words a creator understands.
+
+    ``field`` names the form field ("media", "title", "variant_text", "event_date"…),
+    ``rule`` a short stable code ("video.min_height"), ``message_id``/``message_en``
+    say what is wrong and what to change.
+    """
+
+    channel: str
+    field: str
+    rule: str
+    message_id: str
+    message_en: str
+    #: "error" blocks submission; "warning" is shown but does not block
+    severity: str = "error"
+
+    def message(self, lang: str = "id") -> str:
+        return self.message_id if lang == "id" else self.message_en
+
+    def as_dict(self) -> dict:
+        return {
+            "channel": self.channel,
+            "field": self.field,
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": {"id": self.message_id, "en": self.message_en},
+        }
+
+
+@dataclass
+class PublishResult:
+    """What a plugin's ``publish`` returns when the channel has the content."""
+
+    remote_id: str
+    remote_url: str | None = None
+    details: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PluginSetting:
+    """A setting a plugin declares; read with :func:`hub.plugins.plugin_config`.
+
+    ``env`` is the environment variable that overrides it (``HUB_<PLUGIN>_<KEY>`` by default).
+    Secrets are never given a default and never shown back in the interface.
+    """
+
+    key: str
+    label_id: str
+    label_en: str
+    default: object = None
+    type: str = "str"  # "str" | "int" | "float" | "bool" | "json"
+    secret: bool = False
+    help_id: str = ""
+    help_en: str = ""

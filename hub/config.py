@@ -1,0 +1,216 @@
+"""Configuration: defaults, an optional instance file, then ``HUB_*`` environment variables.
+
+Order of precedence (last wins):
+
+1. :data:`DEFAULTS` below;
+2. ``hub.toml`` in the instance folder, or the file named by ``HUB_CONFIG_FILE``
+   (keys written without the ``HUB_`` prefix, e.g. ``DATABASE_URL = "..."``);
+3. environment variables ``HUB_<KEY>`` (``HUB_DATABASE_URL``, ``HUB_REDIS_URL``…);
+4. ``test_config`` passed to :func:`hub.app.create_app`.
+
+With nothing set the hub runs on SQLite in the instance folder, keeps its media
+there, and generates a secret key once (``instance/secret_key``).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from hub.exceptions import ConfigError
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+PREFIX = "HUB_"
+
+DEFAULTS: dict[str, object] = {
+    # sqlite:///<instance>/hub.sqlite3 when None
+    "DATABASE_URL": None,
+    # the embedded Redis started by `hub up` when None
+    "REDIS_URL": None,
+    # <instance>/media when None
+    "MEDIA_DIR": None,
+    # generated once into <instance>/secret_key when None
+    "SECRET_KEY": None,
+    "TIMEZONE": "Asia/Jakarta",
+    # languages the interface speaks, first is the default
+    "LANGUAGES": ["id", "en"],
+    # name of the RQ queues the hub uses
+    "QUEUE_NAME": "hub",
+    # seconds an RQ job may run (channel uploads can be large)
+    "JOB_TIMEOUT": 3600,
+    # base URL people reach the hub at (used in e-mails and player links)
+    "BASE_URL": "http://127.0.0.1:5000",
+    # key for encrypting channel credentials at rest (Fernet); derived from SECRET_KEY when None
+    "ENCRYPTION_KEY": None,
+    # SMTP for e-mail notifications; no e-mail is sent when SMTP_HOST is empty
+    "SMTP_HOST": "",
+    "SMTP_PORT": 587,
+    "SMTP_USER": "",
+    "SMTP_PASSWORD": "",
+    "SMTP_FROM": "hub@localhost",
+    "SMTP_STARTTLS": True,
+}
+
+
+def instance_dir(app: Flask) -> Path:
+    """The instance folder: ``HUB_INSTANCE_DIR`` or Flask's default, created if missing."""
+    path = Path(os.environ.get("HUB_INSTANCE_DIR") or app.instance_path)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def load_config(app: Flask, test_config: dict | None = None) -> None:
+    """Fill ``app.config`` from defaults, the instance file, the environment and ``test_config``."""
+    app.config.update(DEFAULTS)
+    inst = instance_dir(app)
+    app.config["INSTANCE_DIR"] = str(inst)
+
+    config_file = os.environ.get(PREFIX + "CONFIG_FILE") or str(inst / "hub.toml")
+    if Path(config_file).is_file():
+        try:
+            with open(config_file, "rb") as fh:
+                data = tomllib.load(fh)
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError("HUB_CONFIG_FILE", f"cannot read {config_file}: {exc}") from exc
+        app.config.update({k.upper(): v for k, v in data.items()})
+    elif os.environ.get(PREFIX + "CONFIG_FILE"):
+        raise ConfigError("HUB_CONFIG_FILE", f"{config_file} does not exist")
+
+    # HUB_FOO=bar -> FOO; values that parse as JSON (numbers, true/false, lists) are typed.
+    app.config.from_prefixed_env(prefix="HUB")
+    if test_config:
+        app.config.update(test_config)
+
+    _fill_derived(app, inst)
+
+
+def _fill_derived(app: Flask, inst: Path) -> None:
+    cfg = app.config
+    if not cfg.get("DATABASE_URL"):
+        cfg["DATABASE_URL"] = f"sqlite:///{inst / 'hub.sqlite3'}"
+    cfg["DATABASE_URL"] = normalise_database_url(str(cfg["DATABASE_URL"]))
+    if not cfg.get("MEDIA_DIR"):
+        cfg["MEDIA_DIR"] = str(inst / "media")
+    if not cfg.get("SECRET_KEY"):
+        cfg["SECRET_KEY"] = _persistent_secret(inst / "secret_key")
+    cfg["SQLALCHEMY_DATABASE_URI"] = cfg["DATABASE_URL"]
+    cfg.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    cfg["SQLALCHEMY_TRACK_MODIFICATIONS"] = False
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for plain ``postgresql://`` / ``postgres://`` URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _persistent_secret(path: Path) -> str:
+    """Read the instance's secret key, generating it once (mode 600) on first start."""
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    key = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process won the race: use its key
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def validate_static(app: Flask) -> None:
+    """Checks that need no network: URL shapes, time zone, media folder writable.
+
+    Raises :class:`ConfigError` naming the setting.
+    """
+    cfg = app.config
+    db_url = cfg["DATABASE_URL"]
+    try:
+        from sqlalchemy.engine import make_url
+
+        make_url(db_url)
+    except Exception as exc:  # noqa: BLE001 - any parse failure is a config error
+        raise ConfigError("HUB_DATABASE_URL", f"not a database URL ({exc})") from exc
+
+    redis_url = cfg.get("REDIS_URL")
+    if redis_url:
+        check_redis_url(redis_url)
+
+    try:
+        ZoneInfo(cfg["TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError("HUB_TIMEZONE", f"unknown time zone {cfg['TIMEZONE']!r}") from exc
+
+    media = Path(cfg["MEDIA_DIR"])
+    try:
+        media.mkdir(parents=True, exist_ok=True)
+        probe = media / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise ConfigError("HUB_MEDIA_DIR", f"folder {media} is not writable ({exc.strerror or exc})") from exc
+
+
+def check_redis_url(url: str) -> None:
+    parsed = urlparse(url)
+    if parsed.scheme not in ("redis", "rediss", "unix"):
+        raise ConfigError(
+            "HUB_REDIS_URL",
+            f"{url!r} is not a Redis URL (expected redis://host:port/db, rediss://… or unix:///path.sock)",
+        )
+    if parsed.scheme in ("redis", "rediss"):
+        try:
+            parsed.port  # noqa: B018 - raises ValueError on a bad port
+        except ValueError as exc:
+            raise ConfigError("HUB_REDIS_URL", f"{url!r} has a bad port") from exc
+        if not parsed.hostname:
+            raise ConfigError("HUB_REDIS_URL", f"{url!r} has no host")
+    elif not parsed.path:
+        raise ConfigError("HUB_REDIS_URL", f"{url!r} has no socket path")
+
+
+def validate_connections(app: Flask) -> None:
+    """Checks that need the network: the database and Redis answer."""
+    from sqlalchemy import text
+
+    from hub.extensions import db
+
+    with app.app_context():
+        try:
+            with db.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception as exc:  # noqa: BLE001
+            reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+            raise ConfigError(
+                "HUB_DATABASE_URL", f"cannot connect to {safe_url(app.config['DATABASE_URL'])}: {reason}"
+            ) from exc
+
+    if app.config.get("REDIS_URL"):
+        import redis
+
+        from hub.queue import redis_connection
+
+        try:
+            redis_connection(app).ping()
+        except redis.RedisError as exc:
+            raise ConfigError("HUB_REDIS_URL", f"cannot connect to {safe_url(app.config['REDIS_URL'])}: {exc}") from exc
+
+
+def safe_url(url: str) -> str:
+    """The URL with any password replaced by ``***`` (for messages and logs)."""
+    parsed = urlparse(url)
+    if parsed.password:
+        netloc = parsed.netloc.replace(":" + parsed.password + "@", ":***@")
+        return parsed._replace(netloc=netloc).geturl()
+    return url

