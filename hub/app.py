@@ -27,8 +27,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     registry = build_plugin_manager(app, extra_plugins=app.config.get("EXTRA_PLUGINS"))
 
-    from hub import health
+    from hub import errors, health, i18n
 
+    i18n.init_app(app)
+    errors.init_app(app)
     app.register_blueprint(health.bp)
 
     for blueprints in registry.hook.register_blueprints(app=app):
