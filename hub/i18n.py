@@ -95,7 +95,9 @@ def select_locale() -> str:
 
 def init_app(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compile_catalogues(app))
-    app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["LANGUAGES"][0])
+    # Source strings are English, so English is Babel's fallback; the default a person sees is
+    # chosen by select_locale() (the first of LANGUAGES: Bahasa Indonesia).
+    app.config["BABEL_DEFAULT_LOCALE"] = "en"
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
     babel.init_app(app, locale_selector=select_locale)
     app.register_blueprint(bp)
