@@ -13,11 +13,14 @@ after each test every table is emptied and the Redis database flushed.
 
 from __future__ import annotations
 
+import contextvars
 import os
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from flask import has_app_context
+from flask.testing import FlaskClient
 
 from hub.app import create_app
 from hub.embedded_redis import EmbeddedRedis
@@ -104,6 +107,7 @@ def make_app(migrated, base_config, tmp_path):
     def _make(**overrides):
         config = {**base_config, "MEDIA_DIR": str(tmp_path / "media"), **overrides}
         app = create_app(config)
+        app.test_client_class = IsolatedClient
         apps.append(app)
         return app
 
@@ -125,9 +129,68 @@ def app(make_app):
         yield app
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run like real ones: in their own app context.
+
+    The ``app`` fixture keeps an app context open for the test body; Flask would reuse it
+    for requests, sharing ``g`` (the logged-in user, the locale) between requests. Each
+    request here runs in a fresh context instead. What the test wrote is committed first,
+    so the request sees it, and the test's objects are expired afterwards, so the test sees
+    what the request wrote.
+    """
+
+    def open(self, *args, **kwargs):
+        outer = has_app_context()
+        if outer:
+            db.session.commit()
+        try:
+            return contextvars.Context().run(super().open, *args, **kwargs)
+        finally:
+            if outer:
+                db.session.expire_all()
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def make_org(app):
+    """``make_org("Dinas Pariwisata", kind="requester")`` -> a committed Organisation."""
+    from hub.models import Organisation
+
+    def _make(name: str = "Diskominfotik Sumbar", *, kind: str = "operator", **fields) -> Organisation:
+        org = db.session.execute(db.select(Organisation).filter_by(name=name)).scalar()
+        if org is None:
+            org = Organisation(name=name, kind=kind, short_name=fields.pop("short_name", name[:50]), **fields)
+            db.session.add(org)
+            db.session.commit()
+        return org
+
+    return _make
+
+
+@pytest.fixture
+def make_user(app, make_org):
+    """``make_user("vera", roles=["verifikator"], org=...)`` -> a committed User holding those roles."""
+    from hub.models import User, UserRole
+
+    def _make(username: str, *, roles=(), org=None, **fields) -> User:
+        org = org or make_org()
+        user = User(
+            username=username,
+            organisation=org,
+            full_name=fields.pop("full_name", username.title()),
+            email=fields.pop("email", f"{username}@example.go.id"),
+            **fields,
+        )
+        user.roles = [UserRole(role=r) for r in roles]
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return _make
 
 
 @pytest.fixture
