@@ -1,9 +1,23 @@
-"""Hook implementations of the vidcon plugin: video-conference bookings (SOP 003)."""
+"""Hook implementations of the vidcon plugin: video-conference bookings (SOP 003).
+
+A request is an item of kind ``vidcon_booking`` targeting the ``vidcon`` channel. Its
+approval follows the SOP 003 workflow; "publishing" it confirms the booking (the room
+is then taken), "unpublishing" cancels it. The technical team records the equipment
+check, the trial and the report on the booking page.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from flask import current_app
+
 from hub import hookimpl
-from hub.channels import Channel
+from hub.channels import Channel, PluginSetting, PublishResult
+from hub.exceptions import PermanentPublishError
+from hub.extensions import db
+
+HERE = Path(__file__).parent
 
 CHANNEL = Channel(
     name="vidcon",
@@ -20,3 +34,107 @@ CHANNEL = Channel(
 @hookimpl
 def register_channels():
     return [CHANNEL]
+
+
+@hookimpl
+def register_settings():
+    return [
+        PluginSetting(
+            "timezone",
+            "Zona waktu layanan",
+            "Service time zone",
+            default="",
+            type="str",
+            help_id="Kosong: zona waktu hub (HUB_TIMEZONE). SOP 003 memakai WITA (Asia/Makassar).",
+            help_en="Empty: the hub's time zone (HUB_TIMEZONE). SOP 003 uses WITA (Asia/Makassar).",
+        ),
+        PluginSetting(
+            "service_hours",
+            "Jam layanan",
+            "Service hours",
+            default=None,
+            type="json",
+            help_id='Per hari (0 = Senin): {"0": ["08:00", "16:00"], ...}',
+            help_en='Per weekday (0 = Monday): {"0": ["08:00", "16:00"], ...}',
+        ),
+    ]
+
+
+@hookimpl
+def register_migrations():
+    return [str(HERE / "migrations")]
+
+
+@hookimpl
+def register_blueprints(app):
+    from hub_vidcon.views import bp
+
+    return [bp]
+
+
+@hookimpl
+def validate_item(item, channel, phase):
+    if channel.name != CHANNEL.name:
+        return []
+    from hub_vidcon.booking import check_request, parse_request
+
+    target = item.target(CHANNEL.name)
+    req, problems = parse_request(target.options if target else {})
+    if req is None:
+        return problems
+    return check_request(req, phase=phase, exclude_item_id=item.id)
+
+
+@hookimpl
+def publish(publication, item, channel):
+    if channel.name != CHANNEL.name:
+        return None
+    from hub_vidcon.booking import check_request, parse_request
+    from hub_vidcon.models import Booking
+
+    booking = db.session.execute(db.select(Booking).filter_by(publication_id=publication.id)).scalar()
+    if booking is None:  # first attempt, or an earlier one died before committing
+        target = item.target(CHANNEL.name)
+        req, problems = parse_request(target.options if target else {})
+        if req is not None:
+            problems = check_request(req, phase="publish", exclude_item_id=item.id)
+        if problems:
+            raise PermanentPublishError(
+                "; ".join(f"{p.message_id} / {p.message_en}" for p in problems),
+                details={"problems": [p.as_dict() for p in problems]},
+            )
+        booking = Booking(
+            item_id=item.id,
+            publication_id=publication.id,
+            starts_at=req.starts_at,
+            ends_at=req.ends_at,
+            place=req.place,
+            platform=str(req.options.get("platform") or ""),
+            meeting_link=str(req.options.get("meeting_link") or ""),
+            participants=_int_or_none(req.options.get("participants")),
+            contact=str(req.options.get("contact") or ""),
+            equipment={code: False for code in req.options.get("equipment") or []},
+        )
+        db.session.add(booking)
+        db.session.flush()
+    base = current_app.config["BASE_URL"].rstrip("/")
+    return PublishResult(remote_id=f"booking-{booking.id}", remote_url=f"{base}/vidcon/bookings/{booking.id}")
+
+
+@hookimpl
+def unpublish(publication, item, channel):
+    if channel.name != CHANNEL.name:
+        return None
+    from hub_vidcon.models import Booking, BookingStatus
+
+    booking = db.session.execute(db.select(Booking).filter_by(publication_id=publication.id)).scalar()
+    if booking is not None and booking.status == BookingStatus.CONFIRMED.value:
+        booking.status = BookingStatus.CANCELLED.value
+    return True
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
