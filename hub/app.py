@@ -33,6 +33,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     app.register_blueprint(health.bp)
 
+    from hub import web
+
+    web.init_app(app)  # the shell: dashboard, calendar, reports, administration, navigation
+
     for blueprints in registry.hook.register_blueprints(app=app):
         for bp in blueprints or []:
             app.register_blueprint(bp)

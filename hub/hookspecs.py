@@ -164,3 +164,74 @@ def publication_status_changed(publication, old_status, new_status):
     ``old_status`` and ``new_status`` are :class:`hub.models.PublicationStatus`
     values. Return values are ignored.
     """
+
+
+# --- the web interface (hub/web, hub/calendar, hub/reports) ----------------------------------
+
+
+@hookspec
+def nav_entries():
+    """Add links to the navigation bar or the administration index.
+
+    Fires when the app is built. Returns a list of :class:`hub.web.nav.NavEntry`
+    (``endpoint`` or ``path``, ``label_id``, ``label_en``, optional ``permission``,
+    ``section="main"`` or ``"admin"``, ``order``). An entry is shown only when its
+    target exists and the person holds its permission (by default: the permission
+    the target view declares).
+    """
+
+
+@hookspec
+def dashboard_panels(user):
+    """Add panels to the dashboard at ``/``.
+
+    Fires on every dashboard request with the logged-in ``user``
+    (:class:`hub.models.User`). Returns a list of :class:`hub.web.panels.Panel`
+    (``title_id``, ``title_en``, ``html`` — already rendered and escaped —
+    ``order``), or an empty list when the person should see nothing from you.
+    """
+
+
+@hookspec
+def channel_health(user):
+    """Report problems with a channel for the dashboard's "channel health" panel.
+
+    Fires on every dashboard request with the logged-in ``user``. Returns a list of
+    :class:`hub.web.panels.HealthNote` (``channel``, ``message_id``, ``message_en``,
+    ``severity`` "error"/"warning", optional ``url``): a silent screen, an expired
+    account token… Failed publications are listed by the core already.
+    """
+
+
+@hookspec
+def calendar_entries(start, end, user):
+    """Add entries to the calendar page (display windows, bookings…).
+
+    Fires when the calendar shows the period ``start`` (inclusive) to ``end``
+    (exclusive), both aware UTC datetimes, for the logged-in ``user``. Returns a list
+    of :class:`hub.calendar.entries.CalendarEntry` (``start``, ``end``, ``title``,
+    ``kind``, ``channel``, ``url``) that overlap the period. Scheduled publications
+    are added by the core.
+    """
+
+
+@hookspec
+def register_reports():
+    """Add reports to the reports page.
+
+    Fires when the app is built. Returns a list of :class:`hub.reports.base.Report`
+    (``code``, ``title_id``, ``title_en``, ``build(period, user)`` returning a
+    :class:`hub.reports.base.ReportResult`, ``permission``, ``period``). Report
+    codes must be unique. Every report gets the chart page and PDF/XLSX export.
+    """
+
+
+@hookspec
+def report_sections(report, period, user):
+    """Contribute sections to a report another part of the hub defines.
+
+    Fires each time a report is built. ``report`` is the report's code (e.g.
+    ``"content_plan"``), ``period`` a :class:`hub.reports.base.Period`, ``user`` the
+    person asking. Returns a list of :class:`hub.reports.base.Section` to append,
+    or an empty list for reports you do not add to.
+    """

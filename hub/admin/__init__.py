@@ -1,0 +1,105 @@
+"""Administration: the index of every administrative page, and the organisations pages.
+
+The other administrative pages belong to their areas (users: auth; workflows and the
+working calendar: workflow; channel accounts: the channel plugins; screens: videotron);
+the index links them through the navigation registry (``section="admin"``), so a link
+appears once its page exists and only for people who may open it.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, available_timezones
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from hub.extensions import db
+from hub.models import Organisation, User
+from hub.permissions import require
+from hub.web.nav import visible_entries
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+KINDS = ("operator", "requester")
+#: the zones an Indonesian office is in (WIB, WITA, WIT)
+OFFICE_ZONES = ("Asia/Jakarta", "Asia/Pontianak", "Asia/Makassar", "Asia/Jayapura")
+
+
+@bp.get("/")
+@require()
+def index():
+    """Every administrative page the person may open; 403 when there is none."""
+    links = visible_entries(g.user, "admin")
+    if not links:
+        abort(403)
+    return render_template("admin/index.html", links=links)
+
+
+@bp.get("/organisations")
+@require("user.manage")
+def organisations():
+    rows = db.session.execute(
+        db.select(Organisation, db.func.count(User.id))
+        .outerjoin(User, User.organisation_id == Organisation.id)
+        .group_by(Organisation.id)
+        .order_by(Organisation.kind, Organisation.name)
+    ).all()
+    return render_template("admin/organisations.html", rows=rows)
+
+
+def _form_errors(form) -> dict[str, str]:
+    errors = {}
+    if not form.get("name", "").strip():
+        errors["name"] = _("Enter the office's name.")
+    if form.get("kind") not in KINDS:
+        errors["kind"] = _("Choose whether the office runs the channels or only sends requests.")
+    tz = form.get("timezone", "").strip()
+    if tz and tz not in available_timezones():
+        errors["timezone"] = _("Unknown time zone; choose one from the list.")
+    return errors
+
+
+@bp.route("/organisations/new", methods=["GET", "POST"], endpoint="organisation_new")
+@bp.route("/organisations/<int:org_id>", methods=["GET", "POST"], endpoint="organisation_edit")
+@require("user.manage")
+def organisation_form(org_id: int | None = None):
+    org = db.session.get(Organisation, org_id) if org_id else Organisation(kind="requester")
+    if org is None:
+        abort(404)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        form = request.form
+        errors = _form_errors(form)
+        name = form.get("name", "").strip()
+        clash = db.session.scalar(db.select(Organisation).where(Organisation.name == name, Organisation.id != org.id))
+        if clash is not None:
+            errors["name"] = _("Another office already has this name.")
+        if not errors:
+            org.name = name
+            org.short_name = form.get("short_name", "").strip()[:50]
+            org.kind = form["kind"]
+            org.timezone = form.get("timezone", "").strip() or None
+            if org.timezone:
+                ZoneInfo(org.timezone)
+            if org.id is None:
+                db.session.add(org)
+            db.session.commit()
+            _audit("organisation.saved", org)
+            flash(_("Saved."), "success")
+            return redirect(url_for("admin.organisations"))
+    status = 422 if errors else 200
+    return render_template(
+        "admin/organisation_form.html", org=org, errors=errors, kinds=KINDS, zones=OFFICE_ZONES
+    ), status
+
+
+def _audit(action: str, org: Organisation) -> None:
+    """Record the change in the audit trail (auth's ``hub.audit``) when it is there."""
+    try:
+        from hub import audit
+    except ImportError:
+        return
+    record = getattr(audit, "record", None)
+    if record is not None:
+        record(action, target=f"organisation:{org.id}", details={"name": org.name, "kind": org.kind})
+        db.session.commit()

@@ -1,0 +1,67 @@
+"""What the calendar shows: scheduled publications (core) and entries plugins add."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import and_, or_
+
+from hub.extensions import db
+from hub.models import Item, Publication, PublicationStatus
+from hub.permissions import has_permission
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """One thing on the calendar. ``start``/``end`` are aware datetimes (``end`` may equal ``start``)."""
+
+    start: dt.datetime
+    end: dt.datetime
+    title: str
+    kind: str = ""
+    channel: str = ""
+    url: str | None = None
+
+
+def _visible(user):
+    """A filter on Item: every office's items, or only the person's own office's."""
+    if has_permission(user, "item.view_all"):
+        return True
+    return Item.organisation_id == user.organisation_id
+
+
+def publication_entries(start: dt.datetime, end: dt.datetime, user) -> list[CalendarEntry]:
+    """Publications scheduled in the period, and those published in it."""
+    from hub.web.links import item_url
+
+    live = [s.value for s in PublicationStatus if s not in (PublicationStatus.CANCELLED,)]
+    rows = db.session.execute(
+        db.select(Publication, Item)
+        .join(Item, Item.id == Publication.item_id)
+        .where(Publication.status.in_(live))
+        .where(
+            or_(
+                and_(Publication.scheduled_at >= start, Publication.scheduled_at < end),
+                and_(Publication.published_at >= start, Publication.published_at < end),
+            )
+        )
+        .where(_visible(user))
+        .order_by(Publication.id)
+    ).all()
+    entries = []
+    for pub, item in rows:
+        when = pub.scheduled_at if pub.scheduled_at and start <= pub.scheduled_at < end else pub.published_at
+        kind = "published" if pub.status == PublicationStatus.PUBLISHED.value else "scheduled"
+        entries.append(CalendarEntry(when, when, item.title, kind=kind, channel=pub.channel, url=item_url(item.id)))
+    return entries
+
+
+def collect(start: dt.datetime, end: dt.datetime, user) -> list[CalendarEntry]:
+    """Every entry overlapping [start, end): the core's and the plugins'."""
+    from hub.plugins import plugins
+
+    entries = publication_entries(start, end, user)
+    for result in plugins().hook.calendar_entries(start=start, end=end, user=user):
+        entries.extend(e for e in result or [] if e.start < end and e.end >= start)
+    return sorted(entries, key=lambda e: (e.start, e.title))

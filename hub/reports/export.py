@@ -1,0 +1,168 @@
+"""Export a report to PDF (fpdf2) and XLSX (openpyxl), from the same result the page shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+from fpdf import FPDF
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Font
+
+from hub.reports.base import Period, ReportResult
+from hub.reports.charts import COLOURS
+
+FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat(sep=" ", timespec="minutes") if isinstance(value, dt.datetime) else value.isoformat()
+    return str(value)
+
+
+class _PDF(FPDF):
+    def __init__(self, footer_text: str):
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.footer_text = footer_text
+        self.family = "helvetica"
+        for folder in FONT_DIRS:
+            regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
+            if regular.is_file() and bold.is_file():
+                self.add_font("dejavu", "", str(regular))
+                self.add_font("dejavu", "B", str(bold))
+                self.family = "dejavu"
+                break
+
+    def text_safe(self, text: str) -> str:
+        if self.family == "dejavu":
+            return text
+        return (
+            text.replace("–", "-").replace("—", "-").replace("…", "...").encode("latin-1", "replace").decode("latin-1")
+        )
+
+    def footer(self):
+        self.set_y(-12)
+        self.set_font(self.family, "", 8)
+        self.cell(0, 8, self.text_safe(f"{self.footer_text} · {self.page_no()}"), align="R")
+
+
+def _pdf_chart(pdf: _PDF, chart) -> None:
+    top = max((v for _n, values in chart.series for v in values), default=0) or 1
+    label_w, bar_w, row = 55, 105, 4.5
+    pdf.set_font(pdf.family, "", 7)
+    for r, label in enumerate(chart.labels):
+        if pdf.get_y() > 270:
+            pdf.add_page()
+        y = pdf.get_y()
+        pdf.set_xy(pdf.l_margin, y)
+        pdf.cell(label_w - 2, row * len(chart.series), pdf.text_safe(label[:40]), align="R")
+        for i, (_name, values) in enumerate(chart.series):
+            value = values[r] if r < len(values) else 0
+            colour = COLOURS[i % len(COLOURS)]
+            pdf.set_fill_color(int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16))
+            width = bar_w * value / top
+            if width > 0:
+                pdf.rect(pdf.l_margin + label_w, y + i * row + 0.5, width, row - 1, style="F")
+            pdf.set_xy(pdf.l_margin + label_w + width + 1, y + i * row)
+            pdf.cell(15, row, _cell(value))
+        pdf.set_xy(pdf.l_margin, y + row * len(chart.series) + 1.5)
+    if len(chart.series) > 1:
+        pdf.cell(0, 5, pdf.text_safe(" / ".join(name for name, _v in chart.series)))
+        pdf.ln(5)
+    pdf.ln(2)
+
+
+def to_pdf(title: str, period: Period, result: ReportResult, generated: str) -> bytes:
+    pdf = _PDF(f"{title} · {period.label}")
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_page()
+    pdf.set_font(pdf.family, "B", 15)
+    pdf.multi_cell(0, 8, pdf.text_safe(title))
+    pdf.set_font(pdf.family, "", 10)
+    pdf.multi_cell(0, 6, pdf.text_safe(f"{period.label} · {generated}"))
+    pdf.ln(2)
+    for label, value in result.summary:
+        pdf.multi_cell(0, 6, pdf.text_safe(f"{label}: {_cell(value)}"))
+    for section in result.sections:
+        pdf.ln(3)
+        pdf.set_font(pdf.family, "B", 12)
+        pdf.multi_cell(0, 7, pdf.text_safe(section.title))
+        if section.note:
+            pdf.set_font(pdf.family, "", 9)
+            pdf.multi_cell(0, 5, pdf.text_safe(section.note))
+        if section.chart and section.chart.labels:
+            _pdf_chart(pdf, section.chart)
+        pdf.set_font(pdf.family, "", 8)
+        if not section.rows:
+            pdf.multi_cell(0, 5, "—" if pdf.family == "dejavu" else "-")
+            continue
+        with pdf.table(text_align="LEFT", line_height=4.5) as table:
+            header = table.row()
+            for col in section.columns:
+                header.cell(pdf.text_safe(str(col)))
+            for values in section.rows:
+                row = table.row()
+                for value in values:
+                    row.cell(pdf.text_safe(_cell(value)))
+    return bytes(pdf.output())
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    base = "".join(c for c in title if c not in "[]:*?/\\")[:28] or "Sheet"
+    name, n = base, 2
+    while name.lower() in used:
+        name, n = f"{base[:25]} {n}", n + 1
+    used.add(name.lower())
+    return name
+
+
+def to_xlsx(title: str, period: Period, result: ReportResult, generated: str) -> bytes:
+    wb = Workbook()
+    summary = wb.active
+    summary.title = _sheet_title(title, used := set())
+    summary.append([title])
+    summary["A1"].font = Font(bold=True, size=14)
+    summary.append([period.label, generated])
+    for label, value in result.summary:
+        summary.append([label, value])
+    for section in result.sections:
+        ws = wb.create_sheet(_sheet_title(section.title, used))
+        ws.append(list(section.columns))
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for values in section.rows:
+            ws.append([v.replace(tzinfo=None) if isinstance(v, dt.datetime) else v for v in values])
+        for i, col in enumerate(section.columns, start=1):
+            ws.column_dimensions[ws.cell(1, i).column_letter].width = max(12, min(50, len(str(col)) + 4))
+        chart = section.chart
+        if chart and chart.labels and section.rows:
+            # the chart's data goes beside the table so the native chart can refer to it
+            col0 = len(section.columns) + 2
+            ws.cell(1, col0, section.title)
+            for j, (name, _values) in enumerate(chart.series, start=1):
+                ws.cell(1, col0 + j, name)
+            for r, label in enumerate(chart.labels, start=2):
+                ws.cell(r, col0, label)
+                for j, (_name, values) in enumerate(chart.series, start=1):
+                    ws.cell(r, col0 + j, values[r - 2] if r - 2 < len(values) else 0)
+            bar = BarChart()
+            bar.type = "bar"
+            bar.title = section.title
+            bar.add_data(
+                Reference(
+                    ws, min_col=col0 + 1, max_col=col0 + len(chart.series), min_row=1, max_row=len(chart.labels) + 1
+                ),
+                titles_from_data=True,
+            )
+            bar.set_categories(Reference(ws, min_col=col0, min_row=2, max_row=len(chart.labels) + 1))
+            ws.add_chart(bar, ws.cell(len(section.rows) + 3, 1).coordinate)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -1,0 +1,51 @@
+"""Words for codes shown on pages: item and publication states, channel names, roles."""
+
+from __future__ import annotations
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from hub.roles import role_label
+
+STATUS_LABELS = {
+    # items
+    "draft": _l("Draft"),
+    "in_review": _l("In review"),
+    "returned": _l("Returned for revision"),
+    "approved": _l("Approved"),
+    "rejected": _l("Rejected"),
+    "withdrawn": _l("Withdrawn"),
+    # publications
+    "pending": _l("Waiting"),
+    "queued": _l("Queued"),
+    "publishing": _l("Publishing"),
+    "published": _l("Published"),
+    "failed": _l("Failed"),
+    "needs_attention": _l("Needs attention"),
+    "cancelled": _l("Cancelled"),
+    "unpublished": _l("Unpublished"),
+}
+
+
+def lang() -> str:
+    return str(get_locale() or "id")
+
+
+def status_label(code: str) -> str:
+    label = STATUS_LABELS.get(code)
+    return str(label) if label is not None else code.replace("_", " ")
+
+
+def channel_label(name: str) -> str:
+    from hub.plugins import plugins
+
+    channel = plugins().channels.get(name)
+    return channel.label(lang()) if channel else name
+
+
+def role_name(code: str) -> str:
+    return role_label(code, lang())
+
+
+def template_globals() -> dict:
+    return {"status_label": status_label, "channel_label": channel_label, "role_name": role_name}
