@@ -84,24 +84,24 @@ def to_pdf(title: str, period: Period, result: ReportResult, generated: str) -> 
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
     pdf.set_font(pdf.family, "B", 15)
-    pdf.multi_cell(0, 8, pdf.text_safe(title))
+    pdf.multi_cell(0, 8, pdf.text_safe(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(pdf.family, "", 10)
-    pdf.multi_cell(0, 6, pdf.text_safe(f"{period.label} · {generated}"))
+    pdf.multi_cell(0, 6, pdf.text_safe(f"{period.label} · {generated}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     for label, value in result.summary:
-        pdf.multi_cell(0, 6, pdf.text_safe(f"{label}: {_cell(value)}"))
+        pdf.multi_cell(0, 6, pdf.text_safe(f"{label}: {_cell(value)}"), new_x="LMARGIN", new_y="NEXT")
     for section in result.sections:
         pdf.ln(3)
         pdf.set_font(pdf.family, "B", 12)
-        pdf.multi_cell(0, 7, pdf.text_safe(section.title))
+        pdf.multi_cell(0, 7, pdf.text_safe(section.title), new_x="LMARGIN", new_y="NEXT")
         if section.note:
             pdf.set_font(pdf.family, "", 9)
-            pdf.multi_cell(0, 5, pdf.text_safe(section.note))
+            pdf.multi_cell(0, 5, pdf.text_safe(section.note), new_x="LMARGIN", new_y="NEXT")
         if section.chart and section.chart.labels:
             _pdf_chart(pdf, section.chart)
         pdf.set_font(pdf.family, "", 8)
         if not section.rows:
-            pdf.multi_cell(0, 5, "—" if pdf.family == "dejavu" else "-")
+            pdf.multi_cell(0, 5, "—" if pdf.family == "dejavu" else "-", new_x="LMARGIN", new_y="NEXT")
             continue
         with pdf.table(text_align="LEFT", line_height=4.5) as table:
             header = table.row()
