@@ -82,6 +82,21 @@ def unpublish(publication, item, channel):
     """
 
 
+@hookspec(firstresult=True)
+def publication_targets(item, channel):
+    """Split one target channel of an item into several publications. *First result*.
+
+    Fires when the final approval creates the publication rows (one per item ×
+    channel × target). ``item`` is the :class:`hub.models.Item`, ``channel`` the
+    :class:`hub.channels.Channel`; the creator's per-channel choices are in
+    ``item.target(channel.name).options``. The channel's owner returns a list of
+    target keys (strings of at most 100 characters: an account id, a screen group…),
+    one publication each, with ``publication.target`` set to the key. Return ``None``
+    for channels you do not own. When nobody answers, ``options["targets"]`` is used
+    if present, else a single publication with target ``""``.
+    """
+
+
 # --- the application ------------------------------------------------------------------------
 
 

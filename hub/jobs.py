@@ -59,10 +59,11 @@ class HubWorker(Worker):
 
     flask_app: Flask | None = None
 
-    def perform_job(self, job, queue):
+    def perform_job(self, job, queue, *args, **kwargs):
+        # RQ 3 passes an ``execution`` as well: pass through whatever RQ gives
         app = self.flask_app
         if app is None:
-            return super().perform_job(job, queue)
+            return super().perform_job(job, queue, *args, **kwargs)
         with app.app_context():
             from hub.extensions import db
 
@@ -70,7 +71,7 @@ class HubWorker(Worker):
                 # in a forked horse: never reuse the parent's pooled connections
                 db.engine.dispose(close=False)
             try:
-                return super().perform_job(job, queue)
+                return super().perform_job(job, queue, *args, **kwargs)
             finally:
                 db.session.remove()
 

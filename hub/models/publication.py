@@ -53,6 +53,13 @@ class Publication(Base):
     state: Mapped[dict] = mapped_column(JSON, default=dict)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: while ``publishing``: the worker's lease, renewed by its heartbeat; once past, the
+    #: reconciler treats the worker as dead and re-queues the row (hub.dispatch.reconcile)
+    lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: ``attempts`` when an admin last retried by hand; the automatic limit counts from here
+    retry_base: Mapped[int] = mapped_column(Integer, default=0)
+    #: an admin asked to take it down; set until the ``unpublish`` job has finished
+    unpublish_requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -1,0 +1,95 @@
+"""The outbox: one :class:`~hub.models.Publication` row per (item, channel target).
+
+:func:`create_publications` is called by the workflow engine inside the same
+database transaction as the final approval, so an approved item always has its
+rows and a rolled-back approval has none. It only adds rows to the session; the
+caller commits, then calls :func:`hub.dispatch.kick` to hand them to the queue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from typing import TYPE_CHECKING
+
+from hub.extensions import db
+from hub.models import Publication, PublicationStatus
+from hub.plugins import plugins
+
+if TYPE_CHECKING:
+    from hub.models import Item, ItemChannel
+
+_KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_.:-]+")
+
+
+def idempotency_key(item_id: int, channel: str, target: str) -> str:
+    """A stable key for one (item, channel, target), at most 100 characters.
+
+    ``hub-<item>-<channel>`` or ``hub-<item>-<channel>-<target>``; characters a
+    channel might not accept are replaced, and a long key is shortened with a hash.
+    """
+    key = f"hub-{item_id}-{channel}" + (f"-{target}" if target else "")
+    key = _KEY_UNSAFE.sub("_", key)
+    if len(key) > 100:
+        digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+        key = f"{key[:83]}-{digest}"
+    return key
+
+
+def publication_targets(item: Item, item_channel: ItemChannel) -> list[str]:
+    """The target keys one channel of an item splits into.
+
+    The channel's plugin answers through the ``publication_targets`` hook (one key per
+    social account, per screen group…); else ``ItemChannel.options["targets"]``; else a
+    single target ``""``. Keys are de-duplicated, order kept.
+    """
+    registry = plugins()
+    channel = registry.channels.get(item_channel.channel)
+    targets = None
+    if channel is not None:
+        targets = registry.hook.publication_targets(item=item, channel=channel)
+    if targets is None:
+        targets = (item_channel.options or {}).get("targets")
+    keys = [str(t)[:100] for t in (targets or [])]
+    return list(dict.fromkeys(keys)) or [""]
+
+
+def scheduled_time(item: Item) -> dt.datetime | None:
+    """When an item's publications go out: its ``publish_at``, else its ``window_start``, else at once."""
+    return item.publish_at or item.window_start
+
+
+def create_publications(item: Item) -> list[Publication]:
+    """Add one pending publication per (item, channel target) to the session; no commit.
+
+    Call it in the transaction that gives the final approval. Rows that already exist
+    for the item (same channel and target) are kept, not duplicated, so calling it
+    twice is harmless. Returns the item's publications for its current targets.
+    """
+    if item.id is None:
+        db.session.flush()
+    existing = {
+        (p.channel, p.target): p
+        for p in db.session.execute(db.select(Publication).where(Publication.item_id == item.id)).scalars()
+    }
+    when = scheduled_time(item)
+    result: list[Publication] = []
+    for item_channel in item.channels:
+        for target in publication_targets(item, item_channel):
+            pub = existing.get((item_channel.channel, target))
+            if pub is None:
+                pub = Publication(
+                    item_id=item.id,
+                    channel=item_channel.channel,
+                    target=target,
+                    status=PublicationStatus.PENDING.value,
+                    attempts=0,
+                    scheduled_at=when,
+                    idempotency_key=idempotency_key(item.id, item_channel.channel, target),
+                    state={},
+                )
+                db.session.add(pub)
+                existing[(item_channel.channel, target)] = pub
+            result.append(pub)
+    return result

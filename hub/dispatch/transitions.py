@@ -1,0 +1,139 @@
+"""State changes of a publication: checked, audited, and announced after commit.
+
+Every change is a conditional ``UPDATE … WHERE id = :id AND status = :old`` (plus
+``attempts = :n`` where a specific attempt is meant), so two workers can never both
+move a row to ``publishing``: the loser's UPDATE matches no row and it gets
+:class:`~hub.exceptions.TransitionNotAllowed`. The audit entry is added to the same
+transaction. :func:`commit` commits and only then fires ``publication_status_changed``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import update
+
+from hub.exceptions import TransitionNotAllowed
+from hub.extensions import db
+from hub.models import Publication, PublicationStatus, utcnow
+from hub.plugins import plugins
+
+log = logging.getLogger(__name__)
+
+S = PublicationStatus
+_EVENTS_KEY = "hub.dispatch.events"
+
+#: which state may follow which (anything else raises TransitionNotAllowed)
+ALLOWED: dict[str, set[str]] = {
+    S.PENDING: {S.QUEUED, S.CANCELLED},
+    # queued -> published: a worker presumed dead reports a result before the next attempt starts
+    S.QUEUED: {S.PUBLISHING, S.QUEUED, S.CANCELLED, S.FAILED, S.PUBLISHED, S.NEEDS_ATTENTION},
+    S.PUBLISHING: {S.PUBLISHED, S.QUEUED, S.FAILED, S.NEEDS_ATTENTION},
+    S.PUBLISHED: {S.UNPUBLISHED, S.PUBLISHED},
+    S.FAILED: {S.QUEUED, S.CANCELLED},
+    S.NEEDS_ATTENTION: {S.QUEUED, S.CANCELLED, S.PUBLISHED},
+    S.CANCELLED: {S.QUEUED},
+    S.UNPUBLISHED: set(),
+}
+
+
+def transition(
+    pub_id: int,
+    new_status: str,
+    *,
+    allowed_from: set[str] | None = None,
+    expect_attempts: int | None = None,
+    action: str | None = None,
+    actor=None,
+    details: dict | None = None,
+    **values: Any,
+) -> Publication:
+    """Move publication ``pub_id`` to ``new_status`` if its current state allows it.
+
+    ``allowed_from`` narrows the states accepted (default: every state :data:`ALLOWED`
+    lets reach ``new_status``); ``expect_attempts`` additionally requires that attempt count
+    (a stale job cannot touch a row another attempt owns). ``values`` are other columns
+    to set in the same UPDATE. Adds the audit entry ``action`` (default
+    ``publication.<new_status>``) and returns the refreshed row; raises
+    :class:`TransitionNotAllowed` when the row is not in an allowed state.
+    """
+    db.session.flush()
+    current = db.session.execute(
+        db.select(Publication.status, Publication.attempts).where(Publication.id == pub_id)
+    ).one_or_none()
+    if current is None:
+        raise TransitionNotAllowed(f"Publikasi {pub_id} tidak ada / publication {pub_id} does not exist")
+    old_status, old_attempts = current
+    permitted = {s for s, nexts in ALLOWED.items() if new_status in nexts}
+    if allowed_from is not None:
+        permitted &= set(allowed_from)
+    if old_status not in permitted or (expect_attempts is not None and old_attempts != expect_attempts):
+        raise TransitionNotAllowed(
+            f"Publikasi {pub_id} berstatus {old_status}, tidak bisa menjadi {new_status} / "
+            f"publication {pub_id} is {old_status} and cannot become {new_status}"
+        )
+    stmt = (
+        update(Publication)
+        .where(Publication.id == pub_id, Publication.status == old_status, Publication.attempts == old_attempts)
+        .values(status=str(new_status), updated_at=utcnow(), **values)
+        .execution_options(synchronize_session=False)
+    )
+    if db.session.execute(stmt).rowcount != 1:
+        raise TransitionNotAllowed(
+            f"Publikasi {pub_id} baru saja diubah oleh proses lain / "
+            f"publication {pub_id} was changed by another process just now ({old_status} -> {new_status})"
+        )
+    audit(
+        action or f"publication.{new_status}",
+        actor=actor,
+        pub_id=pub_id,
+        details={"from": str(old_status), "to": str(new_status), **(details or {})},
+    )
+    if old_status != new_status:
+        db.session.info.setdefault(_EVENTS_KEY, []).append((pub_id, str(old_status), str(new_status)))
+    pub = db.session.get(Publication, pub_id)
+    db.session.refresh(pub)
+    return pub
+
+
+def audit(action: str, *, pub_id: int, actor=None, details: dict | None = None) -> None:
+    """Add an audit entry for a publication to the session (hub.audit), in the caller's transaction."""
+    try:
+        from hub.audit import record
+    except ImportError:  # the audit trail is not installed yet; keep the log line
+        log.info("audit %s publication=%s %s", action, pub_id, details or {})
+        return
+    record(action, actor=actor, target_type="publication", target_id=pub_id, details=details or {})
+
+
+def commit() -> None:
+    """Commit the session, then fire ``publication_status_changed`` for each change made."""
+    events = db.session.info.pop(_EVENTS_KEY, [])
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    notify(events)
+
+
+def rollback() -> None:
+    db.session.info.pop(_EVENTS_KEY, None)
+    db.session.rollback()
+
+
+def notify(events: list[tuple[int, str, str]]) -> None:
+    if not events:
+        return
+    hook = plugins().hook
+    for pub_id, old, new in events:
+        pub = db.session.get(Publication, pub_id)
+        if pub is None:
+            continue
+        try:
+            hook.publication_status_changed(
+                publication=pub, old_status=PublicationStatus(old), new_status=PublicationStatus(new)
+            )
+        except Exception:  # a listener's bug must not undo a committed change
+            log.exception("publication_status_changed listener failed for publication %s", pub_id)
