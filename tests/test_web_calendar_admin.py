@@ -104,6 +104,8 @@ def test_admin_creates_and_edits_organisations(app, client, make_user, sign_in):
     assert org.short_name == "Dishub" and org.kind == "requester" and org.timezone == "Asia/Pontianak"
     listing = client.get("/admin/organisations").get_data(as_text=True)
     assert "Dinas Perhubungan Kalbar" in listing and "Mengirim permohonan" in listing
+    dup = client.post("/admin/organisations/new", data={"name": "Dinas Perhubungan Kalbar", "kind": "requester"})
+    assert dup.status_code == 422 and "sudah dipakai" in dup.get_data(as_text=True)
     clash = client.post(f"/admin/organisations/{org.id}", data={"name": admin.organisation.name, "kind": "requester"})
     assert clash.status_code == 422 and "sudah dipakai" in clash.get_data(as_text=True)
     bad_zone = client.post(

@@ -71,8 +71,10 @@ def organisation_form(org_id: int | None = None):
         form = request.form
         errors = _form_errors(form)
         name = form.get("name", "").strip()
-        clash = db.session.scalar(db.select(Organisation).where(Organisation.name == name, Organisation.id != org.id))
-        if clash is not None:
+        same_name = db.select(Organisation).where(Organisation.name == name)
+        if org.id is not None:
+            same_name = same_name.where(Organisation.id != org.id)
+        if db.session.scalar(same_name) is not None:
             errors["name"] = _("Another office already has this name.")
         if not errors:
             org.name = name
@@ -81,10 +83,12 @@ def organisation_form(org_id: int | None = None):
             org.timezone = form.get("timezone", "").strip() or None
             if org.timezone:
                 ZoneInfo(org.timezone)
-            if org.id is None:
+            created = org.id is None
+            if created:
                 db.session.add(org)
+            db.session.flush()
+            _audit("organisation.created" if created else "organisation.updated", org)
             db.session.commit()
-            _audit("organisation.saved", org)
             flash(_("Saved."), "success")
             return redirect(url_for("admin.organisations"))
     status = 422 if errors else 200
@@ -94,12 +98,14 @@ def organisation_form(org_id: int | None = None):
 
 
 def _audit(action: str, org: Organisation) -> None:
-    """Record the change in the audit trail (auth's ``hub.audit``) when it is there."""
+    """Add the change to the audit trail (``hub.audit``) in the same transaction, when the trail exists."""
     try:
         from hub import audit
-    except ImportError:
+    except ImportError:  # the audit area is not installed in this build
         return
-    record = getattr(audit, "record", None)
-    if record is not None:
-        record(action, target=f"organisation:{org.id}", details={"name": org.name, "kind": org.kind})
-        db.session.commit()
+    audit.record(
+        action,
+        target_type="organisation",
+        target_id=org.id,
+        details={"name": org.name, "kind": org.kind, "timezone": org.timezone},
+    )

@@ -94,7 +94,7 @@ def build_channel_stats(period: Period, user) -> ReportResult:
     for p in pubs:
         per[p.channel][p.status] += 1
         if p.published_at:
-            delays[p.channel].append((p.published_at - p.created_at).total_seconds() / 60)
+            delays[p.channel].append(max(0.0, (p.published_at - p.created_at).total_seconds() / 60))
     names = sorted(per)
     published = [per[n][PublicationStatus.PUBLISHED.value] for n in names]
     failed = [per[n][PublicationStatus.FAILED.value] + per[n][PublicationStatus.NEEDS_ATTENTION.value] for n in names]
