@@ -31,4 +31,7 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _navigation():
-        return {"nav_entries": lambda section="main": visible_entries(g.get("user"), section)}
+        return {
+            "nav_entries": lambda section="main": visible_entries(g.get("user"), section),
+            "config_view_functions": lambda: app.view_functions,
+        }
