@@ -90,7 +90,27 @@ def make_worker(app: Flask, *, name: str | None = None, worker_class=HubWorker) 
     return worker
 
 
-def run_worker(app: Flask, *, burst: bool = False, with_scheduler: bool = True, name: str | None = None) -> bool:
-    """Run a worker until stopped (or, with ``burst``, until the queue is empty)."""
+def run_worker(
+    app: Flask,
+    *,
+    burst: bool = False,
+    with_scheduler: bool = True,
+    name: str | None = None,
+    maintenance: bool | None = None,
+) -> bool:
+    """Run a worker until stopped (or, with ``burst``, until the queue is empty).
+
+    ``maintenance`` (default: when not ``burst``) also runs the dispatch maintenance
+    loop (relay + reconciler, :mod:`hub.dispatch.maintenance`) in a thread.
+    """
     worker = make_worker(app, name=name)
-    return worker.work(burst=burst, with_scheduler=with_scheduler, logging_level="INFO")
+    loop = None
+    if maintenance if maintenance is not None else not burst:
+        from hub.dispatch.maintenance import MaintenanceLoop
+
+        loop = MaintenanceLoop(app, name=worker.name).start()
+    try:
+        return worker.work(burst=burst, with_scheduler=with_scheduler, logging_level="INFO")
+    finally:
+        if loop is not None:
+            loop.stop()

@@ -7,6 +7,7 @@ then ``check_pending()`` so an implementation of an unknown hook fails loudly.
 
 from __future__ import annotations
 
+import importlib
 import os
 from dataclasses import dataclass, replace
 from importlib import metadata
@@ -73,6 +74,11 @@ def build_plugin_manager(app: Flask, extra_plugins: list | None = None) -> Plugi
         dist = ep.dist
         dists[ep.name] = (dist.name if dist else "", dist.version if dist else "")
     for plugin in extra_plugins or []:
+        if isinstance(plugin, str):  # a module name: HUB_EXTRA_PLUGINS='["tests.stub_channel"]' for subprocesses
+            try:
+                plugin = importlib.import_module(plugin)
+            except ImportError as exc:
+                raise PluginError(f"extra plugin {plugin!r} cannot be imported: {exc}") from exc
         name = getattr(plugin, "__name__", None) or type(plugin).__name__
         pm.register(plugin, name=name)
     try:

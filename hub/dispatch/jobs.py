@@ -183,3 +183,76 @@ def _record(pub: Publication, attempt: int, state: dict, channel: Channel, kind:
         except Exception:  # Redis trouble: the reconciler enqueues it when due
             log.exception("could not enqueue the retry of publication %s", pub_id)
     return S.QUEUED
+
+
+@job
+def unpublish_publication(publication_id: int) -> str:
+    """Take a published publication down through the channel's ``unpublish`` hook.
+
+    Runs while ``unpublish_requested_at`` is set. ``True`` → ``unpublished``; a transient
+    error keeps the request and the reconciler runs it again after a backoff; any other
+    answer clears the request, leaves the row ``published`` and says why in ``last_error``.
+    """
+    pub = db.session.get(Publication, publication_id)
+    if pub is None or pub.status != S.PUBLISHED or pub.unpublish_requested_at is None:
+        return "skipped"
+    if pub.next_attempt_at is not None and pub.next_attempt_at > utcnow():
+        return "skipped"
+    channel = plugins().channels.get(pub.channel)
+    try:
+        if channel is None:
+            raise PermanentPublishError(
+                f"Kanal {pub.channel!r} tidak disediakan plugin yang terpasang / "
+                f"no installed plugin provides the channel {pub.channel!r}"
+            )
+        with db.session.no_autoflush:
+            done = plugins().hook.unpublish(publication=pub, item=pub.item, channel=channel)
+        if done is not True:
+            raise PermanentPublishError(
+                f"Kanal {pub.channel!r} tidak bisa menurunkan konten; turunkan secara manual / "
+                f"the channel {pub.channel!r} cannot take content down (its hook answered {done!r}); remove it by hand"
+            )
+    except TransientPublishError as exc:
+        state = copy.deepcopy(pub.state or {})
+        when = policy.next_attempt_at(1, exc.retry_after)
+        transitions.transition(
+            pub.id,
+            S.PUBLISHED,
+            allowed_from={S.PUBLISHED},
+            action="publication.unpublish_retry_scheduled",
+            details={"error": str(exc), "next_attempt_at": when.isoformat()},
+            state=state,
+            last_error=str(exc),
+            next_attempt_at=when,
+        )
+        transitions.commit()
+        return "retry"
+    except Exception as exc:  # permanent, unknown, or a plugin bug: a person decides
+        if not isinstance(exc, PermanentPublishError | PublishOutcomeUnknown):
+            log.exception("unpublish hook raised for publication %s", pub.id)
+        state = copy.deepcopy(pub.state or {})
+        transitions.transition(
+            pub.id,
+            S.PUBLISHED,
+            allowed_from={S.PUBLISHED},
+            action="publication.unpublish_failed",
+            details={"error": str(exc)},
+            state=state,
+            last_error=str(exc),
+            unpublish_requested_at=None,
+            next_attempt_at=None,
+        )
+        transitions.commit()
+        return "failed"
+    state = copy.deepcopy(pub.state or {})
+    transitions.transition(
+        pub.id,
+        S.UNPUBLISHED,
+        allowed_from={S.PUBLISHED},
+        state=state,
+        last_error=None,
+        unpublish_requested_at=None,
+        next_attempt_at=None,
+    )
+    transitions.commit()
+    return S.UNPUBLISHED

@@ -78,6 +78,8 @@ def _enqueue(func, job_id: str, args: tuple, at: dt.datetime | None) -> bool:
     }
     try:
         if at is not None and at > utcnow():
+            # RQ's scheduler keeps whole seconds (truncated): round up so the job never runs early
+            at = at.replace(microsecond=0) + dt.timedelta(seconds=1) if at.microsecond else at
             queue.enqueue_at(at, func, *args, **options)
         else:
             queue.enqueue(func, *args, **options)
