@@ -33,6 +33,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     app.register_blueprint(health.bp)
 
+    from hub import auth
+
+    auth.init_app(app)  # g.user, sessions, tokens, CSRF, security headers, login and user pages
+
     from hub import web
 
     web.init_app(app)  # the shell: dashboard, calendar, reports, administration, navigation

@@ -117,7 +117,10 @@ def up_cmd(host: str, port: int, demo: bool, workers: int, web_workers: int) -> 
 def build_cli(app: Flask) -> click.Group:
     """The ``hub`` group with the plugins' commands added (once per app)."""
     if not app.extensions.get("hub.cli_built"):
+        from hub.auth.cli import register_commands as auth_commands
         from hub.plugins import plugins
+
+        auth_commands(cli)  # hub user …, hub audit …
 
         plugins(app).hook.register_commands(cli=cli)
         app.extensions["hub.cli_built"] = True

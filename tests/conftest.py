@@ -171,26 +171,114 @@ def make_org(app):
     return _make
 
 
+#: the password make_user gives by default (strong: passes the password policy)
+TEST_PASSWORD = "kuda-lumping-menari-di-atas-awan-42"
+_password_hashes: dict[str, str] = {}
+
+
+def _hashed(password: str) -> str:
+    """Argon2id hash of ``password``, computed once per test session (hashing is slow on purpose)."""
+    from hub.auth.passwords import hash_password
+
+    if password not in _password_hashes:
+        _password_hashes[password] = hash_password(password)
+    return _password_hashes[password]
+
+
 @pytest.fixture
 def make_user(app, make_org):
-    """``make_user("vera", roles=["verifikator"], org=...)`` -> a committed User holding those roles."""
-    from hub.models import User, UserRole
+    """``make_user("vera", roles=["verifikator"], org=...)`` -> a committed User holding those roles.
 
-    def _make(username: str, *, roles=(), org=None, **fields) -> User:
+    The user has a password (``password=``, default :data:`TEST_PASSWORD`, kept as
+    ``user.test_password``), an enrolled TOTP secret (``user.test_totp_secret``; pass
+    ``enrol_totp=False`` for a user who has not enrolled yet) and ten recovery codes
+    (``user.test_recovery_codes``).
+    """
+    import pyotp
+
+    from hub.auth import totp
+    from hub.models import User, UserRole
+    from hub.models.base import utcnow
+
+    def _make(username: str, *, roles=(), org=None, password: str | None = None, enrol_totp: bool = True, **fields):
         org = org or make_org()
+        password = password or TEST_PASSWORD
         user = User(
             username=username,
             organisation=org,
             full_name=fields.pop("full_name", username.title()),
             email=fields.pop("email", f"{username}@example.go.id"),
+            password_hash=fields.pop("password_hash", None) or _hashed(password),
+            password_changed_at=fields.pop("password_changed_at", None) or utcnow(),
             **fields,
         )
         user.roles = [UserRole(role=r) for r in roles]
         db.session.add(user)
+        db.session.flush()
+        user.test_password = password
+        user.test_totp_secret = None
+        user.test_recovery_codes = []
+        if enrol_totp:
+            user.test_totp_secret = pyotp.random_base32(32)
+            totp.enrol_with_secret(user, user.test_totp_secret)
+            user.test_recovery_codes = totp.new_recovery_codes(user)
         db.session.commit()
         return user
 
     return _make
+
+
+def current_totp_code(user) -> str:
+    """A TOTP code for ``user`` the hub will accept now: the current step's, or the next step's
+    when the current one was already used (a code is accepted once)."""
+    import pyotp
+
+    from hub.auth.models import TwoFactor
+    from hub.auth.totp import STEP, current_step
+
+    last = db.session.execute(db.select(TwoFactor.last_step).where(TwoFactor.user_id == user.id)).scalar() or 0
+    step = max(current_step(), last + 1)
+    if step > current_step() + 1:
+        return ""
+    return pyotp.TOTP(user.test_totp_secret).at(step * STEP)
+
+
+@pytest.fixture
+def login():
+    """``login(client, user)``: the real login flow (password form, then a TOTP code).
+
+    Uses the current step's code, the next step's if that one was used, and a recovery
+    code when both were. Returns the final response (a redirect to ``next`` or ``/``).
+    """
+
+    def _login(client, user, *, next: str | None = None):
+        data = {"username": user.username, "password": user.test_password}
+        if next:
+            data["next"] = next
+        resp = client.post("/login", data=data)
+        assert resp.status_code == 302 and resp.headers["Location"].endswith("/login/code"), resp.get_data(True)
+        code = current_totp_code(user)
+        if code:
+            resp = client.post("/login/code", data={"code": code})
+        else:
+            resp = client.post("/login/recovery", data={"code": user.test_recovery_codes.pop()})
+        assert resp.status_code == 302, resp.get_data(as_text=True)
+        return resp
+
+    return _login
+
+
+@pytest.fixture
+def api_headers(app):
+    """``api_headers(user)`` -> ``{"Authorization": "Bearer …"}`` with a real API token of ``user``."""
+    from hub.auth.sessions import create_token
+
+    def _headers(user, *, days: int = 30) -> dict:
+        _token, value = create_token(user, "test", days)
+        db.session.commit()
+        return {"Authorization": f"Bearer {value}"}
+
+    return _headers
 
 
 @pytest.fixture

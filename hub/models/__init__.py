@@ -1,5 +1,6 @@
 """The hub's core models. Importing this package registers them all on ``Base.metadata``."""
 
+from hub.models.audit import AuditEntry
 from hub.models.base import Base, UTCDateTime, utcnow
 from hub.models.item import Item, ItemAsset, ItemChannel, ItemStatus
 from hub.models.media import Asset, AssetStatus
@@ -9,6 +10,7 @@ from hub.models.settings import ChannelAccount, Setting
 
 __all__ = [
     "Asset",
+    "AuditEntry",
     "AssetStatus",
     "Base",
     "ChannelAccount",

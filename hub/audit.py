@@ -1,0 +1,205 @@
+"""The audit trail: who did what, when (UTC) and from where; append-only and hash-chained.
+
+Call :func:`record` next to the change it records; the entry joins the current
+database transaction and is committed (or rolled back) with it::
+
+    item.status = "approved"
+    audit.record("item.approved", actor=g.user, target_type="item", target_id=item.id)
+    db.session.commit()
+
+The chain is computed when the session flushes (:func:`_chain_new_entries`), under a
+lock that serialises writers: ``pg_advisory_xact_lock`` on PostgreSQL, the database's
+single write lock on SQLite. Each entry's ``hash`` covers its fields and the previous
+entry's hash, so ``hub audit verify`` (:func:`verify`) finds the first altered or
+missing entry. Entries are never updated or deleted through the ORM.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import logging
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from flask import g, has_request_context, request
+from sqlalchemy import event, text
+from sqlalchemy.orm import Session
+
+from hub.exceptions import HubError
+from hub.extensions import db
+from hub.models.audit import AuditEntry
+from hub.models.base import utcnow
+
+log = logging.getLogger(__name__)
+
+#: the advisory lock key serialising chain writers on PostgreSQL ("hubaudit")
+LOCK_KEY = 0x6875_6261_7564_6974 & 0x7FFF_FFFF_FFFF_FFFF
+GENESIS = "0" * 64
+REDACTED = "[redacted]"
+#: detail keys whose values are never stored (passwords, codes, tokens, secrets)
+_SENSITIVE = ("password", "passwd", "secret", "token", "totp", "otp", "recovery", "api_key", "apikey")
+_SENSITIVE_EXACT = {"code", "codes", "pin"}
+_CURRENT = object()
+_order = itertools.count()
+
+
+class AuditError(HubError):
+    """An attempt to change or delete an audit entry."""
+
+
+def _is_sensitive(key: str) -> bool:
+    k = str(key).lower()
+    return k in _SENSITIVE_EXACT or any(word in k for word in _SENSITIVE)
+
+
+def _clean(value):
+    """JSON-safe copy with sensitive keys redacted (what is hashed is exactly what is stored)."""
+    if isinstance(value, dict):
+        return {str(k): (REDACTED if _is_sensitive(k) else _clean(v)) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_clean(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def record(
+    action: str,
+    *,
+    actor=_CURRENT,
+    target_type: str | None = None,
+    target_id=None,
+    details: dict | None = None,
+    target: str | None = None,
+) -> AuditEntry:
+    """Add an audit entry to the current session (not committed: it commits with the change).
+
+    ``actor`` is a :class:`hub.models.User`, or ``None`` for the system; when not given,
+    the logged-in user of the current request (``g.user``), else the system.
+    ``target`` is a shorthand for ``"<type>:<id>"``. IP address and user agent are taken
+    from the request when there is one. Values under keys that look like passwords,
+    codes or tokens are stored as ``[redacted]``.
+    """
+    if actor is _CURRENT:
+        actor = g.get("user") if has_request_context() else None
+    if target is not None and target_type is None:
+        target_type, _, tid = str(target).partition(":")
+        target_id = tid or None
+    entry = AuditEntry(
+        created_at=utcnow(),
+        actor_id=getattr(actor, "id", None),
+        actor_name=(getattr(actor, "username", None) or "system")[:80],
+        action=action[:100],
+        target_type=target_type[:50] if target_type else None,
+        target_id=None if target_id is None else str(target_id)[:100],
+        details=_clean(details or {}),
+    )
+    entry._hub_order = next(_order)
+    if has_request_context():
+        entry.ip = (request.remote_addr or "")[:64] or None
+        entry.user_agent = (request.user_agent.string or "")[:300] or None
+    db.session.add(entry)
+    return entry
+
+
+def canonical(entry) -> bytes:
+    """The bytes an entry's hash is computed over."""
+    data = {
+        "id": entry.id,
+        "created_at": entry.created_at.isoformat(timespec="microseconds"),
+        "actor_id": entry.actor_id,
+        "actor_name": entry.actor_name,
+        "action": entry.action,
+        "target_type": entry.target_type,
+        "target_id": entry.target_id,
+        "details": entry.details or {},
+        "ip": entry.ip,
+        "user_agent": entry.user_agent,
+        "prev_hash": entry.prev_hash,
+    }
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def compute_hash(entry) -> str:
+    return hashlib.sha256(canonical(entry)).hexdigest()
+
+
+def _lock_chain(session: Session) -> None:
+    """Serialise chain writers until the end of the transaction."""
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+    else:
+        # SQLite has one writer at a time: take the write lock now (a write that changes
+        # nothing), so nobody can append between reading the head and writing after it.
+        conn.execute(text("UPDATE audit_entry SET id = id WHERE 0 = 1"))
+
+
+@event.listens_for(Session, "before_flush")
+def _chain_new_entries(session: Session, flush_context, instances) -> None:
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AuditEntry) and (obj in session.deleted or session.is_modified(obj)):
+            raise AuditError("audit entries are append-only; they cannot be changed or deleted")
+    new = [obj for obj in session.new if isinstance(obj, AuditEntry)]
+    if not new:
+        return
+    _lock_chain(session)
+    last = session.execute(db.select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
+    seq, prev = (last.id, last.hash) if last else (0, GENESIS)
+    for entry in sorted(new, key=lambda e: getattr(e, "_hub_order", -1)):
+        seq += 1
+        entry.id = seq
+        entry.prev_hash = prev
+        if entry.details is None:
+            entry.details = {}
+        entry.hash = compute_hash(entry)
+        prev = entry.hash
+
+
+@dataclass
+class VerifyResult:
+    ok: bool
+    count: int
+    head_id: int | None
+    head_hash: str | None
+    problem: str | None = None
+    entry_id: int | None = None
+
+
+def verify(batch: int = 1000, expect_head: tuple[int, str] | None = None) -> VerifyResult:
+    """Walk the whole chain; stop at the first altered or missing entry.
+
+    ``expect_head`` (an id and hash noted earlier) also detects entries removed from
+    the end of the chain, which the chain alone cannot show.
+    """
+    expected_id, prev, count, last_id = 1, GENESIS, 0, None
+    after = 0
+    while True:
+        table = AuditEntry.__table__
+        rows = db.session.execute(db.select(table).where(table.c.id > after).order_by(table.c.id).limit(batch)).all()
+        if not rows:
+            break
+        for row in rows:
+            entry = SimpleNamespace(**row._mapping)
+            if entry.id != expected_id:
+                return VerifyResult(False, count, last_id, prev, f"entry {expected_id} is missing", expected_id)
+            if entry.prev_hash != prev:
+                return VerifyResult(
+                    False, count, last_id, prev, f"entry {entry.id} does not follow entry {entry.id - 1}", entry.id
+                )
+            if compute_hash(entry) != entry.hash:
+                return VerifyResult(False, count, last_id, prev, f"entry {entry.id} has been altered", entry.id)
+            count += 1
+            prev, last_id = entry.hash, entry.id
+            expected_id += 1
+        after = rows[-1].id
+    if expect_head is not None:
+        head_id, head_hash = expect_head
+        row = db.session.execute(db.select(AuditEntry.hash).where(AuditEntry.id == head_id)).first()
+        if row is None:
+            return VerifyResult(False, count, last_id, prev, f"entry {head_id} is missing", head_id)
+        if row.hash != head_hash:
+            return VerifyResult(False, count, last_id, prev, f"entry {head_id} has been altered", head_id)
+    return VerifyResult(True, count, last_id, prev if last_id else None)

@@ -1,0 +1,75 @@
+"""Accounts: login with password and TOTP, server-side sessions, API tokens, throttling,
+security headers, user administration and the audit pages.
+
+:func:`init_app` wires it into the app (called by :func:`hub.app.create_app`):
+
+* ``g.user`` for every request (:func:`hub.auth.sessions.load_user`), CSRF checked there;
+* a forced password change when the policy asks for one;
+* security headers on every response (:mod:`hub.auth.headers`);
+* the blueprints ``auth`` (login, logout, password), ``account``, ``users``, ``audit``, ``api_auth``.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, g, jsonify, redirect, request, url_for
+
+CONFIG_DEFAULTS = {
+    "SESSION_IDLE_MINUTES": 30,
+    "SESSION_ABSOLUTE_HOURS": 12,
+    # "auto": Secure when the request came over https (set PROXY_COUNT behind a reverse proxy)
+    "SESSION_COOKIE_SECURE": "auto",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "hub_session",
+    # reverse proxies in front of the hub whose X-Forwarded-For/-Proto are trusted (0: none)
+    "PROXY_COUNT": 0,
+    # days an API token lives unless the person picks another period (at most API_TOKEN_MAX_DAYS)
+    "API_TOKEN_DAYS": 90,
+    "API_TOKEN_MAX_DAYS": 365,
+    # a pending login (password given, code not yet) is forgotten after this many seconds
+    "LOGIN_PENDING_SECONDS": 300,
+}
+
+#: endpoints a person who must change their password can still reach
+_ALLOWED_WHILE_CHANGING = {"auth.change_password", "auth.logout", "static", "i18n.set_language"}
+
+
+def init_app(app: Flask) -> None:
+    import hub.auth.models  # noqa: F401 - registers the tables
+    from hub.auth import account, api, audit_views, headers, users, views
+    from hub.auth.sessions import SessionInterface, load_user
+
+    for key, value in CONFIG_DEFAULTS.items():
+        app.config.setdefault(key, value)
+    if app.config["SESSION_COOKIE_SECURE"] in ("true", "True", "1"):
+        app.config["SESSION_COOKIE_SECURE"] = True
+    app.session_interface = SessionInterface()
+    # CSRF is checked in load_user, after a bearer-token request has been told apart
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    if int(app.config["PROXY_COUNT"] or 0) > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    app.before_request(load_user)
+    app.before_request(_forced_password_change)
+    headers.init_app(app)
+    for bp in (views.bp, account.bp, users.bp, audit_views.bp, api.bp):
+        app.register_blueprint(bp)
+
+
+def _forced_password_change():
+    user = g.get("user")
+    if user is None or g.get("auth") != "session" or request.endpoint in _ALLOWED_WHILE_CHANGING:
+        return None
+    from hub.auth.passwords import must_change
+
+    if not must_change(user):
+        return None
+    if request.path.startswith("/api/"):
+        return jsonify(
+            error="password_change_required",
+            message="Ganti kata sandi Anda dahulu / Change your password first",
+        ), 403
+    return redirect(url_for("auth.change_password", next=request.full_path))

@@ -1,0 +1,7 @@
+"""(being built)"""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("users", __name__)
