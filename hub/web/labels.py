@@ -43,7 +43,13 @@ def channel_label(name: str) -> str:
     return channel.label(lang()) if channel else name
 
 
+#: roles a workflow step may name besides the SOP roles
+STEP_ROLES = {"channel_admin": _l("Channel admin"), "creator": _l("Creator")}
+
+
 def role_name(code: str) -> str:
+    if code in STEP_ROLES:
+        return str(STEP_ROLES[code])
     return role_label(code, lang())
 
 
