@@ -136,3 +136,53 @@ def require(*perms: str):
 
 def declared_permission(view) -> object | None:
     return getattr(view, "_hub_permission", None)
+
+
+# --- object-level rules (the permission says what kind of thing; these say which ones) ------------
+
+
+def can_view_item(user, item) -> bool:
+    """Whether ``user`` may see ``item``.
+
+    ``item.view_all`` sees every office's items; ``item.view_own_org`` (a Pemohon, a
+    Pembuat Konten) only its own office's; anyone active sees the items they created.
+    """
+    perms = permissions_of(user)
+    if not perms or item is None:
+        return False
+    if "item.view_all" in perms or item.created_by_id == user.id:
+        return True
+    return "item.view_own_org" in perms and item.organisation_id == user.organisation_id
+
+
+def visible_items_clause(user):
+    """The SQL condition for the items ``user`` may see (the same rule as :func:`can_view_item`)::
+
+    db.select(Item).where(visible_items_clause(g.user))
+    """
+    from sqlalchemy import false, or_, true
+
+    from hub.models import Item
+
+    perms = permissions_of(user)
+    if "item.view_all" in perms:
+        return true()
+    if not perms:
+        return false()
+    conditions = [Item.created_by_id == user.id]
+    if "item.view_own_org" in perms:
+        conditions.append(Item.organisation_id == user.organisation_id)
+    return or_(*conditions)
+
+
+def get_item_or_404(item_id: int):
+    """The item when ``g.user`` may see it; 404 otherwise (another office's item does not exist for them)."""
+    from flask import abort
+
+    from hub.extensions import db
+    from hub.models import Item
+
+    item = db.session.get(Item, item_id)
+    if not can_view_item(g.get("user"), item):
+        abort(404)
+    return item
