@@ -1,9 +1,31 @@
-"""Hook implementations of the website plugin: WordPress agency site and PPID (SOP 001, 002, 004)."""
+"""Hook implementations of the website plugin: WordPress agency site and PPID (SOP 001, 002, 004).
+
+Channels: ``website`` (news articles to the agency's WordPress site) and ``ppid``
+(public-information documents to the PPID WordPress site and to the hub's own public
+DIP page). See docs/website.md.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from flask import current_app
+from hub_website import (
+    checks,
+    dip,
+    models,  # noqa: F401 - registers the plugin's table on the metadata
+    ppid,
+)
+from hub_website.models import DipEntry
+from hub_website.publisher import SitePublisher
+from hub_website.sites import default_sites, site_for_target, sites
+
 from hub import hookimpl
-from hub.channels import Channel
+from hub.channels import Channel, PluginSetting, PublishResult
+from hub.exceptions import PermanentPublishError
+from hub.plugins import plugin_config
+
+HERE = Path(__file__).parent
 
 WEBSITE = Channel(
     name="website",
@@ -20,7 +42,7 @@ PPID = Channel(
     label_id="PPID (Daftar Informasi Publik)",
     label_en="PPID (public information list)",
     accepts=("document",),
-    item_kinds=("ppid_document",),
+    item_kinds=(ppid.KIND,),
     admin_role="admin_website",
     requirements_id="Dokumen PDF dengan klasifikasi informasi; dokumen dikecualikan tidak diterbitkan.",
     requirements_en="A PDF document with its information class; excluded documents are never published.",
@@ -30,3 +52,170 @@ PPID = Channel(
 @hookimpl
 def register_channels():
     return [WEBSITE, PPID]
+
+
+@hookimpl
+def register_settings():
+    return [
+        PluginSetting(
+            "max_upload_mb",
+            "Batas unggah WordPress (MB)",
+            "WordPress upload limit (MB)",
+            default=2,
+            type="float",
+            help_id="upload_max_filesize situs WordPress (bawaan PHP: 2 MB); per situs: config max_upload_mb.",
+            help_en="The WordPress site's upload_max_filesize (PHP's default: 2 MB); per site: config max_upload_mb.",
+        ),
+        PluginSetting("timeout", "Batas waktu permintaan (detik)", "Request timeout (s)", default=30, type="float"),
+        PluginSetting(
+            "upload_timeout", "Batas waktu unggah (detik)", "Upload timeout (seconds)", default=300, type="float"
+        ),
+        PluginSetting(
+            "dip_category",
+            "Kategori DIP di situs PPID",
+            "DIP category on the PPID site",
+            default="Daftar Informasi Publik",
+            help_id="Nama atau slug kategori WordPress untuk pos DIP; harus sudah ada di situs.",
+            help_en="Name or slug of the WordPress category for DIP posts; it must exist on the site.",
+        ),
+    ]
+
+
+@hookimpl
+def register_migrations():
+    return [str(HERE / "migrations")]
+
+
+@hookimpl
+def register_blueprints(app):
+    from hub_website.admin import bp as admin_bp
+    from hub_website.views import bp as public_bp
+
+    return [public_bp, admin_bp]
+
+
+@hookimpl
+def register_commands(cli):
+    from hub_website.commands import website
+
+    cli.add_command(website)
+
+
+@hookimpl
+def nav_entries():
+    from hub.web.nav import NavEntry
+
+    return [
+        NavEntry("DIP", "Public information", endpoint="ppid.dip_page", order=60),
+        NavEntry(
+            "Situs WordPress",
+            "WordPress sites",
+            endpoint="website_admin.index",
+            section="admin",
+            order=41,
+            description_id="Website dinas dan situs PPID: akun, uji koneksi",
+            description_en="Agency website and PPID site: accounts, connection test",
+        ),
+    ]
+
+
+@hookimpl
+def publication_targets(item, channel):
+    """One publication per WordPress site: the sites named in ``options["sites"]``, else the default site."""
+    if channel.name not in (WEBSITE.name, PPID.name):
+        return None
+    target = item.target(channel.name)
+    wanted = list(((target.options if target else None) or {}).get("sites") or [])
+    chosen = default_sites(channel.name, wanted)
+    # a named site that does not exist stays a target, so publishing says so instead of going elsewhere
+    missing = [str(w) for w in wanted if not any(str(w) in (str(s.id), s.name) for s in chosen)]
+    return [str(s.id) for s in chosen] + missing or [""]
+
+
+@hookimpl
+def validate_item(item, channel, phase):
+    return checks.check(item, channel)
+
+
+def _excluded_error() -> PermanentPublishError:
+    return PermanentPublishError(
+        "Dokumen PPID berklasifikasi 'dikecualikan' tidak pernah diterbitkan (UU 14/2008) / a PPID document classed "
+        "'dikecualikan' (excluded) is never published (UU 14/2008)"
+    )
+
+
+def _site(publication, channel: str):
+    """The publication's site: the one an earlier attempt used, else the target's (or default) site."""
+    site_id = (publication.state or {}).get("site_id")
+    if site_id:
+        for site in sites(channel):
+            if site.id == site_id:
+                return site
+    return site_for_target(channel, publication.target)
+
+
+def _no_site(channel: str) -> PermanentPublishError:
+    return PermanentPublishError(
+        f"Belum ada situs WordPress aktif untuk kanal {channel}; tambahkan di Pengaturan → Situs WordPress atau "
+        f"dengan `hub website add-site` / no active WordPress site for channel {channel}; add one under Settings → "
+        "WordPress sites or with `hub website add-site`"
+    )
+
+
+@hookimpl(tryfirst=True)
+def publish(publication, item, channel):
+    # Defence in depth: runs before every channel's plugin, so an excluded document goes nowhere.
+    if ppid.is_excluded(item):
+        raise _excluded_error()
+    if channel.name == WEBSITE.name:
+        site = _site(publication, channel.name)
+        if site is None:
+            raise _no_site(channel.name)
+        return SitePublisher(publication, item, site).publish_article()
+    if channel.name == PPID.name:
+        return _publish_ppid(publication, item)
+    return None
+
+
+def _publish_ppid(publication, item) -> PublishResult:
+    problems = [p for p in checks.check_ppid(item, PPID.name) if p.severity == "error"]
+    if problems:
+        raise PermanentPublishError(
+            "; ".join(f"{p.message_id} / {p.message_en}" for p in problems),
+            details={"problems": [p.as_dict() for p in problems]},
+        )
+    site = _site(publication, PPID.name)
+    result = None
+    if site is not None:
+        result = SitePublisher(publication, item, site).publish_ppid(plugin_config("website", "dip_category"))
+    entry = dip.record(item, site_url=result.remote_url if result else None)
+    page = current_app.config["BASE_URL"].rstrip("/") + f"/ppid/dip#doc-{entry.id}"
+    if result is None:
+        result = PublishResult(
+            remote_id=f"dip-{entry.id}",
+            remote_url=page,
+            details={
+                "note": "Tanpa situs PPID WordPress: hanya di halaman DIP hub / no PPID WordPress site: "
+                "listed on the hub's DIP page only"
+            },
+        )
+    result.details.update(dip_entry_id=entry.id, dip_url=page)
+    return result
+
+
+@hookimpl
+def unpublish(publication, item, channel):
+    if channel.name not in (WEBSITE.name, PPID.name):
+        return None
+    if channel.name == PPID.name:
+        dip.withdraw(item)
+    state = publication.state or {}
+    if state.get("site_id") or (publication.remote_id or "").isdigit():
+        site = _site(publication, channel.name)
+        if site is None:
+            raise _no_site(channel.name)
+        SitePublisher(publication, item, site).unpublish(delete_media=channel.name == PPID.name)
+    return True
+
+
+__all__ = ["DipEntry", "PPID", "WEBSITE"]

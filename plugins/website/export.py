@@ -1,0 +1,71 @@
+"""The DIP table as a spreadsheet (XLSX), in the columns of the PPID public-information assessment."""
+
+from __future__ import annotations
+
+import io
+
+from flask import current_app
+from hub_website import ppid
+from hub_website.models import DipEntry
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+#: (header in Bahasa Indonesia / English, column width)
+COLUMNS = [
+    ("No.", 6),
+    ("Judul Informasi / Information title", 40),
+    ("Ringkasan Isi Informasi / Summary", 60),
+    ("Penanggung Jawab / Responsible unit", 30),
+    ("Klasifikasi / Class", 22),
+    ("Tahun / Year", 10),
+    ("Format", 10),
+    ("Jangka Waktu Penyimpanan / Retention", 22),
+    ("Tautan / Link", 50),
+]
+
+
+def entry_link(entry: DipEntry) -> str:
+    """Where the public finds the document: its PPID site post, else the hub's own download."""
+    if entry.site_url:
+        return entry.site_url
+    return current_app.config["BASE_URL"].rstrip("/") + f"/ppid/dip/{entry.id}/file"
+
+
+def rows(entries: list[DipEntry]) -> list[list]:
+    return [
+        [
+            n,
+            e.title,
+            e.summary,
+            e.unit,
+            ppid.class_label(e.info_class, "id"),
+            e.year,
+            e.file_format,
+            e.retention,
+            entry_link(e),
+        ]
+        for n, e in enumerate(entries, start=1)
+    ]
+
+
+def workbook_bytes(entries: list[DipEntry], title: str = "Daftar Informasi Publik") -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "DIP"
+    ws.append([c for c, _ in COLUMNS])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for index, (_, width) in enumerate(COLUMNS, start=1):
+        ws.column_dimensions[ws.cell(row=1, column=index).column_letter].width = width
+    for row in rows(entries):
+        ws.append(row)
+        link = ws.cell(row=ws.max_row, column=len(COLUMNS))
+        link.hyperlink = row[-1]
+        for cell in ws[ws.max_row]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+    wb.properties.title = title
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -1,0 +1,1 @@
+"""Local stub servers of outside services, for tests (test code, not packaged)."""

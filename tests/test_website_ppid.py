@@ -1,0 +1,189 @@
+"""PPID documents: checks, never publishing excluded ones, the public DIP page and its export."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from hub_website import ppid
+from hub_website.models import DipEntry
+from openpyxl import load_workbook
+
+from hub.exceptions import PermanentPublishError
+from hub.extensions import db
+from hub.plugins import plugins
+from tests import media_factory
+from tests.website_support import (  # noqa: F401 - wordpress_stub is a fixture
+    add_site,
+    call,
+    image_asset,
+    pdf_asset,
+    ppid_item,
+    publication,
+    store_asset,
+    wordpress_stub,
+)
+
+
+@pytest.fixture
+def officer(make_user):
+    return make_user("pia", roles=["admin_website"])
+
+
+def _problems(item, channel: str) -> list:
+    registry = plugins()
+    results = registry.hook.validate_item(item=item, channel=registry.channels[channel], phase="approve")
+    return [p for result in results for p in result]
+
+
+def test_an_excluded_document_cannot_be_published_anywhere(app, wp, officer, tmp_path):
+    add_site(wp, "ppid")
+    add_site(wp, "website")
+    item = ppid_item(officer, tmp_path, info_class="dikecualikan", channels=("ppid", "website", "videotron"))
+
+    for channel in ("ppid", "website", "videotron", "x"):
+        rules = [p.rule for p in _problems(item, channel) if p.severity == "error"]
+        assert "ppid.excluded" in rules, channel
+
+    # even if someone bypasses the checks, no channel's publish goes through
+    for channel in ("ppid", "website", "videotron"):
+        with pytest.raises(PermanentPublishError, match="dikecualikan"):
+            call("publish", publication(item, channel), item, channel)
+    assert wp.requests == [], "nothing was sent to WordPress"
+    assert db.session.execute(db.select(DipEntry)).scalars().all() == []
+    assert "Laporan Keuangan" not in app.test_client().get("/ppid/dip").get_data(as_text=True)
+
+
+def test_a_berkala_document_appears_on_the_public_dip_page_and_in_the_export(app, wp, officer, tmp_path):
+    add_site(wp, "ppid")
+    item = ppid_item(officer, tmp_path, unit="Bidang Informasi Publik")
+    other = ppid_item(
+        officer,
+        tmp_path,
+        info_class="serta-merta",
+        title="Peringatan Dini Banjir Padang",
+        unit="Sekretariat",
+        summary="Informasi peringatan dini bencana banjir.",
+        year=2026,
+    )
+    assert [p for p in _problems(item, "ppid") if p.severity == "error"] == []
+
+    result = call("publish", publication(item, "ppid"), item)
+    call("publish", publication(other, "ppid"), other)
+
+    # on the PPID WordPress site: the PDF, then a post in the DIP category linking it
+    post = wp.posts[int(result.remote_id)]
+    dip_category = next(t for t in wp.state.terms.values() if t["name"] == "Daftar Informasi Publik")
+    assert dip_category["id"] in post["categories"]
+    pdf = next(m for m in wp.media.values() if m["source_url"] in post["content"])
+    assert pdf["mime_type"] == "application/pdf" and pdf["bytes"] == (tmp_path / "laporan.pdf").read_bytes()
+    assert "Informasi Berkala" in post["content"] and "Bidang Informasi Publik" in post["content"]
+
+    # the hub's public page, without logging in: grouped by class, then unit
+    client = app.test_client()
+    page = client.get("/ppid/dip")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    html = html.split('role="search"', 1)[1].split("</form>", 1)[1]  # the list, after the filter form
+    assert "Laporan Keuangan Dinas 2025" in html and "Peringatan Dini Banjir Padang" in html
+    assert html.index("Informasi Berkala") < html.index("Bidang Informasi Publik") < html.index("Laporan Keuangan")
+    assert html.index("Laporan Keuangan") < html.index("Informasi Serta Merta") < html.index("Peringatan Dini")
+
+    found = client.get("/ppid/dip?q=banjir").get_data(as_text=True)
+    assert "Peringatan Dini Banjir Padang" in found and "Laporan Keuangan Dinas" not in found
+    assert "Laporan Keuangan" in client.get("/ppid/dip?class=berkala&year=2025").get_data(as_text=True)
+    assert "Laporan Keuangan" not in client.get("/ppid/dip?q=tidakada").get_data(as_text=True)
+
+    entry = db.session.execute(db.select(DipEntry).filter_by(item_id=item.id)).scalar_one()
+    download = client.get(f"/ppid/dip/{entry.id}/file")
+    assert download.status_code == 200 and download.data == (tmp_path / "laporan.pdf").read_bytes()
+    assert download.headers["Content-Type"] == "application/pdf"
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+
+    sheet = load_workbook(io.BytesIO(client.get("/ppid/dip.xlsx").data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:9] == (
+        "No.",
+        "Judul Informasi / Information title",
+        "Ringkasan Isi Informasi / Summary",
+        "Penanggung Jawab / Responsible unit",
+        "Klasifikasi / Class",
+        "Tahun / Year",
+        "Format",
+        "Jangka Waktu Penyimpanan / Retention",
+        "Tautan / Link",
+    )
+    assert rows[1] == (
+        1,
+        "Laporan Keuangan Dinas 2025",
+        "Laporan realisasi anggaran dinas tahun 2025.",
+        "Bidang Informasi Publik",
+        "Informasi Berkala",
+        2025,
+        "PDF",
+        "5 tahun",
+        result.remote_url,
+    )
+    assert rows[2][1] == "Peringatan Dini Banjir Padang" and rows[2][4] == "Informasi Serta Merta"
+    assert len(rows) == 3
+
+
+def test_unpublishing_takes_the_document_off_the_dip_and_the_ppid_site(app, wp, officer, tmp_path):
+    add_site(wp, "ppid")
+    item = ppid_item(officer, tmp_path)
+    pub = publication(item, "ppid")
+    result = call("publish", pub, item)
+    entry = db.session.execute(db.select(DipEntry).filter_by(item_id=item.id)).scalar_one()
+    assert len(wp.media) == 1
+
+    assert call("unpublish", pub, item) is True
+
+    assert wp.posts[int(result.remote_id)]["status"] == "trash"
+    assert wp.media == {}, "the PDF is deleted from the PPID site, not left reachable"
+    client = app.test_client()
+    assert "Laporan Keuangan" not in client.get("/ppid/dip").get_data(as_text=True)
+    assert client.get(f"/ppid/dip/{entry.id}/file").status_code == 404
+
+
+def test_without_a_ppid_site_the_document_is_listed_on_the_hub_only(app, officer, tmp_path):
+    item = ppid_item(officer, tmp_path, info_class="setiap saat")
+    result = call("publish", publication(item, "ppid"), item)
+
+    assert result.remote_id.startswith("dip-") and "/ppid/dip#doc-" in result.remote_url
+    html = app.test_client().get("/ppid/dip").get_data(as_text=True)
+    assert "Informasi Tersedia Setiap Saat" in html and "Laporan Keuangan Dinas 2025" in html
+
+
+def test_the_pdf_must_really_be_a_pdf_and_the_ppid_fields_are_required(app, officer, tmp_path):
+    jpeg = media_factory.make_image(tmp_path, 64, 64, "JPEG", name="scan.pdf")
+    fake = store_asset(jpeg, "application/pdf", "document")
+    truncated = store_asset(media_factory.truncated_pdf(tmp_path), "application/pdf", "document")
+    for doc in (fake, truncated):
+        item = ppid_item(officer, tmp_path, document=doc)
+        assert [p.rule for p in _problems(item, "ppid")] == ["ppid.pdf_invalid"]
+
+    item = ppid_item(officer, tmp_path, info_class="", unit="", year=None, summary="")
+    rules = {p.rule for p in _problems(item, "ppid")}
+    assert {"ppid.class", "ppid.unit", "ppid.year", "ppid.summary"} <= rules
+    with pytest.raises(PermanentPublishError, match="klasifikasi"):
+        call("publish", publication(item, "ppid"), item)
+
+
+def test_class_names_are_normalised():
+    assert ppid.normalise_class("Serta Merta") == "serta-merta"
+    assert ppid.normalise_class("setiap_saat") == "setiap-saat"
+    assert ppid.normalise_class(" Dikecualikan ") == "dikecualikan"
+    assert ppid.class_label("berkala", "en") == "Periodic information"
+
+
+def test_website_checks_title_body_and_image_limits(app, officer, tmp_path):
+    from tests.website_support import make_item
+
+    big = image_asset(tmp_path, "PNG", 1200, 1200)
+    big.size = 3 * 1024 * 1024
+    not_image = pdf_asset(tmp_path)
+    item = make_item(officer, title="", body=" ", assets=[(not_image, "featured"), (big, "gallery")])
+    rules = [p.rule for p in _problems(item, "website")]
+    assert rules == ["website.title", "website.body", "website.featured_image", "wordpress.upload_size"]
+    assert [p.field for p in _problems(item, "website")][-1] == "media"
