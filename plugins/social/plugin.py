@@ -1,9 +1,14 @@
-"""Hook implementations of the social plugin: X and Facebook Pages (SOP 001, 004)."""
+"""Hook implementations of the social plugin: X and Facebook Pages (SOP 001, 004).
+
+One approved item goes to every chosen account of each channel: the dispatcher makes
+one publication per account (``publication_targets`` answers the account ids), and
+``publish`` posts the item's variant text and media there. See docs/social.md.
+"""
 
 from __future__ import annotations
 
 from hub import hookimpl
-from hub.channels import Channel
+from hub.channels import Channel, PluginSetting
 
 X = Channel(
     name="x",
@@ -27,8 +32,120 @@ FACEBOOK = Channel(
     requirements_en="Text up to 63,206 characters.",
     text_limit=63206,
 )
+OWN = (X.name, FACEBOOK.name)
 
 
 @hookimpl
 def register_channels():
     return [X, FACEBOOK]
+
+
+@hookimpl
+def register_settings():
+    return [
+        PluginSetting(
+            "x_chunk_bytes",
+            "Ukuran potongan unggahan video X (byte)",
+            "X video upload chunk size (bytes)",
+            default=4 * 1024 * 1024,
+            type="int",
+        ),
+        PluginSetting(
+            "facebook_resumable_over_bytes",
+            "Video Facebook di atas ukuran ini diunggah bertahap (byte)",
+            "Facebook videos above this size use the chunked upload (bytes)",
+            default=25 * 1024 * 1024,
+            type="int",
+        ),
+        PluginSetting(
+            "expiry_warning_days",
+            "Peringatan token kedaluwarsa (hari sebelumnya)",
+            "Warn before a token expires (days ahead)",
+            default=14,
+            type="int",
+        ),
+    ]
+
+
+@hookimpl
+def validate_item(item, channel, phase):
+    if channel.name not in OWN:
+        return []
+    from hub_social.validation import check
+
+    return check(item, channel.name, phase)
+
+
+@hookimpl
+def publication_targets(item, channel):
+    """One publication per chosen account (its id); None when no account is there yet."""
+    if channel.name not in OWN:
+        return None
+    from hub_social.accounts import AccountError, accounts_for
+    from hub_social.content import options_of
+
+    try:
+        accounts = accounts_for(channel.name, options_of(item, channel.name))
+    except AccountError:
+        return None
+    return [str(a.id) for a in accounts] or None
+
+
+@hookimpl
+def publish(publication, item, channel):
+    if channel.name not in OWN:
+        return None
+    from hub_social import publisher
+
+    return publisher.publish(publication, item, channel.name)
+
+
+@hookimpl
+def unpublish(publication, item, channel):
+    if channel.name not in OWN:
+        return None
+    from hub_social import publisher
+
+    return publisher.unpublish(publication, item, channel.name)
+
+
+@hookimpl
+def register_blueprints(app):
+    from hub_social.views import bp
+
+    return [bp]
+
+
+@hookimpl
+def register_commands(cli):
+    from hub_social.cli import social
+
+    cli.add_command(social)
+
+
+@hookimpl
+def nav_entries():
+    from hub.web.nav import NavEntry
+
+    return [
+        NavEntry(
+            "Akun media sosial",
+            "Social media accounts",
+            endpoint="social.accounts",
+            section="admin",
+            order=45,
+            description_id="Akun X dan halaman Facebook, token dan uji koneksi",
+            description_en="X accounts and Facebook pages, tokens and connection tests",
+        )
+    ]
+
+
+@hookimpl
+def channel_health(user):
+    from hub.permissions import has_permission
+
+    if not (has_permission(user, "settings.manage") or has_permission(user, "publication.manage")):
+        return []
+    from hub_social.health import notes
+
+    return notes()

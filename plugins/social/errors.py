@@ -1,0 +1,85 @@
+"""How platform answers become the hub's publish errors, in both languages.
+
+Every message is Bahasa Indonesia first, then English after `` / ``, and carries
+the platform's own words so the admin sees what X or Facebook said.
+"""
+
+from __future__ import annotations
+
+from hub.exceptions import PermanentPublishError, PublishOutcomeUnknown, TransientPublishError
+
+PLATFORM = {"x": "X", "facebook": "Facebook"}
+
+
+def reconnect(channel: str, account_name: str, said: str) -> PermanentPublishError:
+    """Credentials refused (X 401, Graph code 190): nothing will work until an admin reconnects."""
+    p = PLATFORM[channel]
+    return PermanentPublishError(
+        f"{p} menolak kredensial akun \u201c{account_name}\u201d ({said}). Hubungkan ulang akun ini: "
+        f"Pengaturan \u2192 Akun media sosial, masukkan token baru, lalu terbitkan ulang."
+        f" / {p} refused the credentials of the account \u201c{account_name}\u201d ({said}). "
+        f"Reconnect the account: Settings \u2192 Social media accounts, enter a new token, then publish again.",
+        details={"reconnect": True, "platform_message": said},
+    )
+
+
+def refused(channel: str, account_name: str, said: str, *, rule: str = "refused") -> PermanentPublishError:
+    """The platform refused the post for good (duplicate content, rejected media, bad request)."""
+    p = PLATFORM[channel]
+    hints = {
+        "duplicate": (
+            "Konten yang sama sudah pernah dikirim; ubah teksnya bila memang perlu diterbitkan lagi.",
+            "The same content was posted before; change the text if it really must go out again.",
+        ),
+        "media": ("Periksa format, ukuran dan durasi media.", "Check the media's format, size and duration."),
+    }
+    hint_id, hint_en = hints.get(rule, ("", ""))
+    return PermanentPublishError(
+        f"{p} menolak kiriman untuk akun \u201c{account_name}\u201d: {said}. {hint_id}".rstrip()
+        + f" / {p} refused the post for the account \u201c{account_name}\u201d: {said}. {hint_en}".rstrip(),
+        details={"rule": rule, "platform_message": said},
+    )
+
+
+def rate_limited(channel: str, account_name: str, retry_after: float | None) -> TransientPublishError:
+    p = PLATFORM[channel]
+    wait = f"{int(retry_after)} s" if retry_after is not None else "?"
+    return TransientPublishError(
+        f"Batas permintaan {p} tercapai untuk akun \u201c{account_name}\u201d; dicoba lagi setelah {wait}."
+        f" / {p} rate limit reached for the account \u201c{account_name}\u201d; retrying after {wait}.",
+        retry_after=retry_after,
+        details={"rule": "rate_limit"},
+    )
+
+
+def unavailable(channel: str, account_name: str, said: str) -> TransientPublishError:
+    """Server errors, timeouts and dropped connections: worth another try later."""
+    p = PLATFORM[channel]
+    return TransientPublishError(
+        f"{p} tidak dapat dihubungi atau gagal sementara untuk akun \u201c{account_name}\u201d ({said}); dicoba lagi."
+        f" / {p} could not be reached or failed temporarily for the account \u201c{account_name}\u201d ({said});"
+        " will retry.",
+        details={"rule": "unavailable", "platform_message": said},
+    )
+
+
+def outcome_unknown(channel: str, account_name: str, said: str) -> PublishOutcomeUnknown:
+    p = PLATFORM[channel]
+    return PublishOutcomeUnknown(
+        f"Tidak dapat dipastikan apakah {p} sudah memuat kiriman untuk akun \u201c{account_name}\u201d ({said}). "
+        f"Periksa akun tersebut; tandai terbit bila sudah ada, atau coba ulang bila belum."
+        f" / Cannot tell whether {p} already has the post for the account \u201c{account_name}\u201d ({said}). "
+        "Check the account; mark it published if the post is there, or retry if it is not.",
+        details={"rule": "outcome_unknown", "platform_message": said},
+    )
+
+
+class MaybeSent(Exception):  # noqa: N818 - a signal between the clients and the publisher, never shown
+    """A create call whose answer was lost (connection dropped, timeout, 5xx): the post may exist.
+
+    ``error`` is the transient error to raise once the publisher has kept its marker.
+    """
+
+    def __init__(self, error: TransientPublishError):
+        self.error = error
+        super().__init__(str(error))

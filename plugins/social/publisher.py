@@ -1,0 +1,156 @@
+"""Publishing and unpublishing one publication, without losing or doubling a post.
+
+``publication.state`` (committed at every step, so a crash loses nothing learnt)::
+
+    {"accounts": {"<account id>": {
+        "name": "...",
+        "plan": [{"text", "media", ...}, ...],      # fixed at the first attempt
+        "media": {"<asset id>": {"id", "at"}},      # uploaded media, reused by retries
+        "posts": [{"id", "url", ...}, ...],         # one per plan entry, as soon as known
+        "pending": {"index", "at"},                 # a create call whose answer is not in yet
+        "deleted": ["<post id>", ...]}},
+     "remote_id": "...", "remote_url": "..."}
+
+Before a post is created, ``pending`` is committed; it is cleared when the platform
+answers (yes or a definite no). A later attempt that finds ``pending`` — or any retry
+(``attempts > 1``) that has no post recorded — first looks through the account's recent
+posts for the earlier copy. If that look-up cannot be made, the publication is marked
+for a person (:class:`~hub.exceptions.PublishOutcomeUnknown`) instead of posting again.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+from hub_social import content, errors
+from hub_social.accounts import AccountError, accounts_for
+from hub_social.drivers import driver_for
+
+from hub.channels import PublishResult
+from hub.exceptions import PermanentPublishError, PublishError
+from hub.extensions import db
+from hub.models import ChannelAccount, utcnow
+
+#: how far before the publication (or the lost attempt) to look for an earlier copy (clock skew)
+LOOK_BACK = dt.timedelta(minutes=10)
+
+
+class _State:
+    """A working copy of ``publication.state``, written back and committed by :meth:`save`."""
+
+    def __init__(self, publication):
+        self.publication = publication
+        self.data = copy.deepcopy(publication.state or {})
+        self.data.setdefault("accounts", {})
+
+    def account(self, account: ChannelAccount) -> dict:
+        return self.data["accounts"].setdefault(str(account.id), {"name": account.name})
+
+    def save(self) -> None:
+        self.publication.state = copy.deepcopy(self.data)
+        db.session.commit()
+
+
+def publish(publication, item, channel: str) -> PublishResult:
+    try:
+        accounts = accounts_for(channel, content.options_of(item, channel), publication.target or "")
+    except AccountError as exc:
+        raise PermanentPublishError(str(exc)) from exc
+    if not accounts:
+        raise PermanentPublishError(
+            "Tidak ada akun aktif untuk kanal ini; tambahkan akun lalu terbitkan ulang."
+            " / There is no active account for this channel; add one, then publish again."
+        )
+    state = _State(publication)
+    media = {m.asset_id: m for m in content.item_media(item)}
+    done = []
+    for account in accounts:
+        if not account.is_active:
+            raise PermanentPublishError(
+                f"Akun \u201c{account.name}\u201d tidak aktif; aktifkan atau pilih akun lain."
+                f" / The account \u201c{account.name}\u201d is not active; activate it or choose another."
+            )
+        done.append((account, _publish_account(publication, item, account, driver_for(account, media), state)))
+    first = done[0][1][0]
+    state.data.update(remote_id=first["id"], remote_url=first["url"])
+    state.save()
+    return PublishResult(
+        remote_id=first["id"],
+        remote_url=first["url"],
+        details={"posts": [{"account": a.name, **p} for a, posts in done for p in posts]},
+    )
+
+
+def _publish_account(publication, item, account: ChannelAccount, driver, state: _State) -> list[dict]:
+    st = state.account(account)
+    if "plan" not in st:
+        st["plan"] = driver.plan(item)
+        state.save()
+    posts: list[dict] = st.setdefault("posts", [])
+    check = bool(st.get("pending")) or (publication.attempts > 1 and not posts)
+    try:
+        for index, spec in enumerate(st["plan"]):
+            if index < len(posts):
+                continue
+            if check:
+                since = _since(publication, st.get("pending"))
+                try:
+                    found = driver.find(spec, posts, since)
+                except PermanentPublishError as exc:
+                    raise errors.outcome_unknown(account.channel, account.name, str(exc)) from exc
+                check = False
+                if found is not None:
+                    posts.append(found)
+                    st.pop("pending", None)
+                    state.save()
+                    continue
+            refs = driver.prepare(spec, st, state.save)
+            st["pending"] = {"index": index, "at": utcnow().isoformat()}
+            state.save()
+            try:
+                post = driver.create(spec, refs, posts)
+            except errors.MaybeSent as exc:
+                raise exc.error from exc  # keep "pending": the next attempt looks before posting
+            except PublishError:
+                st.pop("pending", None)
+                raise
+            posts.append(post)
+            st.pop("pending", None)
+            state.save()
+    except PublishError as exc:
+        if exc.details.get("reconnect"):
+            account.config = {**(account.config or {}), "needs_reconnect": True}
+        state.save()
+        raise
+    return posts
+
+
+def _since(publication, pending: dict | None) -> dt.datetime:
+    start = publication.created_at or utcnow()
+    if pending:
+        start = min(start, dt.datetime.fromisoformat(pending["at"]))
+    return start - LOOK_BACK
+
+
+def unpublish(publication, item, channel: str) -> bool:
+    """Delete every post the publication made (replies first). True when all are gone."""
+    state = _State(publication)
+    media = {m.asset_id: m for m in content.item_media(item)}
+    for account_id, st in state.data["accounts"].items():
+        posts = [p for p in st.get("posts", []) if p["id"] not in st.get("deleted", [])]
+        if not posts:
+            continue
+        account = db.session.get(ChannelAccount, int(account_id))
+        if account is None:
+            urls = ", ".join(p["url"] for p in posts)
+            raise PermanentPublishError(
+                f"Akun {st.get('name')} sudah dihapus dari hub; hapus kiriman ini secara manual: {urls}"
+                f" / The account {st.get('name')} was removed from the hub; delete these posts by hand: {urls}"
+            )
+        driver = driver_for(account, media)
+        for post in reversed(posts):
+            driver.delete(post)
+            st.setdefault("deleted", []).append(post["id"])
+            state.save()
+    return True

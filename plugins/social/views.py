@@ -1,0 +1,147 @@
+"""Pages of the social plugin: the accounts page (add, edit, reconnect, test connection) and the
+weighted character count the item form calls for its live counter."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from hub_social.accounts import CHANNELS, SECRET_FIELDS, AccountError, add_account, set_secrets, social_accounts
+from hub_social.drivers import test_connection
+from hub_social.health import warnings
+from hub_social.textcount import X_LIMIT, x_length
+
+from hub.extensions import db
+from hub.models import ChannelAccount
+from hub.permissions import require
+
+bp = Blueprint("social", __name__, url_prefix="/social", template_folder="templates", static_folder="static")
+
+
+def _audit(action: str, account: ChannelAccount, **details) -> None:
+    try:
+        from hub.audit import record
+    except ImportError:  # the audit trail is not installed in this build
+        return
+    record(action, target_type="channel_account", target_id=account.id, details=details)
+
+
+def _parse_expiry(raw: str) -> dt.datetime | None:
+    """A ``datetime-local`` (or date) value in the office's time zone, as aware UTC."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        raise AccountError(
+            f"tanggal kedaluwarsa tidak dikenali / expiry date not understood: {raw!r} (YYYY-MM-DD HH:MM)"
+        ) from None
+    if len(raw) == 10:  # a date alone: the end of that day
+        value = value.replace(hour=23, minute=59)
+    return value.replace(tzinfo=ZoneInfo(current_app.config["TIMEZONE"])).astimezone(dt.UTC)
+
+
+def _secrets_from_form(channel: str) -> dict:
+    return {f: request.form.get(f, "") for f in SECRET_FIELDS[channel]}
+
+
+@bp.get("/accounts")
+@require("settings.manage")
+def accounts():
+    return render_template(
+        "social/accounts.html", accounts=social_accounts(), warnings=warnings(), secret_fields=SECRET_FIELDS
+    )
+
+
+@bp.post("/accounts")
+@require("settings.manage")
+def add():
+    channel = request.form.get("channel", "")
+    try:
+        if channel not in CHANNELS:
+            raise AccountError(f"kanal tidak dikenal / unknown channel {channel!r}")
+        account = add_account(
+            channel,
+            request.form.get("name", ""),
+            _secrets_from_form(channel),
+            base_url=request.form.get("base_url", ""),
+            page_id=request.form.get("page_id", ""),
+            expires_at=_parse_expiry(request.form.get("expires_at", "")),
+        )
+        db.session.flush()
+    except AccountError as exc:
+        db.session.rollback()
+        flash(_("The account was not added: %(reason)s", reason=str(exc)), "error")
+        return render_template(
+            "social/accounts.html",
+            accounts=social_accounts(),
+            warnings=warnings(),
+            secret_fields=SECRET_FIELDS,
+            form=request.form,
+        ), 422
+    _audit("social.account_added", account, channel=channel, name=account.name)
+    db.session.commit()
+    flash(_("Account added. Test the connection now."), "success")
+    return redirect(url_for(".account", account_id=account.id))
+
+
+@bp.route("/accounts/<int:account_id>", methods=["GET", "POST"])
+@require("settings.manage")
+def account(account_id: int):
+    acc = db.session.get(ChannelAccount, account_id)
+    if acc is None or acc.channel not in CHANNELS:
+        abort(404)
+    if request.method == "POST":
+        try:
+            name = request.form.get("name", "").strip()
+            if not name:
+                raise AccountError("nama akun wajib diisi / the account needs a name")
+            acc.name = name
+            acc.base_url = request.form.get("base_url", "").strip().rstrip("/")
+            acc.is_active = request.form.get("is_active") == "on"
+            acc.expires_at = _parse_expiry(request.form.get("expires_at", ""))
+            if acc.channel == "facebook" and request.form.get("page_id", "").strip():
+                acc.config = {**(acc.config or {}), "page_id": request.form["page_id"].strip()}
+            new_secrets = _secrets_from_form(acc.channel)
+            if any(v.strip() for v in new_secrets.values()):
+                set_secrets(acc, new_secrets)
+        except AccountError as exc:
+            db.session.rollback()
+            flash(_("Not saved: %(reason)s", reason=str(exc)), "error")
+            return _account_page(acc), 422
+        changed = sorted(k for k, v in new_secrets.items() if v.strip())
+        _audit("social.account_changed", acc, active=acc.is_active, credentials_replaced=changed)
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for(".account", account_id=acc.id))
+    return _account_page(acc)
+
+
+def _account_page(acc: ChannelAccount) -> str:
+    tz = ZoneInfo(current_app.config["TIMEZONE"])
+    return render_template("social/account.html", account=acc, secret_fields=SECRET_FIELDS[acc.channel], tz=tz)
+
+
+@bp.post("/accounts/<int:account_id>/test")
+@require("settings.manage")
+def test(account_id: int):
+    acc = db.session.get(ChannelAccount, account_id)
+    if acc is None or acc.channel not in CHANNELS:
+        abort(404)
+    ok, message = test_connection(acc)
+    _audit("social.account_tested", acc, ok=ok)
+    db.session.commit()
+    flash(message, "success" if ok else "error")
+    return redirect(url_for(".account", account_id=acc.id))
+
+
+@bp.post("/count")
+@require("item.create")
+def count():
+    """The weighted X count of a text, for the item form's live counter (``static/count.js``)."""
+    text = (request.get_json(silent=True) or {}).get("text", "")
+    length = x_length(str(text))
+    return jsonify(channel="x", length=length, limit=X_LIMIT, valid=length <= X_LIMIT)

@@ -1,0 +1,120 @@
+"""Fixtures of the social plugin's tests: the two stubs, accounts, items with media.
+
+Test modules load them with ``pytest_plugins = ["tests.social_fixtures"]``. Media are
+generated at test time: a PNG with Pillow, an MP4 with the imageio-ffmpeg binary.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from hub.extensions import db
+from hub.models import Item, ItemAsset, ItemChannel, Setting
+from tests.social_support import PAGE_ID, PAGE_TOKEN, X_SECRETS, add_asset
+from tests.stubs.graph_api import GraphStub
+from tests.stubs.x_api import XStub
+
+
+@pytest.fixture(scope="session")
+def sample_media(tmp_path_factory) -> dict[str, Path]:
+    """One small PNG and one 2-second H.264 MP4, made once per session."""
+    import imageio_ffmpeg
+    from PIL import Image
+
+    folder = tmp_path_factory.mktemp("social-media")
+    png = folder / "poster.png"
+    buf = io.BytesIO()
+    Image.new("RGB", (640, 360), (11, 92, 173)).save(buf, format="PNG")
+    png.write_bytes(buf.getvalue())
+    mp4 = folder / "clip.mp4"
+    subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
+         "-i", "testsrc=duration=2:size=320x240:rate=15", "-pix_fmt", "yuv420p", "-c:v", "libx264", str(mp4)],
+        check=True,
+    )  # fmt: skip
+    return {"image": png, "video": mp4}
+
+
+@pytest.fixture
+def x_stub():
+    with XStub() as stub:
+        stub.add_user(**X_SECRETS, username="diskominfo_sumbar")
+        yield stub
+    assert not stub.errors, stub.errors
+
+
+@pytest.fixture
+def graph_stub():
+    with GraphStub(chunk_bytes=4096) as stub:
+        stub.add_page(PAGE_ID, PAGE_TOKEN, "Diskominfotik Sumbar")
+        yield stub
+    assert not stub.errors, stub.errors
+
+
+@pytest.fixture
+def social_settings(app):
+    """Small X upload chunks so a test video goes up in several segments."""
+    db.session.add(Setting(namespace="social", key="x_chunk_bytes", value=4096))
+    db.session.commit()
+
+
+@pytest.fixture
+def x_account(app, x_stub, social_settings):
+    from hub_social.accounts import add_account
+
+    account = add_account("x", "Diskominfo Sumbar", dict(X_SECRETS), base_url=x_stub.url)
+    db.session.commit()
+    return account
+
+
+@pytest.fixture
+def fb_account(app, graph_stub, social_settings):
+    from hub_social.accounts import add_account
+
+    account = add_account(
+        "facebook", "Halaman Diskominfo", {"page_token": PAGE_TOKEN}, page_id=PAGE_ID, base_url=graph_stub.url
+    )
+    db.session.commit()
+    return account
+
+
+@pytest.fixture
+def make_item(app, make_user, sample_media):
+    """``make_item(text=…, channels={"x": {...options}}, image=True, video=True)`` -> a committed Item."""
+    creator = make_user("kreator", roles=["pembuat_konten"])
+
+    def _make(*, text="Festival Budaya Minangkabau 2026 di Padang.", channels=None, image=False, video=False, **kw):
+        item = Item(
+            organisation_id=creator.organisation_id,
+            created_by_id=creator.id,
+            kind="post",
+            title=kw.pop("title", "Festival Budaya"),
+            body=text,
+            **kw,
+        )
+        item.channels = [
+            ItemChannel(channel=name, options=opts or {}) for name, opts in (channels or {"x": {}}).items()
+        ]
+        db.session.add(item)
+        db.session.flush()
+        position = 0
+        if video:
+            asset = add_asset(app, sample_media["video"], "video", "video/mp4", duration=2.0)
+            db.session.add(ItemAsset(item_id=item.id, asset_id=asset.id, role="main", position=position))
+            position += 1
+        if image:
+            asset = add_asset(app, sample_media["image"], "image", "image/png")
+            db.session.add(
+                ItemAsset(
+                    item_id=item.id, asset_id=asset.id, role="gallery", position=position, alt_text="Poster festival"
+                )
+            )
+        db.session.commit()
+        db.session.refresh(item)
+        return item
+
+    return _make

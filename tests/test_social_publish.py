@@ -1,0 +1,55 @@
+"""The social plugin publishing with the real tweepy and facebook-sdk code against the X and Graph stubs."""
+
+from __future__ import annotations
+
+from hub.extensions import db
+from hub.models import Setting
+from tests import social_support as social
+
+#: the fixtures (x_stub, graph_stub, x_account, fb_account, make_item…)
+pytest_plugins = ["tests.social_fixtures"]
+
+
+def test_an_item_with_an_image_and_a_video_goes_to_x_and_facebook(
+    app, make_item, x_account, fb_account, x_stub, graph_stub, sample_media
+):
+    db.session.add(Setting(namespace="social", key="facebook_resumable_over_bytes", value=1000))
+    item = make_item(channels={"x": {}, "facebook": {}}, image=True, video=True)
+    x_pub = social.publication_for(item, "x", str(x_account.id))
+    fb_pub = social.publication_for(item, "facebook", str(fb_account.id))
+
+    x_result = social.call_publish(x_pub, item)
+    fb_result = social.call_publish(fb_pub, item)
+
+    # X: the video with the text, the image (with its alt text) in a reply; the video went up in chunks
+    tweets = x_stub.live_tweets()
+    assert len(tweets) == 2
+    main = tweets[x_result.remote_id]
+    assert main["text"] == item.body and main["reply_to"] is None
+    video = x_stub.media[main["media_ids"][0]]
+    assert video["mime"] == "video/mp4" and video["state"] == "succeeded"
+    assert video["bytes"] == sample_media["video"].read_bytes()
+    assert ("POST", f"/2/media/upload/{video['id']}/append") in x_stub.requests
+    reply = next(t for t in tweets.values() if t["reply_to"] == main["id"])
+    image = x_stub.media[reply["media_ids"][0]]
+    assert image["mime"] == "image/png" and image["alt_text"] == "Poster festival"
+    assert x_result.remote_url == f"https://x.com/i/web/status/{main['id']}"
+
+    # Facebook: the video with the text (chunked: 11 kB in 4 kB pieces when over the threshold), then a photo post
+    assert set(graph_stub.versions) == {"v21.0"}
+    fb_video = graph_stub.videos[fb_result.remote_id]
+    assert fb_video["size"] == sample_media["video"].stat().st_size
+    assert graph_stub.requests.count(("POST", f"/v21.0/{social.PAGE_ID}/videos")) == 2 + -(-fb_video["size"] // 4096)
+    assert fb_video["description"] == item.body and fb_video["page"] == social.PAGE_ID
+    photo_posts = [p for p in graph_stub.live_posts().values() if p["kind"] == "photo"]
+    assert len(photo_posts) == 1 and photo_posts[0]["message"] == item.title
+    assert fb_result.remote_url == f"https://www.facebook.com/{social.PAGE_ID}/videos/{fb_video['id']}"
+
+    # what the hub stored is what the stubs recorded
+    db.session.refresh(x_pub)
+    db.session.refresh(fb_pub)
+    x_posts = x_pub.state["accounts"][str(x_account.id)]["posts"]
+    assert [p["id"] for p in x_posts] == [main["id"], reply["id"]]
+    assert x_pub.state["remote_id"] == main["id"]
+    fb_posts = fb_pub.state["accounts"][str(fb_account.id)]["posts"]
+    assert [p["id"] for p in fb_posts] == [fb_video["id"], photo_posts[0]["id"]]
