@@ -9,7 +9,7 @@ from sqlalchemy import and_, or_
 
 from hub.extensions import db
 from hub.models import Item, Publication, PublicationStatus
-from hub.permissions import has_permission
+from hub.permissions import visible_items_clause
 
 
 @dataclass(frozen=True)
@@ -22,13 +22,6 @@ class CalendarEntry:
     kind: str = ""
     channel: str = ""
     url: str | None = None
-
-
-def _visible(user):
-    """A filter on Item: every office's items, or only the person's own office's."""
-    if has_permission(user, "item.view_all"):
-        return True
-    return Item.organisation_id == user.organisation_id
 
 
 def publication_entries(start: dt.datetime, end: dt.datetime, user) -> list[CalendarEntry]:
@@ -46,7 +39,7 @@ def publication_entries(start: dt.datetime, end: dt.datetime, user) -> list[Cale
                 and_(Publication.published_at >= start, Publication.published_at < end),
             )
         )
-        .where(_visible(user))
+        .where(visible_items_clause(user))
         .order_by(Publication.id)
     ).all()
     entries = []

@@ -16,7 +16,7 @@ from flask_babel import get_locale
 from hub.extensions import db
 from hub.models import Item
 from hub.models.base import utcnow
-from hub.permissions import has_permission
+from hub.permissions import visible_items_clause
 
 
 @dataclass
@@ -66,8 +66,7 @@ def my_tasks(user, limit: int = 50) -> list[Task]:
         )
         .order_by(StepInstance.due_at, StepInstance.id)
     )
-    if not has_permission(user, "item.view_all"):
-        query = query.where(Item.organisation_id == user.organisation_id)
+    query = query.where(visible_items_clause(user))
     lang = str(get_locale() or "id")
     admin_of = _admin_channels(user)
     tasks = []

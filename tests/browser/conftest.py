@@ -187,3 +187,21 @@ def assert_page_ok(page, response=None, expect_status: int | None = 200, lang: s
 
 def wait_until(predicate, timeout=60, what="condition"):
     return wait_for(predicate, timeout=timeout, what=what)
+
+
+def browser_login(page, user, *, expect_path: str = "/") -> None:
+    """Log ``user`` in through the real pages: user name and password, then a TOTP code."""
+    from tests.conftest import current_totp_code
+
+    page.context.clear_cookies()
+    response = page.goto("/login")
+    assert_page_ok(page, response)
+    page.fill("#username", user.username)
+    page.fill("#password", user.test_password)
+    page.click("form button[type=submit]")
+    page.wait_for_url("**/login/code")
+    assert_page_ok(page)
+    page.fill("#code", current_totp_code(user))
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"**{expect_path}")
+    assert_page_ok(page)
