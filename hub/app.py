@@ -41,6 +41,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     web.init_app(app)  # the shell: dashboard, calendar, reports, administration, navigation
 
+    from hub import dispatch
+
+    dispatch.init_app(app)  # publication API and admin forms (retry, cancel, unpublish)
+
     for blueprints in registry.hook.register_blueprints(app=app):
         for bp in blueprints or []:
             app.register_blueprint(bp)

@@ -41,7 +41,14 @@ from hub.channels import Channel, PublishResult
 from hub.exceptions import PermanentPublishError, PublishOutcomeUnknown, TransientPublishError
 
 TOKEN = "stub-token-1234"
-CHANNEL = Channel(name="stub", label_id="Kanal uji", label_en="Test channel", accepts=("text",), text_limit=500)
+CHANNEL = Channel(
+    name="stub",
+    label_id="Kanal uji",
+    label_en="Test channel",
+    accepts=("text",),
+    text_limit=500,
+    admin_role="admin_social",
+)
 
 
 # --- the service ----------------------------------------------------------------------------------

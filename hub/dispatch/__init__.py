@@ -12,7 +12,24 @@ See ``docs/dispatch.md``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from hub.dispatch.outbox import create_publications, idempotency_key, publication_targets
 from hub.dispatch.relay import kick
 
-__all__ = ["create_publications", "idempotency_key", "kick", "publication_targets"]
+if TYPE_CHECKING:
+    from flask import Flask
+
+__all__ = ["create_publications", "idempotency_key", "init_app", "kick", "publication_targets"]
+
+
+def init_app(app: Flask) -> None:
+    """Register the publication API and forms, and the helpers ``templates/dispatch/_publications.html`` uses."""
+    from hub.dispatch import views
+
+    app.register_blueprint(views.bp)
+    app.jinja_env.globals.update(
+        item_publications=views.item_publications,
+        publication_actions=views.allowed_actions,
+        publication_time=views.publication_time,
+    )

@@ -1,0 +1,176 @@
+"""Admins retry, cancel and unpublish per channel: service functions, JSON API and the item page's forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from flask import current_app, render_template_string
+
+from hub.dispatch import admin, kick
+from hub.exceptions import TransitionNotAllowed
+from hub.extensions import db
+from hub.models import Item, Publication, utcnow
+from tests.dispatch_support import app, approve_item, audit_actions, drive, publications, svc
+
+__all__ = ["app", "svc"]  # fixtures
+
+
+@pytest.fixture
+def people(app, make_user, make_org):
+    opd = make_org("Dinas Pariwisata", kind="requester")
+    return {
+        "creator": make_user("citra", roles=["pembuat_konten"]),
+        "social": make_user("sosa", roles=["admin_social"]),
+        "screens": make_user("vito", roles=["admin_videotron"]),
+        "outsider": make_user("pemo", roles=["pemohon"], org=opd),
+    }
+
+
+def failed_publication(people, svc, message="account suspended") -> Publication:
+    svc.fail_next(403, message)
+    item = approve_item(people["creator"], "stub")
+    kick([item.id])
+    drive(current_app._get_current_object(), lambda: publications(item.id)[0].status == "failed")
+    return publications(item.id)[0]
+
+
+# --- service functions ----------------------------------------------------------------------------
+
+
+def test_retry_after_a_permanent_failure_publishes_once(app, people, svc):
+    pub = failed_publication(people, svc)
+    admin.retry(pub.id, actor=people["social"])
+    drive(app, lambda: publications()[0].status == "published")
+    row = publications()[0]
+    assert row.attempts == 2 and row.retry_base == 1 and row.last_error is None
+    assert svc.count(row.idempotency_key) == 1
+    assert audit_actions(row.id)[-3:] == ["publication.retry", "publication.attempt", "publication.published"]
+    from hub.models.audit import AuditEntry
+
+    entry = db.session.execute(db.select(AuditEntry).where(AuditEntry.action == "publication.retry")).scalar_one()
+    assert entry.actor_id == people["social"].id and entry.details["from"] == "failed"
+
+
+def test_cancel_a_scheduled_publication_before_it_goes_out(app, people, svc):
+    item = approve_item(people["creator"], "stub", publish_at=utcnow() + dt.timedelta(seconds=2))
+    kick([item.id])
+    pub = admin.cancel(publications(item.id)[0].id, actor=people["social"])
+    assert pub.status == "cancelled"
+    import time
+
+    time.sleep(2.2)
+    drive(app, lambda: True)  # the scheduled job comes due, finds the row cancelled and does nothing
+    assert publications()[0].status == "cancelled" and svc.posts == {}
+
+
+def test_actions_check_the_state(app, people, svc):
+    item = approve_item(people["creator"], "stub")
+    pub = publications(item.id)[0]
+    with pytest.raises(TransitionNotAllowed):
+        admin.retry(pub.id, actor=people["social"])  # pending: nothing to retry
+    db.session.rollback()
+    with pytest.raises(TransitionNotAllowed):
+        admin.unpublish(pub.id, actor=people["social"])  # not published
+    db.session.rollback()
+    db.session.execute(db.update(Publication).values(status="publishing", attempts=1, lease_until=utcnow()))
+    db.session.commit()
+    with pytest.raises(TransitionNotAllowed):
+        admin.cancel(pub.id, actor=people["social"])  # a worker is on it
+    db.session.rollback()
+
+
+def test_unpublish_calls_the_unpublish_hook(app, people, svc):
+    item = approve_item(people["creator"], "stub")
+    kick([item.id])
+    drive(app, lambda: publications(item.id)[0].status == "published")
+    pub = publications(item.id)[0]
+    svc_post = svc.posts[pub.remote_id]
+    admin.unpublish(pub.id, actor=people["social"])
+    assert publications()[0].unpublish_requested_at is not None
+    drive(app, lambda: publications()[0].status == "unpublished")
+    assert svc_post["deleted"] is True
+    assert [r["path"] for r in svc.requests if r["method"] == "DELETE"] == [f"/v1/posts/{pub.remote_id}"]
+    row = publications()[0]
+    assert row.unpublish_requested_at is None
+    assert audit_actions(row.id)[-2:] == ["publication.unpublish_requested", "publication.unpublished"]
+
+
+# --- JSON API ------------------------------------------------------------------------------------------
+
+
+def test_api_lists_and_reads_only_visible_publications(app, client, people, svc, api_headers):
+    item = approve_item(people["creator"], ("stub", {"accounts": ["a", "b"]}))
+    pubs = publications(item.id)
+    resp = client.get(f"/api/v1/publications?item_id={item.id}", headers=api_headers(people["creator"]))
+    assert resp.status_code == 200
+    body = resp.get_json()["publications"]
+    assert [(p["id"], p["status"], p["target"], p["actions"]) for p in body] == [
+        (pubs[0].id, "pending", "a", []),
+        (pubs[1].id, "pending", "b", []),
+    ]
+    # another office's requester does not see this office's item
+    outsider = api_headers(people["outsider"])
+    assert client.get(f"/api/v1/publications/{pubs[0].id}", headers=outsider).status_code == 404
+    assert client.get("/api/v1/publications", headers=outsider).get_json()["publications"] == []
+    resp = client.get(f"/api/v1/publications/{pubs[0].id}", headers=api_headers(people["social"]))
+    assert resp.get_json()["actions"] == ["cancel"]
+    assert client.get("/api/v1/publications").status_code == 401
+
+
+def test_api_actions_need_the_channels_admin(app, client, people, svc, api_headers):
+    pub = failed_publication(people, svc, "token expired")
+    url = f"/api/v1/publications/{pub.id}/retry"
+    assert client.post(url, headers=api_headers(people["creator"])).status_code == 403
+    resp = client.post(url, headers=api_headers(people["screens"]))  # admin of another channel
+    assert resp.status_code == 403 and "stub" in resp.get_json()["message"]
+    assert publications()[0].status == "failed"
+
+    resp = client.post(url, headers=api_headers(people["social"]))
+    assert resp.status_code == 200 and resp.get_json()["status"] == "queued"
+    again = client.post(url, headers=api_headers(people["social"]))
+    assert again.status_code == 409 and again.get_json()["error"] == "conflict"
+    drive(app, lambda: publications()[0].status == "published")
+
+    resp = client.post(f"/api/v1/publications/{pub.id}/unpublish", headers=api_headers(people["social"]))
+    assert resp.status_code == 200 and resp.get_json()["unpublish_requested"] is True
+    drive(app, lambda: publications()[0].status == "unpublished")
+    resp = client.post(f"/api/v1/publications/{pub.id}/cancel", headers=api_headers(people["social"]))
+    assert resp.status_code == 409
+    assert client.post("/api/v1/publications/999999/cancel", headers=api_headers(people["social"])).status_code == 404
+
+
+# --- the item page's table and forms ------------------------------------------------------------------
+
+
+def test_publication_table_offers_the_allowed_actions(app, people, svc):
+    pub = failed_publication(people, svc, "account suspended")
+    item = db.session.get(Item, pub.item_id)
+    template = '{% include "dispatch/_publications.html" %}'
+    with app.test_request_context("/items/1"):
+        from flask import g
+
+        g.user = people["social"]
+        html = render_template_string(template, item=item)
+        assert f"/publications/{pub.id}/retry" in html and f"/publications/{pub.id}/cancel" in html
+        assert "account suspended" in html and "/unpublish" not in html
+        g.user = people["creator"]
+        html = render_template_string(template, item=item)
+        assert "/publications/" not in html and "account suspended" in html
+
+
+def test_form_action_retries_and_goes_back(app, client, people, svc, login):
+    pub = failed_publication(people, svc)
+    login(client, people["social"])
+    resp = client.post(f"/publications/{pub.id}/retry", data={"next": f"/items/{pub.item_id}#publications"})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/items/{pub.item_id}#publications")
+    assert publications()[0].status == "queued"
+    resp = client.post(f"/publications/{pub.id}/retry", data={"next": "//evil.example/"})
+    assert resp.status_code == 302 and resp.headers["Location"] == "/"  # a conflict, and no open redirect
+
+
+def test_form_action_refuses_other_channels_admins(app, client, people, svc, login):
+    pub = failed_publication(people, svc)
+    login(client, people["screens"])
+    assert client.post(f"/publications/{pub.id}/cancel").status_code == 403
+    assert publications()[0].status == "failed"
