@@ -59,8 +59,9 @@ def my_tasks(user, limit: int = 50) -> list[Task]:
         .where(StepInstance.status == StepStatus.OPEN.value)
         .where(
             db.or_(
-                StepInstance.role.in_(sorted(user.role_codes)),
-                StepInstance.role == "channel_admin",
+                # nobody decides a step of an item they created (separation of duties)
+                db.and_(StepInstance.role.in_(sorted(user.role_codes)), Item.created_by_id != user.id),
+                db.and_(StepInstance.role == "channel_admin", Item.created_by_id != user.id),
                 db.and_(StepInstance.role == "creator", Item.created_by_id == user.id),
             )
         )
