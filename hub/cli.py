@@ -122,6 +122,10 @@ def build_cli(app: Flask) -> click.Group:
 
         auth_commands(cli)  # hub user …, hub audit …
 
+        from hub.dispatch.cli import register_commands as dispatch_commands
+
+        dispatch_commands(cli)  # hub dispatch status, hub dispatch reconcile
+
         plugins(app).hook.register_commands(cli=cli)
         app.extensions["hub.cli_built"] = True
     return cli

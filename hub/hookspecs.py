@@ -68,7 +68,11 @@ def publish(publication, item, channel):
     across attempts and ``publication.state`` (a dict the plugin may change; it is
     committed even when the hook raises) keeps what earlier attempts learnt.
     On a retry (``publication.attempts > 1``) the plugin looks for the earlier
-    copy before posting again.
+    copy before posting again. That includes the attempt after a worker died in the
+    middle of this hook (the reconciler re-queues the row when the worker's lease
+    runs out): the earlier attempt may have posted without recording anything, so
+    search by the idempotency key; when that cannot be decided, raise
+    :class:`hub.exceptions.PublishOutcomeUnknown` instead of posting again.
     """
 
 

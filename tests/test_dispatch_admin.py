@@ -174,3 +174,12 @@ def test_form_action_refuses_other_channels_admins(app, client, people, svc, log
     login(client, people["screens"])
     assert client.post(f"/publications/{pub.id}/cancel").status_code == 403
     assert publications()[0].status == "failed"
+
+
+def test_cli_status_and_reconcile(app, people, runner):
+    item = approve_item(people["creator"], ("stub", {"accounts": ["a", "b"]}))
+    result = runner.invoke(args=["dispatch", "status"])
+    assert result.exit_code == 0 and "pending          2" in result.output
+    result = runner.invoke(args=["dispatch", "reconcile"])
+    assert result.exit_code == 0 and "relayed 2" in result.output, result.output
+    assert {p.status for p in publications(item.id)} == {"queued"}

@@ -224,3 +224,19 @@ def test_maintenance_lock_lets_one_worker_pass_at_a_time(app):
     assert b.run_once() is None
     time.sleep(0.1)
     assert b.run_once() is None
+
+
+def test_overdue_scheduled_job_is_queued_when_no_scheduler_runs(make_app, svc, make_user):
+    app = stub_app(make_app, svc, DISPATCH_SCHEDULER_GRACE=0.5)
+    with app.app_context():
+        user = make_user("citra", roles=["pembuat_konten"])
+        item = approve_item(user, "stub", publish_at=utcnow() + dt.timedelta(seconds=1))
+        kick([item.id])
+        assert run_pass().requeued == []  # scheduled and not due: left alone
+        time.sleep(2.7)  # due + grace passed; no worker with a scheduler ran meanwhile
+        pub = publications(item.id)[0]
+        assert run_pass().requeued == [pub.id]
+        queue = get_queue()
+        assert queue.count == 1 and queue.scheduled_job_registry.count == 0
+        drive(app, lambda: publications(item.id)[0].status == "published")
+        assert svc.count(pub.idempotency_key) == 1

@@ -4,7 +4,9 @@ The database is the source of truth; Redis only carries work. One pass:
 
 1. ``pending`` rows (the relay never ran, or Redis was down at approval): relay them;
 2. ``queued`` rows with no live RQ job (Redis was flushed or restarted, a job was
-   lost, a retry's enqueue failed): enqueue them again, at their due time;
+   lost, a retry's enqueue failed): enqueue them again, at their due time; and rows
+   whose job is still "scheduled" ``DISPATCH_SCHEDULER_GRACE`` seconds after its time
+   (no RQ scheduler running): put on the queue now;
 3. ``publishing`` rows whose lease ran out (the worker died mid-publish): back to
    ``queued`` for another attempt, which looks for the earlier copy first; when
    no attempt is left, ``needs_attention`` (the outcome is unknown);
@@ -17,14 +19,18 @@ takes a Redis lock first, so only one worker of many runs a given pass.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
+
+from rq.job import JobStatus
 
 from hub.exceptions import TransitionNotAllowed
 from hub.extensions import db
 from hub.models import Publication, PublicationStatus, utcnow
 
 from . import policy, relay, transitions
+from .settings import setting
 
 log = logging.getLogger(__name__)
 S = PublicationStatus
@@ -57,10 +63,20 @@ def run_pass() -> PassReport:
     for pub_id in _ids(Publication.status == S.PUBLISHING.value, Publication.lease_until < now):
         _recover(pub_id, report)
 
+    grace = dt.timedelta(seconds=setting("DISPATCH_SCHEDULER_GRACE"))
     for pub_id in _ids(Publication.status == S.QUEUED.value):
         pub = db.session.get(Publication, pub_id)
-        if pub is None or pub.status != S.QUEUED or relay.job_is_live(relay.publish_job_id(pub)):
+        if pub is None or pub.status != S.QUEUED:
             continue
+        job_id = relay.publish_job_id(pub)
+        status = relay.job_status(job_id)
+        if status in relay.LIVE_JOB_STATES:
+            due = relay.due_time(pub)
+            if status != JobStatus.SCHEDULED or due is None or due > now - grace:
+                continue
+            # still "scheduled" long after its time: no RQ scheduler is running (a killed
+            # worker's scheduler lock lasts a minute or more); put it on the queue now
+            relay.delete_job(job_id)
         if relay.enqueue_publication(pub):
             report.requeued.append(pub_id)
 

@@ -47,13 +47,25 @@ def due_time(pub: Publication) -> dt.datetime | None:
     return max(times) if times else None
 
 
-def job_is_live(job_id: str) -> bool:
-    """True when Redis holds that job waiting, scheduled or running."""
+def job_status(job_id: str) -> JobStatus | None:
+    """The RQ status of a job, None when Redis does not have it."""
     try:
         job = Job.fetch(job_id, connection=redis_connection())
     except NoSuchJobError:
-        return False
-    return job.get_status(refresh=False) in LIVE_JOB_STATES
+        return None
+    return job.get_status(refresh=False)
+
+
+def job_is_live(job_id: str) -> bool:
+    """True when Redis holds that job waiting, scheduled or running."""
+    return job_status(job_id) in LIVE_JOB_STATES
+
+
+def delete_job(job_id: str) -> None:
+    try:
+        Job.fetch(job_id, connection=redis_connection()).delete()
+    except NoSuchJobError:
+        pass
 
 
 def _enqueue(func, job_id: str, args: tuple, at: dt.datetime | None) -> bool:

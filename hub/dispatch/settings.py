@@ -15,6 +15,8 @@ DEFAULTS: dict[str, float] = {
     "DISPATCH_LEASE_SECONDS": 90,
     #: seconds between two passes of the maintenance loop (relay + reconciler)
     "DISPATCH_MAINTENANCE_INTERVAL": 15,
+    #: seconds a due job may stay in RQ's scheduled registry before the reconciler queues it itself
+    "DISPATCH_SCHEDULER_GRACE": 60,
 }
 
 
