@@ -22,5 +22,10 @@ def load_demo(app: Flask) -> None:
             if db.session.execute(db.select(Organisation).filter_by(name=name)).scalar() is None:
                 db.session.add(Organisation(name=name, short_name=short, kind=kind))
         db.session.commit()
+        import click
+
+        from hub.auth.demo import load_demo_users
+
+        load_demo_users(echo=click.echo)  # one account per main role; TOTP secrets printed once
         plugins(app).hook.load_demo_data(app=app)
         db.session.commit()

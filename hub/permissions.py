@@ -186,3 +186,23 @@ def get_item_or_404(item_id: int):
     if not can_view_item(g.get("user"), item):
         abort(404)
     return item
+
+
+def undeclared_views(app) -> list[str]:
+    """``"<rule> -> <endpoint>"`` for every route of ``app`` whose view declares no permission.
+
+    Walks the URL map of the built app, so plugins' and every area's blueprints are
+    included. Flask's own static-file views are public by nature and not listed.
+    """
+    from flask import Blueprint, Flask
+
+    static_views = (Flask.send_static_file, Blueprint.send_static_file)
+    missing = []
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions.get(rule.endpoint)
+        flask_static = rule.endpoint == "static" and getattr(view, "__qualname__", "").startswith("Flask.__init__")
+        if flask_static or getattr(view, "__func__", None) in static_views:
+            continue
+        if declared_permission(view) is None:
+            missing.append(f"{rule.rule} -> {rule.endpoint}")
+    return sorted(missing)

@@ -16,11 +16,6 @@ from flask import Flask, g, jsonify, redirect, request, url_for
 CONFIG_DEFAULTS = {
     "SESSION_IDLE_MINUTES": 30,
     "SESSION_ABSOLUTE_HOURS": 12,
-    # "auto": Secure when the request came over https (set PROXY_COUNT behind a reverse proxy)
-    "SESSION_COOKIE_SECURE": "auto",
-    "SESSION_COOKIE_HTTPONLY": True,
-    "SESSION_COOKIE_SAMESITE": "Lax",
-    "SESSION_COOKIE_NAME": "hub_session",
     # reverse proxies in front of the hub whose X-Forwarded-For/-Proto are trusted (0: none)
     "PROXY_COUNT": 0,
     # days an API token lives unless the person picks another period (at most API_TOKEN_MAX_DAYS)
@@ -36,13 +31,12 @@ _ALLOWED_WHILE_CHANGING = {"auth.change_password", "auth.logout", "static", "i18
 
 def init_app(app: Flask) -> None:
     import hub.auth.models  # noqa: F401 - registers the tables
-    from hub.auth import account, api, audit_views, headers, users, views
+    from hub.auth import account, api, audit_views, headers, policy_views, users, views
     from hub.auth.sessions import SessionInterface, load_user
 
     for key, value in CONFIG_DEFAULTS.items():
         app.config.setdefault(key, value)
-    if app.config["SESSION_COOKIE_SECURE"] in ("true", "True", "1"):
-        app.config["SESSION_COOKIE_SECURE"] = True
+    _cookie_flags(app.config)
     app.session_interface = SessionInterface()
     # CSRF is checked in load_user, after a bearer-token request has been told apart
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
@@ -52,11 +46,33 @@ def init_app(app: Flask) -> None:
         n = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
+    app.jinja_env.filters.setdefault("hub_datetime", _format_datetime)
     app.before_request(load_user)
     app.before_request(_forced_password_change)
     headers.init_app(app)
-    for bp in (views.bp, account.bp, users.bp, audit_views.bp, api.bp):
+    for bp in (views.bp, account.bp, users.bp, policy_views.bp, audit_views.bp, api.bp):
         app.register_blueprint(bp)
+
+
+def _cookie_flags(config) -> None:
+    """The session cookie: HttpOnly, SameSite=Lax (Strict if configured), Secure when served over
+    https (``SESSION_COOKIE_SECURE="auto"``, the default; ``true`` forces it)."""
+    if config.get("SESSION_COOKIE_NAME") in (None, "session"):
+        config["SESSION_COOKIE_NAME"] = "hub_session"
+    config["SESSION_COOKIE_HTTPONLY"] = True
+    if str(config.get("SESSION_COOKIE_SAMESITE")).lower() != "strict":
+        config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    secure = config.get("SESSION_COOKIE_SECURE")
+    config["SESSION_COOKIE_SECURE"] = True if secure is True or str(secure).lower() in ("true", "1") else "auto"
+
+
+def _format_datetime(value) -> str:
+    """A UTC timestamp in the office's time zone and the person's language."""
+    if value is None:
+        return ""
+    from flask_babel import format_datetime
+
+    return format_datetime(value, "dd MMM yyyy HH:mm")
 
 
 def _forced_password_change():

@@ -1,4 +1,7 @@
-"""Commands: ``hub user create|disable|reset-2fa|list`` and ``hub audit verify``."""
+"""Commands: ``hub user create|disable|enable|reset-2fa|reset-password|list|roles`` and ``hub audit verify``.
+
+Changes made here are audited with the system as actor (``actor_name="system"``).
+"""
 
 from __future__ import annotations
 
@@ -35,5 +38,126 @@ def audit_verify(head: str | None) -> None:
     db.session.rollback()
 
 
+# --- users ---------------------------------------------------------------------------------------
+
+
+@click.group("user", help="Pengguna / User accounts.")
+def user_group() -> None:
+    pass
+
+
+def _user(username: str):
+    from hub.models import User
+
+    user = db.session.scalar(db.select(User).where(db.func.lower(User.username) == username.lower()))
+    if user is None:
+        raise click.ClickException(f"pengguna tidak ada / no such user: {username}")
+    return user
+
+
+def _fail(exc) -> None:
+    raise click.ClickException(str(exc))
+
+
+@user_group.command("create", help="Buat pengguna / Create a user (--admin: a system administrator).")
+@click.argument("username")
+@click.option("--org", "org_name", required=True, help="Office name or short name (created with --admin if missing).")
+@click.option("--role", "roles", multiple=True, help="Role code (repeat); see `hub user roles`.")
+@click.option("--admin", is_flag=True, help="Give the system administrator role (manages users and settings).")
+@click.option("--full-name", default="")
+@click.option("--email", default="")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of generating one.")
+def user_create(username, org_name, roles, admin, full_name, email, password_stdin) -> None:
+    from hub.auth import service
+    from hub.models import Organisation
+
+    org = db.session.scalar(
+        db.select(Organisation).where(db.or_(Organisation.name == org_name, Organisation.short_name == org_name))
+    )
+    if org is None:
+        if not admin:
+            names = ", ".join(db.session.scalars(db.select(Organisation.name))) or "-"
+            raise click.ClickException(f"kantor tidak ada / no such office: {org_name} (known: {names})")
+        org = Organisation(name=org_name, short_name=org_name[:50], kind="operator")
+        db.session.add(org)
+    password = click.get_text_stream("stdin").readline().rstrip("\n") if password_stdin else None
+    try:
+        user, password = service.create_user(
+            username=username,
+            organisation=org,
+            roles=[*roles, *(["system_admin"] if admin else [])],
+            full_name=full_name,
+            email=email,
+            password=password,
+            actor=None,
+        )
+    except service.AccountError as exc:
+        _fail(exc)
+    db.session.commit()
+    click.echo(f"Pengguna dibuat / user created: {user.username} ({', '.join(sorted(user.role_codes))})")
+    if not password_stdin:
+        click.echo(f"Kata sandi sementara / temporary password: {password}")
+        click.echo("Wajib diganti saat masuk pertama / it must be changed at the first login.")
+    click.echo("Autentikasi dua faktor disiapkan saat masuk pertama / two-factor is set up at the first login.")
+
+
+@user_group.command("disable", help="Nonaktifkan / Disable a user: sessions end, API tokens stop working.")
+@click.argument("username")
+def user_disable(username: str) -> None:
+    from hub.auth import service
+
+    service.set_active(_user(username), False)
+    db.session.commit()
+    click.echo(f"Dinonaktifkan / disabled: {username}")
+
+
+@user_group.command("enable", help="Aktifkan kembali / Enable a disabled user.")
+@click.argument("username")
+def user_enable(username: str) -> None:
+    from hub.auth import service
+
+    service.set_active(_user(username), True)
+    db.session.commit()
+    click.echo(f"Diaktifkan / enabled: {username}")
+
+
+@user_group.command("reset-2fa", help="Atur ulang 2FA / Reset two-factor: the user enrols again at next login.")
+@click.argument("username")
+def user_reset_2fa(username: str) -> None:
+    from hub.auth import service
+
+    service.reset_two_factor(_user(username))
+    db.session.commit()
+    click.echo(f"2FA diatur ulang / two-factor reset: {username}")
+
+
+@user_group.command("reset-password", help="Kata sandi sementara baru / A new temporary password (shown once).")
+@click.argument("username")
+def user_reset_password(username: str) -> None:
+    from hub.auth import service
+
+    password = service.reset_password(_user(username))
+    db.session.commit()
+    click.echo(f"Kata sandi sementara / temporary password: {password}")
+
+
+@user_group.command("list", help="Daftar pengguna / List users.")
+def user_list() -> None:
+    from hub.models import User
+
+    for user in db.session.scalars(db.select(User).order_by(User.username)):
+        state = "active" if user.is_active else "disabled"
+        click.echo(f"{user.username:<20} {state:<9} {','.join(sorted(user.role_codes)) or '-'}")
+
+
+@user_group.command("roles", help="Kode peran / The role codes.")
+def user_roles() -> None:
+    from hub.roles import ROLES
+
+    for code, info in ROLES.items():
+        click.echo(f"{code:<22} {info.label_id} / {info.label_en}")
+
+
 def register_commands(cli: click.Group) -> None:
     cli.add_command(audit_group)
+    cli.add_command(user_group)

@@ -20,10 +20,32 @@ from hub.models.base import utcnow
 MAX_LENGTH = 128
 #: the agency, the province and the product: never enough to make a password
 CONTEXT_WORDS = (
-    "diskominfo", "diskominfotik", "kominfo", "dinas", "komunikasi", "informatika", "statistik",
-    "sumbar", "sumatera", "sumatra", "barat", "padang", "minang", "minangkabau", "provinsi", "pemprov",
-    "videotron", "hub", "publikasi", "publishing", "ppid", "opd", "admin", "password", "katasandi",
-)  # fmt: skip
+    "diskominfo",
+    "diskominfotik",
+    "kominfo",
+    "dinas",
+    "komunikasi",
+    "informatika",
+    "statistik",
+    "sumbar",
+    "sumatera",
+    "sumatra",
+    "barat",
+    "padang",
+    "minang",
+    "minangkabau",
+    "provinsi",
+    "pemprov",
+    "videotron",
+    "hub",
+    "publikasi",
+    "publishing",
+    "ppid",
+    "opd",
+    "admin",
+    "password",
+    "katasandi",
+)
 
 _hasher = PasswordHasher()  # Argon2id, argon2-cffi's RFC 9106 low-memory profile
 _DUMMY_HASH = None

@@ -230,8 +230,13 @@ def change_password():
             passwords.set_password(user, new)
             ended = end_sessions(user.id, "password_changed")
             start_session(user)  # this browser continues with a new session id
-            audit.record("auth.password_changed", actor=user, target_type="user", target_id=user.id,
-                         details={"sessions_ended": ended})  # fmt: skip
+            audit.record(
+                "auth.password_changed",
+                actor=user,
+                target_type="user",
+                target_id=user.id,
+                details={"sessions_ended": ended},
+            )
             db.session.commit()
             flash(_("Your password has been changed; your other sessions have been ended."), "success")
             return redirect(safe_next(request.args.get("next")))

@@ -1,0 +1,71 @@
+"""Demo accounts for ``hub up --demo`` (never in production): one per main role.
+
+They share :data:`DEMO_PASSWORD`; each gets its own TOTP secret, printed once to the
+console when the account is created (add it to an authenticator app, or compute a code
+with ``python -c "import pyotp; print(pyotp.TOTP('SECRET').now())"``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from hub import audit
+from hub.auth import passwords, totp
+from hub.extensions import db
+from hub.models import Organisation, User, UserRole
+
+DEMO_PASSWORD = "Coba-Demo-Hub-2026"
+
+#: (user name, full name, role, office short name)
+DEMO_USERS = [
+    ("admin", "Admin Sistem", "system_admin", "Diskominfotik"),
+    ("kadis", "Kepala Dinas", "kepala_dinas", "Diskominfotik"),
+    ("sekretaris", "Sekretaris Dinas", "sekretaris", "Diskominfotik"),
+    ("kabid", "Kepala Bidang IKP", "kepala_bidang", "Diskominfotik"),
+    ("subkoor", "Sub Koordinator", "sub_koordinator", "Diskominfotik"),
+    ("verifikator", "Verifikator Konten", "verifikator", "Diskominfotik"),
+    ("kreator", "Pembuat Konten", "pembuat_konten", "Diskominfotik"),
+    ("admin.videotron", "Admin Videotron", "admin_videotron", "Diskominfotik"),
+    ("admin.web", "Admin Website", "admin_website", "Diskominfotik"),
+    ("admin.sosmed", "Admin Media Sosial", "admin_social", "Diskominfotik"),
+    ("teknisi", "Tim Teknis", "teknisi", "Diskominfotik"),
+    ("pengawas", "Pejabat Pengawas", "pejabat_pengawas", "Diskominfotik"),
+    ("pejabat.admin", "Pejabat Administrator", "pejabat_administrator", "Diskominfotik"),
+    ("pemohon.dispar", "Pemohon Dinas Pariwisata", "pemohon", "Dispar"),
+    ("pemohon.dinkes", "Pemohon Dinas Kesehatan", "pemohon", "Dinkes"),
+]
+
+
+def load_demo_users(echo: Callable[[str], None] = print) -> list[tuple[str, str]]:
+    """Create the demo accounts that do not exist yet; returns (user name, TOTP secret) of the new ones."""
+    created = []
+    password_hash = None
+    for username, full_name, role, short in DEMO_USERS:
+        if db.session.scalar(db.select(User.id).where(User.username == username)) is not None:
+            continue
+        org = db.session.scalar(db.select(Organisation).where(Organisation.short_name == short))
+        if org is None:
+            continue
+        password_hash = password_hash or passwords.hash_password(DEMO_PASSWORD)
+        user = User(username=username, full_name=full_name, organisation=org, email=f"{username}@demo.invalid")
+        user.roles = [UserRole(role=role)]
+        passwords.set_password(user, DEMO_PASSWORD)
+        db.session.add(user)
+        db.session.flush()
+        secret = totp.new_secret()
+        totp.enrol_with_secret(user, secret)
+        audit.record(
+            "user.created",
+            actor=None,
+            target_type="user",
+            target_id=user.id,
+            details={"username": username, "roles": [role], "demo": True},
+        )
+        created.append((username, secret))
+    db.session.commit()
+    if created:
+        echo(f"Akun demo / demo accounts — kata sandi / password: {DEMO_PASSWORD}")
+        echo("Rahasia TOTP (sekali tampil) / TOTP secrets (shown once):")
+        for username, secret in created:
+            echo(f"  {username:<17} {secret}")
+    return created

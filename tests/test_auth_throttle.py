@@ -1,0 +1,108 @@
+"""Login throttling per account and per address; one message for a bad user, password or code;
+an attacker cannot keep the real user out."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyotp
+
+from hub.auth import settings
+from hub.auth.models import LoginFailure
+from hub.auth.throttle import DEVICE_COOKIE
+from hub.auth.totp import STEP, current_step
+from hub.extensions import db
+from hub.models import AuditEntry
+
+
+def _try(client, username, password):
+    return client.post("/login", data={"username": username, "password": password})
+
+
+def _message(resp) -> str:
+    text = resp.get_data(as_text=True)
+    return text.split('class="error" role="alert">')[1].split("<")[0]
+
+
+def test_one_message_for_a_wrong_user_password_or_code(app, make_user):
+    user = make_user("vera", roles=["verifikator"])
+    unknown = _try(app.test_client(), "nobody", "whatever-password")
+    wrong = _try(app.test_client(), "vera", "wrong-password-here")
+    client = app.test_client()
+    _try(client, "vera", user.test_password)
+    bad_code = client.post("/login/code", data={"code": "000000"})
+    assert unknown.status_code == wrong.status_code == bad_code.status_code == 401
+    assert (
+        _message(unknown)
+        == _message(wrong)
+        == _message(bad_code)
+        == ("Nama pengguna, kata sandi atau kode tidak benar.")
+    )
+    failures = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "auth.login_failed")).all()
+    assert [e.details["step"] for e in failures] == ["password", "password", "totp"]
+    assert all(e.ip == "127.0.0.1" and e.user_agent for e in failures)
+    # the password typed is never recorded
+    assert not any("wrong-password-here" in str(e.details) for e in failures)
+
+
+def _limit(app, account_max=3, address_max=50):
+    settings.put("login_throttle", {"account_max": account_max, "address_max": address_max, "window_minutes": 15})
+    db.session.commit()
+
+
+def test_failures_throttle_the_account_then_the_wait_ends(app, make_user):
+    user = make_user("vera", roles=["verifikator"])
+    _limit(app)
+    for _ in range(3):
+        assert _try(app.test_client(), "vera", "not-the-password").status_code == 401
+    resp = _try(app.test_client(), "vera", user.test_password)
+    assert resp.status_code == 429 and "Terlalu banyak percobaan" in resp.get_data(as_text=True)
+    # an unknown user name is throttled the same way (no hint that an account exists)
+    for _ in range(3):
+        _try(app.test_client(), "ghost", "not-the-password")
+    assert _try(app.test_client(), "ghost", "x").status_code == 429
+    # the wait ends on its own
+    for failure in db.session.scalars(db.select(LoginFailure)):
+        failure.created_at -= dt.timedelta(minutes=16)
+    db.session.commit()
+    assert _try(app.test_client(), "vera", user.test_password).status_code == 302
+
+
+def test_a_browser_the_user_logged_in_from_before_is_not_locked_out(app, client, make_user, login):
+    user = make_user("vera", roles=["verifikator"])
+    login(client, user)
+    assert client.get_cookie(DEVICE_COOKIE) is not None
+    client.post("/logout")
+    _limit(app)
+    for _ in range(5):
+        _try(app.test_client(), "vera", "attacker-guess-123")
+    assert _try(app.test_client(), "vera", user.test_password).status_code == 429
+    login(client, user)  # the owner's own browser still gets in
+    assert client.get("/api/me").json["username"] == "vera"
+
+
+def test_failures_from_one_address_throttle_it_across_accounts(app, make_user):
+    user = make_user("vera", roles=["verifikator"])
+    _limit(app, account_max=100, address_max=10)
+    for n in range(10):
+        _try(app.test_client(), f"user{n}", "spray-password-1")
+    assert _try(app.test_client(), "vera", user.test_password).status_code == 429
+    other = app.test_client()
+    resp = other.post(
+        "/login",
+        data={"username": "vera", "password": user.test_password},
+        environ_base={"REMOTE_ADDR": "198.51.100.7"},
+    )
+    assert resp.status_code == 302
+
+
+def test_wrong_codes_count_too(app, make_user):
+    user = make_user("vera", roles=["verifikator"])
+    _limit(app)
+    client = app.test_client()
+    _try(client, "vera", user.test_password)
+    for _ in range(3):
+        assert client.post("/login/code", data={"code": "123456"}).status_code == 401
+    good = pyotp.TOTP(user.test_totp_secret).at(current_step() * STEP)
+    assert client.post("/login/code", data={"code": good}).status_code == 429
+    assert client.get("/api/me").status_code == 401
