@@ -1,19 +1,18 @@
 """Fixtures of the social plugin's tests: the two stubs, accounts, items with media.
 
 Test modules load them with ``pytest_plugins = ["tests.social_fixtures"]``. Media are
-generated at test time: a PNG with Pillow, an MP4 with the imageio-ffmpeg binary.
+generated at test time by ``tests/media_factory.py``.
 """
 
 from __future__ import annotations
 
-import io
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from hub.extensions import db
 from hub.models import Item, ItemAsset, ItemChannel, Setting
+from tests import media_factory
 from tests.social_support import PAGE_ID, PAGE_TOKEN, X_SECRETS, add_asset
 from tests.stubs.graph_api import GraphStub
 from tests.stubs.x_api import XStub
@@ -21,22 +20,12 @@ from tests.stubs.x_api import XStub
 
 @pytest.fixture(scope="session")
 def sample_media(tmp_path_factory) -> dict[str, Path]:
-    """One small PNG and one 2-second H.264 MP4, made once per session."""
-    import imageio_ffmpeg
-    from PIL import Image
-
+    """A small PNG and a 2-second H.264 MP4 (tests/media_factory.py), made once per session."""
     folder = tmp_path_factory.mktemp("social-media")
-    png = folder / "poster.png"
-    buf = io.BytesIO()
-    Image.new("RGB", (640, 360), (11, 92, 173)).save(buf, format="PNG")
-    png.write_bytes(buf.getvalue())
-    mp4 = folder / "clip.mp4"
-    subprocess.run(
-        [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
-         "-i", "testsrc=duration=2:size=320x240:rate=15", "-pix_fmt", "yuv420p", "-c:v", "libx264", str(mp4)],
-        check=True,
-    )  # fmt: skip
-    return {"image": png, "video": mp4}
+    return {
+        "image": media_factory.make_image(folder, 640, 360, name="poster.png"),
+        "video": media_factory.make_video(folder, seconds=2, name="clip.mp4"),
+    }
 
 
 @pytest.fixture

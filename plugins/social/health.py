@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from flask import url_for
 from hub_social.accounts import expiring, social_accounts
 
 from hub.models import ChannelAccount, utcnow
@@ -73,7 +72,7 @@ def notes() -> list:
             w.message_id,
             w.message_en,
             severity=w.severity,
-            url=url_for("social.account", account_id=w.account.id),
+            url=f"/social/accounts/{w.account.id}",
         )
         for w in warnings()
     ]

@@ -26,6 +26,8 @@ class StubServer:
         self.app = Flask(f"{self.name}-stub")
         self.lock = threading.RLock()
         self.requests: list[tuple[str, str]] = []
+        #: (method, path, time.time()) of every request, for tests that check waiting
+        self.timeline: list[tuple[str, str, float]] = []
         self.errors: list[BaseException] = []
         self._fail: list[tuple[str, str, Callable[[], object]]] = []
         self._lose: list[tuple[str, str]] = []
@@ -97,6 +99,7 @@ class StubServer:
         """Record the request; return a canned failure when one is queued for it (else None)."""
         with self.lock:
             self.requests.append((request.method, request.path))
+            self.timeline.append((request.method, request.path, time.time()))
             for i, (method, prefix, answer) in enumerate(self._fail):
                 if request.method == method and request.path.startswith(prefix):
                     del self._fail[i]
@@ -107,7 +110,3 @@ class StubServer:
                     request._lose_answer = True
                     break
         return None
-
-
-def now() -> float:
-    return time.time()
