@@ -32,6 +32,8 @@ PERMISSIONS: dict[str, tuple[str, str]] = {
     "report.view": ("Melihat laporan", "View reports"),
     "screen.monitor": ("Memantau layar videotron", "Monitor screens"),
     "screen.manage": ("Mengelola layar videotron", "Manage screens"),
+    "content_plan.manage": ("Menyusun rencana konten videotron", "Prepare videotron content plans"),
+    "content_plan.sign": ("Menandatangani rencana konten videotron", "Sign videotron content plans"),
     "account.self": ("Mengelola akun sendiri", "Manage own account"),
 }
 
@@ -62,6 +64,10 @@ ROLE_PERMISSIONS["teknisi"] |= {"screen.monitor", "screen.manage", "item.view_al
 ROLE_PERMISSIONS["pembuat_konten"] |= {"item.create", "media.upload", "item.view_own_org"}
 ROLE_PERMISSIONS["pemohon"] |= {"item.create", "media.upload", "item.view_own_org"}
 ROLE_PERMISSIONS["kepala_dinas"] |= {"audit.view"}
+# SOP 000 flow B: the Sub Koordinator prepares the quarterly videotron plan, the Kepala Bidang signs it
+ROLE_PERMISSIONS["sub_koordinator"] |= {"content_plan.manage"}
+ROLE_PERMISSIONS["admin_videotron"] |= {"content_plan.manage", "report.view"}
+ROLE_PERMISSIONS["kepala_bidang"] |= {"content_plan.sign"}
 # A system administrator manages users and settings but approves nothing (separation of duties).
 ROLE_PERMISSIONS["system_admin"] |= {
     "user.manage",

@@ -1,9 +1,20 @@
-"""Hook implementations of the videotron plugin: LED street screens (SOP 000)."""
+"""Hook implementations of the videotron plugin: LED street screens (SOP 000).
+
+Each hook is a thin door into the module that does the work: ``checks`` (validation),
+``playlist`` (publish/unpublish), ``views`` (player and pages), ``monitor``/``alerts``,
+``recap``, ``plans``, ``demo`` and ``cli``. See docs/videotron.md.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from hub_videotron import models, records  # noqa: F401 - registers the plugin's tables
+
 from hub import hookimpl
 from hub.channels import Channel
+
+HERE = Path(__file__).parent
 
 CHANNEL = Channel(
     name="videotron",
@@ -17,6 +28,149 @@ CHANNEL = Channel(
 )
 
 
+def _ours(channel) -> bool:
+    return channel.name == CHANNEL.name
+
+
 @hookimpl
 def register_channels():
     return [CHANNEL]
+
+
+@hookimpl
+def register_settings():
+    from hub_videotron.config import SETTINGS
+
+    return SETTINGS
+
+
+@hookimpl
+def register_migrations():
+    return [str(HERE / "migrations")]
+
+
+@hookimpl
+def register_blueprints(app):
+    from hub_videotron.views import bp
+
+    return [bp]
+
+
+@hookimpl
+def register_commands(cli):
+    from hub_videotron.cli import videotron
+
+    cli.add_command(videotron)
+
+
+@hookimpl
+def load_demo_data(app):
+    from hub_videotron.demo import load_screens
+
+    load_screens()
+
+
+@hookimpl
+def validate_item(item, channel, phase):
+    if not _ours(channel):
+        return []
+    from hub_videotron.checks import check_item
+
+    return check_item(item, phase)
+
+
+@hookimpl
+def publish(publication, item, channel):
+    if not _ours(channel):
+        return None
+    from hub_videotron import playlist
+
+    return playlist.publish(publication, item)
+
+
+@hookimpl
+def unpublish(publication, item, channel):
+    if not _ours(channel):
+        return None
+    from hub_videotron import playlist
+
+    return playlist.unpublish(publication)
+
+
+# --- the web interface ---------------------------------------------------------------------------
+
+
+@hookimpl
+def nav_entries():
+    from hub.web.nav import NavEntry
+
+    return [
+        NavEntry("Videotron", "Videotron", endpoint="videotron.monitor", order=60),
+        NavEntry(
+            "Grup layar videotron",
+            "Screen groups",
+            endpoint="videotron.groups",
+            section="admin",
+            order=51,
+            description_id="Kelompok layar yang bisa dituju sekaligus",
+            description_en="Sets of screens an item can target at once",
+        ),
+        NavEntry(
+            "Rencana konten videotron",
+            "Videotron content plans",
+            endpoint="videotron.plans",
+            section="admin",
+            order=52,
+            description_id="Rencana triwulanan yang ditandatangani Kepala Bidang",
+            description_en="Quarterly plans signed by the Head of Division",
+        ),
+    ]
+
+
+@hookimpl
+def dashboard_panels(user):
+    from hub_videotron.integration import dashboard_panel
+
+    return dashboard_panel(user)
+
+
+@hookimpl
+def channel_health(user):
+    from hub_videotron.integration import health_notes
+
+    return health_notes(user)
+
+
+@hookimpl
+def calendar_entries(start, end, user):
+    from hub_videotron.integration import display_windows
+
+    return display_windows(start, end, user)
+
+
+@hookimpl
+def register_reports():
+    from hub_videotron.recap import build_recap
+
+    from hub.reports.base import Report
+
+    return [
+        Report(
+            "videotron_recap",
+            "Rekap tayangan videotron",
+            "Videotron play recap",
+            build_recap,
+            period="month",
+            description_id="Tayangan per layar dan per konten (bukti tayang), mingguan atau bulanan.",
+            description_en="Plays per screen and per item (proof of play), weekly or monthly.",
+        )
+    ]
+
+
+@hookimpl
+def report_sections(report, period, user):
+    if report != "content_plan":
+        return []
+    from hub_videotron.integration import content_plan_sections
+
+    return content_plan_sections(period, user)

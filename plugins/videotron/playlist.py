@@ -1,0 +1,181 @@
+"""Playlists: publishing puts an item on its screens for its window; the query filters by time.
+
+``publish`` writes one :class:`PlaylistEntry` per target screen (once per publication: a retry
+finds them and changes nothing). Nothing removes an entry when its window ends: the playlist of
+a screen at a moment is the entries whose window and dayparts hold that moment. ``unpublish``
+marks the entries removed at once.
+
+Order: urgent (serta-merta) first, then priority (1 = highest), then the nearest event date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+from flask import current_app, url_for
+from hub_videotron.checks import main_video
+from hub_videotron.config import now, setting
+from hub_videotron.models import PlaylistEntry, Screen
+from hub_videotron.schedule import display_window, in_dayparts, parse_dayparts
+from hub_videotron.screens import channel_options, resolve_targets, screen_zone
+
+from hub.channels import PublishResult
+from hub.exceptions import PermanentPublishError
+from hub.extensions import db
+from hub.models import AssetStatus, Item, Publication
+
+#: how far ahead the player is told about entries, so it can start them on time while offline
+LOOKAHEAD = dt.timedelta(hours=24)
+
+
+def _refuse(msg_id: str, msg_en: str) -> PermanentPublishError:
+    return PermanentPublishError(f"{msg_id} / {msg_en}")
+
+
+def entries_of(publication: Publication) -> list[PlaylistEntry]:
+    return list(
+        db.session.scalars(
+            db.select(PlaylistEntry).where(PlaylistEntry.publication_id == publication.id).order_by(PlaylistEntry.id)
+        )
+    )
+
+
+def publish(publication: Publication, item: Item) -> PublishResult:
+    """Put ``item`` on the playlists of its target screens for its display window (idempotent)."""
+    entries = entries_of(publication)
+    if not entries:
+        entries = _create_entries(publication, item)
+    codes = [e.screen.code for e in entries]
+    publication.state = {**(publication.state or {}), "screens": codes}
+    base = current_app.config["BASE_URL"].rstrip("/")
+    return PublishResult(
+        remote_id=f"videotron-{publication.id}",
+        remote_url=f"{base}/videotron/items/{item.id}",
+        details={
+            "screens": codes,
+            "starts_at": entries[0].starts_at.isoformat(),
+            "ends_at": entries[0].ends_at.isoformat(),
+        },
+    )
+
+
+def _create_entries(publication: Publication, item: Item) -> list[PlaylistEntry]:
+    asset = main_video(item)
+    if asset is None or asset.kind != "video" or asset.status != AssetStatus.READY.value:
+        raise _refuse("Konten tidak memiliki video yang siap tayang.", "The item has no video ready to show.")
+    window = display_window(item)
+    if window is None or window.end <= window.start:
+        raise _refuse("Konten tidak memiliki masa tayang yang sah.", "The item has no valid display window.")
+    if window.end <= now():
+        raise _refuse(
+            f"Masa tayang sudah berakhir ({window.end:%Y-%m-%d %H:%M} UTC); tidak ada yang ditayangkan.",
+            f"The display window ended at {window.end:%Y-%m-%d %H:%M} UTC; nothing was put on screen.",
+        )
+    options = channel_options(item)
+    try:
+        dayparts = options.get("dayparts") or []
+        parse_dayparts(dayparts)
+    except ValueError as exc:
+        raise _refuse(f"Jam tayang tidak valid: {exc}.", f"The showing hours are not valid: {exc}.") from exc
+    targets = resolve_targets(options)
+    if not targets.screens:
+        raise _refuse("Tidak ada layar aktif yang dituju.", "No active target screen was chosen.")
+    entries = []
+    for screen in targets.screens:
+        entry = PlaylistEntry(
+            screen=screen,
+            item_id=item.id,
+            publication_id=publication.id,
+            asset_id=asset.id,
+            starts_at=window.start,
+            ends_at=window.end,
+            dayparts=dayparts,
+            priority=item.priority,
+            urgent=item.urgent,
+            event_date=item.event_date,
+            duration=asset.duration,
+        )
+        db.session.add(entry)
+        entries.append(entry)
+    db.session.flush()
+    return entries
+
+
+def unpublish(publication: Publication) -> bool:
+    """Take the publication's entries off every screen now."""
+    for entry in entries_of(publication):
+        if entry.removed_at is None:
+            entry.removed_at = now()
+    db.session.flush()
+    return True
+
+
+# --- the playlist query ------------------------------------------------------------------------
+
+
+def _sort_key(entry: PlaylistEntry):
+    return (not entry.urgent, entry.priority, entry.event_date or dt.date.max, entry.id)
+
+
+def _live_entries(screen: Screen, start: dt.datetime, end: dt.datetime) -> list[PlaylistEntry]:
+    """Entries of ``screen`` not removed whose window overlaps [start, end] and whose video is there."""
+    rows = db.session.scalars(
+        db.select(PlaylistEntry)
+        .where(
+            PlaylistEntry.screen_id == screen.id,
+            PlaylistEntry.removed_at.is_(None),
+            PlaylistEntry.starts_at <= end,
+            PlaylistEntry.ends_at > start,
+        )
+        .order_by(PlaylistEntry.id)
+    ).all()
+    return sorted((e for e in rows if e.asset.stored_name and e.asset.status == AssetStatus.READY.value), key=_sort_key)
+
+
+def playlist_for(screen: Screen, at: dt.datetime | None = None) -> list[PlaylistEntry]:
+    """What ``screen`` plays at ``at`` (default: now), in playing order."""
+    at = at or now()
+    zone = screen_zone(screen)
+    return [e for e in _live_entries(screen, at, at) if e.starts_at <= at and in_dayparts(e.dayparts, at, zone)]
+
+
+def feed(screen: Screen, token: str, at: dt.datetime | None = None) -> tuple[dict, str]:
+    """The player's playlist document and its ETag.
+
+    ``playing`` lists what plays now; ``entries`` also holds what starts within the next 24 hours,
+    with windows and dayparts, so a player that loses the network keeps to the schedule.
+    """
+    at = at or now()
+    playing = playlist_for(screen, at)
+    upcoming = _live_entries(screen, at, at + LOOKAHEAD)
+    body = {
+        "screen": {"code": screen.code, "name": screen.name, "timezone": screen_zone(screen).key},
+        "settings": {
+            "poll_seconds": int(setting("poll_seconds")),
+            "heartbeat_seconds": int(setting("heartbeat_seconds")),
+            "muted": bool(setting("player_muted")),
+        },
+        "playing": [e.id for e in playing],
+        "entries": [
+            {
+                "id": e.id,
+                "item_id": e.item_id,
+                "title": e.item.title,
+                "url": url_for("videotron.player_media", token=token, asset_id=e.asset_id),
+                "mime": e.asset.mime or "video/mp4",
+                "duration": e.duration,
+                "urgent": e.urgent,
+                "priority": e.priority,
+                "starts_at": e.starts_at.isoformat(),
+                "ends_at": e.ends_at.isoformat(),
+                "dayparts": e.dayparts or [],
+            }
+            for e in upcoming
+        ],
+    }
+    etag = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()[:32]
+    body["now"] = at.isoformat()
+    body["version"] = etag
+    return body, etag

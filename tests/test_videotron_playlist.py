@@ -1,0 +1,232 @@
+"""Videotron playlists: an approved item plays on its screens only inside H-7..H+1, in order,
+within its dayparts; publishing is idempotent, unpublishing is immediate; the player's playlist
+answers 304 when nothing changed and stops a revoked screen."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from hub.exceptions import PermanentPublishError
+from hub.extensions import db
+from hub.models import ItemStatus, Publication
+from tests.videotron_support import (
+    UTC,
+    WIB,
+    Clock,
+    make_screen,
+    player_link,
+    publish_directly,
+    titles_playing,
+    video_asset,
+    videotron_item,
+)
+
+EVENT = dt.date(2027, 3, 20)
+
+
+@pytest.fixture
+def clock(app):
+    clock = Clock(dt.datetime(2027, 3, 1, 3, 0, tzinfo=UTC))
+    app.config["VIDEOTRON_NOW"] = clock
+    return clock
+
+
+@pytest.fixture
+def creator(make_user):
+    return make_user("citra", roles=["pembuat_konten"])
+
+
+def wib(day: int, hour: int = 0, minute: int = 0, month: int = 3) -> dt.datetime:
+    return dt.datetime(2027, month, day, hour, minute, tzinfo=WIB)
+
+
+def test_approved_item_plays_only_between_h_minus_7_and_h_plus_1_on_its_screens(app, clock, creator, run_jobs):
+    """Through the real outbox and a real RQ worker: approval -> publication -> publish hook."""
+    from hub.dispatch import create_publications, kick
+
+    padang = make_screen("padang-bappeda", groups=["kota-padang"])
+    gubernur = make_screen("padang-kantor-gubernur", groups=["kota-padang"])
+    solok = make_screen("solok-pandan", groups=["solok"])
+    sawahlunto = make_screen("sawahlunto-segitiga")
+    asset = video_asset()
+    item = videotron_item(creator, asset, groups=["kota-padang"], screens=["solok-pandan"], event_date=EVENT)
+    item.status = ItemStatus.APPROVED.value
+    create_publications(item)  # what the final approval does, in its transaction
+    db.session.commit()
+    clock.set(wib(5, 9))  # approved two weeks before the event: published at once, plays later
+    assert kick([item.id]) == 1
+    run_jobs()
+    db.session.expire_all()
+    pub = db.session.scalar(db.select(Publication).filter_by(item_id=item.id))
+    assert pub.status == "published", pub.last_error
+    assert pub.remote_id == f"videotron-{pub.id}"
+    assert sorted(pub.state["screens"]) == ["padang-bappeda", "padang-kantor-gubernur", "solok-pandan"]
+
+    title = item.title
+    for screen in (padang, gubernur, solok):
+        assert titles_playing(screen, wib(12, 23, 59)) == []  # H-8, one minute before the window
+        assert titles_playing(screen, wib(13, 0, 0)) == [title]  # H-7 00:00 WIB
+        assert titles_playing(screen, wib(20, 12)) == [title]  # the event day
+        assert titles_playing(screen, wib(21, 23, 59)) == [title]  # H+1, last minute
+        assert titles_playing(screen, wib(22, 0, 0)) == []  # H+2: it left by itself
+    for moment in (wib(13), wib(20, 12), wib(21, 23)):
+        assert titles_playing(sawahlunto, moment) == []  # never on a screen it was not targeted at
+
+
+def test_the_players_playlist_follows_the_clock(app, clock, creator, client):
+    screen = make_screen("padang-bappeda")
+    token = player_link(screen)
+    publish_directly(videotron_item(creator, video_asset(), screens=[screen.code], event_date=EVENT))
+    url = f"/videotron/player/{token}/playlist.json"
+
+    clock.set(wib(12, 23, 59))
+    before = client.get(url).get_json()
+    assert before["playing"] == []
+    assert [e["title"] for e in before["entries"]] == ["Pekan Budaya Sumatera Barat"]  # coming within 24 h
+    clock.set(wib(13, 0, 1))
+    during = client.get(url).get_json()
+    assert len(during["playing"]) == 1 and during["entries"][0]["id"] == during["playing"][0]
+    assert during["entries"][0]["url"] == f"/videotron/player/{token}/media/{during['entries'][0]['url'].split('/')[-1]}"
+    clock.set(wib(22, 0, 1))
+    assert client.get(url).get_json() | {"now": None, "version": None} == {
+        "screen": {"code": "padang-bappeda", "name": screen.name, "timezone": "Asia/Jakarta"},
+        "settings": {"poll_seconds": 15, "heartbeat_seconds": 30, "muted": True},
+        "playing": [],
+        "entries": [],
+        "now": None,
+        "version": None,
+    }
+
+
+def test_publish_twice_changes_nothing_and_unpublish_takes_it_off_at_once(app, clock, creator):
+    from hub.plugins import plugins
+
+    from hub_videotron.models import PlaylistEntry
+
+    screen = make_screen("padang-bappeda")
+    other = make_screen("solok-pandan")
+    item = videotron_item(creator, video_asset(), screens=[screen.code, other.code], event_date=EVENT)
+    clock.set(wib(15))
+    pub, first = publish_directly(item)
+    channel = plugins().channels["videotron"]
+    again = plugins().hook.publish(publication=pub, item=item, channel=channel)  # a retry
+    db.session.commit()
+    assert again.remote_id == first.remote_id
+    assert db.session.scalar(db.select(db.func.count(PlaylistEntry.id))) == 2
+    assert titles_playing(screen, wib(16)) == [item.title]
+
+    assert plugins().hook.unpublish(publication=pub, item=item, channel=channel) is True
+    db.session.commit()
+    assert titles_playing(screen, wib(15, 0, 1)) == []  # gone now, not at the end of its window
+    assert titles_playing(other, wib(16)) == []
+
+
+def test_order_urgent_first_then_priority_then_event_date(app, clock, creator):
+    screen = make_screen("padang-bappeda")
+    clock.set(wib(10))
+    made = {}
+    for title, fields in [
+        ("Lomba Randai", {"priority": 3, "event_date": dt.date(2027, 3, 14)}),
+        ("Festival Tabuik", {"priority": 2, "event_date": dt.date(2027, 3, 16)}),
+        ("Pekan Imunisasi", {"priority": 2, "event_date": dt.date(2027, 3, 12)}),
+        ("Peringatan Banjir", {"priority": 5, "urgent": True, "event_date": dt.date(2027, 3, 13)}),
+    ]:
+        made[title] = videotron_item(creator, video_asset(), screens=[screen.code], title=title, **fields)
+        publish_directly(made[title])
+    assert titles_playing(screen, wib(11, 12)) == [
+        "Peringatan Banjir",  # urgent (serta-merta) interrupts and goes first, whatever its priority
+        "Pekan Imunisasi",  # priority 2, nearer event
+        "Festival Tabuik",  # priority 2, later event
+        "Lomba Randai",  # priority 3
+    ]
+
+
+def test_dayparts_follow_the_screens_own_time_zone(app, clock, creator):
+    padang = make_screen("padang-bappeda")  # the office's zone: WIB
+    makassar = make_screen("kaltara-tugu", timezone="Asia/Makassar")  # WITA, one hour ahead
+    evening = [{"start": "18:00", "end": "22:00"}]
+    clock.set(wib(10))
+    publish_directly(
+        videotron_item(creator, video_asset(), screens=[padang.code, makassar.code], dayparts=evening, event_date=EVENT)
+    )
+    assert titles_playing(padang, wib(14, 17, 59)) == []
+    assert titles_playing(padang, wib(14, 18, 0)) != []
+    assert titles_playing(padang, wib(14, 21, 59)) != []
+    assert titles_playing(padang, wib(14, 22, 0)) == []
+    assert titles_playing(makassar, wib(14, 17, 0)) != []  # 18:00 WITA
+    assert titles_playing(makassar, wib(14, 21, 0)) == []  # 22:00 WITA
+
+
+def test_overnight_daypart(app, clock, creator):
+    screen = make_screen("padang-bappeda")
+    clock.set(wib(10))
+    publish_directly(
+        videotron_item(creator, video_asset(), screens=[screen.code], dayparts=[{"start": "20:00", "end": "02:00"}])
+    )
+    assert titles_playing(screen, wib(14, 23)) and titles_playing(screen, wib(15, 1, 59))
+    assert not titles_playing(screen, wib(15, 2, 0)) and not titles_playing(screen, wib(15, 19, 59))
+
+
+def test_playlist_answers_304_until_something_changes(app, clock, creator, client):
+    screen = make_screen("padang-bappeda")
+    token = player_link(screen)
+    clock.set(wib(15))
+    url = f"/videotron/player/{token}/playlist.json"
+    first = client.get(url)
+    assert first.status_code == 200 and first.headers["ETag"]
+    assert first.headers["Referrer-Policy"] == "no-referrer"
+    unchanged = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert unchanged.status_code == 304 and unchanged.get_data() == b""
+
+    pub, _result = publish_directly(videotron_item(creator, video_asset(), screens=[screen.code], event_date=EVENT))
+    changed = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"]
+    assert len(changed.get_json()["playing"]) == 1
+    assert client.get(url, headers={"If-None-Match": changed.headers["ETag"]}).status_code == 304
+
+
+def test_a_revoked_or_rotated_secret_stops_the_player(app, clock, client):
+    from hub_videotron.screens import issue_token, revoke_tokens
+
+    screen = make_screen("padang-bappeda")
+    old = player_link(screen)
+    assert client.get(f"/videotron/player/{old}").status_code == 200
+    new = issue_token(screen)  # rotate: the old link stops
+    db.session.commit()
+    assert client.get(f"/videotron/player/{new}/playlist.json").status_code == 200
+    gone = client.get(f"/videotron/player/{old}/playlist.json")
+    assert gone.status_code == 410 and gone.get_json()["error"] == "revoked"
+    assert client.post(f"/videotron/player/{old}/heartbeat", json={}).status_code == 410
+    assert client.get(f"/videotron/player/{old}").status_code == 410
+    revoke_tokens(screen)
+    db.session.commit()
+    assert client.get(f"/videotron/player/{new}/playlist.json").status_code == 410
+    assert client.get("/videotron/player/not-a-secret/playlist.json").status_code == 404
+
+
+def test_player_media_serves_only_its_playlists_videos_with_ranges(app, clock, creator, client):
+    screen = make_screen("padang-bappeda")
+    stranger = make_screen("solok-pandan")
+    token, other_token = player_link(screen), player_link(stranger)
+    clock.set(wib(15))
+    asset = video_asset(app.config["MEDIA_DIR"])
+    publish_directly(videotron_item(creator, asset, screens=[screen.code], event_date=EVENT))
+    whole = client.get(f"/videotron/player/{token}/media/{asset.id}")
+    assert whole.status_code == 200 and whole.mimetype == "video/mp4"
+    assert whole.headers["X-Content-Type-Options"] == "nosniff"
+    part = client.get(f"/videotron/player/{token}/media/{asset.id}", headers={"Range": "bytes=0-99"})
+    assert part.status_code == 206 and len(part.get_data()) == 100
+    assert client.get(f"/videotron/player/{other_token}/media/{asset.id}").status_code == 404
+
+
+def test_publish_refuses_what_cannot_be_shown(app, clock, creator):
+    make_screen("padang-bappeda")
+    clock.set(wib(25))  # after the event's window
+    with pytest.raises(PermanentPublishError, match="window ended"):
+        publish_directly(videotron_item(creator, video_asset(), screens=["padang-bappeda"], event_date=EVENT))
+    db.session.rollback()
+    clock.set(wib(10))
+    with pytest.raises(PermanentPublishError, match="No active target screen"):
+        publish_directly(videotron_item(creator, video_asset(), event_date=EVENT))
