@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from hub.extensions import db
 from hub.models import ChannelAccount, utcnow
 from tests.social_support import PAGE_ID, PAGE_TOKEN, X_SECRETS
@@ -121,3 +123,25 @@ def test_live_count_endpoint_counts_like_x(app, client, login, make_user):
     resp = client.post("/social/count", json={"text": "Lihat https://example.go.id/a/very/long/path 日本"})
     assert resp.get_json() == {"channel": "x", "length": 34, "limit": 280, "valid": True}
     assert client.post("/social/count", json={"text": "a" * 281}).get_json()["valid"] is False
+
+
+def test_admins_are_notified_in_the_hub_once_per_expiry(app, runner, make_user, x_account):
+    pytest.importorskip("hub.notify.service", reason="the notifications area is not in this build")
+    from hub.notify.models import Notification
+
+    social_admin = make_user("sosmed", roles=["admin_social"])
+    sysadmin = make_user("sysadmin", roles=["system_admin"])
+    make_user("kreator4", roles=["pembuat_konten"])
+    x_account.expires_at = utcnow() + dt.timedelta(days=5)
+    db.session.commit()
+
+    result = runner.invoke(args=["social", "check-tokens"])
+    assert result.exit_code == 0 and "notifications sent: 1" in result.output
+    notes = db.session.execute(db.select(Notification)).scalars().all()
+    assert {n.user_id for n in notes} == {social_admin.id, sysadmin.id}
+    assert all("kedaluwarsa dalam" in n.title_id and n.url == f"/social/accounts/{x_account.id}" for n in notes)
+    # the same expiry is not announced twice; a renewed token that expires again is
+    assert "notifications sent: 0" in runner.invoke(args=["social", "check-tokens"]).output
+    x_account.expires_at = utcnow() + dt.timedelta(days=4)
+    db.session.commit()
+    assert "notifications sent: 1" in runner.invoke(args=["social", "check-tokens"]).output

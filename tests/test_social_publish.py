@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from hub.extensions import db
 from hub.models import Setting
 from tests import social_support as social
@@ -53,3 +55,30 @@ def test_an_item_with_an_image_and_a_video_goes_to_x_and_facebook(
     assert x_pub.state["remote_id"] == main["id"]
     fb_posts = fb_pub.state["accounts"][str(fb_account.id)]["posts"]
     assert [p["id"] for p in fb_posts] == [fb_video["id"], photo_posts[0]["id"]]
+
+
+def test_a_long_text_goes_out_as_a_thread_and_a_lost_reply_is_not_doubled(app, make_item, x_account, x_stub):
+    from hub_social.textcount import split_thread
+
+    from hub.exceptions import TransientPublishError
+
+    long = " ".join(f"Poin {i}: jalan provinsi ruas Padang–Bukittinggi ditutup sementara." for i in range(12))
+    item = make_item(text=long, channels={"x": {"thread": True}})
+    pub = social.publication_for(item, "x", str(x_account.id))
+    parts = split_thread(long)
+    assert len(parts) == 3
+
+    x_stub.lose_next_answer("POST", "/2/tweets")  # the first post goes through; its answer is lost
+    with pytest.raises(TransientPublishError):
+        social.call_publish(pub, item)
+    db.session.expire_all()
+    pub.attempts += 1
+    db.session.commit()
+    result = social.call_publish(pub, item)
+
+    tweets = sorted(x_stub.live_tweets().values(), key=lambda t: t["created_at"])
+    assert [t["text"] for t in tweets] == parts
+    assert tweets[0]["reply_to"] is None
+    assert [t["reply_to"] for t in tweets[1:]] == [tweets[0]["id"], tweets[1]["id"]]
+    assert result.remote_id == tweets[0]["id"]
+    assert [p["id"] for p in result.details["posts"]] == [t["id"] for t in tweets]

@@ -94,7 +94,7 @@ def set_secrets(account: ChannelAccount, secrets: dict) -> None:
             current[field] = value
     account.secret = encrypt_json(current)
     # a new token means the previous "reconnect" failure no longer applies
-    account.config = {**(account.config or {}), "needs_reconnect": False}
+    account.config = {**(account.config or {}), "needs_reconnect": False, "reconnect_notified": None}
 
 
 def social_accounts(channel: str | None = None, *, active_only: bool = False) -> list[ChannelAccount]:

@@ -89,3 +89,14 @@ def _test(account: ChannelAccount) -> bool:
     db.session.commit()
     click.echo(("OK: " if ok else "GAGAL / FAILED: ") + message)
     return ok
+
+
+@social.command("check-tokens", help="Peringatan token / Warn the admins about expiring or refused tokens (cron).")
+def check_tokens_cmd() -> None:
+    from hub_social.health import notify_expiring, warnings
+
+    for w in warnings():
+        click.echo(f"{w.severity.upper():<8} {w.message_id} / {w.message_en}")
+    sent = notify_expiring()
+    db.session.commit()
+    click.echo(f"notifikasi terkirim / notifications sent: {sent}")

@@ -22,15 +22,19 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import logging
 
 from hub_social import content, errors
 from hub_social.accounts import AccountError, accounts_for
 from hub_social.drivers import driver_for
+from hub_social.health import notify_expiring
 
 from hub.channels import PublishResult
 from hub.exceptions import PermanentPublishError, PublishError
 from hub.extensions import db
 from hub.models import ChannelAccount, utcnow
+
+log = logging.getLogger(__name__)
 
 #: how far before the publication (or the lost attempt) to look for an earlier copy (clock skew)
 LOOK_BACK = dt.timedelta(minutes=10)
@@ -65,13 +69,16 @@ def publish(publication, item, channel: str) -> PublishResult:
     state = _State(publication)
     media = {m.asset_id: m for m in content.item_media(item)}
     done = []
-    for account in accounts:
-        if not account.is_active:
-            raise PermanentPublishError(
-                f"Akun \u201c{account.name}\u201d tidak aktif; aktifkan atau pilih akun lain."
-                f" / The account \u201c{account.name}\u201d is not active; activate it or choose another."
-            )
-        done.append((account, _publish_account(publication, item, account, driver_for(account, media), state)))
+    try:
+        for account in accounts:
+            if not account.is_active:
+                raise PermanentPublishError(
+                    f"Akun \u201c{account.name}\u201d tidak aktif; aktifkan atau pilih akun lain."
+                    f" / The account \u201c{account.name}\u201d is not active; activate it or choose another."
+                )
+            done.append((account, _publish_account(publication, item, account, driver_for(account, media), state)))
+    finally:
+        _warn_admins(accounts, state)
     first = done[0][1][0]
     state.data.update(remote_id=first["id"], remote_url=first["url"])
     state.save()
@@ -124,6 +131,16 @@ def _publish_account(publication, item, account: ChannelAccount, driver, state: 
         state.save()
         raise
     return posts
+
+
+def _warn_admins(accounts: list[ChannelAccount], state: _State) -> None:
+    """An account used now whose token expires soon, or was refused: tell the admins in the hub (once)."""
+    try:
+        if notify_expiring(accounts):
+            state.save()
+    except Exception:  # a notification must never change the publication's outcome
+        log.exception("could not notify about expiring social accounts")
+        db.session.rollback()
 
 
 def _since(publication, pending: dict | None) -> dt.datetime:

@@ -31,9 +31,9 @@ def fits_x(text: str) -> bool:
 def split_thread(text: str, limit: int = X_LIMIT) -> list[str]:
     """Split ``text`` into posts of at most ``limit`` weighted characters, numbered " (i/n)".
 
-    Breaks between paragraphs, then sentences, then words; a single word longer than
-    a post (a long URL never is: it counts 23) is cut between characters. A text that
-    fits is returned as it is, unnumbered.
+    Fills each post with as many whole words as fit (room is kept for the number); a
+    single word longer than a post (a long URL never is: it counts 23) is cut between
+    characters. A text that fits is returned as it is, unnumbered.
     """
     text = unicodedata.normalize("NFC", (text or "").strip())
     if x_length(text) <= limit:
