@@ -45,6 +45,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     dispatch.init_app(app)  # publication API and admin forms (retry, cancel, unpublish)
 
+    from hub import media
+
+    media.init_app(app)  # uploads (streaming, resumable), Drive imports, /media/<id>/<variant>
+
     for blueprints in registry.hook.register_blueprints(app=app):
         for bp in blueprints or []:
             app.register_blueprint(bp)

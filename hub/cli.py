@@ -126,6 +126,10 @@ def build_cli(app: Flask) -> click.Group:
 
         dispatch_commands(cli)  # hub dispatch status, hub dispatch reconcile
 
+        from hub.media.cli import register_commands as media_commands
+
+        media_commands(cli)  # hub media retention
+
         plugins(app).hook.register_commands(cli=cli)
         app.extensions["hub.cli_built"] = True
     return cli

@@ -12,12 +12,17 @@ from hub.models.base import Base, UTCDateTime, utcnow
 
 
 class AssetStatus(enum.StrEnum):
-    """Where an asset is in its life."""
+    """Where an asset is in its life.
 
-    RECEIVING = "receiving"  #: bytes still arriving (chunked upload or Drive download)
-    PROBING = "probing"  #: stored; the background probe has not finished
+    A row is only written once the file has passed the checks (type from content, size,
+    header probe), so uploads and Drive downloads in progress have no row (their state
+    is in Redis, see :mod:`hub.media.uploads` and :mod:`hub.media.drive`).
+    """
+
+    RECEIVING = "receiving"  #: not used by the media area (kept for compatibility)
+    PROBING = "probing"  #: stored and checked; the background probe has not finished
     READY = "ready"  #: checked and probed; may be attached and published
-    REJECTED = "rejected"  #: refused; ``error`` says why
+    REJECTED = "rejected"  #: refused by the background probe (file deleted); ``error`` says why
     DELETED = "deleted"  #: file removed by retention; the row stays for the record
 
 
@@ -36,7 +41,7 @@ class Asset(Base):
     mime: Mapped[str] = mapped_column(String(100), default="")
     size: Mapped[int] = mapped_column(BigInteger, default=0)
     sha256: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
-    status: Mapped[str] = mapped_column(String(20), default=AssetStatus.RECEIVING.value)
+    status: Mapped[str] = mapped_column(String(20), default=AssetStatus.RECEIVING.value, index=True)
     error: Mapped[str | None] = mapped_column(String(1000), nullable=True)
     #: where it came from: "upload" or a Drive link
     source: Mapped[str] = mapped_column(String(1000), default="upload")
@@ -45,7 +50,12 @@ class Asset(Base):
     duration: Mapped[float | None] = mapped_column(Float, nullable=True)
     #: display orientation after rotation metadata: "landscape", "portrait" or "square"
     orientation: Mapped[str | None] = mapped_column(String(20), nullable=True)
-    #: the full probe result (codecs, fps, rotation, audio…) and derivative paths
+    #: the full probe result: container, codecs, fps, rotation, stored size, audio, browser_playable…
     probe: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: derived files: {"poster"|"thumbnail"|"preview": {"path", "status", "width", "height", "error"},
+    #: "renditions": {"<W>x<H>-<S>s-<fit>": {...same, "max_seconds"}}}; paths relative to MEDIA_DIR
+    derivatives: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: when the background probe finished (None while probing)
+    probed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -1,0 +1,21 @@
+"""Media: streaming and resumable uploads, Google Drive imports, type detection from content,
+probing, derivatives, safe serving and retention. See docs/media.md.
+
+Other areas read an asset's file only through :func:`hub.media.storage.asset_path` /
+:func:`hub.media.storage.open_asset` (derived files: :func:`hub.media.storage.derivative_path`,
+renditions: :func:`hub.media.renditions.request_rendition` and ``rendition_path``).
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Settings defaults and the two blueprints (``/api/v1/...`` and ``/media/<id>/<variant>``)."""
+    from hub.media import api, serve
+    from hub.media.settings import init_config
+
+    init_config(app)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(serve.bp)
