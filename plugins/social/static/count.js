@@ -1,8 +1,10 @@
 /* Live X character count for a variant text field.
  *
- * Mark the textarea with data-social-count="x" and put an element with
- * id="<textarea id>-count" next to it. The count comes from the hub
+ * Attaches to the item form's X variant (textarea name="text_x") and to any textarea
+ * marked data-social-count="x"; shows "n/280" in the element id="<textarea id>-count",
+ * created after the textarea when the page has none. The count comes from the hub
  * (POST /social/count), which counts the way X does: links 23, CJK and emoji 2.
+ * Include it with <script src="{{ url_for('social.static', filename='count.js') }}" defer>.
  */
 (function () {
   "use strict";
@@ -12,7 +14,13 @@
   }
   function attach(area) {
     var out = document.getElementById(area.id + "-count");
-    if (!out) { return; }
+    if (!out) {
+      out = document.createElement("span");
+      out.id = area.id + "-count";
+      out.className = "muted";
+      out.setAttribute("aria-live", "polite");
+      area.insertAdjacentElement("afterend", out);
+    }
     var timer = null;
     function update() {
       fetch(area.dataset.socialCountUrl || "/social/count", {
@@ -32,5 +40,5 @@
     });
     update();
   }
-  document.querySelectorAll("textarea[data-social-count]").forEach(attach);
+  document.querySelectorAll('textarea[data-social-count], textarea[name="text_x"]').forEach(attach);
 }());
