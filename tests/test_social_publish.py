@@ -82,3 +82,29 @@ def test_a_long_text_goes_out_as_a_thread_and_a_lost_reply_is_not_doubled(app, m
     assert [t["reply_to"] for t in tweets[1:]] == [tweets[0]["id"], tweets[1]["id"]]
     assert result.remote_id == tweets[0]["id"]
     assert [p["id"] for p in result.details["posts"]] == [t["id"] for t in tweets]
+
+
+def test_a_publication_without_a_target_goes_to_every_chosen_account(app, make_item, x_stub):
+    from hub_social.accounts import AccountError, add_account
+
+    first = add_account("x", "Diskominfo", dict(social.X_SECRETS), base_url=x_stub.url)
+    x_stub.add_user("ck-gubernur", "cs-gubernur", "at-gubernur", "ats-gubernur", username="programgubernur")
+    second = add_account(
+        "x",
+        "Program Gubernur",
+        {"consumer_key": "ck-gubernur", "consumer_secret": "cs-gubernur", "access_token": "at-gubernur",
+         "access_token_secret": "ats-gubernur"},
+        base_url=x_stub.url,
+    )  # fmt: skip
+    db.session.commit()
+    item = make_item(channels={"x": {"accounts": [second.id, first.id]}})
+    result = social.call_publish(social.publication_for(item, "x"), item)
+
+    tweets = x_stub.live_tweets()
+    assert len(tweets) == 2
+    assert {t["user"] for t in tweets.values()} == {u["id"] for _s, u in x_stub.tokens.values()}
+    assert [p["account"] for p in result.details["posts"]] == ["Program Gubernur", "Diskominfo"]
+    assert x_stub.tweets[result.remote_id]["user"] == x_stub.tokens["at-gubernur"][1]["id"]
+
+    with pytest.raises(AccountError, match="http"):
+        add_account("x", "Salah", dict(social.X_SECRETS), base_url="ftp://gateway.internal")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from hub.crypto import decrypt_json, encrypt_json
 from hub.exceptions import HubError
@@ -74,7 +75,7 @@ def add_account(
     account = ChannelAccount(
         channel=channel,
         name=name.strip(),
-        base_url=base_url.strip().rstrip("/"),
+        base_url=clean_base_url(base_url),
         config={"page_id": page_id.strip()} if channel == "facebook" else {},
         organisation_id=organisation_id,
         expires_at=expires_at,
@@ -83,6 +84,15 @@ def add_account(
     set_secrets(account, secrets)
     db.session.add(account)
     return account
+
+
+def clean_base_url(raw: str) -> str:
+    """An API base URL as stored: empty (the real one) or an http(s) URL without a trailing slash."""
+    value = (raw or "").strip().rstrip("/")
+    parts = urlsplit(value)
+    if value and (parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment):
+        raise AccountError(f"alamat API harus URL http(s) / the API address must be an http(s) URL: {value!r}")
+    return value
 
 
 def set_secrets(account: ChannelAccount, secrets: dict) -> None:

@@ -8,7 +8,15 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from hub_social.accounts import CHANNELS, SECRET_FIELDS, AccountError, add_account, set_secrets, social_accounts
+from hub_social.accounts import (
+    CHANNELS,
+    SECRET_FIELDS,
+    AccountError,
+    add_account,
+    clean_base_url,
+    set_secrets,
+    social_accounts,
+)
 from hub_social.drivers import test_connection
 from hub_social.health import warnings
 from hub_social.textcount import X_LIMIT, x_length
@@ -100,7 +108,7 @@ def account(account_id: int):
             if not name:
                 raise AccountError("nama akun wajib diisi / the account needs a name")
             acc.name = name
-            acc.base_url = request.form.get("base_url", "").strip().rstrip("/")
+            acc.base_url = clean_base_url(request.form.get("base_url", ""))
             acc.is_active = request.form.get("is_active") == "on"
             acc.expires_at = _parse_expiry(request.form.get("expires_at", ""))
             if acc.channel == "facebook" and request.form.get("page_id", "").strip():
