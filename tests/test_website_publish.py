@@ -230,3 +230,30 @@ def test_no_site_configured_is_a_clear_error(app, editor):
     item = make_item(editor)
     with pytest.raises(PermanentPublishError, match="hub website add-site"):
         call("publish", publication(item, "website"), item)
+
+
+@pytest.mark.parametrize("with_image", [True, False])
+def test_wordpress_61_treats_a_wrong_password_as_no_login_and_the_advice_still_fits(
+    app, wp, editor, tmp_path, with_image
+):
+    """Stock WordPress 6.1 answers a wrong password as if none was given (seen on the real one)."""
+    wp.state.wrong_password_is_anonymous = True
+    add_site(wp, password="zzzz zzzz zzzz zzzz zzzz zzzz")
+    item = make_item(editor, assets=[(image_asset(tmp_path), "featured")] if with_image else [])
+
+    with pytest.raises(PermanentPublishError) as err:
+        call("publish", publication(item, "website"), item)
+
+    said = "Sorry, you are not allowed to create posts as this user." if with_image else "Status is forbidden."
+    assert said in str(err.value)
+    assert "Check the WordPress user name and Application Password" in str(err.value)
+    assert not wp.posts and not wp.media
+
+
+def test_an_unknown_user_is_named_without_wordpress_html(app, wp, editor):
+    from hub_website.sites import add_site as add
+    from hub_website.sites import check_connection
+
+    check = check_connection(add("website", "Web", wp.url, "tidakada", "abcd abcd abcd abcd abcd abcd"))
+    assert "“Error: Unknown username. Check again or try your email address.” [invalid_username" in check.message_en
+    assert "<strong>" not in check.message_en

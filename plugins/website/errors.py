@@ -25,14 +25,23 @@ _AUTH_CODES = {
 }
 
 
+#: a parameter refused because nobody is logged in (WordPress 6.1 treats a wrong Application
+#: Password as no login at all, so ``status=any`` comes back as ``rest_invalid_param``)
+_NOT_LOGGED_IN_PARAMS = {"rest_forbidden_status", "rest_forbidden_context"}
+
+
+def is_auth_problem(err: WordPressError) -> bool:
+    return err.code in _AUTH_CODES or err.status == 401 or bool(err.nested_codes & _NOT_LOGGED_IN_PARAMS)
+
+
 def advice(err: WordPressError, max_upload_mb: float | None = None) -> tuple[str, str]:
     """What the admin should do about ``err``: (Bahasa Indonesia, English)."""
-    if err.code in _AUTH_CODES or err.status == 401:
+    if is_auth_problem(err):
         return (
             "Periksa nama pengguna WordPress dan Application Password situs ini (WordPress: Pengguna → Profil → "
-            "Application Passwords), lalu perbarui di Pengaturan → Situs WordPress.",
+            "Application Passwords), lalu perbarui di Administrasi → Situs WordPress.",
             "Check the WordPress user name and Application Password of this site (WordPress: Users → Profile → "
-            "Application Passwords), then update them under Settings → WordPress sites.",
+            "Application Passwords), then update them under Administration → WordPress sites.",
         )
     if err.status == 403:
         return (

@@ -156,9 +156,9 @@ def _site(publication, channel: str):
 
 def _no_site(channel: str) -> PermanentPublishError:
     return PermanentPublishError(
-        f"Belum ada situs WordPress aktif untuk kanal {channel}; tambahkan di Pengaturan → Situs WordPress atau "
-        f"dengan `hub website add-site` / no active WordPress site for channel {channel}; add one under Settings → "
-        "WordPress sites or with `hub website add-site`"
+        f"Belum ada situs WordPress aktif untuk kanal {channel}; tambahkan di Administrasi → Situs WordPress atau "
+        f"dengan `hub website add-site` / no active WordPress site for channel {channel}; add one under "
+        "Administration → WordPress sites or with `hub website add-site`"
     )
 
 

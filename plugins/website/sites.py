@@ -103,9 +103,9 @@ def site_for_target(channel: str, target: str) -> ChannelAccount | None:
             if str(site.id) == target or site.name == target:
                 return site
         raise PermanentPublishError(
-            f"Situs WordPress {target!r} untuk kanal {channel} tidak ada atau nonaktif; periksa Pengaturan → Situs "
+            f"Situs WordPress {target!r} untuk kanal {channel} tidak ada atau nonaktif; periksa Administrasi → Situs "
             f"WordPress / the WordPress site {target!r} of channel {channel} does not exist or is disabled; check "
-            "Settings → WordPress sites"
+            "Administration → WordPress sites"
         )
     found = default_sites(channel)
     return found[0] if found else None

@@ -30,9 +30,17 @@ class WordPressError(HubError):
     WordPress JSON), ``message`` WordPress's own words with HTML tags removed.
     """
 
-    def __init__(self, status: int | None, code: str, message: str, *, retry_after: float | None = None):
+    def __init__(self, status: int | None, code: str, message: str, *, retry_after: float | None = None, data=None):
         self.status, self.code, self.message, self.retry_after = status, code, message, retry_after
+        #: WordPress's ``data`` (``params``, ``details``…), for the nested reasons of ``rest_invalid_param``
+        self.data = data if isinstance(data, dict) else {}
         super().__init__(f"[{code}] {message}" + (f" (HTTP {status})" if status else ""))
+
+    @property
+    def nested_codes(self) -> set[str]:
+        """The codes inside ``data.details`` (``rest_invalid_param`` says there why a parameter failed)."""
+        details = self.data.get("details") or {}
+        return {str(d.get("code")) for d in details.values() if isinstance(d, dict) and d.get("code")}
 
 
 def plain(text: str) -> str:
@@ -106,9 +114,12 @@ class WordPressClient:
         if resp.status_code >= 400:
             retry_after = parse_retry_after(resp.headers.get("Retry-After"))
             if isinstance(data, dict) and "code" in data:
-                raise WordPressError(
-                    resp.status_code, str(data["code"]), plain(str(data.get("message", ""))), retry_after=retry_after
-                )
+                message = plain(str(data.get("message", "")))
+                extra = data.get("data") if isinstance(data.get("data"), dict) else {}
+                params = extra.get("params")
+                if isinstance(params, dict) and params:
+                    message += " (" + "; ".join(f"{k}: {plain(str(v))}" for k, v in params.items()) + ")"
+                raise WordPressError(resp.status_code, str(data["code"]), message, retry_after=retry_after, data=extra)
             snippet = plain(resp.text)[:200]
             raise WordPressError(
                 resp.status_code, f"http_{resp.status_code}", snippet or resp.reason or "", retry_after=retry_after

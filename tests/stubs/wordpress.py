@@ -8,8 +8,10 @@ and ``wp_authenticate_application_password``):
 * HTTP Basic auth with an Application Password (24 letters and digits; spaces and
   other separators are ignored, as WordPress strips them): unknown user ->
   ``invalid_username``, wrong password -> ``incorrect_password`` (401, on every
-  route, public ones included, as WordPress does); no auth where needed ->
-  ``rest_cannot_create`` / ``rest_not_logged_in`` / ``rest_forbidden_status`` (401).
+  route, public ones included); no auth where needed -> ``rest_cannot_create`` /
+  ``rest_not_logged_in`` (401), ``status=any`` -> ``rest_invalid_param`` (400) wrapping
+  ``rest_forbidden_status``. ``state.wrong_password_is_anonymous = True`` gives what a
+  stock WordPress 6.1 answers instead: a wrong password counts as no login at all.
 * ``POST /media``: raw body with ``Content-Disposition: attachment; filename=…`` and a
   ``Content-Type``; the extension must be an allowed type and the bytes must be that
   type, else ``rest_upload_sideload_error`` (500, "Sorry, you are not allowed to upload
