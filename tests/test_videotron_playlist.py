@@ -88,7 +88,9 @@ def test_the_players_playlist_follows_the_clock(app, clock, creator, client):
     clock.set(wib(13, 0, 1))
     during = client.get(url).get_json()
     assert len(during["playing"]) == 1 and during["entries"][0]["id"] == during["playing"][0]
-    assert during["entries"][0]["url"] == f"/videotron/player/{token}/media/{during['entries'][0]['url'].split('/')[-1]}"
+    assert (
+        during["entries"][0]["url"] == f"/videotron/player/{token}/media/{during['entries'][0]['url'].split('/')[-1]}"
+    )
     clock.set(wib(22, 0, 1))
     assert client.get(url).get_json() | {"now": None, "version": None} == {
         "screen": {"code": "padang-bappeda", "name": screen.name, "timezone": "Asia/Jakarta"},
@@ -101,9 +103,9 @@ def test_the_players_playlist_follows_the_clock(app, clock, creator, client):
 
 
 def test_publish_twice_changes_nothing_and_unpublish_takes_it_off_at_once(app, clock, creator):
-    from hub.plugins import plugins
-
     from hub_videotron.models import PlaylistEntry
+
+    from hub.plugins import plugins
 
     screen = make_screen("padang-bappeda")
     other = make_screen("solok-pandan")

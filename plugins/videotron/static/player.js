@@ -15,6 +15,7 @@
   'use strict';
 
   var MEDIA_CACHE = 'videotron-media-v1';
+  var SHELL_CACHE = 'videotron-shell-v1';
   var VERSION = 'player-1';
   var MAX_QUEUE = 5000;
   var body = document.body;
@@ -278,6 +279,11 @@
     return navigator.serviceWorker.register(cfg.sw, {scope: cfg.scope}).then(function () {
       return navigator.serviceWorker.ready;
     }).then(function () {
+      // the page and its files, so a restart without network still opens the player
+      var files = [location.href].concat(Array.prototype.map.call(
+        document.querySelectorAll('script[src], link[rel=stylesheet]'), function (el) { return el.src || el.href; }));
+      caches.open(SHELL_CACHE).then(function (cache) { return cache.addAll(files); })
+        .catch(function (err) { note('shell cache: ' + err.message); });
       body.dataset.sw = navigator.serviceWorker.controller ? 'controlled' : 'ready';
       navigator.serviceWorker.addEventListener('controllerchange', function () { body.dataset.sw = 'controlled'; });
     }).catch(function (err) { body.dataset.sw = 'failed'; note('service worker: ' + err.message); });
