@@ -144,3 +144,109 @@ def test_other_channels_are_not_its_business(app, request_item):
     item = request_item()
     results = registry.hook.validate_item(item=item, channel=registry.channels["website"], phase="submit")
     assert all(p.channel != "vidcon" for result in results for p in result)
+
+
+@pytest.fixture
+def booked(app, request_item):
+    """A confirmed booking for tomorrow-or-later Monday 09:00–11:00."""
+    from hub_vidcon.models import Booking
+
+    registry = plugins()
+    item = request_item()
+    pub = Publication(item_id=item.id, channel="vidcon", idempotency_key=f"hub-{item.id}-vidcon")
+    db.session.add(pub)
+    db.session.flush()
+    registry.hook.publish(publication=pub, item=item, channel=registry.channels["vidcon"])
+    db.session.commit()
+    return db.session.execute(db.select(Booking)).scalar()
+
+
+def test_technician_records_equipment_trial_and_report(client, login, make_user, booked):
+    tech = make_user("teknisi1", roles=["teknisi"])
+    login(client, tech)
+    page = client.get(f"/vidcon/bookings/{booked.id}")
+    assert page.status_code == 200 and "Ruang Rapat A" in page.get_data(as_text=True)
+
+    resp = client.post(f"/vidcon/bookings/{booked.id}", data={"action": "report", "report": "   "})
+    assert resp.status_code == 422
+    assert "Tuliskan jalannya rapat" in resp.get_data(as_text=True)
+
+    resp = client.post(
+        f"/vidcon/bookings/{booked.id}",
+        data={
+            "action": "report",
+            "equipment": ["internet", "audio"],
+            "trial_done": "on",
+            "report": "Rapat berjalan lancar, 30 peserta.",
+        },
+    )
+    assert resp.status_code == 302
+    db.session.refresh(booked)
+    assert booked.status == "done" and booked.trial_done is True
+    assert booked.equipment == {"internet": True, "laptop": False, "audio": True}
+    assert booked.reported_by_id == tech.id
+    from hub.models.audit import AuditEntry
+
+    assert (
+        db.session.execute(
+            db.select(AuditEntry).filter_by(action="vidcon.booking_reported", target_id=str(booked.id))
+        ).scalar()
+        is not None
+    )
+
+
+def test_a_verifier_may_look_but_not_report(client, login, make_user, booked):
+    vera = make_user("vera", roles=["verifikator"])
+    login(client, vera)
+    assert client.get("/vidcon/bookings").status_code == 200
+    resp = client.post(f"/vidcon/bookings/{booked.id}", data={"action": "report", "report": "x"})
+    assert resp.status_code == 403
+    db.session.refresh(booked)
+    assert booked.status == "confirmed"
+
+
+def test_a_requester_cannot_see_the_bookings_list(client, login, make_user, booked):
+    pemohon = make_user("opd", roles=["pemohon"])
+    login(client, pemohon)
+    assert client.get("/vidcon/bookings").status_code == 403
+
+
+def test_bookings_appear_on_the_calendar(app, make_user, booked):
+    registry = plugins()
+    tech = make_user("teknisi2", roles=["teknisi"])
+    start = booked.starts_at - dt.timedelta(days=1)
+    with app.test_request_context():
+        entries = [
+            e
+            for result in registry.hook.calendar_entries(start=start, end=start + dt.timedelta(days=3), user=tech)
+            for e in result
+        ]
+        mine = [e for e in entries if e.kind == "vidcon_booking"]
+        assert [e.start for e in mine] == [booked.starts_at]
+        assert mine[0].url == f"/vidcon/bookings/{booked.id}"
+        later = booked.starts_at + dt.timedelta(days=7)
+        assert not [
+            e
+            for r in registry.hook.calendar_entries(start=later, end=later + dt.timedelta(days=1), user=tech)
+            for e in r
+            if e.kind == "vidcon_booking"
+        ]
+
+
+def test_todays_bookings_panel_on_the_dashboard(client, login, make_user, booked):
+    from hub.models import utcnow
+
+    # move the booking to right now, whatever the hour
+    booked.starts_at = utcnow() - dt.timedelta(minutes=1)
+    booked.ends_at = utcnow() + dt.timedelta(minutes=1)
+    db.session.commit()
+    tech = make_user("teknisi3", roles=["teknisi"])
+    login(client, tech)
+    html = client.get("/").get_data(as_text=True)
+    assert "Video konferensi hari ini" in html
+    assert f"/vidcon/bookings/{booked.id}" in html and "Ruang Rapat A" in html
+
+    client.post("/logout")
+    pemohon = make_user("opd2", roles=["pemohon"])
+    login(client, pemohon)
+    assert "Video konferensi hari ini" not in client.get("/").get_data(as_text=True)

@@ -73,6 +73,48 @@ def register_blueprints(app):
 
 
 @hookimpl
+def nav_entries():
+    from hub.web.nav import NavEntry
+
+    return [NavEntry("Video konferensi", "Video conferences", endpoint="vidcon.bookings", order=60)]
+
+
+@hookimpl
+def dashboard_panels(user):
+    from hub_vidcon.surfaces import today_panel_html
+
+    from hub.web.panels import Panel
+
+    html = today_panel_html(user)
+    if html is None:
+        return []
+    return [Panel("Video konferensi hari ini", "Today's video conferences", html, order=40)]
+
+
+@hookimpl
+def calendar_entries(start, end, user):
+    from flask import url_for
+    from hub_vidcon.surfaces import bookings_between
+
+    from hub.calendar.entries import CalendarEntry
+    from hub.permissions import has_permission
+
+    if not has_permission(user, "item.view_all"):
+        return []
+    return [
+        CalendarEntry(
+            start=b.starts_at,
+            end=b.ends_at,
+            title=f"{b.place}: {b.item.title}",
+            kind="vidcon_booking",
+            channel=CHANNEL.name,
+            url=url_for("vidcon.booking", booking_id=b.id),
+        )
+        for b in bookings_between(start, end)
+    ]
+
+
+@hookimpl
 def validate_item(item, channel, phase):
     if channel.name != CHANNEL.name:
         return []
