@@ -257,3 +257,14 @@ def test_an_unknown_user_is_named_without_wordpress_html(app, wp, editor):
     check = check_connection(add("website", "Web", wp.url, "tidakada", "abcd abcd abcd abcd abcd abcd"))
     assert "“Error: Unknown username. Check again or try your email address.” [invalid_username" in check.message_en
     assert "<strong>" not in check.message_en
+
+
+def test_a_media_file_gone_from_the_hub_fails_with_what_to_do(app, wp, editor, tmp_path):
+    add_site(wp)
+    image = image_asset(tmp_path, name="hilang.jpg")
+    item = make_item(editor, assets=[(image, "featured")])
+    image.status = "deleted"  # removed by retention after approval
+
+    with pytest.raises(PermanentPublishError, match="hilang.jpg.*upload it again"):
+        call("publish", publication(item, "website"), item)
+    assert not wp.media and not wp.posts

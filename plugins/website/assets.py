@@ -1,18 +1,22 @@
-"""Reading an asset's bytes for upload and checks, and naming it for WordPress."""
+"""Reading an asset's bytes for upload and checks, and naming it for WordPress.
+
+Files are read only through the media area (:func:`hub.media.storage.asset_path` and
+:func:`~hub.media.storage.open_asset`); a missing file raises one of :data:`FILE_ERRORS`.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import mimetypes
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-from typing import IO
 
-from flask import current_app
-
+from hub.media.storage import FileGone, asset_path, open_asset
 from hub.models import Asset
+
+__all__ = ["FILE_ERRORS", "asset_path", "head_and_tail", "open_asset", "upload_name"]
+
+#: what reading an asset's file raises when it is gone (retention, never stored, disk trouble)
+FILE_ERRORS = (FileGone, OSError)
 
 #: mime type -> file extension WordPress accepts for it
 EXTENSIONS = {
@@ -26,23 +30,6 @@ EXTENSIONS = {
 }
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
 VIDEO_TYPES = {"video/mp4", "video/webm"}
-
-
-def asset_path(asset: Asset) -> Path:
-    """Where the asset's file is: ``MEDIA_DIR / stored_name`` (never outside ``MEDIA_DIR``)."""
-    root = Path(current_app.config["MEDIA_DIR"]).resolve()
-    if not asset.stored_name:
-        raise FileNotFoundError(f"asset {asset.id} has no stored file")
-    path = (root / asset.stored_name).resolve()
-    if root not in path.parents:
-        raise FileNotFoundError(f"asset {asset.id} points outside the media folder")
-    return path
-
-
-@contextmanager
-def open_asset(asset: Asset) -> Iterator[IO[bytes]]:
-    with asset_path(asset).open("rb") as fh:
-        yield fh
 
 
 def head_and_tail(asset: Asset, size: int = 1024) -> tuple[bytes, bytes]:

@@ -152,7 +152,7 @@ def _check_pdf(item: Item, channel: str) -> list[Problem]:
     try:
         head, tail = assets.head_and_tail(doc)
         real = ppid.is_real_pdf(head, tail)
-    except OSError:
+    except assets.FILE_ERRORS:
         real = False
     if not real:
         return [

@@ -64,7 +64,7 @@ class SitePublisher:
                     found = self.client.upload_media(
                         filename, assets.mime_of(asset), fh, alt_text=alt, title=self.item.title, slug=slug
                     )
-            except FileNotFoundError as exc:
+            except assets.FILE_ERRORS as exc:
                 raise PermanentPublishError(
                     f"Berkas media {asset.original_name!r} tidak ada di hub ({exc}); unggah ulang / "
                     f"the media file {asset.original_name!r} is missing from the hub ({exc}); upload it again"

@@ -6,7 +6,7 @@ import io
 
 from flask import Blueprint, abort, render_template, request, send_file
 from hub_website import dip, export, ppid
-from hub_website.assets import asset_path, safe_download_name
+from hub_website.assets import FILE_ERRORS, asset_path, safe_download_name
 
 from hub.permissions import public
 
@@ -50,7 +50,7 @@ def dip_file(entry_id: int):
         abort(404)
     try:
         path = asset_path(entry.asset)
-    except FileNotFoundError:
+    except FILE_ERRORS:
         abort(404)
     if not path.is_file():
         abort(404)
