@@ -64,9 +64,9 @@ def video_asset(media_dir: Path | str | None = None, **fields) -> Asset:
         if not path.exists():
             path.write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 1000)
     asset = Asset(
-        kind="video",
-        mime="video/mp4",
-        status="ready",
+        kind=fields.pop("kind", "video"),
+        mime=fields.pop("mime", "video/mp4"),
+        status=fields.pop("status", "ready"),
         stored_name=stored,
         width=fields.pop("width", 1920),
         height=fields.pop("height", 1080),
