@@ -12,8 +12,8 @@ from hub.extensions import db
 from hub.models import Asset, Item, ItemAsset
 
 
-@pytest.fixture
-def creator(make_user, make_org):
+@pytest.fixture(name="creator")
+def creator_fixture(make_user, make_org):
     """A content creator of a requesting office (may upload)."""
     org = make_org("Dinas Pariwisata", kind="requester")
     return make_user("citra", roles=["pembuat_konten"], org=org)
@@ -78,7 +78,8 @@ def assert_refused(resp, app, *, code: str, status: int = 422, words: tuple[str,
     body = resp.get_json()
     assert resp.status_code == status, (resp.status_code, body)
     assert body["error"] == code, body
-    assert body["message_id"] and body["message_en"] and body["message"] == f"{body['message_id']} / {body['message_en']}"
+    assert body["message_id"] and body["message_en"]
+    assert body["message"] == f"{body['message_id']} / {body['message_en']}"
     for word in words:
         assert word.lower() in body["message"].lower(), (word, body["message"])
     assert media_files(app) == [], media_files(app)

@@ -11,9 +11,9 @@ from hub.extensions import db
 from hub.models import Asset
 from tests import media_factory as mf
 from tests.media_support import (
-    asset_rows,
     assert_refused,
-    creator,  # noqa: F401 - fixture
+    asset_rows,
+    creator_fixture,  # noqa: F401 - fixture
     media_files,
     send_chunk,
     start_upload,
@@ -163,7 +163,7 @@ def test_an_svg_with_a_script_is_refused(app, client, headers, tmp_path):
 
 
 @pytest.mark.parametrize("raw", [False, True], ids=["multipart", "raw"])
-def test_a_file_one_byte_over_the_limit_is_refused_and_one_at_the_limit_accepted(make_app, make_user, api_headers, tmp_path, raw):
+def test_one_byte_over_the_limit_is_refused_and_at_the_limit_accepted(make_app, make_user, api_headers, tmp_path, raw):
     app = make_app(MEDIA_MAX_IMAGE_BYTES=20_000)
     with app.app_context():
         user = make_user_in(app, make_user)

@@ -17,10 +17,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "like https://drive.google.com/file/d/.../view.",
     ),
     "folder_link": (
-        "Tautan ini menuju folder, bukan berkas. Buka foldernya, salin tautan berkas videonya sendiri, lalu kirim "
-        "tautan itu.",
-        "This link points to a folder, not a file. Open the folder, copy the link of the video file itself, and send "
-        "that link.",
+        "Tautan Google Drive ini menuju folder, bukan berkas. Buka foldernya, salin tautan berkas videonya "
+        "sendiri, lalu kirim tautan itu.",
+        "This Google Drive link points to a folder, not a file. Open the folder, copy the link of the video file "
+        "itself, and send that link.",
     ),
     "private": (
         "Berkas di Google Drive tidak dibagikan untuk umum (Drive meminta masuk atau izin akses). " + _SHARE_ID,
@@ -54,12 +54,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "wrong_kind": (
         "Berkas dari tautan ini adalah {found_id}, bukan {expected_id}. Kirim tautan ke berkas {expected_id}.",
-        "The file behind this link is {found_en}, not {expected_en}. Send a link to a {expected_en} file.",
+        "The file behind this link is {found_en}, not {expected_en}. Send a link to {expected_en} instead.",
     ),
 }
 
 KIND_ID = {"video": "video", "image": "gambar", "document": "dokumen PDF"}
-KIND_EN = {"video": "video", "image": "image", "document": "PDF document"}
+KIND_EN = {"video": "a video", "image": "an image", "document": "a PDF document"}
 
 
 class DriveError(MediaError):

@@ -4,7 +4,8 @@ Variants: ``original``, ``poster``, ``thumbnail``, ``preview`` and rendition key
 (``1920x1080-60s-contain``). Videos and images are sent ``inline`` (the review page plays
 them), everything else as ``attachment``; always with the stored type (never HTML, never
 guessed), ``X-Content-Type-Options: nosniff`` and a sandboxing Content-Security-Policy.
-Range requests get ``206 Partial Content`` so players can seek.
+Range requests get ``206 Partial Content`` so players can seek. API-token clients use
+``/api/v1/media/<id>/files/<variant>`` (tokens are only read on ``/api/`` paths).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ _DERIVED_TYPES = {"poster": ("image/jpeg", "jpg"), "thumbnail": ("image/jpeg", "
 
 
 @bp.get("/media/<int:asset_id>/<variant>")
+@bp.get("/api/v1/media/<int:asset_id>/files/<variant>")  # the same for API-token clients
 @require()
 def serve(asset_id: int, variant: str):
     asset = db.session.get(Asset, asset_id)

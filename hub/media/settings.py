@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, has_app_context
 
 MiB = 1024 * 1024
 
@@ -50,6 +50,9 @@ def init_config(app) -> None:
 
 
 def setting(key: str):
+    """The app's value of ``key``, or the default outside an application context."""
+    if not has_app_context():
+        return CONFIG_DEFAULTS.get(key)
     return current_app.config.get(key, CONFIG_DEFAULTS.get(key))
 
 
