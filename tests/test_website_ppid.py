@@ -187,3 +187,28 @@ def test_website_checks_title_body_and_image_limits(app, officer, tmp_path):
     rules = [p.rule for p in _problems(item, "website")]
     assert rules == ["website.title", "website.body", "website.featured_image", "wordpress.upload_size"]
     assert [p.field for p in _problems(item, "website")][-1] == "media"
+
+
+def test_ppid_fields_may_come_from_the_channel_options_and_any_excluded_mark_wins(app, officer, tmp_path):
+    from tests.website_support import make_item
+
+    options = {"class": "setiap saat", "unit": "Bidang Statistik", "year": 2024, "retention": "Permanen"}
+    item = make_item(
+        officer,
+        kind=ppid.KIND,
+        channels=[("ppid", options)],
+        assets=[(pdf_asset(tmp_path), "document")],
+        body="Data statistik sektoral.",
+    )
+    got = ppid.info(item)
+    assert (got.info_class, got.unit, got.year, got.summary) == (
+        "setiap-saat", "Bidang Statistik", 2024, "Data statistik sektoral.",
+    )
+    assert [p for p in _problems(item, "ppid") if p.severity == "error"] == []
+
+    item.extra = {"ppid": {"class": "berkala"}}
+    assert ppid.info(item).info_class == "berkala"
+    item.channels[0].options = {**options, "class": "Dikecualikan"}
+    assert ppid.is_excluded(item)
+    with pytest.raises(PermanentPublishError, match="dikecualikan"):
+        call("publish", publication(item, "ppid"), item)

@@ -5,9 +5,11 @@ The document's PPID fields live in ``Item.extra["ppid"]``::
     {"class": "berkala", "unit": "Bidang Informasi Publik", "year": 2025,
      "summary": "…", "retention": "5 tahun"}
 
-``summary`` falls back to the item's body. The PDF is the item's asset with role
-``document`` (else the first attached PDF). A *dikecualikan* (excluded) document is
-never published anywhere: every channel's check refuses it, and so does the publish hook.
+``summary`` falls back to the item's body. The same keys are also read from the ``ppid``
+channel's options (the item form's "channel options" JSON), for fields ``extra`` does not
+set. The PDF is the item's asset with role ``document`` (else the first attached PDF).
+A *dikecualikan* (excluded) document is never published anywhere: every channel's check
+refuses it, and so does the publish hook.
 """
 
 from __future__ import annotations
@@ -66,8 +68,21 @@ class PpidInfo:
         return self.info_class == EXCLUDED
 
 
+FIELDS = ("class", "unit", "year", "summary", "retention")
+
+
+def _sources(item: Item) -> list[dict]:
+    """Where PPID fields are given: ``extra["ppid"]`` first, then the ``ppid`` channel options."""
+    extra = (item.extra or {}).get("ppid")
+    target = item.target("ppid")
+    options = (target.options if target else None) or {}
+    return [extra if isinstance(extra, dict) else {}, options if isinstance(options, dict) else {}]
+
+
 def info(item: Item) -> PpidInfo:
-    data = (item.extra or {}).get("ppid") or {}
+    data: dict = {}
+    for source in reversed(_sources(item)):
+        data.update({k: source[k] for k in FIELDS if source.get(k) not in (None, "")})
     try:
         year = int(data.get("year")) if data.get("year") not in (None, "") else None
     except (TypeError, ValueError):
@@ -97,9 +112,8 @@ def set_info(
 
 
 def is_excluded(item: Item) -> bool:
-    """True for a *dikecualikan* PPID document, whatever its kind says (defence in depth)."""
-    data = (item.extra or {}).get("ppid") or {}
-    return normalise_class(data.get("class")) == EXCLUDED
+    """True when any place that gives the class says *dikecualikan*, whatever the item's kind (defence in depth)."""
+    return any(normalise_class(source.get("class")) == EXCLUDED for source in _sources(item))
 
 
 def document_asset(item: Item) -> Asset | None:
