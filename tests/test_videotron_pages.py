@@ -19,7 +19,7 @@ pytestmark = [
 ]
 
 
-def test_videotron_pages_render_in_indonesian(app, live_hub, context, make_user):
+def test_videotron_pages_render_in_indonesian(app, live_hub, context, make_user):  # noqa: F811 - fixtures
     from hub_videotron import plans
     from hub_videotron.demo import load_screens
     from hub_videotron.models import PlaylistEntry, Screen
