@@ -66,7 +66,7 @@ ROLE_PERMISSIONS["pemohon"] |= {"item.create", "media.upload", "item.view_own_or
 ROLE_PERMISSIONS["kepala_dinas"] |= {"audit.view"}
 # SOP 000 flow B: the Sub Koordinator prepares the quarterly videotron plan, the Kepala Bidang signs it
 ROLE_PERMISSIONS["sub_koordinator"] |= {"content_plan.manage"}
-ROLE_PERMISSIONS["admin_videotron"] |= {"content_plan.manage", "report.view"}
+ROLE_PERMISSIONS["admin_videotron"] |= {"content_plan.manage"}
 ROLE_PERMISSIONS["kepala_bidang"] |= {"content_plan.sign"}
 # A system administrator manages users and settings but approves nothing (separation of duties).
 ROLE_PERMISSIONS["system_admin"] |= {
