@@ -45,6 +45,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     dispatch.init_app(app)  # publication API and admin forms (retry, cancel, unpublish)
 
+    from hub import workflow
+
+    workflow.init_app(app)  # items, workflows, inbox, decisions, notifications, /api/v1 base and OpenAPI
+
     from hub import media
 
     media.init_app(app)  # uploads (streaming, resumable), Drive imports, /media/<id>/<variant>

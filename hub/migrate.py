@@ -34,8 +34,13 @@ def alembic_config(app: Flask) -> Config:
 
 
 def upgrade(app: Flask, revision: str = "heads") -> None:
+    """Apply the migrations, then load the workflow templates (bundled SOPs and plugins'; idempotent)."""
     with app.app_context():
         command.upgrade(alembic_config(app), revision)
+    if revision == "heads":
+        from hub.workflow.loader import load_templates
+
+        load_templates(app)
 
 
 def downgrade(app: Flask, revision: str) -> None:

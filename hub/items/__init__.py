@@ -1,0 +1,1 @@
+"""Items: one piece of content, created once, sent to several channels (pages, API, service)."""

@@ -1,0 +1,234 @@
+"""``/api/v1/items…``: items (create, read, edit, delete drafts), their media, submission,
+withdrawal and timeline — with the same permission checks as the pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify, request
+
+from hub.api import api_doc, json_body
+from hub.extensions import db
+from hub.models import Item
+from hub.permissions import can_view_item, require, visible_items_clause
+from hub.workflow import engine
+from hub.workflow.errors import InvalidRequest
+from hub.workflow.timeline import timeline, workflow_summary
+
+bp = Blueprint("items_api", __name__, url_prefix="/api/v1")
+
+ITEM_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "title": {"type": "string", "maxLength": 300},
+        "body": {"type": "string"},
+        "kind": {"type": "string", "example": "video"},
+        "event_date": {"type": "string", "format": "date"},
+        "event_place": {"type": "string"},
+        "priority": {"type": "integer", "minimum": 1, "maximum": 5},
+        "publish_at": {"type": "string", "format": "date-time", "description": "no zone: the office's"},
+        "window_start": {"type": "string", "format": "date-time"},
+        "window_end": {"type": "string", "format": "date-time"},
+        "extra": {"type": "object", "description": "kind-specific fields, e.g. difficulty"},
+        "organisation_id": {"type": "integer", "description": "staff who see every office only"},
+        "channels": {
+            "type": "array",
+            "items": {
+                "oneOf": [
+                    {"type": "string"},
+                    {
+                        "type": "object",
+                        "properties": {
+                            "channel": {"type": "string"},
+                            "title": {"type": "string"},
+                            "text": {"type": "string"},
+                            "options": {"type": "object"},
+                        },
+                        "required": ["channel"],
+                    },
+                ]
+            },
+        },
+    },
+}
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def item_json(item: Item, *, full: bool = True) -> dict:
+    from hub.items.service import can_edit
+
+    data = {
+        "id": item.id,
+        "title": item.title,
+        "kind": item.kind,
+        "status": item.status,
+        "organisation_id": item.organisation_id,
+        "created_by_id": item.created_by_id,
+        "priority": item.priority,
+        "event_date": item.event_date.isoformat() if item.event_date else None,
+        "event_place": item.event_place,
+        "publish_at": _iso(item.publish_at),
+        "window_start": _iso(item.window_start),
+        "window_end": _iso(item.window_end),
+        "channels": item.channel_names,
+        "created_at": _iso(item.created_at),
+        "updated_at": _iso(item.updated_at),
+        "url": f"/items/{item.id}",
+    }
+    if full:
+        data["body"] = item.body
+        data["extra"] = item.extra or {}
+        data["channels"] = [
+            {"channel": c.channel, "title": c.title, "text": c.text, "options": c.options or {}} for c in item.channels
+        ]
+        data["assets"] = [
+            {
+                "id": a.id,
+                "asset_id": a.asset_id,
+                "role": a.role,
+                "position": a.position,
+                "alt_text": a.alt_text,
+                "kind": a.asset.kind,
+                "name": a.asset.original_name,
+                "status": a.asset.status,
+            }
+            for a in item.assets
+        ]
+        data["workflow"] = workflow_summary(item)
+        data["can_edit"] = can_edit(g.get("user"), item)
+    return data
+
+
+def _visible(item_id: int) -> Item:
+    item = db.session.get(Item, item_id)
+    if item is None or not can_view_item(g.user, item):
+        raise _NotFound()
+    return item
+
+
+class _NotFound(InvalidRequest):
+    status = 404
+    code = "not_found"
+
+    def __init__(self):
+        super().__init__("Konten tidak ditemukan.", "Item not found.")
+
+
+@bp.get("/items")
+@require()
+def list_items():
+    """Items you may see, newest first. Filters: ``status``, ``mine=1``, ``limit`` (max 200), ``offset``."""
+    stmt = db.select(Item).where(visible_items_clause(g.user))
+    if request.args.get("status"):
+        stmt = stmt.where(Item.status == request.args["status"])
+    if request.args.get("mine") in ("1", "true"):
+        stmt = stmt.where(Item.created_by_id == g.user.id)
+    limit = min(max(request.args.get("limit", 50, type=int), 1), 200)
+    offset = max(request.args.get("offset", 0, type=int), 0)
+    rows = db.session.execute(stmt.order_by(Item.id.desc()).limit(limit).offset(offset)).scalars()
+    return jsonify(items=[item_json(i, full=False) for i in rows], limit=limit, offset=offset)
+
+
+@bp.post("/items")
+@require("item.create")
+@api_doc("Create a draft item", request_schema=ITEM_SCHEMA, responses={201: "Created"})
+def create():
+    """Create a draft item for your office."""
+    from hub.items.service import create_item
+
+    item = create_item(g.user, json_body())
+    return jsonify(item_json(item)), 201
+
+
+@bp.get("/items/<int:item_id>")
+@require()
+def read(item_id: int):
+    """One item with its channels, media and workflow position."""
+    return jsonify(item_json(_visible(item_id)))
+
+
+@bp.patch("/items/<int:item_id>")
+@require()
+@api_doc("Edit an item", request_schema=ITEM_SCHEMA)
+def edit(item_id: int):
+    """Change an item's fields (its creator while draft or returned; the current step's actor in review)."""
+    from hub.items.service import update_item
+
+    item = update_item(_visible(item_id), g.user, json_body())
+    return jsonify(item_json(item))
+
+
+@bp.delete("/items/<int:item_id>")
+@require("item.create")
+def delete(item_id: int):
+    """Delete your own draft (a submitted item is withdrawn instead)."""
+    from hub.items.service import delete_item
+
+    delete_item(_visible(item_id), g.user)
+    return "", 204
+
+
+@bp.post("/items/<int:item_id>/assets")
+@require("item.create")
+@api_doc(
+    "Attach an uploaded asset",
+    request_schema={
+        "type": "object",
+        "properties": {
+            "asset_id": {"type": "integer"},
+            "role": {"type": "string", "enum": ["main", "featured", "gallery", "document"]},
+            "alt_text": {"type": "string"},
+        },
+        "required": ["asset_id"],
+    },
+    responses={201: "Attached"},
+)
+def attach(item_id: int):
+    """Attach an asset uploaded through the media API to the item."""
+    from hub.items.service import attach_asset
+    from hub.media.errors import MediaError
+
+    data = json_body()
+    item = _visible(item_id)
+    try:
+        link = attach_asset(item, g.user, data.get("asset_id"), data.get("role") or "main", data.get("alt_text", ""))
+    except MediaError as exc:
+        return jsonify(exc.as_json()), exc.status
+    return jsonify(id=link.id, asset_id=link.asset_id, role=link.role, position=link.position), 201
+
+
+@bp.delete("/items/<int:item_id>/assets/<int:link_id>")
+@require("item.create")
+def detach(item_id: int, link_id: int):
+    """Remove an attached asset from the item (the upload itself stays)."""
+    from hub.items.service import detach_asset
+
+    detach_asset(_visible(item_id), g.user, link_id)
+    return "", 204
+
+
+@bp.post("/items/<int:item_id>/submit")
+@require("item.create")
+@api_doc("Submit the item into its workflow", responses={422: "A channel check failed: see problems"})
+def submit(item_id: int):
+    """Run the channels' checks and send the item to the first step of its workflow (or back to
+    the step that returned it)."""
+    item = engine.submit(_visible(item_id).id, g.user)
+    return jsonify(item_json(item))
+
+
+@bp.post("/items/<int:item_id>/withdraw")
+@require("item.create")
+def withdraw(item_id: int):
+    """Withdraw your item before its final approval."""
+    item = engine.withdraw(_visible(item_id).id, g.user)
+    return jsonify(item_json(item))
+
+
+@bp.get("/items/<int:item_id>/timeline")
+@require()
+def item_timeline(item_id: int):
+    """Every step the item went through (who, when, due, late), then its publications."""
+    item = _visible(item_id)
+    return jsonify(item_id=item.id, status=item.status, workflow=workflow_summary(item), timeline=timeline(item))

@@ -1,0 +1,214 @@
+"""Item pages: the list, the create/edit form, and the item page with its timeline, its
+publications and the decision form (with the SOP checklist)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from hub.extensions import db
+from hub.items import service
+from hub.items.forms import form_to_data, local_input
+from hub.models import Item, Organisation
+from hub.permissions import get_item_or_404, require, visible_items_clause
+from hub.workflow import engine
+from hub.workflow.calendar import office_timezone
+from hub.workflow.errors import ChecksFailed, WorkflowError
+
+bp = Blueprint("items", __name__)
+
+DIFFICULTIES = ("design", "simple", "medium", "hard")
+
+
+def _lang() -> str:
+    return str(get_locale() or "id")
+
+
+def _flash_error(exc: WorkflowError) -> None:
+    flash(exc.message(_lang()), "error")
+
+
+@bp.get("/items")
+@require()
+def index():
+    """Items the person may see, newest first (``?status=``)."""
+    stmt = db.select(Item).where(visible_items_clause(g.user))
+    status = request.args.get("status")
+    if status:
+        stmt = stmt.where(Item.status == status)
+    items = db.session.execute(stmt.order_by(Item.id.desc()).limit(200)).scalars().all()
+    return render_template("items/list.html", items=items, status=status)
+
+
+def _form_context(item: Item | None, problems=None):
+    from hub.plugins import plugins
+
+    org = db.session.get(Organisation, item.organisation_id if item else g.user.organisation_id)
+    tz = office_timezone(org)
+    return {
+        "item": item,
+        "channels": list(plugins().channels.values()),
+        "kinds": service.item_kinds(),
+        "difficulties": DIFFICULTIES,
+        "tz": tz,
+        "local_input": lambda v: local_input(v, tz),
+        "problems": problems or [],
+        "lang": _lang(),
+    }
+
+
+def _save_form(item: Item | None):
+    from hub.plugins import plugins
+
+    data = form_to_data(request.form, list(plugins().channels))
+    if item is None:
+        return service.create_item(g.user, data)
+    return service.update_item(item, g.user, data)
+
+
+@bp.route("/items/new", methods=["GET", "POST"])
+@require("item.create")
+def new():
+    """Create an item: one text and media for several channels, with a variant per channel."""
+    if request.method == "POST":
+        try:
+            item = _save_form(None)
+        except WorkflowError as exc:
+            db.session.rollback()
+            _flash_error(exc)
+            return render_template("items/form.html", **_form_context(None)), exc.status
+        flash(_("Draft saved. Check it, then submit it for approval."), "success")
+        return redirect(url_for("items.show", item_id=item.id))
+    return render_template("items/form.html", **_form_context(None))
+
+
+@bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
+@require()
+def edit(item_id: int):
+    """Edit an item the person may change now."""
+    item = get_item_or_404(item_id)
+    if not service.can_edit(g.user, item):
+        abort(403)
+    if request.method == "POST":
+        try:
+            _save_form(item)
+        except WorkflowError as exc:
+            db.session.rollback()
+            _flash_error(exc)
+            return render_template("items/form.html", **_form_context(item)), exc.status
+        flash(_("Changes saved."), "success")
+        return redirect(url_for("items.show", item_id=item.id))
+    return render_template("items/form.html", **_form_context(item))
+
+
+@bp.get("/items/<int:item_id>")
+@require()
+def show(item_id: int):
+    """The item, its workflow timeline (who, when, due, late), its publications, and what the person may do."""
+    return _render_show(get_item_or_404(item_id))
+
+
+def _render_show(item: Item, problems=(), status: int = 200):
+    from hub.workflow import state as st
+    from hub.workflow.access import can_act
+    from hub.workflow.timeline import timeline, workflow_summary
+
+    summary = workflow_summary(item)
+    may_decide = False
+    if summary and summary["current_step"] and summary["current_step"]["kind"] != "prepare":
+        state = st.state_of(item)
+        may_decide = can_act(g.user, item, st.definition_of(state).steps[state.step_index])
+    html = render_template(
+        "items/show.html",
+        item=item,
+        summary=summary,
+        entries=timeline(item),
+        may_decide=may_decide,
+        may_edit=service.can_edit(g.user, item),
+        is_creator=item.created_by_id == g.user.id,
+        lang=_lang(),
+        problems=list(problems),
+        tz=office_timezone(db.session.get(Organisation, item.organisation_id)),
+    )
+    return html, status
+
+
+@bp.post("/items/<int:item_id>/submit")
+@require("item.create")
+def submit(item_id: int):
+    """Submit the item (the channels' checks run first; problems are listed on the item page)."""
+    item = get_item_or_404(item_id)
+    try:
+        engine.submit(item.id, g.user)
+    except ChecksFailed as exc:
+        db.session.rollback()
+        _flash_error(exc)
+        return _render_show(item, exc.problems, exc.status)
+    except WorkflowError as exc:
+        db.session.rollback()
+        _flash_error(exc)
+        return redirect(url_for("items.show", item_id=item.id))
+    flash(_("Submitted. The item is now with the first step of its workflow."), "success")
+    return redirect(url_for("items.show", item_id=item.id))
+
+
+@bp.post("/items/<int:item_id>/decide")
+@require("item.decide")
+def decide(item_id: int):
+    """The decision form: approve / return / reject the current step, with the checklist."""
+    from hub.items.service import parse_datetime
+
+    item = get_item_or_404(item_id)
+    form = request.form
+    try:
+        tz = office_timezone(db.session.get(Organisation, item.organisation_id))
+        engine.decide(
+            item.id,
+            g.user,
+            form.get("decision", ""),
+            step_id=form.get("step_id", type=int),
+            comment=form.get("comment", ""),
+            return_to=form.get("return_to") or None,
+            checklist=form.getlist("checklist"),
+            publish_at=parse_datetime(form.get("publish_at"), "publish_at", tz),
+        )
+    except ChecksFailed as exc:
+        db.session.rollback()
+        _flash_error(exc)
+        return _render_show(item, exc.problems, exc.status)
+    except WorkflowError as exc:
+        db.session.rollback()
+        _flash_error(exc)
+        return redirect(url_for("items.show", item_id=item.id)), 303
+    flash(_("Decision recorded."), "success")
+    return redirect(url_for("items.show", item_id=item.id))
+
+
+@bp.post("/items/<int:item_id>/withdraw")
+@require("item.create")
+def withdraw(item_id: int):
+    """Withdraw the item (its creator, before the final approval)."""
+    item = get_item_or_404(item_id)
+    try:
+        engine.withdraw(item.id, g.user)
+        flash(_("The item was withdrawn."), "success")
+    except WorkflowError as exc:
+        db.session.rollback()
+        _flash_error(exc)
+    return redirect(url_for("items.show", item_id=item.id))
+
+
+@bp.post("/items/<int:item_id>/delete")
+@require("item.create")
+def delete(item_id: int):
+    """Delete a draft (its creator)."""
+    item = get_item_or_404(item_id)
+    try:
+        service.delete_item(item, g.user)
+    except WorkflowError as exc:
+        db.session.rollback()
+        _flash_error(exc)
+        return redirect(url_for("items.show", item_id=item.id))
+    flash(_("Draft deleted."), "success")
+    return redirect(url_for("items.index"))

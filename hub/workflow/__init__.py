@@ -1,0 +1,39 @@
+"""Workflows as data (SOPs), the decision engine, working calendars, the inbox.
+
+Importing this package does nothing heavy: :func:`init_app` (called by
+:func:`hub.app.create_app`) registers the pages, the API and the hook listeners of the
+workflow, items and notification areas.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register the workflow, items, notification and API blueprints and the core hook listeners."""
+    from hub.api import init_app as init_api
+    from hub.items.views import bp as items_bp
+    from hub.notify.views import bp as notify_bp
+    from hub.plugins import plugins
+    from hub.workflow import cli, events
+    from hub.workflow.views import bp as workflow_bp
+
+    app.register_blueprint(workflow_bp)
+    app.register_blueprint(items_bp)
+    app.register_blueprint(notify_bp)
+    init_api(app)
+    from hub.workflow.labels import from_iso, step_kind, step_outcome
+
+    app.add_template_filter(from_iso, "from_iso")
+    app.jinja_env.globals.update(step_outcome=step_outcome, step_kind=step_kind)
+    from hub.web.nav import NavEntry, add_nav_entry
+
+    add_nav_entry(app, NavEntry("Notifikasi", "Notifications", endpoint="notify.page", order=15))
+    pm = plugins(app).pm
+    for module in (events, cli):
+        if not pm.is_registered(module):
+            pm.register(module, name=module.__name__)

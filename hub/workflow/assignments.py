@@ -1,0 +1,120 @@
+"""What administrators change: workflow definitions (imported or edited) and which items follow them.
+
+Each change is audited and committed here; the pages and the API call these functions.
+"""
+
+from __future__ import annotations
+
+from hub.audit import record
+from hub.extensions import db
+from hub.models import Organisation, User
+from hub.workflow import store
+from hub.workflow.errors import InvalidRequest
+from hub.workflow.models import Workflow, WorkflowAssignment
+
+ORGANISATION_KINDS = ("operator", "requester")
+
+
+def save_workflow(
+    data: dict, user: User, *, note: str = "", expected_code: str | None = None
+) -> tuple[Workflow, object, bool]:
+    """Import or edit: store ``data`` as the workflow's next version (audited, committed)."""
+    workflow, version, created = store.save_definition(
+        data, user=user, origin="admin", source="custom", note=note, expected_code=expected_code
+    )
+    if created:
+        record(
+            "workflow.version_saved",
+            actor=user,
+            target_type="workflow",
+            target_id=workflow.code,
+            details={"version": version.number, "note": note, "digest": version.digest},
+        )
+    db.session.commit()
+    return workflow, version, created
+
+
+def _codes(data: dict, key: str, allowed=None) -> list[str]:
+    values = data.get(key) or []
+    if isinstance(values, str):
+        values = [v.strip() for v in values.split(",") if v.strip()]
+    if not isinstance(values, list):
+        raise InvalidRequest(f"{key} harus berupa daftar.", f"{key} must be a list.", field=key)
+    values = [str(v) for v in values]
+    if allowed is not None:
+        unknown = [v for v in values if v not in allowed]
+        if unknown:
+            raise InvalidRequest(f"{key}: tidak dikenal {unknown}.", f"{key}: unknown {unknown}.", field=key)
+    return values
+
+
+def create_assignment(workflow: Workflow, data: dict, user: User) -> WorkflowAssignment:
+    org_id = data.get("organisation_id")
+    if org_id in ("", None):
+        org_id = None
+    else:
+        try:
+            org_id = int(org_id)
+        except (TypeError, ValueError):
+            org_id = -1
+        if db.session.get(Organisation, org_id) is None:
+            raise InvalidRequest("Kantor tidak dikenal.", "Unknown office.", field="organisation_id")
+    try:
+        priority = int(data.get("priority") or 0)
+    except (TypeError, ValueError):
+        raise InvalidRequest("Prioritas harus angka.", "Priority must be a number.", field="priority") from None
+    from hub.plugins import plugins
+
+    row = WorkflowAssignment(
+        workflow=workflow,
+        organisation_id=org_id,
+        organisation_kinds=_codes(data, "organisation_kinds", ORGANISATION_KINDS),
+        kinds=_codes(data, "kinds"),
+        channels=_codes(data, "channels", set(plugins().channels)),
+        priority=priority,
+    )
+    db.session.add(row)
+    db.session.flush()
+    record(
+        "workflow.assigned",
+        actor=user,
+        target_type="workflow",
+        target_id=workflow.code,
+        details={
+            "assignment": row.id,
+            "organisation_id": org_id,
+            "organisation_kinds": row.organisation_kinds,
+            "kinds": row.kinds,
+            "channels": row.channels,
+            "priority": priority,
+        },
+    )
+    db.session.commit()
+    return row
+
+
+def remove_assignment(workflow: Workflow, assignment_id: int, user: User) -> None:
+    row = db.session.get(WorkflowAssignment, assignment_id)
+    if row is None or row.workflow_id != workflow.id:
+        raise InvalidRequest("Penugasan tidak ditemukan.", "Assignment not found.", field="assignment")
+    db.session.delete(row)
+    record(
+        "workflow.unassigned",
+        actor=user,
+        target_type="workflow",
+        target_id=workflow.code,
+        details={"assignment": assignment_id},
+    )
+    db.session.commit()
+
+
+def set_active(workflow: Workflow, active: bool, user: User) -> None:
+    workflow.is_active = active
+    record(
+        "workflow.activated" if active else "workflow.deactivated",
+        actor=user,
+        target_type="workflow",
+        target_id=workflow.code,
+        details={},
+    )
+    db.session.commit()

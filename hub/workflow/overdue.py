@@ -1,0 +1,120 @@
+"""Overdue steps: flagged and notified once.
+
+When a step with a time limit is entered, a job is scheduled at its due time
+(:func:`schedule_check`, RQ's scheduler in ``hub worker``). The job runs
+:func:`check_overdue`, which sweeps *every* open step past its due time — so a check
+lost with Redis is caught by the next one — and also re-queues e-mails that could not
+be queued. ``hub workflow check-overdue`` runs the same sweep (for cron, if wanted).
+
+Each step is notified once: a conditional UPDATE sets ``overdue_notified_at`` only
+where it is still empty, so two sweeps at the same moment notify once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from sqlalchemy import update
+
+from hub.extensions import db
+from hub.jobs import job
+from hub.models import Item, utcnow
+from hub.workflow.models import StepInstance, StepStatus
+
+log = logging.getLogger(__name__)
+
+
+def _notify(instance: StepInstance, item: Item) -> None:
+    from hub.notify.service import notify
+    from hub.workflow import state as st
+    from hub.workflow.access import holders
+
+    state = st.state_of(item)
+    if state is None:
+        return
+    step = st.definition_of(state).steps[instance.step_index]
+    cal = st.calendar_for_item(item, state.version.workflow)
+    due = instance.due_at.astimezone(cal.tz).strftime("%d-%m-%Y %H:%M")
+    notify(
+        holders(item, step),
+        "overdue",
+        item_id=item.id,
+        url=f"/items/{item.id}",
+        title_id=f"Terlambat: {item.title}",
+        title_en=f"Overdue: {item.title}",
+        body_id=f"Langkah '{step.name_id}' melewati batas waktu {due} ({cal.tz.key}).",
+        body_en=f"Step '{step.name_en}' is past its due time {due} ({cal.tz.key}).",
+    )
+
+
+def check_overdue(now: dt.datetime | None = None) -> list[int]:
+    """Flag and notify every open step past its due time that was not notified yet; returns their ids."""
+    now = now or utcnow()
+    candidates = (
+        db.session.execute(
+            db.select(StepInstance.id).where(
+                StepInstance.status == StepStatus.OPEN.value,
+                StepInstance.due_at.is_not(None),
+                StepInstance.due_at < now,
+                StepInstance.overdue_notified_at.is_(None),
+            )
+        )
+        .scalars()
+        .all()
+    )
+    flagged = []
+    for step_id in candidates:
+        won = db.session.execute(
+            update(StepInstance)
+            .where(StepInstance.id == step_id, StepInstance.overdue_notified_at.is_(None))
+            .values(overdue_notified_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if won:
+            instance = db.session.get(StepInstance, step_id)
+            _notify(instance, db.session.get(Item, instance.item_id))
+            flagged.append(step_id)
+        db.session.commit()
+    return flagged
+
+
+@job
+def overdue_job(step_id: int | None = None) -> list[int]:
+    """The scheduled check (``step_id`` only names the step that asked for it)."""
+    from hub.notify.service import queue_pending_emails
+
+    flagged = check_overdue()
+    try:
+        queue_pending_emails()
+    except Exception:  # noqa: BLE001 - Redis trouble: the next check tries again
+        log.exception("could not re-queue pending e-mails")
+    return flagged
+
+
+def schedule_check(step_id: int, due_at: dt.datetime) -> None:
+    """Run :func:`overdue_job` just after ``due_at`` (a unique job id per step)."""
+    from rq.exceptions import DuplicateJobError
+
+    from hub.jobs import enqueue
+
+    try:
+        enqueue(overdue_job, step_id, job_id=f"hub-overdue-{step_id}", at=due_at + dt.timedelta(seconds=5), unique=True)
+    except DuplicateJobError:
+        pass
+
+
+def schedule_open_steps(item_id: int) -> None:
+    """Schedule the due-time check of the item's open step (after a transition commits)."""
+    rows = db.session.execute(
+        db.select(StepInstance.id, StepInstance.due_at).where(
+            StepInstance.item_id == item_id,
+            StepInstance.status == StepStatus.OPEN.value,
+            StepInstance.due_at.is_not(None),
+        )
+    ).all()
+    for step_id, due_at in rows:
+        try:
+            schedule_check(step_id, due_at)
+        except Exception:  # noqa: BLE001 - Redis down: the next check or `hub workflow check-overdue` sweeps it
+            log.warning("could not schedule the overdue check of step %s", step_id)

@@ -1,0 +1,329 @@
+"""The decision engine on a real database, Redis and RQ workers: SOP 000 (videotron, Flow A)
+end to end to stub channels, returns and re-entry, separation of duties, order, conflicts."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from hub.extensions import db
+from hub.models import Item, Publication, PublicationStatus
+from hub.models.audit import AuditEntry
+from hub.workflow import engine
+from hub.workflow.errors import ChecksFailed, DecisionConflict, InvalidRequest, NotAllowed
+from hub.workflow.models import Decision, ItemWorkflow, StepInstance
+from tests import stub_channel
+from tests.dispatch_support import FAST, drive, publications
+from tests.workflow_support import CheckedPlugin, assign, current_step, decide, new_item, people  # noqa: F401
+
+ACCOUNTS = ["pemprov", "diskominfo"]
+
+
+@pytest.fixture
+def svc():
+    with stub_channel.StubService() as service:
+        yield service
+
+
+@pytest.fixture
+def app(make_app, svc):
+    """The hub with the stub channel (two accounts: two publications) and a checking channel."""
+    app = make_app(EXTRA_PLUGINS=[stub_channel, CheckedPlugin()], STUB_CHANNEL_URL=svc.url, **FAST)
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def videotron_flow(people):
+    """SOP 000 Flow A, assigned to video items for the stub channel from requesting offices."""
+    return assign("videotron_request", people.sysadmin, organisation_kinds=["requester"], kinds=["video"],
+                  channels=["stub"])
+
+
+def stub_item(user, **fields) -> Item:
+    return new_item(user, channels=[{"channel": "stub", "options": {"accounts": ACCOUNTS}}], **fields)
+
+
+CHAIN = ["receive", "verify_1", "verify_2", "verify_3", "approval"]
+
+
+def walk_to(item: Item, people, last: str) -> None:
+    """Approve the SOP 000 steps in order up to and including ``last``."""
+    deciders = {
+        "receive": people.verifikator,
+        "verify_1": people.verifikator,
+        "verify_2": people.sub_koordinator,
+        "verify_3": people.kepala_bidang,
+        "approval": people.kepala_dinas,
+    }
+    for key in CHAIN[: CHAIN.index(last) + 1]:
+        assert current_step(item.id).step_key == key
+        decide(item.id, deciders[key])
+
+
+def test_videotron_sop_end_to_end_to_every_channel_with_timeline_and_audit(app, svc, people, videotron_flow):
+    item = stub_item(people.pemohon)
+    engine.submit(item.id, people.pemohon)
+    state = db.session.get(ItemWorkflow, item.id)
+    assert state.version.workflow.code == "videotron_request"
+    assert current_step(item.id).step_key == "receive"
+
+    walk_to(item, people, "approval")
+    db.session.expire_all()
+    item = db.session.get(Item, item.id)
+    assert item.status == "approved"
+    pubs = publications(item.id)
+    assert sorted(p.target for p in pubs) == sorted(ACCOUNTS)
+    assert current_step(item.id).step_key == "publish"
+
+    drive(app, lambda: all(p.status == PublicationStatus.PUBLISHED.value for p in publications(item.id)))
+    for pub in publications(item.id):
+        assert svc.count(pub.idempotency_key) == 1  # each target got it exactly once
+    db.session.expire_all()
+    state = db.session.get(ItemWorkflow, item.id)
+    assert state.step_index is None and state.completed_at is not None  # the publish step closed itself
+
+    from hub.workflow.timeline import timeline
+
+    steps = [e for e in timeline(item) if e["event"] == "step"]
+    assert [e["step"] for e in steps] == ["request", *CHAIN, "publish"]
+    expected = {
+        "receive": "Vera Verifikator",
+        "verify_1": "Vera Verifikator",
+        "verify_2": "Sube Koordinator",
+        "verify_3": "Kabid Aplikasi",
+        "approval": "Kadis Kominfo",
+    }
+    for entry in steps[1:-1]:
+        assert entry["decided_by"]["name"] == expected[entry["step"]]
+        assert entry["decision"] == "approve"
+        assert entry["due_at"] and entry["decided_at"] and entry["started_at"]
+        assert entry["decided_at"] >= entry["started_at"]
+    assert steps[-1]["decided_by"] is None and steps[-1]["status"] == "approved"  # closed by the dispatch outcome
+    assert all(e["status"] == "published" for e in timeline(item) if e["event"] == "publication")
+
+    audit = db.session.execute(
+        db.select(AuditEntry).where(AuditEntry.action == "item.decision", AuditEntry.target_id == str(item.id))
+        .order_by(AuditEntry.id)
+    ).scalars().all()
+    human = [a for a in audit if a.actor_id is not None]
+    assert [a.details["step"] for a in human] == CHAIN
+    assert [a.actor_name for a in human] == ["vera", "vera", "sube", "kabid", "kadis"]
+    instances = {s.step_key: s for s in db.session.execute(db.select(StepInstance)).scalars()}
+    for a in human:
+        assert a.details["due_at"] == instances[a.details["step"]].due_at.isoformat()
+        assert a.details["decided_at"]
+
+
+def test_due_times_follow_each_steps_limit_on_the_operator_calendar(app, people, videotron_flow):
+    from hub.workflow.calendar import calendar_for
+    from hub.workflow.definition import Duration
+
+    item = stub_item(people.pemohon)
+    engine.submit(item.id, people.pemohon)
+    walk_to(item, people, "verify_1")
+    cal = calendar_for(people.operator)
+    rows = db.session.execute(db.select(StepInstance).order_by(StepInstance.id)).scalars().all()
+    by_key = {r.step_key: r for r in rows}
+    assert by_key["receive"].due_at == cal.add(by_key["receive"].started_at, Duration(days=1))
+    assert by_key["verify_1"].due_at == cal.add(by_key["verify_1"].started_at, Duration(minutes=10))
+    assert by_key["request"].due_at is None  # the request letter has no limit
+
+
+def test_return_to_creator_reenters_at_the_step_that_returned_it(app, people, videotron_flow):
+    item = stub_item(people.pemohon)
+    engine.submit(item.id, people.pemohon)
+    walk_to(item, people, "verify_2")
+    assert current_step(item.id).step_key == "verify_3"
+    with pytest.raises(InvalidRequest):  # a return needs a comment
+        decide(item.id, people.kepala_bidang, "return", return_to="creator")
+    decide(item.id, people.kepala_bidang, "return", return_to="creator", comment="Logo kabur; ganti videonya.")
+    db.session.expire_all()
+    assert db.session.get(Item, item.id).status == "returned"
+    assert current_step(item.id).step_key == "request" and current_step(item.id).role == "creator"
+
+    from hub.items.service import update_item
+
+    update_item(db.session.get(Item, item.id), people.pemohon, {"body": "Video baru, logo jelas."})
+    engine.submit(item.id, people.pemohon)
+    step = current_step(item.id)
+    assert step.step_key == "verify_3" and step.round == 2  # not back to the start
+    decide(item.id, people.kepala_bidang)
+    assert current_step(item.id).step_key == "approval"
+
+
+def test_return_to_previous_step_then_forward_again(app, people, videotron_flow):
+    item = stub_item(people.pemohon)
+    engine.submit(item.id, people.pemohon)
+    walk_to(item, people, "verify_3")
+    decide(item.id, people.kepala_dinas, "return", return_to="previous", comment="Periksa skala acara.")
+    step = current_step(item.id)
+    assert step.step_key == "verify_3" and step.round == 2
+    assert db.session.get(Item, item.id).status == "in_review"
+    decide(item.id, people.kepala_bidang)
+    assert current_step(item.id).step_key == "approval"
+
+
+def test_nobody_decides_on_an_item_they_created(app, people):
+    assign("videotron_inhouse", people.sysadmin, organisation_kinds=["operator"], kinds=["video"], channels=["stub"])
+    # a verifier who creates an item cannot verify it, even holding the role
+    item = stub_item(people.verifikator)
+    engine.submit(item.id, people.verifikator)
+    assert current_step(item.id).step_key == "verify_1"
+    with pytest.raises(NotAllowed) as refused:
+        decide(item.id, people.verifikator)
+    assert "created" in refused.value.message_en
+    assert db.session.execute(db.select(Decision)).first() is None
+    decide(item.id, make_second_verifier(people))
+    assert current_step(item.id).step_key == "verify_2"
+
+
+def make_second_verifier(people):
+    from hub.models import User, UserRole
+
+    user = User(username="vina", organisation=people.operator, full_name="Vina", email="vina@example.go.id")
+    user.roles = [UserRole(role="verifikator")]
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def test_steps_cannot_be_skipped_or_decided_twice(app, people, videotron_flow):
+    item = stub_item(people.pemohon)
+    engine.submit(item.id, people.pemohon)
+    first = current_step(item.id)
+    # the head of agency cannot act at the verifier's step
+    with pytest.raises(NotAllowed):
+        engine.decide(item.id, people.kepala_dinas, "approve", step_id=first.id)
+    decide(item.id, people.verifikator)
+    # deciding the step that was already decided (a stale page) is a conflict, not a second decision
+    with pytest.raises(DecisionConflict):
+        engine.decide(item.id, people.verifikator, "approve", step_id=first.id, checklist=[])
+    # naming a later step that has not come yet is refused too
+    with pytest.raises(DecisionConflict):
+        engine.decide(item.id, people.verifikator, "approve", step_id=first.id + 100)
+    assert current_step(item.id).step_key == "verify_1"
+    assert db.session.execute(db.select(db.func.count(Decision.id))).scalar_one() == 1
+
+
+def test_checklist_must_be_confirmed_before_approving(app, people, videotron_flow):
+    item = stub_item(people.pemohon)
+    engine.submit(item.id, people.pemohon)
+    decide(item.id, people.verifikator)
+    with pytest.raises(InvalidRequest) as missing:
+        decide(item.id, people.verifikator, checklist=["no_sara", "no_pornography"])
+    assert set(missing.value.details["missing"]) == {"no_violence", "no_politics", "no_brand_promotion", "scale"}
+    decide(item.id, people.verifikator)
+    decision = db.session.execute(db.select(Decision).order_by(Decision.id.desc())).scalars().first()
+    assert "scale" in decision.checklist
+
+
+def test_reject_needs_a_comment_and_ends_the_workflow(app, people, videotron_flow):
+    item = stub_item(people.pemohon)
+    engine.submit(item.id, people.pemohon)
+    with pytest.raises(InvalidRequest):
+        decide(item.id, people.verifikator, "reject")
+    decide(item.id, people.verifikator, "reject", comment="Konten promosi merek.")
+    db.session.expire_all()
+    assert db.session.get(Item, item.id).status == "rejected"
+    assert current_step(item.id) is None
+    with pytest.raises(DecisionConflict):
+        engine.decide(item.id, people.sub_koordinator, "approve")
+
+
+def test_channel_check_failure_blocks_submission_naming_field_and_rule(app, people):
+    assign("website_social", people.sysadmin, kinds=["article"], channels=["checked"])
+    item = new_item(people.creator, kind="article", channels=[{"channel": "checked", "text": "x" * 41}])
+    with pytest.raises(ChecksFailed) as failed:
+        engine.submit(item.id, people.creator)
+    (problem,) = failed.value.problems
+    assert (problem.field, problem.rule) == ("variant_text", "checked.text_length")
+    db.session.expire_all()
+    assert db.session.get(Item, item.id).status == "draft"
+    assert db.session.get(ItemWorkflow, item.id) is None  # nothing started
+
+
+def test_channel_checks_run_again_before_the_final_approval(app, people):
+    assign("website_social", people.sysadmin, kinds=["article"], channels=["checked"])
+    editor = make_channel_admin(people)
+    item = new_item(people.creator, kind="article", channels=[{"channel": "checked", "text": "Singkat."}])
+    engine.submit(item.id, people.creator)
+    decide(item.id, editor)  # the editor's step
+    assert current_step(item.id).step_key == "filter"
+    with pytest.raises(ChecksFailed) as failed:
+        decide(item.id, people.kepala_bidang)
+    assert [(p.field, p.rule) for p in failed.value.problems] == [("event_place", "checked.place_required")]
+    assert ("approve" in {c[2] for c in CheckedPlugin.calls})
+    assert current_step(item.id).step_key == "filter"
+    assert db.session.execute(db.select(Publication)).first() is None
+
+
+def make_channel_admin(people):
+    """The checked channel is administered by system_admin (the default); that role decides nothing, so the
+    test uses a website admin and points the edit step at them through the channel's admin role."""
+    from hub.models import User, UserRole
+
+    user = User(username="editor", organisation=people.operator, full_name="Edi Editor", email="e@example.go.id")
+    user.roles = [UserRole(role="system_admin"), UserRole(role="admin_website")]
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def test_two_simultaneous_approvals_produce_exactly_one_transition(app, people, videotron_flow):
+    item = stub_item(people.pemohon)
+    engine.submit(item.id, people.pemohon)
+    decide(item.id, people.verifikator)
+    step = current_step(item.id)
+    assert step.step_key == "verify_1"
+    second = make_second_verifier(people)
+    checklist = [
+        "no_sara", "no_pornography", "no_violence", "no_politics", "no_brand_promotion", "scale",
+    ]
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, object] = {}
+
+    def run(user_id: int, name: str) -> None:
+        from hub.models import User
+
+        with app.app_context():
+            user = db.session.get(User, user_id)
+            barrier.wait()
+            try:
+                engine.decide(item.id, user, "approve", step_id=step.id, checklist=checklist)
+                outcomes[name] = "ok"
+            except DecisionConflict as exc:
+                outcomes[name] = exc
+            finally:
+                db.session.remove()
+
+    threads = [
+        threading.Thread(target=run, args=(people.verifikator.id, "a")),
+        threading.Thread(target=run, args=(second.id, "b")),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(type(v).__name__ if v != "ok" else v for v in outcomes.values()) == ["DecisionConflict", "ok"]
+    db.session.expire_all()
+    decisions = db.session.execute(db.select(Decision).where(Decision.step_id == step.id)).scalars().all()
+    assert len(decisions) == 1
+    assert current_step(item.id).step_key == "verify_2"  # moved exactly one step
+    assert db.session.execute(
+        db.select(db.func.count(StepInstance.id)).where(StepInstance.step_key == "verify_2")
+    ).scalar_one() == 1
+    # submit: 1, receive: 2, the one winning verify_1 decision: 3 (a second would have made it 4)
+    assert db.session.get(ItemWorkflow, item.id).revision == 3
+
+
+def test_withdraw_closes_the_open_step(app, people, videotron_flow):
+    item = stub_item(people.pemohon)
+    engine.submit(item.id, people.pemohon)
+    with pytest.raises(NotAllowed):
+        engine.withdraw(item.id, people.verifikator)
+    engine.withdraw(item.id, people.pemohon)
+    db.session.expire_all()
+    assert db.session.get(Item, item.id).status == "withdrawn"
+    assert current_step(item.id) is None
