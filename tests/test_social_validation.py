@@ -124,3 +124,35 @@ def test_one_publication_per_chosen_account(app, make_item, x_stub):
     website = registry.channels.get("website")
     if website is not None:  # another channel's item is not ours to split
         assert registry.hook.publication_targets(item=every, channel=website) != [str(first.id), str(second.id)]
+
+
+def test_submitting_through_the_api_refuses_281_weighted_characters_and_shows_the_count(
+    app, client, api_headers, make_user, x_account
+):
+    creator = make_user("kreator5", roles=["pembuat_konten"])
+    headers = api_headers(creator)
+    text = "Berita " * 36 + "https://diskominfo.sumbarprov.go.id/berita/festival"  # 252 + 23 = 275 ... then 6 more
+    text = text + " 12345"
+    assert x_length(text) == 281
+    body = {
+        "title": "Festival",
+        "body": "Festival budaya",
+        "kind": "post",
+        "channels": [{"channel": "x", "text": text}],
+    }
+    created = client.post("/api/v1/items", json=body, headers=headers)
+    assert created.status_code == 201, created.get_json()
+    item_id = created.get_json()["id"]
+
+    refused = client.post(f"/api/v1/items/{item_id}/submit", headers=headers)
+    assert refused.status_code == 422
+    [problem] = [p for p in refused.get_json()["problems"] if p["rule"] == "x.length"]
+    assert problem["field"] == "variant_text" and problem["channel"] == "x"
+    assert "281/280" in problem["message"]["id"] and "281/280" in problem["message"]["en"]
+
+    fixed = client.patch(
+        f"/api/v1/items/{item_id}", json={"channels": [{"channel": "x", "text": text[:-1]}]}, headers=headers
+    )
+    assert fixed.status_code == 200, fixed.get_json()
+    submitted = client.post(f"/api/v1/items/{item_id}/submit", headers=headers)
+    assert submitted.status_code == 200, submitted.get_json()
