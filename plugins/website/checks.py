@@ -6,9 +6,13 @@
   default ``upload_max_filesize``) and of a type WordPress accepts;
 * ``ppid``: a ``ppid_document`` with title, summary, class, responsible unit and year, and
   a PDF that really is a PDF (read from the file, not from its name), within the limit.
+  At submission a missing PDF is only a warning: in SOP 002 the memo goes round first and
+  the divisions' PDFs are attached at the "receive" step, before the operator's approval.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from hub_website import assets, ppid
 from hub_website.sites import default_sites, limits
@@ -21,7 +25,7 @@ def _p(channel: str, field: str, rule: str, message_id: str, message_en: str) ->
     return Problem(channel, field, rule, message_id, message_en)
 
 
-def check(item: Item, channel: Channel) -> list[Problem]:
+def check(item: Item, channel: Channel, phase: str = "approve") -> list[Problem]:
     problems: list[Problem] = []
     if ppid.is_excluded(item):
         problems.append(
@@ -37,7 +41,7 @@ def check(item: Item, channel: Channel) -> list[Problem]:
     if channel.name == "website":
         problems += check_website(item, channel.name)
     elif channel.name == "ppid":
-        problems += check_ppid(item, channel.name)
+        problems += check_ppid(item, channel.name, phase)
     return problems
 
 
@@ -98,7 +102,7 @@ def check_website(item: Item, channel: str) -> list[Problem]:
     return problems
 
 
-def check_ppid(item: Item, channel: str) -> list[Problem]:
+def check_ppid(item: Item, channel: str, phase: str = "approve") -> list[Problem]:
     problems: list[Problem] = []
     info = ppid.info(item)
     if item.kind != ppid.KIND:
@@ -141,14 +145,17 @@ def check_ppid(item: Item, channel: str) -> list[Problem]:
                 "The year of the information is required (e.g. 2025).",
             )
         )
-    problems += _check_pdf(item, channel)
+    problems += _check_pdf(item, channel, phase)
     return problems
 
 
-def _check_pdf(item: Item, channel: str) -> list[Problem]:
+def _check_pdf(item: Item, channel: str, phase: str) -> list[Problem]:
     doc = ppid.document_asset(item)
     if doc is None:
-        return [_p(channel, "document", "ppid.pdf_missing", "Lampirkan dokumen PDF.", "Attach the PDF document.")]
+        missing = _p(channel, "document", "ppid.pdf_missing", "Lampirkan dokumen PDF.", "Attach the PDF document.")
+        if phase == "submit":  # attached when the divisions send it (SOP 002 "receive" step)
+            missing = replace(missing, severity="warning")
+        return [missing]
     try:
         head, tail = assets.head_and_tail(doc)
         real = ppid.is_real_pdf(head, tail)

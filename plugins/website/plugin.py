@@ -134,7 +134,7 @@ def publication_targets(item, channel):
 
 @hookimpl
 def validate_item(item, channel, phase):
-    return checks.check(item, channel)
+    return checks.check(item, channel, phase)
 
 
 def _excluded_error() -> PermanentPublishError:
