@@ -88,3 +88,114 @@ def test_deleting_a_row_in_the_database_is_named_by_verify(app, runner):
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code != 0
     assert "entry 2" in result.output and "missing" in result.output
+
+
+WRITER = """
+import sys, time
+from pathlib import Path
+from hub.app import create_app
+from hub import audit
+from hub.extensions import db
+
+app = create_app()
+barrier, count, name = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+with app.app_context():
+    db.session.execute(db.text("SELECT 1"))
+    db.session.commit()
+    (barrier / name).touch()
+    while not (barrier / "go").exists():
+        time.sleep(0.002)
+    for n in range(count):
+        audit.record("test.concurrent", actor=None, details={"writer": name, "n": n})
+        db.session.commit()
+print("done", name)
+"""
+
+
+def test_three_processes_writing_at_once_keep_one_unbroken_chain(app, runner, tmp_path):
+    import subprocess
+    import sys
+
+    from helpers import hub_env, wait_for
+
+    env = hub_env(app)
+    names = ("a", "b", "c")
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(tmp_path), "60", name],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in names
+    ]
+    try:
+        wait_for(lambda: all((tmp_path / n).exists() for n in names), timeout=90, what="writers ready")
+        (tmp_path / "go").touch()
+        for proc in procs:
+            _out, err = proc.communicate(timeout=120)
+            assert proc.returncode == 0, err[-2000:]
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+    rows = _entries()
+    assert len(rows) == 180
+    # the writers really ran at the same time: the chain is not three blocks one after another
+    writers = [e.details["writer"] for e in rows]
+    assert sum(1 for x, y in zip(writers, writers[1:], strict=False) if x != y) > 2
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0 and "180 entries" in result.output
+
+
+def test_verify_with_a_noted_head_detects_entries_cut_off_the_end(app, runner):
+    _five_entries()
+    head = runner.invoke(args=["audit", "verify"]).output.split("head: ")[1].strip()
+    assert head.startswith("5:")
+    with db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_entry WHERE id >= 4"))
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0  # the chain alone cannot tell
+    result = runner.invoke(args=["audit", "verify", "--head", head])
+    assert result.exit_code != 0 and "entry 5 is missing" in result.output
+
+
+def test_login_is_recorded_with_who_when_and_from_where(app, client, make_user, login):
+    user = make_user("vera", roles=["verifikator"])
+    login(client, user)
+    entry = db.session.scalar(db.select(AuditEntry).where(AuditEntry.action == "auth.login"))
+    assert entry.actor_name == "vera" and entry.actor_id == user.id
+    assert entry.ip == "127.0.0.1" and entry.user_agent.startswith("Werkzeug")
+    assert entry.created_at.tzinfo is not None
+    everything = " ".join(str(e.details) for e in _entries())
+    assert user.test_password not in everything and user.test_totp_secret not in everything
+
+
+def test_the_audit_page_filters_and_exports_csv(app, client, make_user, login):
+    admin = make_user("sysadmin", roles=["system_admin"])
+    audit.record("item.approved", actor=admin, target_type="item", target_id=7, details={"note": "=1+1"})
+    audit.record("publication.published", actor=None, target_type="publication", target_id=3)
+    db.session.commit()
+    login(client, admin)
+    page = client.get("/admin/audit?action=item.").get_data(as_text=True)
+    assert "<code>item.approved</code>" in page and "<code>publication.published</code>" not in page
+    page = client.get("/admin/audit?actor=system").get_data(as_text=True)
+    assert "<code>publication.published</code>" in page and "<code>item.approved</code>" not in page
+    page = client.get("/admin/audit?target_type=item&target_id=7").get_data(as_text=True)
+    assert "<code>item.approved</code>" in page and "<code>auth.login</code>" not in page
+    resp = client.get("/admin/audit.csv?target_type=item")
+    assert resp.status_code == 200 and resp.mimetype == "text/csv"
+    assert "attachment" in resp.headers["Content-Disposition"]
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(resp.get_data(as_text=True))))
+    assert [r["action"] for r in rows] == ["item.approved"]
+    assert rows[0]["actor_name"] == "sysadmin" and rows[0]["details"] == '{"note": "=1+1"}'
+    assert len(rows[0]["hash"]) == 64
+
+
+def test_the_audit_page_needs_audit_view(app, client, make_user, login):
+    login(client, make_user("budi", roles=["pemohon"]))
+    assert client.get("/admin/audit").status_code == 403
+    assert client.get("/admin/audit.csv").status_code == 403

@@ -8,7 +8,7 @@ import io
 import json
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, current_app, render_template, request, stream_with_context
+from flask import Blueprint, Response, current_app, render_template, request
 
 from hub.extensions import db
 from hub.models import AuditEntry
@@ -75,25 +75,29 @@ def _cell(value) -> str:
 @bp.get("/audit.csv")
 @require("audit.view")
 def export_csv():
+    """All matching entries, oldest first, streamed (its own connection: no request context needed)."""
     _args, conditions = _filters()
-    query = db.select(AuditEntry).where(*conditions).order_by(AuditEntry.id).execution_options(yield_per=500)
+    table = AuditEntry.__table__
+    query = db.select(table).where(*conditions).order_by(table.c.id)
+    engine = db.engine
 
     def generate():
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(CSV_COLUMNS)
-        for entry in db.session.scalars(query):
-            row = {c: getattr(entry, c) for c in CSV_COLUMNS}
-            row["created_at"] = entry.created_at.isoformat()
-            row["details"] = json.dumps(entry.details, ensure_ascii=False, sort_keys=True)
-            writer.writerow([_cell(row[c]) for c in CSV_COLUMNS])
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
+        with engine.connect() as conn:
+            for row in conn.execution_options(yield_per=500).execute(query).mappings():
+                values = dict(row)
+                values["created_at"] = row["created_at"].isoformat()
+                values["details"] = json.dumps(row["details"], ensure_ascii=False, sort_keys=True)
+                writer.writerow([_cell(values[c]) for c in CSV_COLUMNS])
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
 
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M")
     return Response(
-        stream_with_context(generate()),
+        generate(),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="audit-{stamp}.csv"'},
     )

@@ -80,7 +80,7 @@ def user_create(username, org_name, roles, admin, full_name, email, password_std
             raise click.ClickException(f"kantor tidak ada / no such office: {org_name} (known: {names})")
         org = Organisation(name=org_name, short_name=org_name[:50], kind="operator")
         db.session.add(org)
-    password = click.get_text_stream("stdin").readline().rstrip("\n") if password_stdin else None
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
     try:
         user, password = service.create_user(
             username=username,
@@ -92,6 +92,7 @@ def user_create(username, org_name, roles, admin, full_name, email, password_std
             actor=None,
         )
     except service.AccountError as exc:
+        db.session.rollback()
         _fail(exc)
     db.session.commit()
     click.echo(f"Pengguna dibuat / user created: {user.username} ({', '.join(sorted(user.role_codes))})")

@@ -69,6 +69,7 @@ def create_user(
     user = User(username=username, organisation=organisation, full_name=full_name.strip(), email=email.strip())
     user.language = language if language in ("id", "en") else "id"
     user.roles = [UserRole(role=r) for r in roles]
+    db.session.add(user)  # the caller rolls back when a rule below refuses
     chosen = password is not None
     password = password if chosen else generate_password()
     if chosen:
@@ -76,7 +77,6 @@ def create_user(
         if found:
             raise AccountError(" ".join(p[0] for p in found), " ".join(p[1] for p in found))
     passwords.set_password(user, password, must_change=not chosen)
-    db.session.add(user)
     db.session.flush()
     audit.record(
         "user.created",

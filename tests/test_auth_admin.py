@@ -1,0 +1,141 @@
+"""User administration pages and the ``hub user`` commands."""
+
+from __future__ import annotations
+
+import re
+
+from hub.auth import totp
+from hub.extensions import db
+from hub.models import AuditEntry, User
+
+
+def _audit(action):
+    return db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == action)).all()
+
+
+def test_an_administrator_creates_a_user_who_then_sets_up_their_account(app, make_org, make_user, login):
+    admin = make_user("sysadmin", roles=["system_admin"])
+    dispar = make_org("Dinas Pariwisata", kind="requester")
+    client = app.test_client()
+    login(client, admin)
+    resp = client.post(
+        "/admin/users/new",
+        data={"username": "rina", "full_name": "Rina Putri", "organisation_id": dispar.id, "roles": ["pemohon"]},
+    )
+    assert resp.status_code == 201
+    temporary = re.search(r'<code class="secret">([^<]+)</code>', resp.get_data(as_text=True)).group(1)
+    rina = db.session.scalar(db.select(User).filter_by(username="rina"))
+    assert rina.must_change_password and rina.role_codes == {"pemohon"} and rina.organisation_id == dispar.id
+    assert temporary not in rina.password_hash
+    assert _audit("user.created")[0].details == {"username": "rina", "organisation": dispar.id, "roles": ["pemohon"]}
+    # rina: password, then enrolment, then the forced password change
+    other = app.test_client()
+    resp = other.post("/login", data={"username": "rina", "password": temporary})
+    assert resp.headers["Location"].endswith("/login/enrol")
+    page = other.get("/login/enrol").get_data(as_text=True)
+    secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page).group(1)
+    import pyotp
+
+    assert other.post("/login/enrol", data={"code": pyotp.TOTP(secret).now()}).status_code == 200
+    resp = other.get("/account")
+    assert resp.status_code == 302 and "/account/password" in resp.headers["Location"]
+
+
+def test_roles_change_is_audited_and_nobody_changes_their_own(app, make_user, login):
+    admin = make_user("sysadmin", roles=["system_admin"])
+    user = make_user("vera", roles=["verifikator"])
+    client = app.test_client()
+    login(client, admin)
+    form = {"full_name": "Vera", "email": "vera@x.go.id", "organisation_id": user.organisation_id, "language": "id"}
+    resp = client.post(f"/admin/users/{user.id}", data={**form, "roles": ["verifikator", "kepala_bidang"]})
+    assert resp.status_code == 302
+    assert user.role_codes == {"verifikator", "kepala_bidang"}
+    assert _audit("user.roles_changed")[0].details == {"added": ["kepala_bidang"], "removed": []}
+    # the administrator's own roles stay as they are
+    resp = client.post(f"/admin/users/{admin.id}", data={**form, "roles": ["kepala_dinas"]})
+    assert admin.role_codes == {"system_admin"}
+    # a system administrator cannot also approve
+    resp = client.post(f"/admin/users/{user.id}", data={**form, "roles": ["system_admin", "verifikator"]})
+    assert resp.status_code == 422 and "tidak boleh memegang peran" in resp.get_data(as_text=True)
+    assert user.role_codes == {"verifikator", "kepala_bidang"}
+
+
+def test_user_administration_needs_user_manage(app, make_user, login):
+    user = make_user("vera", roles=["verifikator"])
+    client = app.test_client()
+    login(client, user)
+    assert client.get("/admin/users").status_code == 403
+    assert client.post(f"/admin/users/{user.id}/reset-2fa").status_code == 403
+    assert client.get("/admin/password-policy").status_code == 403
+    assert client.get("/admin/audit").status_code == 403
+
+
+def test_the_user_list_filters(app, make_org, make_user, login):
+    admin = make_user("sysadmin", roles=["system_admin"])
+    make_user("budi", roles=["pemohon"], org=make_org("Dinas Pariwisata", kind="requester"))
+    make_user("vera", roles=["verifikator"], is_active=False)
+    client = app.test_client()
+    login(client, admin)
+    assert "budi" in client.get("/admin/users?q=bud").get_data(as_text=True)
+    page = client.get("/admin/users?status=disabled").get_data(as_text=True)
+    assert ">vera<" in page and ">budi<" not in page
+
+
+def test_password_policy_page_changes_are_audited(app, make_user, login):
+    admin = make_user("sysadmin", roles=["system_admin"])
+    client = app.test_client()
+    login(client, admin)
+    form = {"profile": "nist", "max_age_days": "90", "warn_days": "14", "min_length": "14",
+            "window_minutes": "15", "account_max": "10", "address_max": "100"}  # fmt: skip
+    assert client.post("/admin/password-policy", data=form).status_code == 302
+    assert client.post("/admin/password-policy", data={**form, "min_length": "8"}).status_code == 422
+    changes = [e.details for e in _audit("setting.changed")]
+    assert changes == [{"profile": ["sop", "nist"], "min_length": [12, 14]}]
+
+
+def test_cli_creates_the_first_administrator(app, runner):
+    result = runner.invoke(args=["user", "create", "pertama", "--org", "Diskominfo Sumbar", "--admin"])
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(db.select(User).filter_by(username="pertama"))
+    assert user.role_codes == {"system_admin"} and user.must_change_password
+    assert user.organisation.name == "Diskominfo Sumbar" and user.organisation.kind == "operator"
+    temporary = re.search(r"temporary password: (\S+)", result.output).group(1)
+    from hub.auth.passwords import verify_password
+
+    assert verify_password(user.password_hash, temporary)
+    assert _audit("user.created")[0].actor_name == "system"
+    again = runner.invoke(args=["user", "create", "pertama", "--org", "Diskominfo Sumbar", "--admin"])
+    assert again.exit_code != 0 and "already taken" in again.output
+    unknown = runner.invoke(args=["user", "create", "x", "--org", "Nowhere", "--role", "pemohon"])
+    assert unknown.exit_code != 0 and "no such office" in unknown.output
+
+
+def test_cli_chosen_password_is_checked(app, runner, make_org):
+    make_org("Dinas Pariwisata", kind="requester")
+    result = runner.invoke(
+        args=["user", "create", "budi", "--org", "Dinas Pariwisata", "--role", "pemohon", "--password-stdin"],
+        input="password123\n",
+    )
+    assert result.exit_code != 0 and "too common" in result.output
+    result = runner.invoke(
+        args=["user", "create", "budi", "--org", "Dinas Pariwisata", "--role", "pemohon", "--password-stdin"],
+        input="ngarai-sianok-di-sore-hari\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert not db.session.scalar(db.select(User).filter_by(username="budi")).must_change_password
+
+
+def test_cli_disable_and_reset_2fa(app, runner, client, make_user, login, api_headers):
+    user = make_user("vera", roles=["verifikator"])
+    login(client, user)
+    headers = api_headers(user)
+    assert runner.invoke(args=["user", "reset-2fa", "vera"]).exit_code == 0
+    assert not totp.is_enrolled(user)
+    assert client.get("/api/me").status_code == 401
+    assert runner.invoke(args=["user", "disable", "vera"]).exit_code == 0
+    assert app.test_client().get("/api/me", headers=headers).status_code == 401
+    assert [e.action for e in db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id))][-2:] == [
+        "user.2fa_reset",
+        "user.disabled",
+    ]
+    assert runner.invoke(args=["user", "disable", "nobody"]).exit_code != 0
