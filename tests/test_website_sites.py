@@ -149,3 +149,17 @@ def test_items_go_to_the_sites_they_name_else_the_default(app, wp, make_user):
     assert registry.hook.publication_targets(item=plain, channel=channel) == [str(first.id)]
     assert registry.hook.publication_targets(item=both, channel=channel) == [str(first.id), str(second.id)]
     assert registry.hook.publication_targets(item=ghost, channel=channel) == ["Situs Lama"]
+
+
+def test_the_dashboard_says_when_the_website_has_no_site(app, wp, make_user):
+    from hub.plugins import plugins
+
+    admin = make_user("wina", roles=["admin_website"])
+    creator = make_user("citra", roles=["pembuat_konten"])
+
+    def notes(user):
+        return [n for result in plugins().hook.channel_health(user=user) for n in result if n.channel == "website"]
+
+    assert [n.url for n in notes(admin)] == ["/admin/websites"] and notes(creator) == []
+    add_site(wp)
+    assert notes(admin) == []

@@ -120,6 +120,26 @@ def nav_entries():
 
 
 @hookimpl
+def channel_health(user):
+    """The agency website channel has no active WordPress site: nothing can go out on it."""
+    from hub.permissions import has_permission
+    from hub.web.panels import HealthNote
+
+    if not (has_permission(user, "settings.manage") or has_permission(user, "publication.manage")):
+        return []
+    if sites(WEBSITE.name, active_only=True):
+        return []
+    return [
+        HealthNote(
+            WEBSITE.name,
+            "Belum ada situs WordPress aktif untuk Website Dinas; tambahkan di Administrasi → Situs WordPress.",
+            "No active WordPress site for the agency website; add one under Administration → WordPress sites.",
+            url="/admin/websites",
+        )
+    ]
+
+
+@hookimpl
 def publication_targets(item, channel):
     """One publication per WordPress site: the sites named in ``options["sites"]``, else the default site."""
     if channel.name not in (WEBSITE.name, PPID.name):
