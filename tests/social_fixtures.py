@@ -73,7 +73,7 @@ def fb_account(app, graph_stub, social_settings):
 
 @pytest.fixture
 def make_item(app, make_user, sample_media):
-    """``make_item(text=…, channels={"x": {...options}}, image=True, video=True)`` -> a committed Item."""
+    """``make_item(text=…, channels={"x": {...options}}, image=True or a count, video=True)`` -> a committed Item."""
     creator = make_user("kreator", roles=["pembuat_konten"])
 
     def _make(*, text="Festival Budaya Minangkabau 2026 di Padang.", channels=None, image=False, video=False, **kw):
@@ -95,13 +95,13 @@ def make_item(app, make_user, sample_media):
             asset = add_asset(app, sample_media["video"], "video", "video/mp4", duration=2.0)
             db.session.add(ItemAsset(item_id=item.id, asset_id=asset.id, role="main", position=position))
             position += 1
-        if image:
+        for n in range(int(image)):  # image=True for one, or a count
             asset = add_asset(app, sample_media["image"], "image", "image/png")
+            alt = "Poster festival" if n == 0 else f"Foto {n + 1}"
             db.session.add(
-                ItemAsset(
-                    item_id=item.id, asset_id=asset.id, role="gallery", position=position, alt_text="Poster festival"
-                )
+                ItemAsset(item_id=item.id, asset_id=asset.id, role="gallery", position=position, alt_text=alt)
             )
+            position += 1
         db.session.commit()
         db.session.refresh(item)
         return item

@@ -73,6 +73,7 @@ def test_admin_page_adds_tests_and_reconnects_accounts(app, client, login, make_
 
     page = client.get("/social/accounts")
     assert page.status_code == 200 and "Akun media sosial" in page.get_data(as_text=True)
+    assert 'href="/social/accounts"' in client.get("/admin/").get_data(as_text=True)  # on the administration index
     form = {"channel": "x", "name": "Akun Gubernur", **X_SECRETS, "base_url": x_stub.url}
     resp = client.post("/social/accounts", data=form)
     assert resp.status_code == 302

@@ -108,3 +108,20 @@ def test_a_publication_without_a_target_goes_to_every_chosen_account(app, make_i
 
     with pytest.raises(AccountError, match="http"):
         add_account("x", "Salah", dict(social.X_SECRETS), base_url="ftp://gateway.internal")
+
+
+def test_facebook_photos_go_in_one_post_and_a_text_post_carries_its_link(app, make_item, fb_account, graph_stub):
+    link = "https://diskominfo.sumbarprov.go.id/berita/festival"
+    album = make_item(channels={"facebook": {"link": link}}, image=2)
+    result = social.call_publish(social.publication_for(album, "facebook", str(fb_account.id)), album)
+    post = graph_stub.posts[result.remote_id]
+    assert post["kind"] == "feed" and post["message"] == f"{album.body}\n\n{link}"
+    photos = [graph_stub.photos[p] for p in post["photos"]]
+    assert len(photos) == 2 and not any(p["published"] for p in photos)
+    assert [p["alt_text"] for p in photos] == ["Poster festival", "Foto 2"]
+    assert result.remote_url == f"https://www.facebook.com/{social.PAGE_ID}/posts/{result.remote_id.split('_')[1]}"
+
+    text = make_item(channels={"facebook": {"link": link}}, text="Baca selengkapnya di situs kami.")
+    result = social.call_publish(social.publication_for(text, "facebook", str(fb_account.id)), text)
+    post = graph_stub.posts[result.remote_id]
+    assert (post["message"], post["link"], post["photos"]) == ("Baca selengkapnya di situs kami.", link, [])
