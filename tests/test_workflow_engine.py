@@ -13,11 +13,13 @@ from hub.models.audit import AuditEntry
 from hub.workflow import engine
 from hub.workflow.errors import ChecksFailed, DecisionConflict, InvalidRequest, NotAllowed
 from hub.workflow.models import Decision, ItemWorkflow, StepInstance
-from tests import stub_channel
+from tests import stub_channel, workflow_support
 from tests.dispatch_support import FAST, drive, publications
-from tests.workflow_support import CheckedPlugin, assign, current_step, decide, new_item, people  # noqa: F401
+from tests.workflow_support import CheckedPlugin, assign, current_step, decide, new_item
 
 ACCOUNTS = ["pemprov", "diskominfo"]
+
+people = workflow_support.people  # the fixture
 
 
 @pytest.fixture
@@ -37,8 +39,9 @@ def app(make_app, svc):
 @pytest.fixture
 def videotron_flow(people):
     """SOP 000 Flow A, assigned to video items for the stub channel from requesting offices."""
-    return assign("videotron_request", people.sysadmin, organisation_kinds=["requester"], kinds=["video"],
-                  channels=["stub"])
+    return assign(
+        "videotron_request", people.sysadmin, organisation_kinds=["requester"], kinds=["video"], channels=["stub"]
+    )
 
 
 def stub_item(user, **fields) -> Item:
@@ -102,11 +105,26 @@ def test_videotron_sop_end_to_end_to_every_channel_with_timeline_and_audit(app, 
         assert entry["decided_at"] >= entry["started_at"]
     assert steps[-1]["decided_by"] is None and steps[-1]["status"] == "approved"  # closed by the dispatch outcome
     assert all(e["status"] == "published" for e in timeline(item) if e["event"] == "publication")
+    from hub.notify.models import Notification
 
-    audit = db.session.execute(
-        db.select(AuditEntry).where(AuditEntry.action == "item.decision", AuditEntry.target_id == str(item.id))
-        .order_by(AuditEntry.id)
-    ).scalars().all()
+    told = (
+        db.session.execute(
+            db.select(Notification.kind).where(Notification.user_id == people.pemohon.id).order_by(Notification.id)
+        )
+        .scalars()
+        .all()
+    )
+    assert told == ["approved", "published", "published"]  # the creator hears of each channel target
+
+    audit = (
+        db.session.execute(
+            db.select(AuditEntry)
+            .where(AuditEntry.action == "item.decision", AuditEntry.target_id == str(item.id))
+            .order_by(AuditEntry.id)
+        )
+        .scalars()
+        .all()
+    )
     human = [a for a in audit if a.actor_id is not None]
     assert [a.details["step"] for a in human] == CHAIN
     assert [a.actor_name for a in human] == ["vera", "vera", "sube", "kabid", "kadis"]
@@ -254,7 +272,7 @@ def test_channel_checks_run_again_before_the_final_approval(app, people):
     with pytest.raises(ChecksFailed) as failed:
         decide(item.id, people.kepala_bidang)
     assert [(p.field, p.rule) for p in failed.value.problems] == [("event_place", "checked.place_required")]
-    assert ("approve" in {c[2] for c in CheckedPlugin.calls})
+    assert "approve" in {c[2] for c in CheckedPlugin.calls}
     assert current_step(item.id).step_key == "filter"
     assert db.session.execute(db.select(Publication)).first() is None
 
@@ -279,7 +297,12 @@ def test_two_simultaneous_approvals_produce_exactly_one_transition(app, people, 
     assert step.step_key == "verify_1"
     second = make_second_verifier(people)
     checklist = [
-        "no_sara", "no_pornography", "no_violence", "no_politics", "no_brand_promotion", "scale",
+        "no_sara",
+        "no_pornography",
+        "no_violence",
+        "no_politics",
+        "no_brand_promotion",
+        "scale",
     ]
     barrier = threading.Barrier(2)
     outcomes: dict[str, object] = {}
@@ -311,9 +334,12 @@ def test_two_simultaneous_approvals_produce_exactly_one_transition(app, people, 
     decisions = db.session.execute(db.select(Decision).where(Decision.step_id == step.id)).scalars().all()
     assert len(decisions) == 1
     assert current_step(item.id).step_key == "verify_2"  # moved exactly one step
-    assert db.session.execute(
-        db.select(db.func.count(StepInstance.id)).where(StepInstance.step_key == "verify_2")
-    ).scalar_one() == 1
+    assert (
+        db.session.execute(
+            db.select(db.func.count(StepInstance.id)).where(StepInstance.step_key == "verify_2")
+        ).scalar_one()
+        == 1
+    )
     # submit: 1, receive: 2, the one winning verify_1 decision: 3 (a second would have made it 4)
     assert db.session.get(ItemWorkflow, item.id).revision == 3
 

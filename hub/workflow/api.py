@@ -12,6 +12,7 @@ from hub.workflow import engine, store
 from hub.workflow.definition import from_yaml
 from hub.workflow.errors import InvalidRequest
 from hub.workflow.inbox import inbox_for
+from hub.workflow.loader import ensure_templates
 from hub.workflow.models import Decision, WorkflowAssignment
 
 bp = Blueprint("workflow_api", __name__, url_prefix="/api/v1")
@@ -48,6 +49,7 @@ def _item(item_id: int) -> Item:
 
 
 def _workflow(code: str):
+    ensure_templates()
     workflow = store.get_workflow(code)
     if workflow is None:
         raise NotFound(f"Alur kerja {code} tidak ditemukan.", f"Workflow {code} not found.")
@@ -132,6 +134,7 @@ def item_organisation(item: Item):
 @require()
 def list_workflows():
     """Every workflow with its newest version's steps."""
+    ensure_templates()
     return jsonify(workflows=[store.summary(w) for w in store.list_workflows()])
 
 

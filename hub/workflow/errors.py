@@ -81,6 +81,9 @@ class DefinitionError(WorkflowError):
             problems=problems,
         )
 
+    def __str__(self) -> str:
+        return "Definisi alur kerja tidak valid / invalid workflow definition: " + "; ".join(self.problems)
+
 
 class NoWorkflow(WorkflowError):
     """No workflow applies to the item (nothing assigned for its kind, channels and office)."""

@@ -64,18 +64,19 @@ def load_templates(app: Flask | None = None) -> dict[str, str]:
     results: dict[str, str] = {}
     with app.app_context():
         for source, data in template_sources(app):
+            code = str(data.get("code")) if isinstance(data, dict) else repr(data)[:40]
             try:
                 outcome = _load_one(source, data)
                 db.session.commit()
             except DefinitionError as exc:
                 db.session.rollback()
-                raise PluginError(f"workflow template from {source} is invalid: {exc}") from exc
+                raise PluginError(f"workflow template {code!r} from {source} is invalid: {exc}") from exc
             except IntegrityError:  # another process loaded it at the same moment
                 db.session.rollback()
                 outcome = "unchanged"
-            results[str(data.get("code"))] = outcome
+            results[code] = outcome
             if outcome != "unchanged":
-                log.info("workflow template %s %s (%s)", data.get("code"), outcome, source)
+                log.info("workflow template %s %s (%s)", code, outcome, source)
     return results
 
 

@@ -14,6 +14,7 @@ from hub.workflow.assignments import create_assignment, remove_assignment, save_
 from hub.workflow.definition import from_yaml
 from hub.workflow.errors import WorkflowError
 from hub.workflow.inbox import inbox_for
+from hub.workflow.loader import ensure_templates
 
 bp = Blueprint("workflow", __name__)
 
@@ -33,6 +34,7 @@ def inbox():
 @require("workflow.manage")
 def workflows():
     """Every workflow; import one from a YAML file or text."""
+    ensure_templates()
     if request.method == "POST":
         upload = request.files.get("file")
         text = upload.read().decode("utf-8", "replace") if upload and upload.filename else request.form.get("yaml", "")
@@ -53,6 +55,7 @@ def workflows():
 
 
 def _workflow_or_404(code: str):
+    ensure_templates()
     workflow = store.get_workflow(code)
     if workflow is None:
         abort(404)
@@ -91,7 +94,7 @@ def workflow_save(code: str):
     workflow = _workflow_or_404(code)
     text = request.form.get("yaml", "")
     try:
-        _, version, created = save_workflow(
+        _workflow, version, created = save_workflow(
             from_yaml(text), g.user, note=request.form.get("note", ""), expected_code=workflow.code
         )
     except WorkflowError as exc:

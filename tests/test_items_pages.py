@@ -1,0 +1,151 @@
+"""The server-rendered pages: item form, item page (timeline, decision form with the checklist),
+inbox, notifications, and the workflow pages for administrators — in Bahasa Indonesia by default."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from hub.extensions import db
+from hub.models import Item
+from hub.workflow.models import Decision, WorkflowVersion
+from tests import workflow_support
+from tests.workflow_support import CheckedPlugin, assign, current_step, new_item
+
+people = workflow_support.people  # the fixture
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app(EXTRA_PLUGINS=[CheckedPlugin()])
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def flow(people):
+    return assign(
+        "videotron_request", people.sysadmin, organisation_kinds=["requester"], kinds=["video"], channels=["checked"]
+    )
+
+
+def test_create_submit_and_decide_through_the_pages(client, people, login, flow):
+    login(client, people.pemohon)
+    form = client.get("/items/new")
+    assert form.status_code == 200 and 'name="channel" value="checked"' in form.get_data(as_text=True)
+    resp = client.post(
+        "/items/new",
+        data={
+            "title": "Pekan Budaya",
+            "kind": "video",
+            "body": "Festival",
+            "priority": "2",
+            "channel": ["checked"],
+            "text_checked": "x" * 50,
+            "options_checked": "",
+            "event_place": "Padang",
+        },
+    )
+    assert resp.status_code == 302
+    item = db.session.execute(db.select(Item)).scalar_one()
+    assert item.priority == 2 and item.target("checked").text == "x" * 50
+
+    refused = client.post(f"/items/{item.id}/submit")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert 'data-field="variant_text"' in page and "checked.text_length" in page
+    assert "Teks maksimal 40 karakter" in page  # Indonesian first
+
+    client.post(
+        f"/items/{item.id}/edit",
+        data={
+            "title": "Pekan Budaya",
+            "kind": "video",
+            "channel": ["checked"],
+            "text_checked": "Pendek.",
+            "priority": "2",
+        },
+    )
+    assert client.post(f"/items/{item.id}/submit").status_code == 302
+    assert db.session.get(Item, item.id).status == "in_review"
+
+    login(client, people.verifikator)
+    inbox = client.get("/inbox").get_data(as_text=True)
+    assert f'data-item="{item.id}"' in inbox and "Menerima surat permintaan" in inbox
+    show = client.get(f"/items/{item.id}").get_data(as_text=True)
+    assert 'name="decision" value="approve"' in show
+    step_id = current_step(item.id).id
+    client.post(f"/items/{item.id}/decide", data={"decision": "approve", "step_id": step_id})
+    show = client.get(f"/items/{item.id}").get_data(as_text=True)
+    boxes = re.findall(r'name="checklist" value="([a-z_]+)"', show)
+    assert boxes == ["no_sara", "no_pornography", "no_violence", "no_politics", "no_brand_promotion", "scale"]
+    step_id = current_step(item.id).id
+    half = client.post(
+        f"/items/{item.id}/decide", data={"decision": "approve", "step_id": step_id, "checklist": boxes[:3]}
+    )
+    assert half.status_code == 303 and current_step(item.id).id == step_id  # not decided
+    client.post(f"/items/{item.id}/decide", data={"decision": "approve", "step_id": step_id, "checklist": boxes})
+    assert current_step(item.id).step_key == "verify_2"
+    show = client.get(f"/items/{item.id}").get_data(as_text=True)
+    assert show.count('data-step="') == 4 and "Vera Verifikator" in show
+
+    login(client, people.pemohon)
+    page = client.get(f"/items/{item.id}").get_data(as_text=True)
+    assert 'name="decision"' not in page  # the creator never gets the decision form
+    assert client.post(f"/items/{item.id}/decide", data={"decision": "approve"}).status_code == 403
+    assert db.session.execute(db.select(db.func.count(Decision.id))).scalar_one() == 2
+
+
+def test_a_requester_sees_only_their_offices_items(client, people, login, make_user):
+    mine = new_item(people.pemohon, channels=["checked"], title="Milik Dispar")
+    theirs = new_item(people.creator, channels=["checked"], title="Milik Diskominfo")
+    login(client, people.pemohon)
+    listing = client.get("/items").get_data(as_text=True)
+    assert "Milik Dispar" in listing and "Milik Diskominfo" not in listing
+    assert client.get(f"/items/{theirs.id}").status_code == 404
+    assert client.get(f"/items/{mine.id}").status_code == 200
+    colleague = make_user("rekan", roles=["pemohon"], org=people.requester)
+    login(client, colleague)
+    assert client.get(f"/items/{mine.id}").status_code == 200  # same office
+    assert client.get(f"/items/{mine.id}/edit").status_code == 403  # but only the creator edits a draft
+
+
+def test_workflow_pages_for_administrators(client, people, login):
+    login(client, people.creator)
+    assert client.get("/admin/workflows").status_code == 403
+    login(client, people.sysadmin)
+    listing = client.get("/admin/workflows").get_data(as_text=True)
+    assert "videotron_request" in listing and "kalbar_website_social" in listing
+    page = client.get("/admin/workflows/vidcon_booking").get_data(as_text=True)
+    assert "Disposisi Kepala Dinas" in page and "60 menit" in page
+    yaml_text = client.get("/admin/workflows/vidcon_booking/yaml").get_data(as_text=True)
+    edited = yaml_text.replace("limit: 150m", "limit: 120m")
+    assert edited != yaml_text
+    assert client.post("/admin/workflows/vidcon_booking", data={"yaml": edited, "note": "uji"}).status_code == 302
+    versions = db.session.execute(db.select(WorkflowVersion.number).order_by(WorkflowVersion.id.desc())).scalars()
+    assert next(iter(versions)) == 2
+    broken = client.post("/admin/workflows/vidcon_booking", data={"yaml": "steps: [", "note": ""})
+    assert broken.status_code == 422 and "YAML" in broken.get_data(as_text=True)
+    imported = client.post("/admin/workflows", data={"yaml": edited.replace("code: vidcon_booking", "code: rapat")})
+    assert imported.status_code == 302 and imported.headers["Location"].endswith("/admin/workflows/rapat")
+    assert (
+        client.post("/admin/workflows/rapat/assignments", data={"kinds": "post", "channels": ["checked"]}).status_code
+        == 302
+    )
+    assert "post" in client.get("/admin/workflows/rapat").get_data(as_text=True)
+
+
+def test_notifications_page_in_both_languages(client, people, login, flow):
+    from hub.workflow import engine
+
+    item = new_item(people.pemohon, channels=[{"channel": "checked", "text": "Pendek."}])
+    engine.submit(item.id, people.pemohon)
+    login(client, people.verifikator)
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "Menunggu tindakan Anda" in page
+    client.post("/lang", data={"lang": "en", "next": "/notifications"})
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "Waiting for you" in page and "My notifications" in page
+    client.post("/notifications/read", data={})
+    assert "badge-pending" not in client.get("/notifications").get_data(as_text=True)

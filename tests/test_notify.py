@@ -1,0 +1,182 @@
+"""Notifications: in-app rows in the decision's transaction, e-mails sent by a real RQ worker to a
+local SMTP server (aiosmtpd), nothing sent without SMTP settings, overdue steps notified once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+from email.policy import default as default_policy
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from hub.extensions import db
+from hub.models import utcnow
+from hub.notify.models import Notification
+from hub.workflow import engine
+from hub.workflow.models import StepInstance
+from tests import workflow_support
+from tests.helpers import free_port
+from tests.workflow_support import CheckedPlugin, assign, current_step, decide, new_item
+
+people = workflow_support.people  # the fixture
+
+
+class Mailbox:
+    """An SMTP server's handler: refuses recipients starting with "bounce" (550), keeps the rest."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 - aiosmtpd's API
+        if address.startswith("bounce"):
+            return f"550 5.1.1 <{address}>: mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        self.messages.append(email.message_from_bytes(envelope.content, policy=default_policy))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp():
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    box.port = controller.port
+    try:
+        yield box
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def app(make_app, smtp):
+    app = make_app(
+        EXTRA_PLUGINS=[CheckedPlugin()],
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=smtp.port,
+        SMTP_STARTTLS=False,
+        SMTP_FROM="hub@diskominfo.example.go.id",
+        BASE_URL="https://hub.example.go.id",
+    )
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def flow(people):
+    return assign(
+        "videotron_request", people.sysadmin, organisation_kinds=["requester"], kinds=["video"], channels=["checked"]
+    )
+
+
+def notes(user, kind=None) -> list[Notification]:
+    db.session.expire_all()
+    stmt = db.select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
+    if kind:
+        stmt = stmt.where(Notification.kind == kind)
+    return list(db.session.execute(stmt).scalars())
+
+
+def test_next_steps_role_gets_an_in_app_note_and_an_email(app, smtp, people, make_user, run_jobs, flow):
+    second = make_user("vina", roles=["verifikator"], org=people.operator, email="bounce-vina@example.go.id")
+    item = new_item(people.pemohon, channels=[{"channel": "checked", "text": "Pendek."}])
+    engine.submit(item.id, people.pemohon)
+    (vera_note,) = notes(people.verifikator)
+    assert vera_note.kind == "step_waiting" and vera_note.email_status == "pending"
+    assert notes(people.kepala_dinas) == [] and notes(people.pemohon) == []
+
+    run_jobs()
+    assert [rcpts for _, rcpts in smtp.envelopes] == [["vera@example.go.id"]]
+    message = smtp.messages[0]
+    assert message["From"] == "hub@diskominfo.example.go.id"
+    assert message["Subject"] == f"Menunggu tindakan Anda: {item.title} / Waiting for you: {item.title}"
+    body = message.get_content()
+    assert "Menerima surat permintaan" in body and "Receive the display request" in body
+    assert f"https://hub.example.go.id/items/{item.id}" in body
+    assert notes(people.verifikator)[0].email_status == "sent"
+    (refused,) = notes(second)
+    assert refused.email_status == "failed" and "550" in refused.email_error
+    run_jobs()
+    assert len(smtp.messages) == 1  # nothing is sent twice
+
+
+def test_creator_is_told_of_a_return_and_a_rejection(app, smtp, people, run_jobs, flow):
+    item = new_item(people.pemohon, channels=[{"channel": "checked", "text": "Pendek."}])
+    engine.submit(item.id, people.pemohon)
+    decide(item.id, people.verifikator, "return", return_to="creator", comment="Lampirkan surat permintaan.")
+    (returned,) = notes(people.pemohon, "returned")
+    assert "Lampirkan surat permintaan." in returned.body_id and returned.url == f"/items/{item.id}"
+    engine.submit(item.id, people.pemohon)
+    decide(item.id, people.verifikator, "reject", comment="Bukan skala provinsi.")
+    (rejected,) = notes(people.pemohon, "rejected")
+    assert "Bukan skala provinsi." in rejected.body_en
+    run_jobs()
+    to_creator = [m for m in smtp.messages if m["To"] == "pemohon@example.go.id"]
+    assert [m["Subject"].split(":")[0] for m in to_creator] == ["Dikembalikan untuk perbaikan", "Ditolak"]
+
+
+def test_a_rolled_back_decision_sends_nothing(app, smtp, people, run_jobs, flow):
+    from hub.workflow.errors import InvalidRequest
+
+    item = new_item(people.pemohon, channels=[{"channel": "checked", "text": "Pendek."}])
+    engine.submit(item.id, people.pemohon)
+    run_jobs()
+    sent = len(smtp.messages)
+    with pytest.raises(InvalidRequest):
+        decide(item.id, people.verifikator, "reject")  # no comment: refused before anything is written
+    db.session.rollback()
+    run_jobs()
+    assert len(smtp.messages) == sent and notes(people.pemohon) == []
+
+
+def test_without_smtp_settings_notes_stay_in_app(make_app, people, flow):
+    from hub.queue import get_queue
+
+    app = make_app(EXTRA_PLUGINS=[CheckedPlugin()], SMTP_HOST="")
+    with app.app_context():
+        item = new_item(people.pemohon, channels=[{"channel": "checked", "text": "Pendek."}])
+        engine.submit(item.id, people.pemohon)
+        (note,) = notes(people.verifikator)
+        assert note.email_status == "skipped"
+        assert not any(j.func_name.endswith("send_emails") for j in get_queue().get_jobs())
+
+
+def test_overdue_steps_are_flagged_and_notified_once(app, smtp, people, run_jobs, flow):
+    from rq.registry import ScheduledJobRegistry
+
+    from hub.queue import get_queue
+    from hub.workflow.overdue import check_overdue
+
+    item = new_item(people.pemohon, channels=[{"channel": "checked", "text": "Pendek."}])
+    engine.submit(item.id, people.pemohon)
+    step = current_step(item.id)
+    scheduled = ScheduledJobRegistry(queue=get_queue())
+    assert f"hub-overdue-{step.id}" in scheduled.get_job_ids()  # a check waits for the due time
+    assert check_overdue() == []  # not due yet
+
+    step.due_at = utcnow() - dt.timedelta(minutes=1)
+    db.session.commit()
+    get_queue().enqueue_call("hub.workflow.overdue.overdue_job", args=(step.id,))
+    run_jobs()  # the scheduled check, run now by a real worker
+    (overdue,) = notes(people.verifikator, "overdue")
+    assert "melewati batas waktu" in overdue.body_id and overdue.item_id == item.id
+    assert db.session.get(StepInstance, step.id).overdue_notified_at is not None
+    assert check_overdue() == []  # once only
+    assert len(notes(people.verifikator, "overdue")) == 1
+    assert any("Terlambat" in m["Subject"] for m in smtp.messages)
+
+
+def test_overdue_command_sweeps_for_cron(app, runner, people, flow):
+    item = new_item(people.pemohon, channels=[{"channel": "checked", "text": "Pendek."}])
+    engine.submit(item.id, people.pemohon)
+    step = current_step(item.id)
+    step.due_at = utcnow() - dt.timedelta(hours=2)
+    db.session.commit()
+    result = runner.invoke(args=["workflow", "check-overdue"])
+    assert result.exit_code == 0 and result.output.startswith("1 ")
+    assert runner.invoke(args=["workflow", "check-overdue"]).output.startswith("0 ")
