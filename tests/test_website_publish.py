@@ -268,3 +268,18 @@ def test_a_media_file_gone_from_the_hub_fails_with_what_to_do(app, wp, editor, t
     with pytest.raises(PermanentPublishError, match="hilang.jpg.*upload it again"):
         call("publish", publication(item, "website"), item)
     assert not wp.media and not wp.posts
+
+
+def test_a_featured_image_deleted_in_wordpress_is_uploaded_again_on_republish(app, wp, editor, tmp_path):
+    add_site(wp)
+    item = make_item(editor, assets=[(image_asset(tmp_path), "featured")])
+    pub = publication(item, "website")
+    first = call("publish", pub, item)
+    [old_media] = list(wp.media)
+    del wp.media[old_media]  # an editor cleaned the media library in WordPress
+
+    second = call("publish", pub, item)
+
+    assert second.remote_id == first.remote_id and len(wp.posts) == 1
+    [new_media] = list(wp.media)
+    assert new_media != old_media and wp.posts[int(second.remote_id)]["featured_media"] == new_media

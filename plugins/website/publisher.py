@@ -147,7 +147,7 @@ class SitePublisher:
     def publish_article(self) -> PublishResult:
         return self.run(self._article)
 
-    def _article(self) -> PublishResult:
+    def _article(self, again: bool = True) -> PublishResult:
         target = self.item.target(self.pub.channel)
         options = (target.options if target else None) or {}
         featured_asset, gallery_assets, video_asset, documents = article_media(self.item)
@@ -167,7 +167,19 @@ class SitePublisher:
             "tags": self.tags(list(options.get("tags") or [])),
             "featured_media": featured["id"] if featured else 0,
         }
-        return self.result(self.upsert_post(fields))
+        post = self.upsert_post(fields)
+        if again and featured and int(post.get("featured_media") or 0) != featured["id"]:
+            # WordPress saves the post without a featured image that is no longer in its library
+            # (deleted there since we uploaded it): forget what is gone, upload again, update once more
+            self.forget_media()
+            return self._article(again=False)
+        return self.result(post)
+
+    def forget_media(self) -> None:
+        """Drop remembered attachments WordPress no longer has."""
+        known = (self.pub.state or {}).get("media", {})
+        alive = {slug: m for slug, m in known.items() if self.client.find_media(slug) is not None}
+        self.remember(media=alive)
 
     def publish_ppid(self, dip_category: str) -> PublishResult:
         return self.run(lambda: self._ppid(dip_category))

@@ -17,7 +17,8 @@ and ``wp_authenticate_application_password``):
   type, else ``rest_upload_sideload_error`` (500, "Sorry, you are not allowed to upload
   this file type."); a body over ``max_upload_bytes`` -> 413 ``rest_upload_file_too_big``.
 * ``POST /posts``: ``empty_content`` (400) when title, content and excerpt are all empty,
-  ``rest_invalid_param`` for a bad status or term list, ``rest_invalid_featured_media``;
+  ``rest_invalid_param`` for a bad status or term list; a ``featured_media`` that is no
+  attachment is dropped silently (the post is saved without it, as WordPress 6.1 does);
   slugs are made unique (``-2``…); ``DELETE`` trashes (slug gets ``__trashed``),
   ``?force=true`` deletes, a second trash answers ``rest_already_trashed`` (410).
 * ``GET /posts?status=any`` needs a user who can edit posts; ``any`` does not list
