@@ -27,7 +27,9 @@ def sla_rows(period: Period) -> list[dict]:
         if rec.decided_at is not None:
             groups[(rec.step, rec.role)].append(rec)
     rows = []
-    for (step, role), recs in sorted(groups.items()):
+    # in the order of the workflow's steps (then by name when workflows differ)
+    ordered = sorted(groups.items(), key=lambda kv: (min(r.step_index for r in kv[1]), kv[0]))
+    for (step, role), recs in ordered:
         late = sum(1 for r in recs if r.late)
         minutes = [r.minutes for r in recs if r.minutes is not None]
         rows.append(

@@ -37,7 +37,7 @@ def bar_chart_svg(chart: Chart, title: str = "") -> Markup:
             x += 24 + 7 * len(name)
     for row, label in enumerate(chart.labels):
         y0 = legend_h + row * group_h
-        text = label if len(label) <= 30 else label[:29] + "…"
+        text = label if len(label) <= 26 else label[:25] + "…"
         parts.append(
             f'<text x="{LABEL_W - 6}" y="{y0 + n_series * ROW / 2 + 4}" text-anchor="end">'
             f"<title>{escape(label)}</title>{escape(text)}</text>"

@@ -22,6 +22,8 @@ class StepRecord:
     item_id: int
     step_key: str
     step: str
+    #: the step's position in its workflow (reports list steps in this order)
+    step_index: int
     role: str
     started_at: dt.datetime
     due_at: dt.datetime | None
@@ -71,6 +73,7 @@ def step_records(start: dt.datetime, end: dt.datetime) -> list[StepRecord]:
             item_id=step.item_id,
             step_key=step.step_key,
             step=_step_name(definition, step.step_index, step.step_key, lang),
+            step_index=step.step_index,
             role=step.role,
             started_at=step.started_at,
             due_at=step.due_at,
