@@ -40,7 +40,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from tests.stubs.wordpress_model import SiteState, WPError
+from tests.stubs.wordpress_errors import WPError
+from tests.stubs.wordpress_model import SiteState
 
 API = "/wp-json/wp/v2"
 

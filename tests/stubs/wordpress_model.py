@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import html
 import json
 import re
 from urllib.parse import parse_qs
+
+from tests.stubs.wordpress_errors import WPError, auth_code, sanitize_title
+from tests.stubs.wordpress_media import MediaMixin, TermsMixin
 
 ROLE_CAPS = {
     "administrator": {"read", "edit_posts", "publish_posts", "upload_files", "delete_posts", "manage_categories"},
@@ -20,66 +22,10 @@ ROLE_CAPS = {
     "contributor": {"read", "edit_posts"},
     "subscriber": {"read"},
 }
-#: extension -> mime type, as in get_allowed_mime_types() (the part the hub uses)
-ALLOWED = {
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "jpe": "image/jpeg",
-    "png": "image/png",
-    "gif": "image/gif",
-    "webp": "image/webp",
-    "pdf": "application/pdf",
-    "mp4": "video/mp4",
-    "m4v": "video/mp4",
-    "webm": "video/webm",
-}
 STATUSES = {"publish", "future", "draft", "pending", "private", "trash"}
 
 
-def sniff(data: bytes) -> str | None:
-    """The type the bytes really are (what finfo / getimagesize tell WordPress)."""
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data[:6] in (b"GIF87a", b"GIF89a"):
-        return "image/gif"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    if data.startswith(b"%PDF-"):
-        return "application/pdf"
-    if data[4:8] == b"ftyp":
-        return "video/mp4"
-    if data.startswith(b"\x1a\x45\xdf\xa3"):
-        return "video/webm"
-    return None
-
-
-def sanitize_title(text: str) -> str:
-    text = re.sub(r"<[^>]*>", "", text).lower()
-    text = re.sub(r"[^a-z0-9_\-\s]", "", text)
-    return re.sub(r"[\s\-]+", "-", text).strip("-")
-
-
-class WPError(Exception):
-    def __init__(self, code: str, message: str, status: int, **data):
-        self.code, self.message, self.status, self.data = code, message, status, data
-        super().__init__(message)
-
-    def body(self) -> dict:
-        return {"code": self.code, "message": self.message, "data": {"status": self.status, **self.data}}
-
-    @classmethod
-    def no_route(cls) -> WPError:
-        return cls("rest_no_route", "No route was found matching the URL and request method.", 404)
-
-
-def _auth_code(user) -> int:
-    """rest_authorization_required_code(): 401 when nobody is logged in, else 403."""
-    return 403 if user else 401
-
-
-class SiteState:
+class SiteState(TermsMixin, MediaMixin):
     def __init__(self, *, max_upload_bytes: int, categories=()):
         self.max_upload_bytes = max_upload_bytes
         #: WordPress 6.1 as installed, no plugins: the user is first looked up after the
@@ -170,11 +116,11 @@ class SiteState:
             raise WPError("rest_post_invalid_id", "Invalid post ID.", 404)
         if method == "GET":
             if obj["status"] not in ("publish", "inherit") and not self._can(user, "edit_posts"):
-                raise WPError("rest_forbidden", "Sorry, you are not allowed to do that.", _auth_code(user))
+                raise WPError("rest_forbidden", "Sorry, you are not allowed to do that.", auth_code(user))
             return 200, self.render(obj, params), {}
         if method in ("POST", "PUT", "PATCH"):
             if not self._can(user, "edit_posts"):
-                raise WPError("rest_cannot_edit", "Sorry, you are not allowed to edit this post.", _auth_code(user))
+                raise WPError("rest_cannot_edit", "Sorry, you are not allowed to edit this post.", auth_code(user))
             self._apply(obj, params, user)
             return 200, self.render(obj, {"context": "edit"}), {}
         if method == "DELETE":
@@ -206,37 +152,6 @@ class SiteState:
             data.update(username=user["username"], roles=user["roles"], capabilities={c: True for c in user["caps"]})
         return 200, data, {}
 
-    # --- terms ---------------------------------------------------------------------------------
-
-    def list_terms(self, taxonomy, params):
-        found = [t for t in self.terms.values() if t["taxonomy"] == taxonomy]
-        if params.get("slug"):
-            slugs = set(str(params["slug"]).split(","))
-            found = [t for t in found if t["slug"] in slugs]
-        if params.get("search"):
-            needle = str(params["search"]).lower()
-            found = [t for t in found if needle in t["name"].lower() or needle in t["slug"]]
-        rows = [{**t, "name": html.escape(t["name"]), "count": 0, "link": f"{self.host}/{t['slug']}/"} for t in found]
-        return 200, rows, {"X-WP-Total": len(rows), "X-WP-TotalPages": 1}
-
-    def create_term(self, taxonomy, params, user):
-        if not self._can(user, "manage_categories" if taxonomy == "category" else "edit_posts"):
-            raise WPError(
-                "rest_cannot_create", "Sorry, you are not allowed to create terms in this taxonomy.", _auth_code(user)
-            )
-        name = str(params.get("name") or "").strip()
-        if not name:
-            raise WPError("rest_missing_callback_param", "Missing parameter(s): name", 400, params=["name"])
-        for term in self.terms.values():
-            if term["taxonomy"] == taxonomy and term["name"].lower() == name.lower():
-                raise WPError(
-                    "term_exists",
-                    "A term with the name provided already exists in this taxonomy.",
-                    400,
-                    term_id=term["id"],
-                )
-        return 201, self.add_term(taxonomy, name), {}
-
     # --- posts ---------------------------------------------------------------------------------
 
     def list_posts(self, store, params, user):
@@ -250,7 +165,7 @@ class SiteState:
                 forbidden = {
                     "code": "rest_forbidden_status",
                     "message": "Status is forbidden.",
-                    "data": {"status": _auth_code(user)},
+                    "data": {"status": auth_code(user)},
                 }
                 raise WPError(
                     "rest_invalid_param",
@@ -263,7 +178,7 @@ class SiteState:
             raise WPError(
                 "rest_forbidden_context",
                 "Sorry, you are not allowed to edit posts in this post type.",
-                _auth_code(user),
+                auth_code(user),
             )
         wanted = (STATUSES - {"trash"}) | {"inherit"} if "any" in statuses else set(statuses)
         found = [p for p in store.values() if p["status"] in wanted]
@@ -278,7 +193,7 @@ class SiteState:
     def create_post(self, params, user):
         if not self._can(user, "edit_posts"):
             raise WPError(
-                "rest_cannot_create", "Sorry, you are not allowed to create posts as this user.", _auth_code(user)
+                "rest_cannot_create", "Sorry, you are not allowed to create posts as this user.", auth_code(user)
             )
         post = {"id": self._new_id(), "type": "post", "status": "draft", "slug": "", "author": user["id"]}
         post.update(title="", content="", excerpt="", featured_media=0, categories=[1], tags=[])
@@ -338,7 +253,7 @@ class SiteState:
 
     def delete(self, store, obj, params, user):
         if not self._can(user, "delete_posts"):
-            raise WPError("rest_cannot_delete", "Sorry, you are not allowed to delete this post.", _auth_code(user))
+            raise WPError("rest_cannot_delete", "Sorry, you are not allowed to delete this post.", auth_code(user))
         force = str(params.get("force", "")).lower() in ("1", "true")
         if force:
             previous = self.render(obj, {"context": "edit"})
@@ -356,59 +271,6 @@ class SiteState:
     def _new_id(self) -> int:
         self._next_post += 1
         return self._next_post
-
-    # --- media ---------------------------------------------------------------------------------
-
-    def upload(self, params, headers, body, user):
-        if not self._can(user, "edit_posts"):
-            raise WPError(
-                "rest_cannot_create", "Sorry, you are not allowed to create posts as this user.", _auth_code(user)
-            )
-        if not self._can(user, "upload_files"):
-            raise WPError("rest_cannot_create", "Sorry, you are not allowed to upload media on this site.", 403)
-        if not body:
-            raise WPError("rest_upload_no_data", "No data supplied.", 400)
-        if not headers.get("Content-Type"):
-            raise WPError("rest_upload_no_content_type", "No Content-Type supplied.", 400)
-        disposition = headers.get("Content-Disposition")
-        if not disposition:
-            raise WPError("rest_upload_no_content_disposition", "No Content-Disposition supplied.", 400)
-        match = re.search(r'filename="?([^";]+)"?', disposition)
-        if not match:
-            raise WPError(
-                "rest_upload_invalid_disposition",
-                "Invalid Content-Disposition supplied. Content-Disposition needs to be formatted as "
-                '`attachment; filename="image.png"` or similar.',
-                400,
-            )
-        if len(body) > self.max_upload_bytes:
-            kb = self.max_upload_bytes // 1024
-            raise WPError(
-                "rest_upload_file_too_big", f"This file is too big. Files must be less than {kb} KB in size.", 413
-            )
-        filename = match.group(1).strip()
-        stem, _, ext = filename.rpartition(".")
-        mime = ALLOWED.get(ext.lower())
-        if mime is None or sniff(body) != mime:
-            raise WPError("rest_upload_sideload_error", "Sorry, you are not allowed to upload this file type.", 500)
-        media_id = self._new_id()
-        wanted = sanitize_title(str(params.get("slug") or params.get("title") or stem))
-        slug = self._unique_slug(self.media, wanted or str(media_id), media_id)
-        self.media[media_id] = {
-            "id": media_id,
-            "type": "attachment",
-            "status": "inherit",
-            "slug": slug,
-            "title": params.get("title") or stem,
-            "alt_text": params.get("alt_text", ""),
-            "mime_type": mime,
-            "media_type": "image" if mime.startswith("image/") else "file",
-            "filename": filename,
-            "content_type_header": headers.get("Content-Type"),
-            "bytes": body,
-            "source_url": f"{self.host}/wp-content/uploads/2026/11/{filename}",
-        }
-        return 201, self.render(self.media[media_id], {"context": "edit"}), {}
 
     # --- output --------------------------------------------------------------------------------
 
