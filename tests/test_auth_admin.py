@@ -139,3 +139,40 @@ def test_cli_disable_and_reset_2fa(app, runner, client, make_user, login, api_he
         "user.disabled",
     ]
     assert runner.invoke(args=["user", "disable", "nobody"]).exit_code != 0
+
+
+def test_demo_accounts_one_per_main_role_with_secrets_printed_once(app, capsys):
+    import pyotp
+
+    from hub.auth.demo import DEMO_PASSWORD, DEMO_USERS
+    from hub.demo import load_demo
+
+    load_demo(app)
+    out = capsys.readouterr().out
+    assert DEMO_PASSWORD in out
+    users = {u.username: u for u in db.session.scalars(db.select(User))}
+    assert {name for name, *_ in DEMO_USERS} <= set(users)
+    roles = {code for u in users.values() for code in u.role_codes}
+    assert {"system_admin", "kepala_dinas", "verifikator", "pembuat_konten", "pemohon", "admin_videotron"} <= roles
+    assert users["pemohon.dispar"].organisation.short_name == "Dispar"
+    secret = re.search(r"^\s+kadis\s+([A-Z2-7]+)$", out, re.M).group(1)
+    load_demo(app)  # idempotent: nothing new, nothing printed again
+    assert secret not in capsys.readouterr().out
+    client = app.test_client()
+    client.post("/login", data={"username": "kadis", "password": DEMO_PASSWORD})
+    assert client.post("/login/code", data={"code": pyotp.TOTP(secret).now()}).status_code == 302
+    assert client.get("/api/me").json["roles"] == ["kepala_dinas"]
+
+
+def test_passwords_codes_and_tokens_stay_out_of_the_logs(app, client, make_user, login, api_headers, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    user = make_user("vera", roles=["verifikator"])
+    client.post("/login", data={"username": "vera", "password": "wrong-password-typed"})
+    login(client, user)
+    headers = api_headers(user)
+    client.get("/api/me", headers=headers)
+    text = caplog.text
+    for secret in (user.test_password, "wrong-password-typed", headers["Authorization"][7:], user.test_totp_secret):
+        assert secret not in text
