@@ -8,6 +8,7 @@ work-horses; each horse drops the database connections it inherited.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
@@ -58,6 +59,28 @@ class HubWorker(Worker):
     """An RQ worker that runs every job inside the hub's application context."""
 
     flask_app: Flask | None = None
+    #: held by the dispatch maintenance thread during a pass; the worker never forks (a horse,
+    #: RQ's scheduler) while that thread may hold other locks (imports, connection pools),
+    #: which the child would inherit and nobody would release
+    fork_lock = None
+    #: set once the worker is up (signal handlers installed, scheduler started) and dequeuing
+    ready = None
+
+    def _forking(self):
+        return self.fork_lock if self.fork_lock is not None else contextlib.nullcontext()
+
+    def fork_work_horse(self, job, queue):
+        with self._forking():
+            return super().fork_work_horse(job, queue)
+
+    def run_maintenance_tasks(self):
+        with self._forking():
+            return super().run_maintenance_tasks()
+
+    def dequeue_job_and_maintain_ttl(self, *args, **kwargs):
+        if self.ready is not None:
+            self.ready.set()
+        return super().dequeue_job_and_maintain_ttl(*args, **kwargs)
 
     def perform_job(self, job, queue, *args, **kwargs):
         # RQ 3 passes an ``execution`` as well: pass through whatever RQ gives
@@ -108,7 +131,9 @@ def run_worker(
     if maintenance if maintenance is not None else not burst:
         from hub.dispatch.maintenance import MaintenanceLoop
 
-        loop = MaintenanceLoop(app, name=worker.name).start()
+        loop = MaintenanceLoop(app, name=worker.name)
+        worker.fork_lock, worker.ready = loop.pass_lock, loop.ready
+        loop.start()
     try:
         return worker.work(burst=burst, with_scheduler=with_scheduler, logging_level="INFO")
     finally:

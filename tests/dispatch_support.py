@@ -11,7 +11,7 @@ from hub.extensions import db
 from hub.models import Item, ItemChannel, ItemStatus, Publication, utcnow
 from tests import stub_channel
 
-#: fast timings so the tests run in seconds (the defaults are in hub.dispatch.settings)
+#: fast timings so the tests run in seconds (the defaults are in hub.dispatch.policy)
 FAST = {
     "DISPATCH_RETRY_BASE": 0.2,
     "DISPATCH_RETRY_MAX": 2,

@@ -28,7 +28,7 @@ from hub.plugins import plugins
 
 from . import policy, relay, transitions
 from .lease import Lease
-from .settings import setting
+from .policy import setting
 
 if TYPE_CHECKING:
     from hub.channels import Channel

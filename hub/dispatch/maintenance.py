@@ -1,7 +1,10 @@
 """The maintenance loop each ``hub worker`` runs: relay + reconciler every few seconds.
 
 A daemon thread in the worker's parent process (the process that forks the
-work-horses; it has its own app context and database session). Every
+work-horses; it has its own app context and database session). The worker forks a
+work-horse only between passes (``HubWorker.fork_lock``): a fork in the middle of a
+pass would copy locks this thread holds (a module being imported, a connection pool)
+into the horse, where nobody would ever release them. Every
 ``DISPATCH_MAINTENANCE_INTERVAL`` seconds it tries to take a Redis lock
 (``SET NX PX``, named after the queue) that expires just before the next pass, so
 with many workers on many machines one pass runs per interval. Every step of a pass
@@ -19,8 +22,9 @@ from typing import TYPE_CHECKING
 from hub.extensions import db
 from hub.queue import redis_connection
 
+from . import jobs as _jobs  # noqa: F401 - loaded before the thread starts, never imported mid-fork
+from .policy import setting
 from .reconcile import PassReport, run_pass
-from .settings import setting
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -37,12 +41,16 @@ class MaintenanceLoop:
         self.app, self.name = app, name
         with app.app_context():
             self.interval = interval or setting("DISPATCH_MAINTENANCE_INTERVAL")
+        #: held during a pass; the worker forks its work-horses only outside it (HubWorker.fork_lock)
+        self.pass_lock = threading.Lock()
+        #: the first pass waits until the worker is up (HubWorker.ready); set it yourself otherwise
+        self.ready = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="hub-dispatch-maintenance", daemon=True)
 
     def start(self) -> MaintenanceLoop:
         self._thread.start()
-        log.info("dispatch maintenance loop started (every %.0f s)", self.interval)
+        log.info("dispatch maintenance loop started (every %g s)", self.interval)
         return self
 
     def stop(self) -> None:
@@ -53,7 +61,7 @@ class MaintenanceLoop:
     def run_once(self) -> PassReport | None:
         """Run one pass if this worker wins the lock; None when another worker has it."""
         ttl_ms = max(100, int(self.interval * 900))
-        with self.app.app_context():
+        with self.pass_lock, self.app.app_context():
             try:
                 if not redis_connection(self.app).set(lock_key(self.app), self.name, nx=True, px=ttl_ms):
                     return None
@@ -62,6 +70,9 @@ class MaintenanceLoop:
                 db.session.remove()
 
     def _run(self) -> None:
+        while not self.ready.wait(0.5):
+            if self._stop.is_set():
+                return
         while not self._stop.is_set():
             try:
                 self.run_once()

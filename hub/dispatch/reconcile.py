@@ -30,7 +30,7 @@ from hub.extensions import db
 from hub.models import Publication, PublicationStatus, utcnow
 
 from . import policy, relay, transitions
-from .settings import setting
+from .policy import setting
 
 log = logging.getLogger(__name__)
 S = PublicationStatus
