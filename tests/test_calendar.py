@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hub.workflow.calendar import DEFAULT_HOURS, CalendarError, WorkCalendar, calendar_for, parse_hours
-from hub.workflow.definition import Duration, parse_duration
+from hub.workflow.duration import Duration, parse_duration
 
 WITA = ZoneInfo("Asia/Makassar")
 #: SOP 003's service hours: Mon–Thu 08:00–16:00, Fri 08:00–16:30

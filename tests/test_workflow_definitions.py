@@ -7,6 +7,7 @@ import pytest
 from hub import hookimpl
 from hub.extensions import db
 from hub.workflow import definition as defs
+from hub.workflow import document
 from hub.workflow.errors import DefinitionError, NoWorkflow
 from hub.workflow.loader import bundled_templates, load_templates
 from hub.workflow.models import Workflow, WorkflowAssignment, WorkflowVersion
@@ -91,7 +92,7 @@ def test_upgrade_loads_the_templates_once_and_keeps_an_administrators_version(ap
     assert db.session.execute(db.select(db.func.count(WorkflowAssignment.id))).scalar_one() == assignments
 
     # an administrator shortens a limit: a new version, which a later template load does not override
-    data = defs.from_yaml(export_yaml(get_workflow("vidcon_booking")))
+    data = document.from_yaml(export_yaml(get_workflow("vidcon_booking")))
     data["steps"][1]["limit"] = "30m"
     workflow, version, created = save_definition(data, user=people.sysadmin)
     db.session.commit()
@@ -104,14 +105,16 @@ def test_yaml_export_and_import_round_trip(app):
     load_templates(app)
     text = export_yaml(get_workflow("ppid_dip"))
     assert "Menyiapkan konsep nota permintaan DIP" in text and "limit: 7d" in text
-    data = defs.from_yaml(text)
+    data = document.from_yaml(text)
     _, version, created = save_definition(data)
     assert not created and version.number == 1  # the same definition adds no version
     data["code"] = "ppid_dip_copy"
     workflow, version, created = save_definition(data)
     db.session.commit()
     assert (
-        created and workflow.code == "ppid_dip_copy" and defs.from_yaml(export_yaml(workflow))["steps"] == data["steps"]
+        created
+        and workflow.code == "ppid_dip_copy"
+        and document.from_yaml(export_yaml(workflow))["steps"] == data["steps"]
     )
 
 
@@ -142,7 +145,7 @@ def test_an_item_keeps_the_version_it_started_with(app, people):
     assign("vidcon_booking", people.sysadmin, kinds=["post"], channels=["website"], priority=10)
     first = new_item(people.pemohon, kind="post", channels=["website"], title="Rapat daring")
     engine.submit(first.id, people.pemohon)
-    data = defs.from_yaml(export_yaml(get_workflow("vidcon_booking")))
+    data = document.from_yaml(export_yaml(get_workflow("vidcon_booking")))
     data["steps"][1]["limit"] = "15m"
     save_definition(data, user=people.sysadmin)
     db.session.commit()

@@ -9,7 +9,7 @@ from hub.extensions import db
 from hub.models import Item
 from hub.permissions import can_view_item, require
 from hub.workflow import engine, store
-from hub.workflow.definition import from_yaml
+from hub.workflow.document import from_yaml
 from hub.workflow.errors import InvalidRequest
 from hub.workflow.inbox import inbox_for
 from hub.workflow.loader import ensure_templates

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 
 from hub.exceptions import HubError
-from hub.workflow.definition import Duration
+from hub.workflow.duration import Duration
 
 #: SOP 003's service hours, the default for offices without their own calendar
 DEFAULT_HOURS: dict[str, list[list[str]]] = {

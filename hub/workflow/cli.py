@@ -55,7 +55,7 @@ def import_cmd(path: str, note: str) -> None:
     from pathlib import Path
 
     from hub.extensions import db
-    from hub.workflow.definition import from_yaml
+    from hub.workflow.document import from_yaml
     from hub.workflow.store import save_definition
 
     workflow, version, created = save_definition(from_yaml(Path(path).read_text(encoding="utf-8")), note=note)

@@ -8,14 +8,11 @@ path in the document, by :class:`~hub.workflow.errors.DefinitionError`.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 
-import yaml
-
 from hub.roles import ROLES
+from hub.workflow.duration import Duration, parse_duration
 from hub.workflow.errors import DefinitionError
 
 FORMAT = 1
@@ -25,45 +22,6 @@ RETURN_TARGETS = ("creator", "previous")
 #: role value for steps done by the admins of the item's target channels (Channel.admin_role)
 CHANNEL_ADMIN = "channel_admin"
 _CODE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,79}$")
-_DURATION = re.compile(r"^\s*(\d+)\s*(m|min|mins|menit|minutes?|h|hours?|jam|d|days?|hari)\s*$", re.I)
-
-
-@dataclass(frozen=True)
-class Duration:
-    """A time limit in working time: ``minutes`` of working hours, or whole working ``days``."""
-
-    minutes: int = 0
-    days: int = 0
-    #: written in hours ("6h"): shown and exported that way
-    in_hours: bool = field(default=False, compare=False)
-
-    def __str__(self) -> str:
-        if self.days:
-            return f"{self.days}d"
-        if self.in_hours:
-            return f"{self.minutes // 60}h"
-        return f"{self.minutes}m"
-
-    def label(self, lang: str = "id") -> str:
-        """``"10 menit"`` / ``"10 min"``, ``"6 jam"`` / ``"6 h"``, ``"1 hari kerja"`` / ``"1 working day"``."""
-        if self.days:
-            return f"{self.days} hari kerja" if lang == "id" else f"{self.days} working day{'s' * (self.days > 1)}"
-        if self.in_hours:
-            return f"{self.minutes // 60} jam" if lang == "id" else f"{self.minutes // 60} h"
-        return f"{self.minutes} menit" if lang == "id" else f"{self.minutes} min"
-
-
-def parse_duration(text: object) -> Duration:
-    """``"10m"``, ``"60 menit"``, ``"1h"``, ``"6 jam"``, ``"1d"``, ``"7 hari"`` -> :class:`Duration`."""
-    match = _DURATION.match(str(text))
-    if not match:
-        raise ValueError(f"not a duration: {text!r} (write e.g. 10m, 1h, 1d)")
-    number, unit = int(match.group(1)), match.group(2).lower()
-    if unit[0] == "d" or unit == "hari":
-        return Duration(days=number)
-    if unit[0] == "h" or unit == "jam":
-        return Duration(minutes=number * 60, in_hours=True)
-    return Duration(minutes=number)
 
 
 @dataclass(frozen=True)
@@ -306,58 +264,3 @@ def parse(data: object) -> WorkflowDef:
 
 
 _APPLIES = ("organisation_kinds", "kinds", "channels")
-
-
-def _bi(text_id: str, text_en: str) -> dict:
-    return {"id": text_id, "en": text_en}
-
-
-def canonical(wf: WorkflowDef) -> dict:
-    """The normalised dict of a parsed definition (what is stored, exported and hashed)."""
-    steps = []
-    for s in wf.steps:
-        step: dict = {"key": s.key, "kind": s.kind, "role": s.role, "name": _bi(s.name_id, s.name_en)}
-        step["limit"] = str(s.limit) if s.limit else None
-        if s.limit_field:
-            step["limit_by"] = {"field": s.limit_field, "values": {k: str(v) for k, v in s.limit_values.items()}}
-        if s.inputs_id or s.inputs_en:
-            step["inputs"] = _bi(s.inputs_id, s.inputs_en)
-        if s.output_id or s.output_en:
-            step["output"] = _bi(s.output_id, s.output_en)
-        step["decisions"] = list(s.decisions)
-        if s.return_to:
-            step["return_to"] = list(s.return_to)
-        if s.checklist:
-            step["checklist"] = True
-        if s.by_creator:
-            step["by_creator"] = True
-        steps.append(step)
-    return {
-        "format": FORMAT,
-        "code": wf.code,
-        "name": _bi(wf.name_id, wf.name_en),
-        "description": _bi(wf.description_id, wf.description_en),
-        "sop": wf.sop,
-        "applies_to": {k: v for k, v in wf.applies_to.items() if v},
-        "checklist": [{"code": c.code, "id": c.text_id, "en": c.text_en} for c in wf.checklist],
-        "steps": steps,
-    }
-
-
-def digest(definition: dict) -> str:
-    return hashlib.sha256(json.dumps(definition, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-
-
-def from_yaml(text: str) -> dict:
-    """Read a YAML document (safely); raise :class:`DefinitionError` when it is not YAML."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise DefinitionError([f"YAML tidak valid / invalid YAML: {exc}"]) from exc
-    if not isinstance(data, dict):
-        raise DefinitionError(["dokumen YAML harus berupa objek / the YAML document must be a mapping"])
-    return data
-
-
-def to_yaml(definition: dict) -> str:
-    return yaml.safe_dump(definition, allow_unicode=True, sort_keys=False, width=100)

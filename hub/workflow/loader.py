@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from hub.exceptions import PluginError
 from hub.extensions import db
 from hub.workflow import definition as defs
+from hub.workflow import document
 from hub.workflow.errors import DefinitionError
 from hub.workflow.store import add_default_assignment, get_version, get_workflow, save_definition
 
@@ -26,7 +27,7 @@ TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 
 def bundled_templates() -> list[dict]:
-    return [defs.from_yaml(path.read_text(encoding="utf-8")) for path in sorted(TEMPLATE_DIR.glob("*.yaml"))]
+    return [document.from_yaml(path.read_text(encoding="utf-8")) for path in sorted(TEMPLATE_DIR.glob("*.yaml"))]
 
 
 def template_sources(app: Flask) -> list[tuple[str, dict]]:

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from hub.extensions import db
 from hub.workflow import definition as defs
+from hub.workflow import document
 from hub.workflow.definition import WorkflowDef
 from hub.workflow.errors import InvalidRequest
 from hub.workflow.models import Workflow, WorkflowAssignment, WorkflowVersion
@@ -64,8 +65,8 @@ def save_definition(
             f"Kode di dokumen ({wf_def.code}) berbeda dengan alur kerja {expected_code}",
             f"The document's code ({wf_def.code}) differs from workflow {expected_code}",
         )
-    definition = defs.canonical(wf_def)
-    digest = defs.digest(definition)
+    definition = document.canonical(wf_def)
+    digest = document.digest(definition)
     workflow = get_workflow(wf_def.code)
     if workflow is None:
         workflow = Workflow(code=wf_def.code, source=source, latest_version=0, organisation_id=organisation_id)
@@ -106,7 +107,7 @@ def add_default_assignment(workflow: Workflow, wf_def: WorkflowDef) -> WorkflowA
 
 
 def export_yaml(workflow: Workflow, number: int | None = None) -> str:
-    return defs.to_yaml(get_version(workflow, number).definition)
+    return document.to_yaml(get_version(workflow, number).definition)
 
 
 def list_workflows(include_inactive: bool = True) -> list[Workflow]:

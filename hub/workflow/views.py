@@ -11,7 +11,7 @@ from hub.models import Organisation
 from hub.permissions import require
 from hub.workflow import calendar_admin, store
 from hub.workflow.assignments import create_assignment, remove_assignment, save_workflow, set_active
-from hub.workflow.definition import from_yaml
+from hub.workflow.document import from_yaml
 from hub.workflow.errors import WorkflowError
 from hub.workflow.inbox import inbox_for
 from hub.workflow.loader import ensure_templates
