@@ -4,22 +4,18 @@ with nothing left untranslated (screenshots in test-artifacts/)."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 
 import pytest
 
 from hub.extensions import db
-from tests.browser.conftest import CHROMIUM, browser, browser_login, context, live_hub, visit  # noqa: F401
+from tests.browser.conftest import browser_login, visit
 from tests.videotron_support import player_link, publish_directly, video_asset, videotron_item
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is absent: install Debian's chromium"),
-]
+pytestmark = pytest.mark.browser
 
 
-def test_videotron_pages_render_in_indonesian(app, live_hub, context, make_user):  # noqa: F811 - fixtures
+def test_videotron_pages_render_in_indonesian(app, live_hub, context, make_user):
     from hub_videotron import plans
     from hub_videotron.demo import load_screens
     from hub_videotron.models import PlaylistEntry, Screen

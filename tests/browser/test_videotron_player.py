@@ -17,15 +17,12 @@ from werkzeug.serving import make_server
 
 from hub.extensions import db
 from hub.models import Setting, utcnow
-from tests.browser.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from tests.browser.conftest import ARTIFACTS
 from tests.helpers import free_port, wait_for
 from tests.media_factory import make_video
 from tests.videotron_support import make_screen, player_link, publish_directly, video_asset, videotron_item
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is absent: install Debian's chromium"),
-]
+pytestmark = pytest.mark.browser  # skipped by tests/browser/conftest.py when /usr/bin/chromium is absent
 
 
 class Server:
@@ -75,9 +72,7 @@ def body_number(page, name: str) -> int:
     return int(page.evaluate(f"document.body.dataset.{name} || '0'"))
 
 
-def test_player_plays_reports_and_keeps_playing_offline(server, make_user, tmp_path):
-    from playwright.sync_api import sync_playwright
-
+def test_player_plays_reports_and_keeps_playing_offline(browser, server, make_user, tmp_path):
     app = server.app
     for key, value in (("poll_seconds", 1), ("heartbeat_seconds", 1)):
         db.session.add(Setting(namespace="videotron", key=key, value=value))
@@ -93,52 +88,51 @@ def test_player_plays_reports_and_keeps_playing_offline(server, make_user, tmp_p
         publish_directly(videotron_item(creator, asset, screens=[screen.code], title=title, event_date=today))
     token = player_link(screen)
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_context(viewport={"width": 960, "height": 640}).new_page()
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(f"{server.url}/videotron/player/{token}")
+    context = browser.new_context(viewport={"width": 960, "height": 640})
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(f"{server.url}/videotron/player/{token}")
 
-            # online: it plays both videos in turn, caches them, reports plays and heartbeats
-            wait_for(lambda: page.evaluate("document.body.dataset.sw") == "controlled", 20, what="service worker")
-            wait_for(lambda: body_number(page, "cached") == 2, 20, what="both videos cached")
-            wait_for(lambda: len(plays_in_db(screen.id)) >= 3, 30, what="proof of play arriving")
-            played = {p.item_title for p in plays_in_db(screen.id)}
-            assert played == {"Pekan Budaya", "Festival Tabuik"}
-            assert all(p.completed and 1.0 <= p.duration <= 6.0 for p in plays_in_db(screen.id))
-            db.session.refresh(screen)
-            assert screen.last_seen_at is not None and screen.player_info["version"] == "player-1"
-            assert body_number(page, "notModified") >= 1  # the playlist polls answer 304
+        # online: it plays both videos in turn, caches them, reports plays and heartbeats
+        wait_for(lambda: page.evaluate("document.body.dataset.sw") == "controlled", 20, what="service worker")
+        wait_for(lambda: body_number(page, "cached") == 2, 20, what="both videos cached")
+        wait_for(lambda: len(plays_in_db(screen.id)) >= 3, 30, what="proof of play arriving")
+        played = {p.item_title for p in plays_in_db(screen.id)}
+        assert played == {"Pekan Budaya", "Festival Tabuik"}
+        assert all(p.completed and 1.0 <= p.duration <= 6.0 for p in plays_in_db(screen.id))
+        db.session.refresh(screen)
+        assert screen.last_seen_at is not None and screen.player_info["version"] == "player-1"
+        assert body_number(page, "notModified") >= 1  # the playlist polls answer 304
 
-            # the server goes away: the loop goes on from the cache, reports wait in the queue
-            server.stop()
-            down_at = utcnow()
-            shown = body_number(page, "plays")
-            wait_for(lambda: page.evaluate("document.body.dataset.online") == "false", 10, what="offline noticed")
-            wait_for(lambda: body_number(page, "plays") >= shown + 2, 20, what="plays while offline")
-            page.reload()  # a screen PC restarted during the outage: the service worker serves the page
-            wait_for(lambda: body_number(page, "queued") >= 2, 10, what="queue kept across the reload")
-            queued = body_number(page, "queued")
-            wait_for(lambda: page.evaluate("!!document.getElementById('screen').currentTime"), 10, what="playing")
-            wait_for(lambda: body_number(page, "queued") >= queued + 1, 20, what="plays after the offline reload")
-            assert page.evaluate("(() => { const v = document.getElementById('screen'); return !v.error; })()")
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "videotron-player-offline.png"))
-            stored, queued = len(plays_in_db(screen.id)), body_number(page, "queued")
-            assert plays_in_db(screen.id, since=down_at) == []
+        # the server goes away: the loop goes on from the cache, reports wait in the queue
+        server.stop()
+        down_at = utcnow()
+        shown = body_number(page, "plays")
+        wait_for(lambda: page.evaluate("document.body.dataset.online") == "false", 10, what="offline noticed")
+        wait_for(lambda: body_number(page, "plays") >= shown + 2, 20, what="plays while offline")
+        page.reload()  # a screen PC restarted during the outage: the service worker serves the page
+        wait_for(lambda: body_number(page, "queued") >= 2, 10, what="queue kept across the reload")
+        queued = body_number(page, "queued")
+        wait_for(lambda: page.evaluate("!!document.getElementById('screen').currentTime"), 10, what="playing")
+        wait_for(lambda: body_number(page, "queued") >= queued + 1, 20, what="plays after the offline reload")
+        assert page.evaluate("(() => { const v = document.getElementById('screen'); return !v.error; })()")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "videotron-player-offline.png"))
+        stored, queued = len(plays_in_db(screen.id)), body_number(page, "queued")
+        assert plays_in_db(screen.id, since=down_at) == []
 
-            # the server is back on the same port: the queued proof of play arrives, once
-            up_at = utcnow()
-            server.start()
-            wait_for(lambda: body_number(page, "queued") == 0, 20, what="queue sent")
-            before_up = [p for p in plays_in_db(screen.id) if p.started_at < up_at]
-            assert len(before_up) - stored >= queued  # every report queued offline arrived
-            during = [p for p in before_up if p.started_at >= down_at]
-            assert len(during) >= 2 and all(p.completed for p in during)  # shown while the server was down
-            assert len({p.play_uuid for p in plays_in_db(screen.id)}) == len(plays_in_db(screen.id))
-            assert page.evaluate("document.body.dataset.online") == "true"
-            assert errors == []
-        finally:
-            browser.close()
+        # the server is back on the same port: the queued proof of play arrives, once
+        up_at = utcnow()
+        server.start()
+        wait_for(lambda: body_number(page, "queued") == 0, 20, what="queue sent")
+        before_up = [p for p in plays_in_db(screen.id) if p.started_at < up_at]
+        assert len(before_up) - stored >= queued  # every report queued offline arrived
+        during = [p for p in before_up if p.started_at >= down_at]
+        assert len(during) >= 2 and all(p.completed for p in during)  # shown while the server was down
+        assert len({p.play_uuid for p in plays_in_db(screen.id)}) == len(plays_in_db(screen.id))
+        assert page.evaluate("document.body.dataset.online") == "true"
+        assert errors == []
+    finally:
+        context.close()
