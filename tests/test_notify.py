@@ -171,6 +171,35 @@ def test_overdue_steps_are_flagged_and_notified_once(app, smtp, people, run_jobs
     assert any("Terlambat" in m["Subject"] for m in smtp.messages)
 
 
+def test_the_periodic_sweep_is_scheduled_once_and_keeps_itself_going(app, people, flow):
+    from rq.registry import ScheduledJobRegistry
+
+    from hub.queue import get_queue, redis_connection
+    from hub.workflow.overdue import ensure_sweep, sweep_job
+
+    redis_connection().flushdb()  # start without any scheduled job
+    scheduled = ScheduledJobRegistry(queue=get_queue())
+
+    def sweeps():
+        return sorted(j for j in scheduled.get_job_ids() if j.startswith("hub-overdue-sweep-"))
+
+    ensure_sweep()
+    ensure_sweep()
+    assert len(sweeps()) == 1  # one per time slot, however many ask
+    item = new_item(people.pemohon, channels=[{"channel": "checked", "text": "Pendek."}])
+    engine.submit(item.id, people.pemohon)  # a transition asks again: still one
+    assert len(sweeps()) == 1
+    step = current_step(item.id)
+    step.due_at = utcnow() - dt.timedelta(minutes=5)
+    db.session.commit()
+    for job_id in sweeps():
+        get_queue().fetch_job(job_id).delete()  # as if Redis had lost it
+    assert sweeps() == []
+    assert sweep_job() == [step.id]  # the sweep flags the overdue step...
+    assert len(sweeps()) == 1  # ...and schedules its next run
+    assert len(notes(people.verifikator, "overdue")) == 1
+
+
 def test_overdue_command_sweeps_for_cron(app, runner, people, flow):
     item = new_item(people.pemohon, channels=[{"channel": "checked", "text": "Pendek."}])
     engine.submit(item.id, people.pemohon)

@@ -78,7 +78,18 @@ def load_templates(app: Flask | None = None) -> dict[str, str]:
             results[code] = outcome
             if outcome != "unchanged":
                 log.info("workflow template %s %s (%s)", code, outcome, source)
+        _start_sweep()
     return results
+
+
+def _start_sweep() -> None:
+    """Start the periodic overdue sweep (a no-op when it is scheduled already or Redis is not there)."""
+    from hub.workflow.overdue import ensure_sweep
+
+    try:
+        ensure_sweep()
+    except Exception as exc:  # noqa: BLE001 - no Redis during `hub db upgrade`: the first transition starts it
+        log.info("overdue sweep not scheduled now (%s); the next workflow transition schedules it", exc)
 
 
 def ensure_templates() -> None:

@@ -2,9 +2,12 @@
 
 When a step with a time limit is entered, a job is scheduled at its due time
 (:func:`schedule_check`, RQ's scheduler in ``hub worker``). The job runs
-:func:`check_overdue`, which sweeps *every* open step past its due time — so a check
-lost with Redis is caught by the next one — and also re-queues e-mails that could not
-be queued. ``hub workflow check-overdue`` runs the same sweep (for cron, if wanted).
+:func:`check_overdue`, which sweeps *every* open step past its due time, and re-queues
+e-mails that could not be queued. A periodic sweep (:func:`ensure_sweep`, every
+``WORKFLOW_OVERDUE_SWEEP`` seconds, default 300) catches what a check lost with Redis
+missed: each run schedules the next, and every workflow transition and every
+``hub db upgrade`` / ``hub up`` starts the chain again if it was lost. ``hub workflow
+check-overdue`` runs the same sweep from cron, for those who want it.
 
 Each step is notified once: a conditional UPDATE sets ``overdue_notified_at`` only
 where it is still empty, so two sweeps at the same moment notify once.
@@ -92,6 +95,31 @@ def overdue_job(step_id: int | None = None) -> list[int]:
     return flagged
 
 
+@job
+def sweep_job() -> list[int]:
+    """The periodic sweep: check, then schedule the next run."""
+    try:
+        return overdue_job()
+    finally:
+        ensure_sweep()
+
+
+def ensure_sweep() -> None:
+    """Schedule the next periodic sweep unless it is already scheduled (one job id per time slot)."""
+    from flask import current_app
+    from rq.exceptions import DuplicateJobError
+
+    from hub.jobs import enqueue
+
+    interval = int(current_app.config.get("WORKFLOW_OVERDUE_SWEEP") or 300)
+    slot = int(utcnow().timestamp() // interval) + 1
+    at = dt.datetime.fromtimestamp(slot * interval, dt.UTC)
+    try:
+        enqueue(sweep_job, job_id=f"hub-overdue-sweep-{slot}", at=at, unique=True, result_ttl=interval)
+    except DuplicateJobError:
+        pass
+
+
 def schedule_check(step_id: int, due_at: dt.datetime) -> None:
     """Run :func:`overdue_job` just after ``due_at`` (a unique job id per step)."""
     from rq.exceptions import DuplicateJobError
@@ -105,7 +133,7 @@ def schedule_check(step_id: int, due_at: dt.datetime) -> None:
 
 
 def schedule_open_steps(item_id: int) -> None:
-    """Schedule the due-time check of the item's open step (after a transition commits)."""
+    """Schedule the due-time check of the item's open step and the periodic sweep (after a transition commits)."""
     rows = db.session.execute(
         db.select(StepInstance.id, StepInstance.due_at).where(
             StepInstance.item_id == item_id,
@@ -118,3 +146,8 @@ def schedule_open_steps(item_id: int) -> None:
             schedule_check(step_id, due_at)
         except Exception:  # noqa: BLE001 - Redis down: the next check or `hub workflow check-overdue` sweeps it
             log.warning("could not schedule the overdue check of step %s", step_id)
+    if rows:
+        try:
+            ensure_sweep()
+        except Exception:  # noqa: BLE001
+            log.warning("could not schedule the periodic overdue sweep")
