@@ -149,3 +149,41 @@ def test_notifications_page_in_both_languages(client, people, login, flow):
     assert "Waiting for you" in page and "My notifications" in page
     client.post("/notifications/read", data={})
     assert "badge-pending" not in client.get("/notifications").get_data(as_text=True)
+
+
+def test_media_attached_shown_and_removed_on_the_item_page(client, people, login):
+    from hub.models import Asset, ItemAsset
+
+    item = new_item(people.pemohon, channels=["checked"])
+    asset = Asset(
+        organisation_id=people.requester.id,
+        uploaded_by_id=people.pemohon.id,
+        original_name="pekan.mp4",
+        stored_name="x/pekan.mp4",
+        kind="video",
+        mime="video/mp4",
+        size=10,
+        status="ready",
+    )
+    foreign = Asset(
+        organisation_id=people.operator.id,
+        uploaded_by_id=people.creator.id,
+        original_name="lain.mp4",
+        kind="video",
+        mime="video/mp4",
+        size=10,
+        status="ready",
+    )
+    db.session.add_all([asset, foreign])
+    db.session.commit()
+    login(client, people.pemohon)
+    attached = client.post(f"/api/v1/items/{item.id}/assets", json={"asset_id": asset.id, "role": "main"})
+    assert attached.status_code == 201
+    refused = client.post(f"/api/v1/items/{item.id}/assets", json={"asset_id": foreign.id})
+    assert refused.status_code == 422 and refused.get_json()["field"] == "asset_id"  # not theirs to use
+    page = client.get(f"/items/{item.id}").get_data(as_text=True)
+    assert f'data-asset="{asset.id}"' in page and "pekan.mp4" in page and "data-hub-upload" in page
+    link = db.session.execute(db.select(ItemAsset)).scalar_one()
+    assert client.post(f"/items/{item.id}/assets/{link.id}/remove").status_code == 302
+    assert db.session.execute(db.select(ItemAsset)).first() is None
+    assert db.session.get(Asset, asset.id) is not None  # the upload stays

@@ -185,6 +185,20 @@ def decide(item_id: int):
     return redirect(url_for("items.show", item_id=item.id))
 
 
+@bp.post("/items/<int:item_id>/assets/<int:link_id>/remove")
+@require("item.create")
+def detach(item_id: int, link_id: int):
+    """Remove an attached medium from the item (the upload itself stays)."""
+    item = get_item_or_404(item_id)
+    try:
+        service.detach_asset(item, g.user, link_id)
+        flash(_("Media removed from the item."), "success")
+    except WorkflowError as exc:
+        db.session.rollback()
+        _flash_error(exc)
+    return redirect(url_for("items.show", item_id=item.id) + "#media")
+
+
 @bp.post("/items/<int:item_id>/withdraw")
 @require("item.create")
 def withdraw(item_id: int):
