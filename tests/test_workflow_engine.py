@@ -353,3 +353,32 @@ def test_withdraw_closes_the_open_step(app, people, videotron_flow):
     db.session.expire_all()
     assert db.session.get(Item, item.id).status == "withdrawn"
     assert current_step(item.id) is None
+
+
+def test_ppid_flow_with_the_creators_own_task_and_the_operators_release(app, people, make_user):
+    """SOP 002: the Sub Koordinator drafts, the Sekretaris and Kepala Dinas decide, the Sekretaris distributes,
+    the Sub Koordinator (the creator) receives the PDFs, the operator releases them: publications are written."""
+    assign("ppid_dip", people.sysadmin, kinds=["ppid_document"], channels=["checked"], priority=5)
+    sub = people.sub_koordinator
+    sekretaris = make_user("sekre", roles=["sekretaris"], org=people.operator)
+    operator = make_user("opweb", roles=["admin_website"], org=people.operator)
+    item = new_item(
+        sub, kind="ppid_document", channels=[{"channel": "checked", "text": "DIP 2026"}], event_place="Padang"
+    )
+    engine.submit(item.id, sub)
+    decide(item.id, sekretaris)  # initial
+    decide(item.id, people.kepala_dinas)  # sign
+    decide(item.id, sekretaris)  # distribute (a task: done)
+    step = current_step(item.id)
+    assert (step.step_key, step.role, step.time_limit) == ("receive", "creator", "7d")
+    with pytest.raises(NotAllowed):  # another holder of the role cannot do the creator's own task
+        decide(item.id, make_user("sub2", roles=["sub_koordinator"], org=people.operator))
+    decide(item.id, sub)  # the creator's task is not an approval: allowed
+    assert current_step(item.id).step_key == "check"
+    with pytest.raises(NotAllowed):  # but the release is not theirs
+        decide(item.id, sub)
+    decide(item.id, operator)
+    db.session.expire_all()
+    assert db.session.get(Item, item.id).status == "approved"
+    assert [p.channel for p in publications(item.id)] == ["checked"]
+    assert current_step(item.id).step_key == "upload"

@@ -154,7 +154,7 @@ def submit(item_id: int):
 
 
 @bp.post("/items/<int:item_id>/decide")
-@require("item.decide")
+@require()  # who decides which step: hub.workflow.access.check_can_act (role + item.decide, or the creator's own task)
 def decide(item_id: int):
     """The decision form: approve / return / reject the current step, with the checklist."""
     from hub.items.service import parse_datetime
