@@ -187,10 +187,6 @@ def upload_once():
             holder["receiver"] = Receiver(path, expected=length)
             holder["receiver"].copy_from(request.stream, length)
         return _finish(holder["receiver"], holder["name"])
-    except MediaError as exc:
-        if exc.status == 413:
-            return *error_response(exc), {"Connection": "close"}
-        raise
     finally:
         if "receiver" in holder:
             holder["receiver"].close()

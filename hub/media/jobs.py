@@ -107,20 +107,25 @@ def make_derivatives(asset_id: int) -> list[str]:
             derivative_name(asset.stored_name, "poster", "jpg"),
             derivative_name(asset.stored_name, "thumb", "jpg"),
         )
-        sizes = deriv.poster_and_thumbnail(
-            path, (asset.width, asset.height), asset.duration or 0, root / poster, root / thumb
-        )
-        _set_derivative(
-            asset,
-            "poster",
-            {"path": poster, "status": "ready", "width": sizes["poster"][0], "height": sizes["poster"][1]},
-        )
-        _set_derivative(
-            asset,
-            "thumbnail",
-            {"path": thumb, "status": "ready", "width": sizes["thumbnail"][0], "height": sizes["thumbnail"][1]},
-        )
-        made += ["poster", "thumbnail"]
+        try:
+            sizes = deriv.poster_and_thumbnail(
+                path, (asset.width, asset.height), asset.duration or 0, root / poster, root / thumb
+            )
+        except (OSError, RuntimeError, ValueError, IndexError) as exc:
+            log.exception("poster of asset %s failed", asset.id)
+            _set_derivative(asset, "poster", {"status": "failed", "error": str(exc)[:300]})
+        else:
+            _set_derivative(
+                asset,
+                "poster",
+                {"path": poster, "status": "ready", "width": sizes["poster"][0], "height": sizes["poster"][1]},
+            )
+            _set_derivative(
+                asset,
+                "thumbnail",
+                {"path": thumb, "status": "ready", "width": sizes["thumbnail"][0], "height": sizes["thumbnail"][1]},
+            )
+            made += ["poster", "thumbnail"]
     db.session.commit()
     if asset.kind == "video" and not (asset.probe or {}).get("browser_playable") and "preview" not in asset.derivatives:
         made += _make_preview(asset)

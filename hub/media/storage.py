@@ -40,7 +40,7 @@ def _inside(root: Path, relative: str) -> Path:
 
 def asset_path(asset: Asset) -> Path:
     """The path of an asset's original file. Raises :class:`FileGone` when there is none."""
-    if not asset.stored_name or asset.status == "deleted":
+    if not asset.stored_name or asset.status in ("deleted", "rejected"):
         raise FileGone(
             "file_gone",
             "Berkas media ini sudah tidak tersimpan (dihapus setelah masa simpan).",
