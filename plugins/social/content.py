@@ -45,7 +45,6 @@ class Media:
 
 def item_media(item) -> list[Media]:
     """The item's images and videos in their order (documents are not for social media)."""
-    media_dir = Path(current_app.config["MEDIA_DIR"])
     result = []
     for link in item.assets:
         asset = link.asset
@@ -57,13 +56,23 @@ def item_media(item) -> list[Media]:
                 asset_id=asset.id,
                 kind=kind,
                 mime=asset.mime,
-                path=media_dir / (asset.stored_name or ""),
+                path=_path(asset),
                 size=asset.size or 0,
                 duration=asset.duration,
                 alt=link.alt_text or "",
             )
         )
     return result
+
+
+def _path(asset) -> Path:
+    """The asset's file (the media area's resolver: inside MEDIA_DIR, gone once deleted)."""
+    from hub.media.storage import FileGone, asset_path
+
+    try:
+        return asset_path(asset)
+    except FileGone:
+        return Path(current_app.config["MEDIA_DIR"]) / ".gone" / str(asset.id)
 
 
 def options_of(item, channel: str) -> dict:

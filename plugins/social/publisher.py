@@ -167,7 +167,11 @@ def unpublish(publication, item, channel: str) -> bool:
             )
         driver = driver_for(account, media)
         for post in reversed(posts):
-            driver.delete(post)
+            if not driver.delete(post):
+                raise PermanentPublishError(
+                    f"Platform tidak menghapus kiriman {post['url']}; hapus secara manual."
+                    f" / The platform did not delete the post {post['url']}; delete it by hand."
+                )
             st.setdefault("deleted", []).append(post["id"])
             state.save()
     return True
