@@ -146,3 +146,12 @@ def test_the_command_and_unfinished_uploads(app, runner, owner, new_asset):
     assert "1 media dihapus / deleted" in result.output and "1 unfinished uploads removed" in result.output
     db.session.expire_all()
     assert asset.status == "deleted" and not stale.exists() and fresh.exists()
+
+
+def test_run_if_due_runs_once_per_period_across_workers(app, owner, new_asset):
+    from hub.media.retention import run_if_due
+
+    asset = new_asset()
+    first = run_if_due(every_hours=6)
+    assert first is not None and [a for a, _ in first.deleted] == [asset.id]
+    assert run_if_due(every_hours=6) is None  # another pass (any worker) within the period does nothing

@@ -8,8 +8,8 @@ approved (a website article that stays online) keep their media. Each deletion s
 ``status=deleted`` and ``deleted_at``, and writes an audit entry ``media.retention_deleted``.
 
 The same run deletes the bytes of unfinished uploads idle for ``MEDIA_UPLOAD_EXPIRY_HOURS``
-and re-queues probes stuck for 15 minutes (a lost job). :func:`run_retention` is called by
-the worker's maintenance loop and by ``hub media retention``.
+and re-queues probes stuck for 15 minutes (a lost job). :func:`run_retention` is run by
+``hub media retention``; a maintenance loop that runs every few seconds calls :func:`run_if_due`.
 """
 
 from __future__ import annotations
@@ -111,6 +111,19 @@ def run_retention(now: dt.datetime | None = None, *, dry_run: bool = False) -> R
         report.incoming_removed = _remove_stale_incoming()
         report.requeued = _requeue_stuck_probes(now)
     return report
+
+
+def run_if_due(every_hours: float = 6) -> RetentionReport | None:
+    """For a maintenance loop that runs often: run retention at most once per ``every_hours`` across
+    all workers (a Redis key ``SET NX EX``); None when it is not due."""
+    from flask import current_app
+
+    from hub.queue import redis_connection
+
+    key = f"hub:{current_app.config['QUEUE_NAME']}:media:retention-due"
+    if not redis_connection().set(key, "1", nx=True, ex=max(1, int(every_hours * 3600))):
+        return None
+    return run_retention()
 
 
 def _remove_stale_incoming() -> int:
