@@ -155,6 +155,11 @@ def test_upload_approve_publish_play(context, live_hub, hub_worker, channels_rea
         if pub.remote_url:
             assert page.locator(f"a[href='{pub.remote_url}']").count() >= 1, pub.channel
     assert text.count("Terbit") >= 3, text
+    visit(page, "/", "dashboard-admin-after-publish")
+    visit(page, "/calendar", "calendar-after-publish")
+    assert "Pekan Budaya Sumatera Barat" in page.inner_text("table.calendar")
+    visit(page, "/reports/channel_stats", "report-channel-stats-flow")
+    assert page.inner_text("dd[data-figure='1']") == "3"  # three publications published this quarter
 
     # --- the player shows the video
     visit(page, f"/videotron/player/{channels_ready['token']}", "player", lang="id")
