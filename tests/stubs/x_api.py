@@ -10,7 +10,7 @@ It checks what X checks and answers as X answers (bodies in the v2 "problem" for
 * ``POST /2/tweets``: JSON; text or media required; text at most 280 weighted
   characters (twitter-text rules); media ids must be the user's and processed; a reply
   must point at an existing post; the same text twice -> 403 "duplicate content".
-* ``POST /2/media/upload`` (one-shot image, multipart ``media`` + ``media_category``),
+* (in ``x_media.py``) ``POST /2/media/upload`` (one-shot image, multipart ``media`` + ``media_category``),
   ``/2/media/upload/initialize`` (JSON), ``/{id}/append`` (multipart ``segment_index`` +
   ``media``), ``/{id}/finalize``, ``GET /2/media/upload?command=STATUS`` (processing goes
   pending -> in_progress -> succeeded with ``check_after_secs``), ``POST /2/media/metadata``.
@@ -37,10 +37,9 @@ from flask import g, jsonify, request
 from twitter_text import parse_tweet
 
 from tests.stubs.social_server import StubServer
+from tests.stubs.x_media import add_media_routes
 
 REAL_HOSTS = ("https://api.x.com", "https://api.twitter.com")
-IMAGE_MAX, VIDEO_MAX = 5 * 1024 * 1024, 512 * 1024 * 1024
-SIGNATURES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF8": "image/gif", b"RIFF": "image/webp"}
 
 
 def _enc(value: str) -> str:
@@ -221,125 +220,4 @@ class XStub(StubServer):
                 data.append(entry)
             return jsonify(data=data, meta={"result_count": len(data)})
 
-        @app.post("/2/media/upload")
-        def upload_one():
-            file = request.files.get("media")
-            category = request.form.get("media_category", "")
-            if file is None or category not in ("tweet_image", "dm_image", "subtitles"):
-                return invalid("media and media_category are required")
-            data = file.read()
-            kind = _sniff(data)
-            if kind is None or kind == "image/gif":
-                return invalid("InvalidMedia: unsupported image format")
-            if len(data) > IMAGE_MAX:
-                return invalid("InvalidMedia: image larger than 5 MB")
-            media = self._new_media(kind, len(data), "succeeded", data)
-            return jsonify(data={**_media_view(media), "image": {"image_type": kind}})
-
-        @app.post("/2/media/upload/initialize")
-        def initialize():
-            body = request.get_json(silent=True) or {}
-            total, mime, category = body.get("total_bytes"), body.get("media_type", ""), body.get("media_category")
-            if not isinstance(total, int) or not mime or category not in ("tweet_video", "tweet_gif", "amplify_video"):
-                return invalid("total_bytes, media_type and media_category are required")
-            if total > VIDEO_MAX:
-                return invalid("InvalidMedia: file size exceeds 512 MB")
-            media = self._new_media(mime, total, "uploading", b"")
-            media["segments"] = {}
-            return jsonify(data=_media_view(media))
-
-        @app.post("/2/media/upload/<mid>/append")
-        def append(mid):
-            media = self._own_media(mid)
-            if media is None or media["state"] != "uploading":
-                return invalid("Invalid media_id")
-            chunk, index = request.files.get("media"), request.form.get("segment_index", "")
-            if chunk is None or not index.isdigit() or int(index) > 999:
-                return invalid("segment_index and media are required")
-            media["segments"][int(index)] = chunk.read()
-            return jsonify(data={"expires_at": int(time.time()) + 86400})
-
-        @app.post("/2/media/upload/<mid>/finalize")
-        def finalize(mid):
-            media = self._own_media(mid)
-            if media is None or media["state"] != "uploading":
-                return invalid("Invalid media_id")
-            segments = media.pop("segments")
-            if sorted(segments) != list(range(len(segments))):
-                return invalid("Segments are missing")
-            data = b"".join(segments[i] for i in sorted(segments))
-            if len(data) != media["size"]:
-                return invalid(f"File size mismatch: {len(data)} bytes uploaded, {media['size']} announced")
-            if media["mime"].startswith("video/") and data[4:8] != b"ftyp":
-                media["state"] = "failed"
-            else:
-                media["state"] = "pending"
-            media["bytes"], media["polls"] = data, 0
-            info = {"state": "pending", "check_after_secs": self.check_after_secs}
-            return jsonify(data={**_media_view(media), "processing_info": info})
-
-        @app.get("/2/media/upload")
-        def status():
-            if request.args.get("command") != "STATUS":
-                return invalid("command must be STATUS")
-            media = self._own_media(request.args.get("media_id", ""))
-            if media is None:
-                return invalid("Invalid media_id")
-            if media["state"] in ("pending", "in_progress"):
-                media["polls"] += 1
-                media["state"] = "succeeded" if media["polls"] > self.processing_polls else "in_progress"
-            info = {"state": media["state"], "progress_percent": 100 if media["state"] == "succeeded" else 50}
-            if media["state"] == "in_progress":
-                info["check_after_secs"] = self.check_after_secs
-            if media["state"] == "failed":
-                info["error"] = {"code": 1, "name": "InvalidMedia", "message": "Unsupported video format"}
-            return jsonify(data={**_media_view(media), "processing_info": info})
-
-        @app.post("/2/media/metadata")
-        def metadata():
-            body = request.get_json(silent=True) or {}
-            media = self._own_media(str(body.get("id", "")))
-            alt = ((body.get("metadata") or {}).get("alt_text") or {}).get("text")
-            if media is None:
-                return invalid("Invalid media id")
-            if not isinstance(alt, str) or len(alt) > 1000:
-                return invalid("alt_text.text must be at most 1000 characters")
-            media["alt_text"] = alt
-            return jsonify(data={"id": media["id"], "associated_metadata": {"alt_text": {"text": alt}}})
-
-    # --- helpers ------------------------------------------------------------------------------------
-
-    def _new_media(self, mime: str, size: int, state: str, data: bytes) -> dict:
-        with self.lock:
-            mid = str(next(self._ids))
-            self.media[mid] = {
-                "id": mid,
-                "mime": mime,
-                "size": size,
-                "state": state,
-                "bytes": data,
-                "user": g.x_user["id"],
-                "alt_text": None,
-            }
-        return self.media[mid]
-
-    def _own_media(self, mid: str) -> dict | None:
-        media = self.media.get(mid)
-        return media if media is not None and media["user"] == g.x_user["id"] else None
-
-
-def _media_view(media: dict) -> dict:
-    prefix = "3" if media["mime"].startswith("image/") else "7"
-    return {
-        "id": media["id"],
-        "media_key": f"{prefix}_{media['id']}",
-        "size": media["size"],
-        "expires_after_secs": 86400,
-    }
-
-
-def _sniff(data: bytes) -> str | None:
-    for magic, mime in SIGNATURES.items():
-        if data.startswith(magic) and (mime != "image/webp" or data[8:12] == b"WEBP"):
-            return mime
-    return None
+        add_media_routes(self, app, invalid)
