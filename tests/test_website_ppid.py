@@ -86,6 +86,7 @@ def test_a_berkala_document_appears_on_the_public_dip_page_and_in_the_export(app
     assert page.status_code == 200
     html = html.split('role="search"', 1)[1].split("</form>", 1)[1]  # the list, after the filter form
     assert "Laporan Keuangan Dinas 2025" in html and "Peringatan Dini Banjir Padang" in html
+    assert "2 dokumen" in html and "Unduh daftar (XLSX)" in html  # Bahasa Indonesia first
     assert html.index("Informasi Berkala") < html.index("Bidang Informasi Publik") < html.index("Laporan Keuangan")
     assert html.index("Laporan Keuangan") < html.index("Informasi Serta Merta") < html.index("Peringatan Dini")
 
