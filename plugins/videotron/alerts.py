@@ -14,7 +14,6 @@ none has run recently, e.g. after Redis was emptied.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 from flask import current_app
 from hub_videotron.records import Incident
@@ -22,8 +21,6 @@ from hub_videotron.records import Incident
 from hub.extensions import db
 from hub.jobs import job
 from hub.models import User, UserRole, utcnow
-
-log = logging.getLogger(__name__)
 
 ALERT_ROLES = ("admin_videotron", "teknisi")
 WATCH_EVERY = dt.timedelta(seconds=60)
@@ -43,16 +40,9 @@ def recipients() -> list[User]:
 
 
 def notify_users(users: list[User], *, kind: str, title: tuple[str, str], body: tuple[str, str], url: str) -> int:
-    """Hand one message to the hub's notifications (in-app, and e-mail when SMTP is configured); commits.
+    """Hand one message to the hub's notifications (in-app, and e-mail when SMTP is configured); commits."""
+    from hub.notify.service import notify
 
-    This is the one place alerts leave the plugin: ``hub.notify.service.notify`` when the hub has
-    it, else the message is logged (the incident on the screen is recorded either way).
-    """
-    try:
-        from hub.notify.service import notify
-    except ImportError:
-        log.warning("videotron alert (no hub.notify): %s / %s — %s", title[0], title[1], url)
-        return 0
     rows = notify(users, kind, title_id=title[0], title_en=title[1], body_id=body[0], body_en=body[1], url=url)
     db.session.commit()
     return len(rows)
