@@ -71,6 +71,8 @@ class NavPlugin:
             NavEntry("Radio Daerah", "Regional radio", endpoint="radio.radio_page", order=60),
             NavEntry("Radio admin", "Radio admin", path="/radio", section="admin"),
             NavEntry("Hilang", "Missing", path="/no-such-page"),
+            NavEntry("Kalender lagi", "Calendar again", path="/calendar/", section="admin"),
+            NavEntry("Indeks admin", "Admin index", path="/admin", section="admin"),
         ]
 
 
@@ -85,7 +87,10 @@ def test_plugin_nav_entries_follow_the_target_views_permission(make_app, make_us
         html = client.get("/").get_data(as_text=True)
         assert "/radio" in nav_links(html) and "Radio Daerah" in html
         assert "/no-such-page" not in html
-        assert "/radio" in client.get("/admin/").get_data(as_text=True)
+        admin_index = client.get("/admin/").get_data(as_text=True)
+        assert "/radio" in admin_index
+        assert "Kalender lagi" not in admin_index  # "/calendar/" is not a page of this app
+        assert '<a href="/admin/"><strong>Indeks admin</strong></a>' in admin_index  # the app's redirect, followed
         client.post("/lang", data={"lang": "en", "next": "/"})
         assert "Regional radio" in client.get("/").get_data(as_text=True)
         sign_in(creator)

@@ -10,6 +10,7 @@ permission the target view declares, so a link never leads to a 403.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, url_for
 from flask_babel import get_locale
@@ -19,6 +20,7 @@ from werkzeug.routing import RequestRedirect
 from hub.permissions import PUBLIC, declared_permission, permissions_of
 
 EXT_KEY = "hub.nav"
+CACHE_KEY = "hub.nav.all"
 
 
 @dataclass(frozen=True)
@@ -136,17 +138,22 @@ CORE_ENTRIES: list[NavEntry] = [
 
 
 def add_nav_entry(app: Flask, entry: NavEntry) -> None:
-    """Let a core area add a link (plugins use the ``nav_entries`` hook)."""
+    """Let a core area add a link while the app is built (plugins use the ``nav_entries`` hook)."""
     app.extensions.setdefault(EXT_KEY, []).append(entry)
+    app.extensions.pop(CACHE_KEY, None)
 
 
 def all_entries(app: Flask) -> list[NavEntry]:
-    from hub.plugins import plugins
+    """Every entry, sorted; the ``nav_entries`` hook is asked once per app."""
+    cached = app.extensions.get(CACHE_KEY)
+    if cached is None:
+        from hub.plugins import plugins
 
-    entries = list(CORE_ENTRIES) + list(app.extensions.get(EXT_KEY, []))
-    for result in plugins(app).hook.nav_entries():
-        entries.extend(result or [])
-    return sorted(entries, key=lambda e: (e.order, e.label_en))
+        entries = list(CORE_ENTRIES) + list(app.extensions.get(EXT_KEY, []))
+        for result in plugins(app).hook.nav_entries():
+            entries.extend(result or [])
+        cached = app.extensions[CACHE_KEY] = sorted(entries, key=lambda e: (e.order, e.label_en))
+    return cached
 
 
 def _resolve(app: Flask, entry: NavEntry) -> tuple[str, str] | None:
@@ -161,8 +168,13 @@ def _resolve(app: Flask, entry: NavEntry) -> tuple[str, str] | None:
     adapter = app.url_map.bind("localhost")
     try:
         endpoint, _args = adapter.match(entry.path, method="GET")
-    except RequestRedirect as redirect:
-        return _resolve(app, NavEntry(entry.label_id, entry.label_en, path=redirect.new_url.split("localhost", 1)[1]))
+    except RequestRedirect as redirect:  # "/admin" -> "/admin/": follow the app's own redirect once
+        path = urlsplit(redirect.new_url).path
+        try:
+            endpoint, _args = adapter.match(path, method="GET")
+        except (HTTPException, RequestRedirect):
+            return None
+        return endpoint, path
     except HTTPException:
         return None
     return endpoint, entry.path
