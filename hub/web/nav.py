@@ -90,15 +90,6 @@ CORE_ENTRIES: list[NavEntry] = [
         description_en="Steps, roles and time limits",
     ),
     _E(
-        "Akun kanal",
-        "Channel accounts",
-        "admin",
-        40,
-        path="/admin/channels",
-        description_id="Situs web, X, Facebook",
-        description_en="Websites, X, Facebook",
-    ),
-    _E(
         "Layar videotron",
         "Screens",
         "admin",
