@@ -180,7 +180,7 @@ def decide(item_id: int):
     except WorkflowError as exc:
         db.session.rollback()
         _flash_error(exc)
-        return redirect(url_for("items.show", item_id=item.id)), 303
+        return _render_show(item, (), exc.status)
     flash(_("Decision recorded."), "success")
     return redirect(url_for("items.show", item_id=item.id))
 
