@@ -204,10 +204,11 @@ def test_incidents_are_recorded_and_resolved_on_the_screen(playing, client, logi
 
 
 def test_screen_management_and_a_player_link_shown_once(app, client, login, make_user):
-    from hub_videotron.models import Screen, ScreenToken
+    from hub_videotron.models import Screen, ScreenGroup, ScreenToken
 
     login(client, make_user("adminvt", roles=["admin_videotron"]))
     client.post("/videotron/groups", data={"code": "kota-padang", "name": "Kota Padang"})
+    group_id = db.session.scalar(db.select(ScreenGroup.id).filter_by(code="kota-padang"))
     form = {
         "code": "padang-bappeda",
         "name": "Kantor Bappeda Sumbar",
@@ -221,7 +222,7 @@ def test_screen_management_and_a_player_link_shown_once(app, client, login, make
         "orientation": "landscape",
         "timezone": "Asia/Jakarta",
         "active": "on",
-        "groups": ["1"],
+        "groups": [str(group_id)],
     }
     bad = client.post("/videotron/screens/new", data={**form, "code": "Padang Bappeda!", "timezone": "Mars/Base"})
     assert bad.status_code == 422 and db.session.scalar(db.select(db.func.count(Screen.id))) == 0
