@@ -10,7 +10,7 @@ from hub.extensions import db
 from hub.models import Item
 from hub.permissions import can_view_item, require, visible_items_clause
 from hub.workflow import engine
-from hub.workflow.errors import InvalidRequest
+from hub.workflow.errors import NotFound
 from hub.workflow.timeline import timeline, workflow_summary
 
 bp = Blueprint("items_api", __name__, url_prefix="/api/v1")
@@ -103,16 +103,8 @@ def item_json(item: Item, *, full: bool = True) -> dict:
 def _visible(item_id: int) -> Item:
     item = db.session.get(Item, item_id)
     if item is None or not can_view_item(g.user, item):
-        raise _NotFound()
+        raise NotFound("Konten tidak ditemukan.", "Item not found.")
     return item
-
-
-class _NotFound(InvalidRequest):
-    status = 404
-    code = "not_found"
-
-    def __init__(self):
-        super().__init__("Konten tidak ditemukan.", "Item not found.")
 
 
 @bp.get("/items")

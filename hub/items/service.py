@@ -11,11 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from flask import current_app
-
 from hub.extensions import db
 from hub.models import Item, ItemAsset, ItemChannel, ItemStatus, Organisation, User
 from hub.permissions import can_view_item, has_permission
+from hub.workflow.calendar import office_timezone
 from hub.workflow.errors import InvalidRequest, NotAllowed
 
 #: item kinds offered besides those the installed channels declare
@@ -51,11 +50,6 @@ def can_edit(user: User | None, item: Item) -> bool:
     wf = st.definition_of(state)
     step = wf.steps[state.step_index]
     return step.kind in ("review", "task") and state.step_index < wf.approval_index and can_act(user, item, step)
-
-
-def _office_tz(org_id: int | None) -> ZoneInfo:
-    org = db.session.get(Organisation, org_id) if org_id else None
-    return ZoneInfo((org.timezone if org else None) or current_app.config["TIMEZONE"])
 
 
 def parse_datetime(value, field: str, tz: ZoneInfo) -> dt.datetime | None:
@@ -144,7 +138,7 @@ def apply_fields(item: Item, data: dict) -> None:
         item.priority = priority
     if "event_date" in data:
         item.event_date = _date(data["event_date"], "event_date")
-    tz = _office_tz(item.organisation_id)
+    tz = office_timezone(db.session.get(Organisation, item.organisation_id) if item.organisation_id else None)
     for key in ("publish_at", "window_start", "window_end"):
         if key in data:
             setattr(item, key, parse_datetime(data[key], key, tz))

@@ -10,7 +10,7 @@ from hub.models import Item
 from hub.permissions import can_view_item, require
 from hub.workflow import engine, store
 from hub.workflow.document import from_yaml
-from hub.workflow.errors import InvalidRequest
+from hub.workflow.errors import InvalidRequest, NotFound
 from hub.workflow.inbox import inbox_for
 from hub.workflow.loader import ensure_templates
 from hub.workflow.models import Decision, WorkflowAssignment
@@ -34,11 +34,6 @@ WORKFLOW_SCHEMA = {
     "application/yaml; optional `note`.",
     "type": "object",
 }
-
-
-class NotFound(InvalidRequest):
-    status = 404
-    code = "not_found"
 
 
 def _item(item_id: int) -> Item:

@@ -45,6 +45,13 @@ class InvalidRequest(WorkflowError):
     code = "invalid"
 
 
+class NotFound(WorkflowError):
+    """The thing does not exist, or the person may not see it (an item of another office)."""
+
+    status = 404
+    code = "not_found"
+
+
 class DecisionConflict(WorkflowError):
     """The step was decided (or the item moved) by someone else meanwhile: reload and look again."""
 
