@@ -231,3 +231,20 @@ def test_publish_refuses_what_cannot_be_shown(app, clock, creator):
     clock.set(wib(10))
     with pytest.raises(PermanentPublishError, match="No active target screen"):
         publish_directly(videotron_item(creator, video_asset(), event_date=EVENT))
+
+
+def test_display_windows_on_the_calendar_for_those_who_see_the_item(app, clock, creator, make_org, make_user):
+    from hub.plugins import plugins
+
+    screen = make_screen("padang-bappeda")
+    item = videotron_item(creator, video_asset(), screens=[screen.code], event_date=EVENT)
+    publish_directly(item)
+    start, end = wib(1).astimezone(UTC), wib(1, month=4).astimezone(UTC)
+    entries = [e for r in plugins().hook.calendar_entries(start=start, end=end, user=creator) for e in r or []]
+    mine = [e for e in entries if e.channel == "videotron"]
+    assert [(e.title, e.start, e.end, e.url) for e in mine] == [
+        (item.title, wib(13), wib(22), f"/videotron/items/{item.id}")
+    ]
+    outsider = make_user("putri", roles=["pemohon"], org=make_org("Dinas Kesehatan", kind="requester"))
+    seen = [e for r in plugins().hook.calendar_entries(start=start, end=end, user=outsider) for e in r or []]
+    assert [e for e in seen if e.channel == "videotron"] == []
