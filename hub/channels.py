@@ -26,6 +26,10 @@ class Channel:
     requirements_en: str = ""
     #: character limit of the channel's variant text, None when unlimited
     text_limit: int | None = None
+    #: a path the item form's live counter POSTs ``{"text": …}`` to when the channel counts
+    #: characters its own way (X: links as 23); it answers ``{"length", "limit", "valid"}``.
+    #: None: the counter counts Unicode characters in the browser.
+    count_url: str | None = None
     plugin: str = ""
 
     def label(self, lang: str = "id") -> str:

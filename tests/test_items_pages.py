@@ -51,6 +51,10 @@ def test_create_submit_and_decide_through_the_pages(client, people, login, flow)
     item = db.session.execute(db.select(Item)).scalar_one()
     assert item.priority == 2 and item.target("checked").text == "x" * 50
 
+    before = client.get(f"/items/{item.id}").get_data(as_text=True)
+    checks = before.split('id="checks"')[1].split("</section>")[0]  # the checks, before pressing submit
+    assert 'data-rule="checked.text_length"' in checks and "Teks maksimal 40 karakter" in checks
+
     refused = client.post(f"/items/{item.id}/submit")
     page = refused.get_data(as_text=True)
     assert refused.status_code == 422
@@ -67,6 +71,8 @@ def test_create_submit_and_decide_through_the_pages(client, people, login, flow)
             "priority": "2",
         },
     )
+    checks = client.get(f"/items/{item.id}").get_data(as_text=True).split('id="checks"')[1].split("</section>")[0]
+    assert "data-rule" not in checks and "Semua kanal tujuan menerima konten ini" in checks
     assert client.post(f"/items/{item.id}/submit").status_code == 302
     assert db.session.get(Item, item.id).status == "in_review"
 

@@ -155,3 +155,21 @@ def test_run_if_due_runs_once_per_period_across_workers(app, owner, new_asset):
     first = run_if_due(every_hours=6)
     assert first is not None and [a for a, _ in first.deleted] == [asset.id]
     assert run_if_due(every_hours=6) is None  # another pass (any worker) within the period does nothing
+
+
+def test_the_worker_maintenance_pass_queues_retention_once_and_a_worker_runs_it(app, owner, new_asset, run_jobs):
+    from hub.dispatch.maintenance import MaintenanceLoop
+    from hub.queue import get_queue, redis_connection
+
+    redis_connection().delete(f"hub:{app.config['QUEUE_NAME']}:media:retention-due")
+    asset = new_asset()
+    loop = MaintenanceLoop(app, name="a", interval=0.2)
+    assert loop.run_once() is not None
+    assert [j.func_name for j in get_queue().jobs] == ["hub.media.retention.retention_job"]
+    time.sleep(0.3)  # the pass lock expired; the retention period has not
+    assert loop.run_once() is not None
+    assert len(get_queue().jobs) == 1
+    run_jobs()
+    db.session.expire_all()
+    assert db.session.get(Asset, asset.id).status == "deleted"
+    assert files_of(app, asset) == [False, False]

@@ -203,7 +203,10 @@ def test_ppid_fields_may_come_from_the_channel_options_and_any_excluded_mark_win
     )
     got = ppid.info(item)
     assert (got.info_class, got.unit, got.year, got.summary) == (
-        "setiap-saat", "Bidang Statistik", 2024, "Data statistik sektoral.",
+        "setiap-saat",
+        "Bidang Statistik",
+        2024,
+        "Data statistik sektoral.",
     )
     assert [p for p in _problems(item, "ppid") if p.severity == "error"] == []
 

@@ -1,5 +1,8 @@
 """The maintenance loop each ``hub worker`` runs: relay + reconciler every few seconds.
 
+Each pass also queues the media retention job when it is due
+(:func:`hub.media.retention.enqueue_if_due`, once per ``MEDIA_RETENTION_EVERY_HOURS``).
+
 A daemon thread in the worker's parent process (the process that forks the
 work-horses; it has its own app context and database session). The worker forks a
 work-horse only between passes (``HubWorker.fork_lock``): a fork in the middle of a
@@ -20,6 +23,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from hub.extensions import db
+from hub.media import retention as _retention
 from hub.queue import redis_connection
 
 from . import jobs as _jobs  # noqa: F401 - loaded before the thread starts, never imported mid-fork
@@ -65,7 +69,12 @@ class MaintenanceLoop:
             try:
                 if not redis_connection(self.app).set(lock_key(self.app), self.name, nx=True, px=ttl_ms):
                     return None
-                return run_pass()
+                report = run_pass()
+                try:
+                    _retention.enqueue_if_due()
+                except Exception:  # retention must never stop dispatch
+                    log.exception("could not queue the media retention job; trying again next pass")
+                return report
             finally:
                 db.session.remove()
 

@@ -119,13 +119,21 @@ def _render_show(item: Item, problems=(), status: int = 200):
     if summary and summary["current_step"] and summary["current_step"]["kind"] != "prepare":
         state = st.state_of(item)
         may_decide = can_act(g.user, item, st.definition_of(state).steps[state.step_index])
+    may_edit = service.can_edit(g.user, item)
+    # what the channels' checks say now, so the creator fixes it before pressing submit
+    pre_checks = None
+    if not problems and may_edit and item.status in ("draft", "returned"):
+        from hub.workflow.checks import problems_for
+
+        pre_checks = problems_for(item, "submit")
     html = render_template(
         "items/show.html",
+        pre_checks=pre_checks,
         item=item,
         summary=summary,
         entries=timeline(item),
         may_decide=may_decide,
-        may_edit=service.can_edit(g.user, item),
+        may_edit=may_edit,
         is_creator=item.created_by_id == g.user.id,
         lang=_lang(),
         problems=list(problems),

@@ -9,7 +9,9 @@ approved (a website article that stays online) keep their media. Each deletion s
 
 The same run deletes the bytes of unfinished uploads idle for ``MEDIA_UPLOAD_EXPIRY_HOURS``
 and re-queues probes stuck for 15 minutes (a lost job). :func:`run_retention` is run by
-``hub media retention``; a maintenance loop that runs every few seconds calls :func:`run_if_due`.
+``hub media retention``; the worker's maintenance loop (:mod:`hub.dispatch.maintenance`) calls
+:func:`enqueue_if_due` on every pass, which queues :func:`retention_job` once per
+``MEDIA_RETENTION_EVERY_HOURS`` across all workers.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import update
 
 from hub.extensions import db
+from hub.jobs import enqueue, job
 from hub.media.access import items_using
 from hub.media.settings import media_dir, setting
 from hub.media.storage import INCOMING, remove_files
@@ -113,17 +116,43 @@ def run_retention(now: dt.datetime | None = None, *, dry_run: bool = False) -> R
     return report
 
 
-def run_if_due(every_hours: float = 6) -> RetentionReport | None:
-    """For a maintenance loop that runs often: run retention at most once per ``every_hours`` across
-    all workers (a Redis key ``SET NX EX``); None when it is not due."""
+def _claim_period(every_hours: float) -> bool:
+    """True for the first caller (any worker, any machine) in each ``every_hours`` period
+    (a Redis key ``SET NX EX``)."""
     from flask import current_app
 
     from hub.queue import redis_connection
 
     key = f"hub:{current_app.config['QUEUE_NAME']}:media:retention-due"
-    if not redis_connection().set(key, "1", nx=True, ex=max(1, int(every_hours * 3600))):
-        return None
-    return run_retention()
+    return bool(redis_connection().set(key, "1", nx=True, ex=max(1, int(every_hours * 3600))))
+
+
+def run_if_due(every_hours: float = 6) -> RetentionReport | None:
+    """Run retention here at most once per ``every_hours`` across all workers; None when not due."""
+    return run_retention() if _claim_period(every_hours) else None
+
+
+@job
+def retention_job() -> dict:
+    """Background job: one retention run; returns a summary for the job's result."""
+    report = run_retention()
+    return {
+        "deleted": len(report.deleted),
+        "freed_bytes": report.freed_bytes,
+        "incoming_removed": report.incoming_removed,
+        "requeued": report.requeued,
+    }
+
+
+def enqueue_if_due(every_hours: float | None = None) -> bool:
+    """For the worker's maintenance loop (every few seconds): queue :func:`retention_job` at most
+    once per ``MEDIA_RETENTION_EVERY_HOURS`` (default 6) across all workers. The run itself happens in
+    a work-horse, so a long run never holds up the loop."""
+    hours = float(every_hours if every_hours is not None else setting("MEDIA_RETENTION_EVERY_HOURS"))
+    if not _claim_period(hours):
+        return False
+    enqueue(retention_job)
+    return True
 
 
 def _remove_stale_incoming() -> int:

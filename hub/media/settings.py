@@ -21,6 +21,8 @@ CONFIG_DEFAULTS: dict[str, object] = {
     "MEDIA_UPLOAD_EXPIRY_HOURS": 24,
     # files are deleted this many days after the display period of every item using them ended
     "MEDIA_RETENTION_DAYS": 30,
+    # the workers' maintenance loop runs retention once per this many hours (across all workers)
+    "MEDIA_RETENTION_EVERY_HOURS": 6,
     # seconds an ffmpeg header probe may take
     "MEDIA_PROBE_TIMEOUT": 60,
     # the browser preview (made when the original does not play in browsers) fits in this box

@@ -20,6 +20,7 @@ X = Channel(
     requirements_id="Teks maksimal 280 karakter (tautan dihitung 23).",
     requirements_en="Text up to 280 characters (links count as 23).",
     text_limit=280,
+    count_url="/social/count",
 )
 FACEBOOK = Channel(
     name="facebook",

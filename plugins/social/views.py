@@ -25,7 +25,7 @@ from hub.extensions import db
 from hub.models import ChannelAccount
 from hub.permissions import require
 
-bp = Blueprint("social", __name__, url_prefix="/social", template_folder="templates", static_folder="static")
+bp = Blueprint("social", __name__, url_prefix="/social", template_folder="templates")
 
 
 def _audit(action: str, account: ChannelAccount, **details) -> None:
@@ -149,7 +149,9 @@ def test(account_id: int):
 @bp.post("/count")
 @require("item.create")
 def count():
-    """The weighted X count of a text, for the item form's live counter (``static/count.js``)."""
+    """The weighted X count of a text, for the item form's live counter.
+
+    It is the X channel's ``count_url``, called by the core's ``static/variants.js``."""
     text = (request.get_json(silent=True) or {}).get("text", "")
     length = x_length(str(text))
     return jsonify(channel="x", length=length, limit=X_LIMIT, valid=length <= X_LIMIT)

@@ -19,7 +19,7 @@ from hub.permissions import has_permission
 def dashboard_panel(user) -> list:
     if not has_permission(user, "screen.monitor"):
         return []
-    from hub_videotron.views.monitor import screen_states
+    from hub_videotron.monitor import screen_states
 
     from hub.web.panels import Panel
 

@@ -17,7 +17,7 @@ import uuid
 from hub_videotron.config import now, setting
 from hub_videotron.models import PlaylistEntry, Screen
 from hub_videotron.records import Heartbeat, Incident, IncidentStatus, PlayRecord
-from hub_videotron.screens import has_live_token, silent_since
+from hub_videotron.screens import has_live_token, is_online, silent_since
 
 from hub.extensions import db
 from hub.models import utcnow
@@ -177,3 +177,30 @@ def prune_heartbeats(at: dt.datetime | None = None) -> int:
     result = db.session.execute(db.delete(Heartbeat).where(Heartbeat.received_at < cutoff))
     db.session.commit()
     return result.rowcount or 0
+
+
+def screen_states(at=None) -> list[dict]:
+    """Each active screen with what the monitor shows: online, offline since, now playing, last error."""
+    at = at or now()
+    open_counts = dict(
+        db.session.execute(
+            db.select(Incident.screen_id, db.func.count(Incident.id))
+            .where(Incident.status == IncidentStatus.OPEN.value)
+            .group_by(Incident.screen_id)
+        ).all()
+    )
+    rows = []
+    for screen in db.session.scalars(db.select(Screen).where(Screen.active.is_(True)).order_by(Screen.name)):
+        online = is_online(screen, at)
+        rows.append(
+            {
+                "screen": screen,
+                "online": online,
+                "never": screen.last_seen_at is None,
+                "offline_since": None if online else silent_since(screen),
+                "playing": screen.now_playing if online else None,
+                "open_incidents": open_counts.get(screen.id, 0),
+                "has_link": has_live_token(screen),
+            }
+        )
+    return rows

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, assert_page_ok, browser_login, visit
+from tests.browser.conftest import ARTIFACTS, assert_page_ok, browser_login, visit, wait_until
 from tests.web_support import make_item, make_publication
 
 pytestmark = pytest.mark.browser
@@ -82,3 +82,20 @@ def test_navigation_folds_on_a_phone(browser, live_hub, make_user):
         assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"
     finally:
         phone.close()
+
+
+def test_variant_texts_count_live_the_way_each_channel_counts(context, live_hub, make_user):
+    creator = make_user("citra", roles=["pembuat_konten"])
+    page = context.new_page()
+    browser_login(page, creator)
+    visit(page, "/items/new", "item-form")
+    # X counts a link as 23 whatever its length (the server's count, POST /social/count)
+    page.fill("#text_x", "Lihat https://diskominfo.sumbarprov.go.id/berita/festival-siti-nurbaya-2026 ")
+    wait_until(lambda: page.text_content("#count_x") == "30/280", timeout=15, what="the X count")
+    page.fill("#text_x", "a" * 281)
+    wait_until(lambda: page.text_content("#count_x") == "281/280", timeout=15, what="the X count over the limit")
+    assert "error" in page.get_attribute("#count_x", "class")
+    # Facebook counts characters in the browser; an empty variant counts the main text
+    page.fill("#body", "Festival")
+    wait_until(lambda: page.text_content("#count_facebook") == "8/63206", timeout=15, what="the Facebook count")
+    assert "error" not in (page.get_attribute("#count_facebook", "class") or "")

@@ -6,40 +6,13 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from hub_videotron.config import now
 from hub_videotron.models import Screen
+from hub_videotron.monitor import screen_states
 from hub_videotron.records import INCIDENT_KINDS, Incident, IncidentStatus
-from hub_videotron.screens import has_live_token, is_online, silent_since
 from hub_videotron.views import bp
 
 from hub.audit import record
 from hub.extensions import db
 from hub.permissions import require
-
-
-def screen_states(at=None) -> list[dict]:
-    """Each active screen with what the monitor shows: online, offline since, now playing, last error."""
-    at = at or now()
-    open_counts = dict(
-        db.session.execute(
-            db.select(Incident.screen_id, db.func.count(Incident.id))
-            .where(Incident.status == IncidentStatus.OPEN.value)
-            .group_by(Incident.screen_id)
-        ).all()
-    )
-    rows = []
-    for screen in db.session.scalars(db.select(Screen).where(Screen.active.is_(True)).order_by(Screen.name)):
-        online = is_online(screen, at)
-        rows.append(
-            {
-                "screen": screen,
-                "online": online,
-                "never": screen.last_seen_at is None,
-                "offline_since": None if online else silent_since(screen),
-                "playing": screen.now_playing if online else None,
-                "open_incidents": open_counts.get(screen.id, 0),
-                "has_link": has_live_token(screen),
-            }
-        )
-    return rows
 
 
 @bp.get("/monitor")
