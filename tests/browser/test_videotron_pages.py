@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -32,7 +33,7 @@ def test_videotron_pages_render_in_indonesian(app, live_hub, context, make_user)
     padang = db.session.scalar(db.select(Screen).filter_by(code="padang-bappeda"))
     solok = db.session.scalar(db.select(Screen).filter_by(code="solok-pandan"))
     player_link(padang), player_link(solok)
-    today = dt.date.today()
+    today = dt.datetime.now(ZoneInfo(app.config["TIMEZONE"])).date()  # the office's date, not the machine's
     item = videotron_item(
         creator, video_asset(), title="Pekan Budaya", groups=["kota-padang"], event_date=today, urgent=True
     )
@@ -83,6 +84,6 @@ def test_videotron_pages_render_in_indonesian(app, live_hub, context, make_user)
         (f"/videotron/plans/{ids['plan']}", "videotron-plan"),
     ]:
         visit(page, path, name)
-    first = dt.date.today().replace(day=1).isoformat()
-    visit(page, f"/reports/videotron_recap?start={first}&end={dt.date.today().isoformat()}", "videotron-recap")
+    first = today.replace(day=1).isoformat()
+    visit(page, f"/reports/videotron_recap?start={first}&end={today.isoformat()}", "videotron-recap")
     assert "Kantor Bappeda Sumbar" in page.inner_text("main")
