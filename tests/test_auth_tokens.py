@@ -88,3 +88,19 @@ def test_a_malformed_authorization_header_is_a_401(probe_app):
     client = probe_app.test_client()
     for header in ("Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "Bearer hubt_not-a-real-token"):
         assert client.get("/api/probe", headers={"Authorization": header}).status_code == 401
+
+
+@pytest.mark.parametrize("reset", ["reset_password", "reset_two_factor"])
+def test_an_administrators_reset_revokes_the_users_tokens(probe_app, make_user, api_headers, reset):
+    from hub.auth import service
+
+    user = make_user("budi", roles=["pemohon"])
+    other = make_user("sari", roles=["pemohon"])
+    headers, kept = api_headers(user), api_headers(other)
+    assert probe_app.test_client().get("/api/probe", headers=headers).status_code == 200
+    getattr(service, reset)(user, actor=make_user("admin", roles=["system_admin"]))
+    db.session.commit()
+    assert probe_app.test_client().get("/api/probe", headers=headers).status_code == 401
+    assert probe_app.test_client().get("/api/probe", headers=kept).status_code == 200  # only that user's
+    entry = db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert entry.details["api_access_revoked"] == 1  # a count ("token" keys are redacted)

@@ -10,7 +10,7 @@ import secrets
 
 from hub import audit
 from hub.auth import passwords, totp
-from hub.auth.sessions import end_sessions
+from hub.auth.sessions import end_sessions, revoke_tokens
 from hub.exceptions import HubError
 from hub.extensions import db
 from hub.models import Organisation, User, UserRole
@@ -120,22 +120,34 @@ def set_active(user: User, active: bool, *, actor=None) -> None:
 
 
 def reset_password(user: User, *, actor=None) -> str:
-    """A new temporary password (returned once); the user must change it; sessions end."""
+    """A new temporary password (returned once); the user must change it; sessions end and API tokens
+    are revoked (a reset is what an administrator does when the account may be compromised)."""
     password = generate_password()
     passwords.set_password(user, password, must_change=True)
     ended = end_sessions(user.id, "password_reset")
+    revoked = revoke_tokens(user.id)
     audit.record(
-        "user.password_reset", actor=actor, target_type="user", target_id=user.id, details={"sessions_ended": ended}
+        "user.password_reset",
+        actor=actor,
+        target_type="user",
+        target_id=user.id,
+        details={"sessions_ended": ended, "api_access_revoked": revoked},
     )
     return password
 
 
 def reset_two_factor(user: User, *, actor=None) -> None:
-    """Forget the user's authenticator and recovery codes: they enrol again at next login."""
+    """Forget the user's authenticator and recovery codes: they enrol again at next login; sessions
+    end and API tokens are revoked."""
     totp.reset(user)
     ended = end_sessions(user.id, "2fa_reset")
+    revoked = revoke_tokens(user.id)
     audit.record(
-        "user.2fa_reset", actor=actor, target_type="user", target_id=user.id, details={"sessions_ended": ended}
+        "user.2fa_reset",
+        actor=actor,
+        target_type="user",
+        target_id=user.id,
+        details={"sessions_ended": ended, "api_access_revoked": revoked},
     )
 
 

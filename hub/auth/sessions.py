@@ -77,6 +77,18 @@ def end_sessions(user_id: int, reason: str, *, keep: AuthSession | None = None) 
     return result.rowcount
 
 
+def revoke_tokens(user_id: int) -> int:
+    """Revoke every live API token of a user (an administrator's reset: the account may be in
+    someone else's hands). Not committed. Returns how many."""
+    result = db.session.execute(
+        db.update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
 def end_current_session(reason: str = "logout") -> None:
     row = g.get("auth_session")
     if row is not None:
