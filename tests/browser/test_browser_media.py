@@ -63,3 +63,33 @@ def test_upload_page_chunks_resumes_and_refuses(context, live_hub, hub_worker, m
     wait_until(ready, timeout=60, what="the probe")
     visit(page, "/media/upload", "media-upload-list")
     assert "Siap" in page.inner_text(f"#asset-{asset_id}") and "854×480" in page.inner_text(f"#asset-{asset_id}")
+
+
+def test_files_dropped_on_the_uploader_are_uploaded(context, live_hub, make_user):
+    creator = make_user("citra", roles=["pembuat_konten"])
+    page = context.new_page()
+    browser_login(page, creator)
+    visit(page, "/media/upload", "media-upload-drop")
+    assert "Tarik dan lepas berkas ke sini" in page.inner_text("[data-hub-upload]")
+    # a real PNG made by the browser's canvas, dropped like a file from the desktop
+    transfer = page.evaluate_handle(
+        """async () => {
+            const canvas = document.createElement("canvas");
+            canvas.width = 64; canvas.height = 48;
+            const ctx = canvas.getContext("2d");
+            ctx.fillStyle = "#c0392b"; ctx.fillRect(0, 0, 64, 48);
+            const blob = await new Promise(resolve => canvas.toBlob(resolve, "image/png"));
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([blob], "poster pawai.png", { type: "image/png" }));
+            return transfer;
+        }"""
+    )
+    page.dispatch_event("[data-hub-upload]", "dragenter", {"dataTransfer": transfer})
+    assert "hub-drop-active" in page.get_attribute("[data-hub-upload]", "class")
+    page.dispatch_event("[data-hub-upload]", "drop", {"dataTransfer": transfer})
+    page.wait_for_selector(".hub-upload-done", timeout=30000)
+    assert "hub-drop-active" not in page.get_attribute("[data-hub-upload]", "class")
+    asset_id = int(page.get_attribute("[data-hub-upload] input[type=hidden][name=asset_ids]", "value"))
+    with live_hub.app.app_context():
+        asset = db.session.get(Asset, asset_id)
+        assert asset.original_name == "poster pawai.png" and asset.kind == "image" and asset.mime == "image/png"

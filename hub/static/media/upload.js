@@ -4,7 +4,7 @@
  * Markup (see hub/templates/media/_uploader.html, which renders it with translated labels):
  *
  *   <div data-hub-upload data-field="asset_ids" data-kind="video" data-item-id="12"> ...
- *     <input type="file" multiple>            chosen files are uploaded at once
+ *     <input type="file" multiple>            chosen files (or files dropped on the widget) are uploaded at once
  *     <input type="url" data-drive-url>       a Drive share link ...
  *     <button type="button" data-drive-go>    ... fetched by the server
  *     <ul data-list></ul>                     one row per file: name, <progress>, status
@@ -249,17 +249,42 @@
   function attach(root) {
     if (root.dataset.hubUploadReady) return;
     root.dataset.hubUploadReady = "1";
+    function start(files) {
+      var chunk = root.dataset.chunkBytes ? parseInt(root.dataset.chunkBytes, 10) : undefined;
+      Array.prototype.forEach.call(files, function (file) {
+        var r = row(root, file.name);
+        upload(file, { root: root, chunkBytes: chunk, onProgress: r.progress, onStatus: r.status }).then(r.done, r.fail);
+      });
+    }
     var input = root.querySelector('input[type="file"]');
     if (input) {
       input.addEventListener("change", function () {
-        var chunk = root.dataset.chunkBytes ? parseInt(root.dataset.chunkBytes, 10) : undefined;
-        Array.prototype.forEach.call(input.files, function (file) {
-          var r = row(root, file.name);
-          upload(file, { root: root, chunkBytes: chunk, onProgress: r.progress, onStatus: r.status }).then(r.done, r.fail);
-        });
+        start(input.files);
         input.value = "";
       });
     }
+    // drag and drop: files dropped anywhere on the widget are uploaded like chosen ones
+    function hasFiles(event) {
+      var types = event.dataTransfer ? event.dataTransfer.types : null;
+      return !!types && Array.prototype.indexOf.call(types, "Files") >= 0;
+    }
+    ["dragenter", "dragover"].forEach(function (name) {
+      root.addEventListener(name, function (event) {
+        if (!hasFiles(event)) return;
+        event.preventDefault();
+        event.dataTransfer.dropEffect = "copy";
+        root.classList.add("hub-drop-active");
+      });
+    });
+    root.addEventListener("dragleave", function (event) {
+      if (!root.contains(event.relatedTarget)) root.classList.remove("hub-drop-active");
+    });
+    root.addEventListener("drop", function (event) {
+      root.classList.remove("hub-drop-active");
+      if (!event.dataTransfer || !event.dataTransfer.files.length) return;
+      event.preventDefault();
+      start(event.dataTransfer.files);
+    });
     var go = root.querySelector("[data-drive-go]");
     var field = root.querySelector("[data-drive-url]");
     if (go && field) {
