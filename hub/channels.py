@@ -66,6 +66,37 @@ class Problem:
         }
 
 
+@dataclass(frozen=True)
+class PreviewPart:
+    """One piece of how an item will look on a channel: a post of a thread, a page post, a slide.
+
+    ``media`` holds asset ids (shown as thumbnails); ``note_id``/``note_en`` a short line under it
+    ("1/3 · 212/280").
+    """
+
+    text: str = ""
+    title: str = ""
+    media: tuple[int, ...] = ()
+    note_id: str = ""
+    note_en: str = ""
+
+    def note(self, lang: str = "id") -> str:
+        return self.note_id if lang == "id" else self.note_en
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a plugin's ``preview_item`` returns: the parts in order and a note for the channel
+    as a whole ("9 layar · 25 Nov – 3 Des")."""
+
+    parts: tuple[PreviewPart, ...] = ()
+    note_id: str = ""
+    note_en: str = ""
+
+    def note(self, lang: str = "id") -> str:
+        return self.note_id if lang == "id" else self.note_en
+
+
 @dataclass
 class PublishResult:
     """What a plugin's ``publish`` returns when the channel has the content."""

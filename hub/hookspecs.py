@@ -53,6 +53,17 @@ def validate_item(item, channel, phase):
 
 
 @hookspec(firstresult=True)
+def preview_item(item, channel):
+    """How ``item`` will look on ``channel``, for the item page's per-channel preview.
+
+    Fires when an item page is shown, once per target channel. Return a
+    :class:`hub.channels.Preview` (its parts in order: the posts of a thread, a page
+    post, a screen slide) for channels the plugin owns, None otherwise; the core shows
+    the channel's title, text and media when no plugin answers. No network calls.
+    """
+
+
+@hookspec(firstresult=True)
 def publish(publication, item, channel):
     """Put an approved item on a channel. *First result*: the channel's owner answers.
 

@@ -54,6 +54,8 @@ def test_create_submit_and_decide_through_the_pages(client, people, login, flow)
     before = client.get(f"/items/{item.id}").get_data(as_text=True)
     checks = before.split('id="checks"')[1].split("</section>")[0]  # the checks, before pressing submit
     assert 'data-rule="checked.text_length"' in checks and "Teks maksimal 40 karakter" in checks
+    preview = before.split('data-channel="checked"')[1].split("</article>")[0]  # no plugin preview: the default
+    assert "Kanal periksa" in preview and "Pekan Budaya" in preview and "x" * 50 in preview
 
     refused = client.post(f"/items/{item.id}/submit")
     page = refused.get_data(as_text=True)

@@ -156,3 +156,22 @@ def test_submitting_through_the_api_refuses_281_weighted_characters_and_shows_th
     assert fixed.status_code == 200, fixed.get_json()
     submitted = client.post(f"/api/v1/items/{item_id}/submit", headers=headers)
     assert submitted.status_code == 200, submitted.get_json()
+
+
+def test_the_item_page_previews_the_x_thread_and_the_facebook_posts(
+    app, client, make_item, make_user, login, x_account, fb_account
+):
+    long = " ".join(f"Kalimat nomor {i} tentang festival budaya." for i in range(30))
+    channels = {"x": {"thread": True}, "facebook": {"link": "https://sumbarprov.go.id/"}}
+    item = make_item(text=long, channels=channels, image=2)
+    parts = split_thread(long)
+    login(client, make_user("kabid", roles=["kepala_bidang"]))
+    page = client.get(f"/items/{item.id}").get_data(as_text=True)
+    x = page.split('data-channel="x"')[1].split("</article>")[0]
+    assert x.count('class="preview-part"') == len(parts) > 1
+    assert f"{x_length(parts[0])}/280 karakter · kiriman 1/{len(parts)}" in x
+    assert "Akun: Diskominfo Sumbar" in x
+    assert x.count('class="preview-thumb"') == 2  # both images go with the first post
+    fb = page.split('data-channel="facebook"')[1].split("</article>")[0]
+    assert "Album foto" in fb and "Akun: Halaman Diskominfo" in fb and fb.count('class="preview-thumb"') == 2
+    assert f"{long}\n\nhttps://sumbarprov.go.id/" in fb  # the whole text in one caption, the link under it

@@ -248,3 +248,16 @@ def test_display_windows_on_the_calendar_for_those_who_see_the_item(app, clock, 
     outsider = make_user("putri", roles=["pemohon"], org=make_org("Dinas Kesehatan", kind="requester"))
     seen = [e for r in plugins().hook.calendar_entries(start=start, end=end, user=outsider) for e in r or []]
     assert [e for e in seen if e.channel == "videotron"] == []
+
+
+def test_the_item_page_previews_the_screens_and_the_display_window(app, client, creator, make_user, login):
+    make_screen("padang-bappeda", name="Kantor Bappeda Sumbar", groups=["kota-padang"])
+    make_screen("solok-pandan", name="Perempatan Pandan")
+    make_screen("sawahlunto-segitiga", name="Segitiga Sawahlunto")
+    item = videotron_item(creator, video_asset(), groups=["kota-padang"], screens=["solok-pandan"], event_date=EVENT)
+    login(client, make_user("kabid", roles=["kepala_bidang"]))
+    page = client.get(f"/items/{item.id}").get_data(as_text=True)
+    preview = page.split('data-channel="videotron"')[1].split("</article>")[0]
+    assert "2 layar: Kantor Bappeda Sumbar, Perempatan Pandan" in preview and "Sawahlunto" not in preview
+    assert "tayang 13-03-2027 00:00 – 22-03-2027 00:00" in preview  # H-7 .. end of H+1, office time
+    assert preview.count('class="preview-part"') == 1

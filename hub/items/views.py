@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from hub.extensions import db
 from hub.items import service
 from hub.items.forms import form_to_data, local_input
+from hub.items.preview import previews
 from hub.models import Item, Organisation
 from hub.permissions import get_item_or_404, require, visible_items_clause
 from hub.workflow import engine
@@ -129,6 +130,7 @@ def _render_show(item: Item, problems=(), status: int = 200):
     html = render_template(
         "items/show.html",
         pre_checks=pre_checks,
+        previews=previews(item),
         item=item,
         summary=summary,
         entries=timeline(item),

@@ -78,6 +78,15 @@ def validate_item(item, channel, phase):
 
 
 @hookimpl
+def preview_item(item, channel):
+    if channel.name not in OWN:
+        return None
+    from hub_social.preview import facebook_preview, x_preview
+
+    return x_preview(item) if channel.name == "x" else facebook_preview(item)
+
+
+@hookimpl
 def publication_targets(item, channel):
     """One publication per chosen account (its id); None when no account is there yet."""
     if channel.name not in OWN:

@@ -71,6 +71,15 @@ def load_demo_data(app):
 
 
 @hookimpl
+def preview_item(item, channel):
+    if not _ours(channel):
+        return None
+    from hub_videotron.preview import screen_preview
+
+    return screen_preview(item)
+
+
+@hookimpl
 def validate_item(item, channel, phase):
     if not _ours(channel):
         return []
