@@ -124,6 +124,12 @@ def test_upload_approve_publish_play(context, live_hub, hub_worker, channels_rea
         visit(page, "/inbox", f"inbox-{role}")
         page.click(f"#inbox tr[data-item='{item_id}'] a")
         assert_page_ok(page)
+        if role == CHAIN[0][1]:  # the first reviewer plays the video, seeks in it, sees each channel's preview
+            duration, position = page.evaluate(SEEK_TO_30S)
+            assert abs(duration - 60) < 1 and abs(position - 30) < 1, (duration, position)
+            assert {"videotron", "website", "x"} <= set(
+                page.eval_on_selector_all("#previews [data-channel]", "els => els.map(e => e.dataset.channel)")
+            )
         for box in page.locator("form.decision input[name=checklist]").all():
             box.check()
         page.fill("form.decision #comment", f"OK dari {role}")
@@ -187,6 +193,16 @@ def test_upload_approve_publish_play(context, live_hub, hub_worker, channels_rea
     for role_label in ("Verifikator", "Sub Koordinator", "Kepala Bidang", "Kepala Dinas"):
         assert role_label in rows
     _exports_open(page)
+
+
+SEEK_TO_30S = """async () => {
+    const v = document.querySelector('#media video');
+    if (v.readyState < 1) await new Promise(r => v.addEventListener('loadedmetadata', r, {once: true}));
+    const seeked = new Promise(r => v.addEventListener('seeked', r, {once: true}));
+    v.currentTime = 30;
+    await seeked;
+    return [v.duration, v.currentTime];
+}"""
 
 
 def _upload_with_progress(page, item_id: int, video) -> None:
