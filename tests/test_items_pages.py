@@ -34,6 +34,7 @@ def test_create_submit_and_decide_through_the_pages(client, people, login, flow)
     login(client, people.pemohon)
     form = client.get("/items/new")
     assert form.status_code == 200 and 'name="channel" value="checked"' in form.get_data(as_text=True)
+    assert re.search(r'<option value="article"[^>]*>Artikel</option>', form.get_data(as_text=True))  # kinds in words
     resp = client.post(
         "/items/new",
         data={

@@ -24,6 +24,22 @@ STATUS_LABELS = {
     "needs_attention": _l("Needs attention"),
     "cancelled": _l("Cancelled"),
     "unpublished": _l("Unpublished"),
+    # media
+    "probing": _l("Being checked"),
+    "ready": _l("Ready"),
+    "deleted": _l("Deleted (retention)"),
+}
+
+KIND_LABELS = {
+    # item kinds
+    "article": _l("Article"),
+    "post": _l("Post"),
+    "video": _l("Video"),
+    "ppid_document": _l("Public-information document (PPID)"),
+    "vidcon_booking": _l("Video-conference booking"),
+    # media kinds
+    "image": _l("Image"),
+    "document": _l("Document"),
 }
 
 
@@ -34,6 +50,12 @@ def lang() -> str:
 def status_label(code: str) -> str:
     label = STATUS_LABELS.get(code)
     return str(label) if label is not None else code.replace("_", " ")
+
+
+def kind_label(code: str) -> str:
+    """An item kind or a media kind in the page's language (a plugin's own kind shows as its code)."""
+    label = KIND_LABELS.get(code)
+    return str(label) if label is not None else (code or "").replace("_", " ")
 
 
 def channel_label(name: str) -> str:
@@ -54,4 +76,9 @@ def role_name(code: str) -> str:
 
 
 def template_globals() -> dict:
-    return {"status_label": status_label, "channel_label": channel_label, "role_name": role_name}
+    return {
+        "status_label": status_label,
+        "kind_label": kind_label,
+        "channel_label": channel_label,
+        "role_name": role_name,
+    }
