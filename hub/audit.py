@@ -11,7 +11,9 @@ The chain is computed when the session flushes (:func:`_chain_new_entries`), und
 lock that serialises writers: ``pg_advisory_xact_lock`` on PostgreSQL, the database's
 single write lock on SQLite. Each entry's ``hash`` covers its fields and the previous
 entry's hash, so ``hub audit verify`` (:func:`verify`) finds the first altered or
-missing entry. Entries are never updated or deleted through the ORM.
+missing entry. The newest entry's id and hash are also kept, in the same transaction, as
+the setting ``audit.head``: deleting the newest entries is caught too. Entries are never
+updated or deleted through the ORM.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ log = logging.getLogger(__name__)
 #: the advisory lock key serialising chain writers on PostgreSQL ("hubaudit")
 LOCK_KEY = 0x6875_6261_7564_6974 & 0x7FFF_FFFF_FFFF_FFFF
 GENESIS = "0" * 64
+#: where the chain's head (the newest entry's id and hash) is kept: the ``setting`` table
+HEAD_KEY = ("audit", "head")
 REDACTED = "[redacted]"
 #: detail keys whose values are never stored (passwords, codes, tokens, secrets)
 _SENSITIVE = ("password", "passwd", "secret", "token", "totp", "otp", "recovery", "api_key", "apikey")
@@ -156,6 +160,35 @@ def _chain_new_entries(session: Session, flush_context, instances) -> None:
             entry.details = {}
         entry.hash = compute_hash(entry)
         prev = entry.hash
+    _store_head(session, seq, prev)
+
+
+def _store_head(session: Session, head_id: int, head_hash: str) -> None:
+    """Keep the newest entry's id and hash (under the chain lock, in the same transaction)."""
+    from hub.models import Setting
+
+    table = Setting.__table__
+    where = (table.c.namespace == HEAD_KEY[0]) & (table.c.key == HEAD_KEY[1])
+    value = {"id": head_id, "hash": head_hash}
+    conn = session.connection()
+    if conn.execute(table.update().where(where).values(value=value, updated_at=utcnow())).rowcount == 0:
+        conn.execute(table.insert().values(namespace=HEAD_KEY[0], key=HEAD_KEY[1], value=value, updated_at=utcnow()))
+
+
+def stored_head() -> tuple[int, str] | None:
+    """The head kept by the writers (``None`` before the first entry)."""
+    from hub.models import Setting
+
+    table = Setting.__table__
+    value = db.session.execute(
+        db.select(table.c.value).where(table.c.namespace == HEAD_KEY[0], table.c.key == HEAD_KEY[1])
+    ).scalar()
+    if not isinstance(value, dict):
+        return None
+    try:
+        return int(value["id"]), str(value["hash"])
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 @dataclass
@@ -171,9 +204,12 @@ class VerifyResult:
 def verify(batch: int = 1000, expect_head: tuple[int, str] | None = None) -> VerifyResult:
     """Walk the whole chain; stop at the first altered or missing entry.
 
-    ``expect_head`` (an id and hash noted earlier) also detects entries removed from
-    the end of the chain, which the chain alone cannot show.
+    The head the writers keep (:func:`stored_head`, read before the walk so entries
+    added meanwhile do not count) detects entries removed from the end of the chain,
+    which the chain alone cannot show; ``expect_head`` (an id and hash noted earlier,
+    somewhere else) also detects that when the stored head was changed as well.
     """
+    kept = stored_head()
     expected_id, prev, count, last_id = 1, GENESIS, 0, None
     after = 0
     while True:
@@ -195,11 +231,15 @@ def verify(batch: int = 1000, expect_head: tuple[int, str] | None = None) -> Ver
             prev, last_id = entry.hash, entry.id
             expected_id += 1
         after = rows[-1].id
-    if expect_head is not None:
-        head_id, head_hash = expect_head
+    for head in (kept, expect_head):
+        if head is None:
+            continue
+        head_id, head_hash = head
         row = db.session.execute(db.select(AuditEntry.hash).where(AuditEntry.id == head_id)).first()
         if row is None:
-            return VerifyResult(False, count, last_id, prev, f"entry {head_id} is missing", head_id)
+            first = (last_id or 0) + 1 if head_id > (last_id or 0) else head_id
+            problem = f"entry {first} is missing" + (f" (the head is entry {head_id})" if first != head_id else "")
+            return VerifyResult(False, count, last_id, prev, problem, first)
         if row.hash != head_hash:
             return VerifyResult(False, count, last_id, prev, f"entry {head_id} has been altered", head_id)
     return VerifyResult(True, count, last_id, prev if last_id else None)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import text
 
@@ -149,15 +151,41 @@ def test_three_processes_writing_at_once_keep_one_unbroken_chain(app, runner, tm
     assert result.exit_code == 0 and "180 entries" in result.output
 
 
+def test_deleting_the_newest_rows_is_named_by_verify(app, runner):
+    _five_entries()
+    with db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_entry WHERE id >= 4"))
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code != 0
+    assert "entry 4 is missing (the head is entry 5)" in result.output
+
+
+def test_the_kept_head_follows_the_chain_and_rolls_back_with_it(app):
+    _five_entries()
+    assert audit.stored_head() == (5, _entries()[-1].hash)
+    audit.record("test.event", actor=None)
+    db.session.flush()
+    db.session.rollback()
+    assert audit.stored_head()[0] == 5
+    assert audit.verify().ok
+
+
 def test_verify_with_a_noted_head_detects_entries_cut_off_the_end(app, runner):
     _five_entries()
     head = runner.invoke(args=["audit", "verify"]).output.split("head: ")[1].strip()
     assert head.startswith("5:")
+    third = _entries()[2].hash
+    db.session.rollback()
     with db.engine.begin() as conn:
         conn.execute(text("DELETE FROM audit_entry WHERE id >= 4"))
-    assert runner.invoke(args=["audit", "verify"]).exit_code == 0  # the chain alone cannot tell
+        # someone who also rewrites the kept head: only a head noted elsewhere tells
+        conn.execute(
+            text("UPDATE setting SET value = :v WHERE namespace = 'audit' AND key = 'head'"),
+            {"v": json.dumps({"id": 3, "hash": third})},
+        )
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0  # the chain and the kept head agree
     result = runner.invoke(args=["audit", "verify", "--head", head])
-    assert result.exit_code != 0 and "entry 5 is missing" in result.output
+    assert result.exit_code != 0 and "entry 4 is missing (the head is entry 5)" in result.output
 
 
 def test_login_is_recorded_with_who_when_and_from_where(app, client, make_user, login):
