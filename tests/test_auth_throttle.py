@@ -83,7 +83,7 @@ def test_a_browser_the_user_logged_in_from_before_is_not_locked_out(app, client,
 
 def test_failures_from_one_address_throttle_it_across_accounts(app, make_user):
     user = make_user("vera", roles=["verifikator"])
-    _limit(app, account_max=100, address_max=10)
+    _limit(app, account_max=25, address_max=10)
     for n in range(10):
         _try(app.test_client(), f"user{n}", "spray-password-1")
     assert _try(app.test_client(), "vera", user.test_password).status_code == 429
@@ -106,3 +106,22 @@ def test_wrong_codes_count_too(app, make_user):
     good = pyotp.TOTP(user.test_totp_secret).at(current_step() * STEP)
     assert client.post("/login/code", data={"code": good}).status_code == 429
     assert client.get("/api/me").status_code == 401
+
+
+def test_the_account_limit_cannot_allow_more_than_100_failures_an_hour(app, make_user, login):
+    import pytest
+
+    # 10 per 15 minutes (the default) is 40 an hour; 100 per hour-long window is the most allowed
+    assert settings.put("login_throttle", {"account_max": 100, "window_minutes": 60})["account_max"] == 100
+    db.session.commit()
+    for too_many in ({"account_max": 30, "window_minutes": 15}, {"account_max": 100, "window_minutes": 59}):
+        with pytest.raises(settings.SettingError, match="100"):
+            settings.put("login_throttle", too_many)
+    admin = make_user("sysadmin", roles=["system_admin"])
+    client = app.test_client()
+    login(client, admin)
+    form = {"profile": "sop", "max_age_days": "90", "warn_days": "14", "min_length": "12",
+            "window_minutes": "1", "account_max": "10", "address_max": "100"}  # fmt: skip
+    resp = client.post("/admin/password-policy", data=form)
+    assert resp.status_code == 422 and "600" in resp.get_data(as_text=True)
+    assert settings.get("login_throttle")["window_minutes"] == 60

@@ -27,6 +27,8 @@ LIMITS: dict[str, dict[str, tuple[int, int]]] = {
     "login_throttle": {"account_max": (3, 100), "address_max": (10, 1000), "window_minutes": (1, 1440)},
 }
 PROFILES = ("sop", "nist")
+#: OWASP ASVS 4.0.3 2.2.1: no more than 100 failed attempts an hour on one account
+MAX_ACCOUNT_FAILURES_PER_HOUR = 100
 
 
 class SettingError(HubError):
@@ -52,6 +54,14 @@ def validate(key: str, value: dict) -> dict:
         if not low <= number <= high:
             raise SettingError(f"{name}: harus {low}–{high} / must be between {low} and {high}")
         clean[name] = number
+    if key == "login_throttle":
+        per_hour = clean["account_max"] * -(-60 // clean["window_minutes"])
+        if per_hour > MAX_ACCOUNT_FAILURES_PER_HOUR:
+            raise SettingError(
+                f"account_max/window_minutes: {per_hour} kegagalan per jam untuk satu akun, maksimal "
+                f"{MAX_ACCOUNT_FAILURES_PER_HOUR} / {per_hour} failures an hour for one account, at most "
+                f"{MAX_ACCOUNT_FAILURES_PER_HOUR} (ASVS 2.2.1)"
+            )
     if key == "password_policy":
         profile = value.get("profile", clean["profile"])
         if profile not in PROFILES:
