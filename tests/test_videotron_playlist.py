@@ -261,3 +261,65 @@ def test_the_item_page_previews_the_screens_and_the_display_window(app, client, 
     assert "2 layar: Kantor Bappeda Sumbar, Perempatan Pandan" in preview and "Sawahlunto" not in preview
     assert "tayang 13-03-2027 00:00 – 22-03-2027 00:00" in preview  # H-7 .. end of H+1, office time
     assert preview.count('class="preview-part"') == 1
+
+
+def test_screens_play_a_browser_playable_file_and_the_version_an_admin_asks_for(
+    app, clock, creator, client, login, make_user, run_jobs, tmp_path, monkeypatch
+):
+    """A camera's MPEG-4 (or a phone's HEVC) does not play in the screen's browser: the player gets the
+    H.264 preview, and once an admin asks, a copy at the screen's exact size cut to the one-minute limit."""
+    from hub.media.jobs import make_derivatives
+    from hub.media.probe import probe_video
+    from tests import media_factory as mf
+    from tests.videotron_support import probed_asset
+
+    monkeypatch.setenv(
+        "HUB_VIDEOTRON_DURATION_SECONDS", "2"
+    )  # the "one-minute" limit, shortened to keep encoding quick
+    screen = make_screen("padang-bappeda", width_px=192, height_px=128)
+    token = player_link(screen)
+    clock.set(wib(15))
+    source = mf.make_video(tmp_path, width=320, height=180, seconds=3, codec="mpeg4", container="mov")
+    asset = probed_asset(source, creator)
+    assert asset.probe["browser_playable"] is False
+    item = videotron_item(creator, asset, screens=[screen.code], event_date=EVENT)
+    publish_directly(item)
+    base = f"/videotron/player/{token}/media/{asset.id}"
+
+    def entry_url():
+        (entry,) = client.get(f"/videotron/player/{token}/playlist.json").get_json()["entries"]
+        assert entry["mime"] == ("video/quicktime" if entry["url"] == base else "video/mp4")
+        return entry["url"]
+
+    assert entry_url() == base  # no preview yet: the original is all there is
+    assert make_derivatives(asset.id) == ["poster", "thumbnail", "preview"]
+    assert entry_url() == f"{base}/preview"
+    served = client.get(f"{base}/preview")
+    assert served.status_code == 200 and served.mimetype == "video/mp4"
+    assert client.get(f"{base}/192x128-2s-contain").status_code == 404  # not asked for: nothing to serve
+    assert client.get(f"{base}/..%2f..%2fsecret").status_code == 404
+
+    url = f"/videotron/items/{item.id}"
+    login(client, creator)
+    assert client.post(f"{url}/versions").status_code == 403  # creators do not ask for renditions
+    page = client.get(url).get_data(as_text=True)
+    assert "Versi layar" in page and "pratinjau peramban" in page and "Siapkan versi layar" not in page
+    client.post("/logout")
+    login(client, make_user("adi", roles=["admin_videotron"]))
+    assert "Siapkan versi layar" in client.get(url).get_data(as_text=True)
+    assert client.post(f"{url}/versions").status_code == 302
+    run_jobs()
+    db.session.refresh(asset)
+    assert asset.derivatives["renditions"]["192x128-2s-contain"]["status"] == "ready"
+    assert entry_url() == f"{base}/192x128-2s-contain"
+    rendition = client.get(entry_url())
+    assert rendition.status_code == 200 and rendition.mimetype == "video/mp4"
+    saved = tmp_path / "rendition.mp4"
+    saved.write_bytes(rendition.get_data())
+    info = probe_video(saved, "mp4")
+    assert (info.width, info.height, info.video_codec) == (192, 128, "h264")
+    assert info.duration == pytest.approx(2.0, abs=0.25)
+    assert "versi layar</td>" in client.get(url).get_data(as_text=True)  # what the screens play now
+    # another screen does not get files of playlists it is not on
+    other = player_link(make_screen("solok-pandan"))
+    assert client.get(f"/videotron/player/{other}/media/{asset.id}/preview").status_code == 404

@@ -147,9 +147,12 @@ def feed(screen: Screen, token: str, at: dt.datetime | None = None) -> tuple[dic
     ``playing`` lists what plays now; ``entries`` also holds what starts within the next 24 hours,
     with windows and dayparts, so a player that loses the network keeps to the schedule.
     """
+    from hub_videotron.media import ORIGINAL, variant_for
+
     at = at or now()
     playing = playlist_for(screen, at)
     upcoming = _live_entries(screen, at, at + LOOKAHEAD)
+    variants = {e.id: variant_for(e.asset, screen) for e in upcoming}
     body = {
         "screen": {"code": screen.code, "name": screen.name, "timezone": screen_zone(screen).key},
         "settings": {
@@ -163,8 +166,8 @@ def feed(screen: Screen, token: str, at: dt.datetime | None = None) -> tuple[dic
                 "id": e.id,
                 "item_id": e.item_id,
                 "title": e.item.title,
-                "url": url_for("videotron.player_media", token=token, asset_id=e.asset_id),
-                "mime": e.asset.mime or "video/mp4",
+                "url": url_for("videotron.player_media", token=token, asset_id=e.asset_id, variant=variants[e.id]),
+                "mime": (e.asset.mime or "video/mp4") if variants[e.id] == ORIGINAL else "video/mp4",
                 "duration": e.duration,
                 "urgent": e.urgent,
                 "priority": e.priority,

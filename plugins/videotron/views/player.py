@@ -9,9 +9,8 @@ the page stops; an unknown one 404. No session, so no CSRF token: the secret is 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
-from flask import abort, current_app, jsonify, make_response, render_template, request, send_file, send_from_directory
+from flask import abort, jsonify, make_response, render_template, request, send_file, send_from_directory
 from hub_videotron.config import now
 from hub_videotron.models import PlaylistEntry, Screen
 from hub_videotron.monitor import record_heartbeat, record_plays
@@ -126,10 +125,16 @@ def plays(token: str):
     return _private(jsonify(accepted=accepted, rejected=rejected))
 
 
-@bp.get("/player/<token>/media/<int:asset_id>")
+@bp.get("/player/<token>/media/<int:asset_id>", defaults={"variant": "original"})
+@bp.get("/player/<token>/media/<int:asset_id>/<variant>")
 @public
-def player_media(token: str, asset_id: int):
-    """A video of the screen's playlist (current, coming, or ended less than a day ago)."""
+def player_media(token: str, asset_id: int, variant: str):
+    """A video of the screen's playlist (current, coming, or ended less than a day ago).
+
+    ``variant``: ``original``, ``preview`` or a rendition key (see :mod:`hub_videotron.media`).
+    """
+    from hub_videotron.media import variant_file
+
     screen, reason = _resolve(token)
     if screen is None:
         abort(_status(reason))
@@ -142,12 +147,11 @@ def player_media(token: str, asset_id: int):
         )
     )
     asset = db.session.get(Asset, asset_id) if listed else None
-    if asset is None or not asset.stored_name:
+    found = variant_file(asset, variant) if asset is not None else None
+    if found is None:
         abort(404)
-    path = Path(current_app.config["MEDIA_DIR"]) / asset.stored_name
-    if not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=asset.mime or "video/mp4", conditional=True, max_age=7 * 86400)
+    path, mime = found
+    response = send_file(path, mimetype=mime, conditional=True, max_age=7 * 86400)
     response.headers["Content-Disposition"] = f'attachment; filename="videotron-{asset.id}{path.suffix}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     return _private(response)

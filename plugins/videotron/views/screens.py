@@ -228,4 +228,42 @@ def item_screens(item_id: int):
             .group_by(PlayRecord.screen_id)
         ).all()
     )
-    return render_template("videotron/item.html", item=item, entries=entries, counts=counts, at=now())
+    from hub_videotron.media import versions_of
+
+    return render_template(
+        "videotron/item.html",
+        item=item,
+        entries=entries,
+        counts=counts,
+        at=now(),
+        versions=versions_of(entries),
+        can_request=has_permission(g.user, "publication.manage"),
+    )
+
+
+@bp.post("/items/<int:item_id>/versions")
+@require("publication.manage")
+def item_versions(item_id: int):
+    """An admin asks for the item's video conformed to each of its screens (size and one-minute limit)."""
+    from hub_videotron.media import request_screen_versions
+
+    from hub.media.errors import MediaError
+
+    item = db.session.get(Item, item_id) or abort(404)
+    try:
+        keys = request_screen_versions(item)
+    except MediaError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for(".item_screens", item_id=item.id))
+    if not keys:
+        flash(_("This item is not on any screen yet."), "error")
+    else:
+        record(
+            "videotron.versions_requested",
+            target_type="item",
+            target_id=item.id,
+            details={"renditions": [k for k, _s in keys]},
+        )
+        db.session.commit()
+        flash(_("Screen versions requested; screens play them once they are ready."), "success")
+    return redirect(url_for(".item_screens", item_id=item.id))
