@@ -176,3 +176,24 @@ def test_passwords_codes_and_tokens_stay_out_of_the_logs(app, client, make_user,
     text = caplog.text
     for secret in (user.test_password, "wrong-password-typed", headers["Authorization"][7:], user.test_totp_secret):
         assert secret not in text
+
+
+def test_an_office_gives_roles_its_own_titles(app, make_org, make_user, login):
+    admin = make_user("sysadmin", roles=["system_admin"])
+    dispar = make_org("Dinas Pariwisata", kind="requester")
+    requester = make_user("budi", roles=["pemohon"], org=dispar)
+    client = app.test_client()
+    login(client, admin)
+    form = {"name": "Dinas Pariwisata", "kind": "requester", "role_title_pemohon": "  Operator   Humas ",
+            "role_title_kepala_dinas": ""}  # fmt: skip
+    too_long = client.post(f"/admin/organisations/{dispar.id}", data={**form, "role_title_pemohon": "x" * 101})
+    assert too_long.status_code == 422 and "paling banyak 100 karakter" in too_long.get_data(as_text=True)
+    assert client.post(f"/admin/organisations/{dispar.id}", data=form).status_code == 302
+    db.session.refresh(dispar)
+    assert dispar.role_titles == {"pemohon": "Operator Humas"}
+    assert dispar.role_title("pemohon") == "Operator Humas" and dispar.role_title("kepala_dinas") == "Kepala Dinas"
+    # the form shows the saved title; the user list shows it instead of the standard name
+    assert 'value="Operator Humas"' in client.get(f"/admin/organisations/{dispar.id}").get_data(as_text=True)
+    listing = client.get(f"/admin/users?org={dispar.id}").get_data(as_text=True)
+    assert "Operator Humas" in listing and requester.username in listing
+    assert _audit("organisation.updated")[-1].details["role_titles"] == {"pemohon": "Operator Humas"}

@@ -16,11 +16,14 @@ from flask_babel import gettext as _
 from hub.extensions import db
 from hub.models import Organisation, User
 from hub.permissions import require
+from hub.roles import ROLES
 from hub.web.nav import visible_entries
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 KINDS = ("operator", "requester")
+#: the longest title an office may give a role
+ROLE_TITLE_MAX = 100
 #: the zones an Indonesian office is in (WIB, WITA, WIT)
 OFFICE_ZONES = ("Asia/Jakarta", "Asia/Pontianak", "Asia/Makassar", "Asia/Jayapura")
 
@@ -56,7 +59,19 @@ def _form_errors(form) -> dict[str, str]:
     tz = form.get("timezone", "").strip()
     if tz and tz not in available_timezones():
         errors["timezone"] = _("Unknown time zone; choose one from the list.")
+    if any(len(form.get(f"role_title_{code}", "").strip()) > ROLE_TITLE_MAX for code in ROLES):
+        errors["role_titles"] = _("A role title has at most %(max)d characters.", max=ROLE_TITLE_MAX)
     return errors
+
+
+def _role_titles(form) -> dict[str, str]:
+    """The office's own titles for roles (``role_title_<code>``); an empty field keeps the standard name."""
+    titles = {}
+    for code in ROLES:
+        title = " ".join(form.get(f"role_title_{code}", "").split())
+        if title:
+            titles[code] = title
+    return titles
 
 
 @bp.route("/organisations/new", methods=["GET", "POST"], endpoint="organisation_new")
@@ -81,6 +96,7 @@ def organisation_form(org_id: int | None = None):
             org.short_name = form.get("short_name", "").strip()[:50]
             org.kind = form["kind"]
             org.timezone = form.get("timezone", "").strip() or None
+            org.role_titles = _role_titles(form)
             if org.timezone:
                 ZoneInfo(org.timezone)
             created = org.id is None
@@ -93,8 +109,9 @@ def organisation_form(org_id: int | None = None):
             return redirect(url_for("admin.organisations"))
     status = 422 if errors else 200
     return render_template(
-        "admin/organisation_form.html", org=org, errors=errors, kinds=KINDS, zones=OFFICE_ZONES
-    ), status
+        "admin/organisation_form.html", org=org, errors=errors, kinds=KINDS, zones=OFFICE_ZONES, roles=ROLES,
+        title_max=ROLE_TITLE_MAX,
+    ), status  # fmt: skip
 
 
 def _audit(action: str, org: Organisation) -> None:
@@ -107,5 +124,5 @@ def _audit(action: str, org: Organisation) -> None:
         action,
         target_type="organisation",
         target_id=org.id,
-        details={"name": org.name, "kind": org.kind, "timezone": org.timezone},
+        details={"name": org.name, "kind": org.kind, "timezone": org.timezone, "role_titles": org.role_titles or {}},
     )
