@@ -197,3 +197,36 @@ def test_an_office_gives_roles_its_own_titles(app, make_org, make_user, login):
     listing = client.get(f"/admin/users?org={dispar.id}").get_data(as_text=True)
     assert "Operator Humas" in listing and requester.username in listing
     assert _audit("organisation.updated")[-1].details["role_titles"] == {"pemohon": "Operator Humas"}
+
+
+def test_plugin_settings_page_changes_values_audited_and_respects_the_environment(app, make_user, login, monkeypatch):
+    from hub.plugins import plugin_config
+
+    admin = make_user("sysadmin", roles=["system_admin"])
+    client = app.test_client()
+    login(client, admin)
+    assert "/admin/plugin-settings" in client.get("/admin/").get_data(as_text=True)
+    page = client.get("/admin/plugin-settings").get_data(as_text=True)
+    assert 'name="videotron.min_height"' in page and 'value="720"' in page
+    form = {"videotron.min_height": "1080", "videotron.player_muted": "1"}
+    for field in ("duration_seconds", "duration_tolerance", "days_before", "days_after"):
+        form[f"videotron.{field}"] = str(plugin_config("videotron", field))
+    bad = client.post("/admin/plugin-settings", data={**form, "videotron.min_height": "tinggi"})
+    assert bad.status_code == 422 and "nilainya tidak sah" in bad.get_data(as_text=True)
+    assert plugin_config("videotron", "min_height") == 720
+    monkeypatch.setenv("HUB_VIDEOTRON_DAYS_BEFORE", "3")
+    page = client.get("/admin/plugin-settings").get_data(as_text=True)
+    assert "HUB_VIDEOTRON_DAYS_BEFORE" in page
+    # a partial form changes only what it sends; an unticked box is sent as its hidden "0"
+    full = {"videotron.min_height": "1080", "videotron.player_muted": ["0", "1"], "videotron.days_before": "9"}
+    assert client.post("/admin/plugin-settings", data=full).status_code == 302
+    assert plugin_config("videotron", "min_height") == 1080
+    assert plugin_config("videotron", "days_before") == 3  # the environment wins and the page left it alone
+    changes = {e.target_id: e.details for e in _audit("setting.changed")}
+    assert changes == {"videotron.min_height": {"min_height": [720, 1080]}}
+    assert client.post("/admin/plugin-settings", data={"videotron.player_muted": "0"}).status_code == 302
+    assert plugin_config("videotron", "player_muted") is False
+    kadis = make_user("kadis", roles=["kepala_dinas"])
+    other = app.test_client()
+    login(other, kadis)
+    assert other.get("/admin/plugin-settings").status_code == 403

@@ -52,6 +52,20 @@ def init_app(app: Flask) -> None:
     headers.init_app(app)
     for bp in (views.bp, account.bp, users.bp, policy_views.bp, audit_views.bp, api.bp):
         app.register_blueprint(bp)
+    from hub.web.nav import NavEntry, add_nav_entry
+
+    add_nav_entry(
+        app,
+        NavEntry(
+            "Pengaturan plugin",
+            "Plugin settings",
+            endpoint="security_settings.plugin_settings",
+            section="admin",
+            order=75,
+            description_id="Pengaturan saluran dan fitur dari plugin",
+            description_en="Settings of the channels and features plugins add",
+        ),
+    )
 
 
 def _cookie_flags(config) -> None:
