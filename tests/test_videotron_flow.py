@@ -85,7 +85,14 @@ def test_an_approved_request_plays_on_its_screens_for_its_window(app, clock, peo
     assert titles_playing(solok, dt.datetime(2027, 3, 18, tzinfo=WIB)) == []
 
 
-def test_a_longer_window_waits_for_the_approvers_public_need_exception(app, clock, people, request_item):  # noqa: F811
+def test_a_longer_window_waits_for_the_approvers_public_need_exception(
+    app,
+    clock,
+    people,
+    request_item,
+    client,
+    login,  # noqa: F811
+):
     from hub.workflow import engine
     from hub.workflow.errors import ChecksFailed
 
@@ -98,10 +105,33 @@ def test_a_longer_window_waits_for_the_approvers_public_need_exception(app, cloc
         decide(item.id, people.kepala_dinas)
     assert [p.rule for p in blocked.value.problems if p.severity == "error"] == ["videotron.window_too_long"]
 
+    # the Kepala Dinas marks it as needed by the public (SOP 000) and urgent, on the item's videotron page
+    page, marks = f"/videotron/items/{item.id}", f"/videotron/items/{item.id}/marks"
+    both = {"public_need_exception": "1", "urgent": "1"}
+    login(client, people.pemohon)
+    assert "Simpan tanda" not in client.get(page).get_data(as_text=True)
+    assert client.post(marks, data=both).status_code == 403  # the creator cannot claim the exception
+    client.post("/logout")
+    login(client, people.kepala_bidang)  # decided an earlier step; the current one is not theirs
+    assert client.post(marks, data=both).status_code == 403
+    client.post("/logout")
+    login(client, people.kepala_dinas)
+    assert "Simpan tanda" in client.get(page).get_data(as_text=True)
+    assert client.post(marks, data=both).status_code == 302
+    db.session.expire_all()
     item = db.session.get(Item, item.id)
-    item.public_need_exception = True  # the Kepala Dinas marks it as needed by the public (SOP 000)
-    db.session.commit()
+    assert item.public_need_exception is True and item.urgent is True
+    from hub.models import AuditEntry
+
+    entry = db.session.scalar(db.select(AuditEntry).filter_by(action="videotron.item_marked"))
+    assert entry.actor_id == people.kepala_dinas.id and entry.details == {"public_need_exception": True, "urgent": True}
+    assert "serta-merta (diputar lebih dulu)" in client.get(f"/items/{item.id}").get_data(as_text=True)
     decide(item.id, people.kepala_dinas)
+    settled = client.post(marks, data={})
+    assert settled.status_code == 409  # approved: the marks are settled
+    assert "tidak sedang menunggu keputusan" in settled.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Item, item.id).urgent is True
     pub = db.session.scalar(db.select(Publication).filter_by(item_id=item.id, channel="videotron"))
     assert pub.scheduled_at == dt.datetime(2027, 3, 1, tzinfo=WIB)  # the dispatcher publishes at the window's start
     from hub.plugins import plugins  # ...which the test does not wait for: the hook as the due job calls it
@@ -110,5 +140,8 @@ def test_a_longer_window_waits_for_the_approvers_public_need_exception(app, cloc
     registry.hook.publish(publication=pub, item=item, channel=registry.channels["videotron"])
     db.session.commit()
     assert titles_playing(padang, dt.datetime(2027, 3, 1, 0, 0, tzinfo=WIB)) == [item.title]
+    from hub_videotron.models import PlaylistEntry
+
+    assert db.session.scalar(db.select(PlaylistEntry.urgent).filter_by(item_id=item.id)) is True
     assert titles_playing(padang, dt.datetime(2027, 3, 21, 23, 59, tzinfo=WIB)) == [item.title]
     assert titles_playing(padang, dt.datetime(2027, 3, 22, 0, 0, tzinfo=WIB)) == []

@@ -142,9 +142,11 @@ def check_window(item: Item, phase: str) -> list[Problem]:
                 "window_end",
                 "videotron.window_too_long",
                 f"Masa tayang melebihi H-{before} sampai H+{after} dari tanggal acara. Persingkat masa tayang, "
-                "atau minta penyetuju menandai konten ini sebagai kebutuhan masyarakat (pengecualian SOP).",
+                "atau minta penyetuju menandai konten ini sebagai kebutuhan masyarakat (pengecualian SOP) di "
+                f"/videotron/items/{item.id}.",
                 f"The display window is longer than {before} days before to {after} day(s) after the event. "
-                "Shorten it, or ask the approver to mark the item as a public-need exception (allowed by the SOP).",
+                "Shorten it, or ask the approver to mark the item as a public-need exception (allowed by the SOP) "
+                f"at /videotron/items/{item.id}.",
                 # the creator cannot set the exception: at submission this warns, the approver decides
                 severity="warning" if phase == "submit" else "error",
             )

@@ -32,4 +32,10 @@ def screen_preview(item) -> Preview:
         note_id="Video diputar layar penuh, bergiliran dengan konten lain di daftar putar layar.",
         note_en="The video plays full screen, in turn with the other content of the screen's playlist.",
     )
-    return Preview(parts=(part,), note_id=f"{screens_id} · {when_id}", note_en=f"{screens_en} · {when_en}")
+    note_id, note_en = f"{screens_id} · {when_id}", f"{screens_en} · {when_en}"
+    if item.urgent:
+        note_id, note_en = f"{note_id} · serta-merta (diputar lebih dulu)", f"{note_en} · urgent (plays first)"
+    if item.public_need_exception:
+        note_id += " · pengecualian kebutuhan masyarakat"
+        note_en += " · public-need exception"
+    return Preview(parts=(part,), note_id=note_id, note_en=note_en)

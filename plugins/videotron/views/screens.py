@@ -228,6 +228,7 @@ def item_screens(item_id: int):
             .group_by(PlayRecord.screen_id)
         ).all()
     )
+    from hub_videotron.approval import MARKS, may_mark
     from hub_videotron.media import versions_of
 
     return render_template(
@@ -238,7 +239,27 @@ def item_screens(item_id: int):
         at=now(),
         versions=versions_of(entries),
         can_request=has_permission(g.user, "publication.manage"),
+        marks=MARKS,
+        can_mark=may_mark(g.user, item),
     )
+
+
+@bp.post("/items/<int:item_id>/marks")
+@require("item.decide")
+def item_marks(item_id: int):
+    """The approver marks the item urgent (serta-merta) or a public-need exception, or clears the marks."""
+    from hub_videotron.approval import MARKS, deciding_step, may_mark, set_marks
+
+    item = db.session.get(Item, item_id) or abort(404)
+    if deciding_step(item) is None:
+        flash(_("This item is not waiting for a decision; its marks can no longer change."), "error")
+        return item_screens(item.id), 409
+    if not may_mark(g.user, item):
+        abort(403)
+    changed = set_marks(item, g.user, {mark: request.form.get(mark) == "1" for mark in MARKS})
+    db.session.commit()
+    flash(_("Marks saved.") if changed else _("Nothing changed."), "success")
+    return redirect(url_for(".item_screens", item_id=item.id))
 
 
 @bp.post("/items/<int:item_id>/versions")
