@@ -323,3 +323,22 @@ def test_screens_play_a_browser_playable_file_and_the_version_an_admin_asks_for(
     # another screen does not get files of playlists it is not on
     other = player_link(make_screen("solok-pandan"))
     assert client.get(f"/videotron/player/{other}/media/{asset.id}/preview").status_code == 404
+
+
+def test_the_files_of_a_shown_item_go_after_its_default_window_and_the_retention_days(app, clock, creator):
+    """An item with only an event date gets the window H-7..H+1 on publishing; retention counts from its end."""
+    from hub.media.retention import run_retention
+    from hub.models import Asset
+
+    make_screen("padang-bappeda")
+    asset = video_asset(app.config["MEDIA_DIR"])
+    item = videotron_item(creator, asset, screens=["padang-bappeda"], event_date=EVENT)
+    assert item.window_end is None
+    publish_directly(item)
+    db.session.commit()
+    assert (item.window_start, item.window_end) == (wib(13), wib(22))
+    days = app.config["MEDIA_RETENTION_DAYS"] = 10
+    assert run_retention(now=wib(22) + dt.timedelta(days=days - 1)).deleted == []
+    report = run_retention(now=wib(22) + dt.timedelta(days=days + 1))
+    assert report.deleted == [(asset.id, "period_ended")]
+    assert db.session.get(Asset, asset.id).status == "deleted"

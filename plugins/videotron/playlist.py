@@ -82,6 +82,10 @@ def _create_entries(publication: Publication, item: Item) -> list[PlaylistEntry]
     targets = resolve_targets(options)
     if not targets.screens:
         raise _refuse("Tidak ada layar aktif yang dituju.", "No active target screen was chosen.")
+    # the item's display period is the one it got: the media area's retention deletes its files
+    # MEDIA_RETENTION_DAYS after it ends (SOP 000: the agency keeps no file after the period)
+    item.window_start = item.window_start or window.start
+    item.window_end = item.window_end or window.end
     entries = []
     for screen in targets.screens:
         entry = PlaylistEntry(
