@@ -173,3 +173,33 @@ def test_unpublish_deletes_every_post_of_the_publication(app, make_item, x_accou
     deletes = len([r for r in x_stub.requests if r[0] == "DELETE"])
     assert social.call_unpublish(x_pub, item) is True
     assert deletes == 2 == len([r for r in x_stub.requests if r[0] == "DELETE"])
+
+
+def test_a_media_post_is_found_again_by_its_media_not_confused_with_another(app, make_item, x_account, x_stub):
+    """Two posts with only an image look alike on the timeline (no text); the look-up compares their media."""
+    earlier = make_item(text="", image=True)
+    social.call_publish(social.publication_for(earlier, "x", str(x_account.id)), earlier)
+    [other_post] = x_stub.live_tweets()
+
+    item = make_item(text="", image=True)
+    pub = social.publication_for(item, "x", str(x_account.id))
+    x_stub.server_error_next("POST", "/2/tweets")  # refused: nothing created, the hub cannot know
+    with pytest.raises(TransientPublishError):
+        social.call_publish(pub, item)
+    result = social.call_publish(retry(pub), item)
+    assert result.remote_id != other_post, "the other item's post was adopted and this one never went out"
+    assert len(x_stub.live_tweets()) == 2
+    uploaded = pub.state["accounts"][str(x_account.id)]["media"]
+    assert x_stub.tweets[result.remote_id]["media_ids"] == [m["id"] for m in uploaded.values()]
+
+    lost = make_item(text="", image=True)
+    lost_pub = social.publication_for(lost, "x", str(x_account.id))
+    x_stub.lose_next_answer("POST", "/2/tweets")  # created, the answer lost: found by its image
+    with pytest.raises(TransientPublishError):
+        social.call_publish(lost_pub, lost)
+    found = social.call_publish(retry(lost_pub), lost)
+    assert len(x_stub.live_tweets()) == 3
+    assert lost_pub.state["accounts"][str(x_account.id)]["posts"][0]["found"] is True
+    assert x_stub.tweets[found.remote_id]["media_ids"] == [
+        m["id"] for m in lost_pub.state["accounts"][str(x_account.id)]["media"].values()
+    ]

@@ -100,16 +100,30 @@ class XDriver(_Driver):
             self.account.config = config
         return config["user_id"]
 
-    def find(self, spec: dict, posts: list[dict], since: dt.datetime) -> dict | None:
+    def find(self, spec: dict, posts: list[dict], since: dt.datetime, st: dict | None = None) -> dict | None:
+        """The earlier copy of ``spec``: same parent, same text (without links), same media.
+
+        Media are compared by the ids this publication uploaded (``st["media"]``; X shows them
+        as media keys ``<type>_<id>``), so two posts with only an image are not taken for each other.
+        """
         since_iso = since.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         wanted = normalise(spec["text"])
         parent = posts[-1]["id"] if posts else None
+        uploaded = (st or {}).get("media") or {}
+        expected = [uploaded.get(str(a), {}).get("id") for a in spec["media"]]
         for tweet in self.client.recent(self.user_id(), since_iso):
             replied = [r["id"] for r in tweet.get("referenced_tweets") or [] if r.get("type") == "replied_to"]
             if (replied[:1] or [None])[0] != parent:
                 continue
-            if normalise(tweet.get("text", "")) == wanted:
-                return {"id": str(tweet["id"]), "url": self.url(str(tweet["id"])), "found": True}
+            if normalise(tweet.get("text", "")) != wanted:
+                continue
+            keys = ((tweet.get("attachments") or {}).get("media_keys")) or []
+            attached = sorted(str(k).partition("_")[2] for k in keys)
+            if len(attached) != len(expected):
+                continue
+            if all(expected) and attached != sorted(map(str, expected)):
+                continue
+            return {"id": str(tweet["id"]), "url": self.url(str(tweet["id"])), "found": True}
         return None
 
     def delete(self, post: dict) -> bool:
@@ -139,7 +153,7 @@ class FacebookDriver(_Driver):
     def url(self, post_id: str, kind: str) -> str:
         return fb_url(self.client.page_id, post_id, kind)
 
-    def find(self, spec: dict, posts: list[dict], since: dt.datetime) -> dict | None:
+    def find(self, spec: dict, posts: list[dict], since: dt.datetime, st: dict | None = None) -> dict | None:
         wanted = normalise(spec["text"])
         field = "description" if spec["kind"] == "video" else "message"
         for entry in self.client.recent(spec["kind"], int(since.timestamp())):

@@ -103,7 +103,7 @@ def _publish_account(publication, item, account: ChannelAccount, driver, state: 
             if check:
                 since = _since(publication, st.get("pending"))
                 try:
-                    found = driver.find(spec, posts, since)
+                    found = driver.find(spec, posts, since, st)
                 except PermanentPublishError as exc:
                     raise errors.outcome_unknown(account.channel, account.name, str(exc)) from exc
                 check = False

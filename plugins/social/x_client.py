@@ -4,7 +4,9 @@ Endpoints used (X API v2, checked against docs.x.com and tweepy issue #2217, 202
 
 * ``POST /2/tweets`` — :meth:`tweepy.Client.create_tweet` (text, ``media.media_ids``,
   ``reply.in_reply_to_tweet_id``); ``DELETE /2/tweets/:id`` — ``delete_tweet``;
-  ``GET /2/users/me`` — ``get_me``; ``GET /2/users/:id/tweets`` — ``get_users_tweets``.
+  ``GET /2/users/me`` — ``get_me``; ``GET /2/users/:id/tweets`` — ``get_users_tweets``
+  (``tweet.fields=created_at,referenced_tweets,attachments``: a media key is
+  ``<type>_<media id>``).
 * ``POST /2/media/upload`` — one-shot image upload, multipart ``media`` +
   ``media_category=tweet_image``; answers ``{"data": {"id", "media_key", …}}``.
 * ``POST /2/media/upload/initialize`` — JSON ``total_bytes``, ``media_type``,
@@ -173,13 +175,14 @@ class XClient:
         return str(answer["data"]["id"])
 
     def recent(self, user_id: str, since_iso: str) -> list[dict]:
-        """The account's posts since ``since_iso`` (``id``, ``text``, ``referenced_tweets``)."""
+        """The account's posts since ``since_iso`` (``id``, ``text``, ``referenced_tweets``,
+        ``attachments.media_keys``)."""
         answer = self._tweepy(
             self.client.get_users_tweets,
             user_id,
             start_time=since_iso,
             max_results=100,
-            tweet_fields=["created_at", "referenced_tweets"],
+            tweet_fields=["created_at", "referenced_tweets", "attachments"],
             user_auth=True,
         )
         return answer.get("data") or []

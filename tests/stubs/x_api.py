@@ -15,7 +15,9 @@ It checks what X checks and answers as X answers (bodies in the v2 "problem" for
   ``media``), ``/{id}/finalize``, ``GET /2/media/upload?command=STATUS`` (processing goes
   pending -> in_progress -> succeeded with ``check_after_secs``), ``POST /2/media/metadata``.
   File bytes are checked (PNG/JPEG/GIF/WebP signatures, an MP4 ``ftyp`` box), sizes too.
-* ``GET /2/users/me``, ``GET /2/users/:id/tweets`` (``start_time``), ``DELETE /2/tweets/:id``.
+* ``GET /2/users/me``, ``GET /2/users/:id/tweets`` (``start_time``; ``created_at``,
+  ``referenced_tweets`` and ``attachments.media_keys`` only when ``tweet.fields`` asks, as X
+  does), ``DELETE /2/tweets/:id``.
 * every answer has ``x-rate-limit-limit/remaining/reset`` headers.
 
 Switches: :meth:`rate_limit_next` (429 with ``x-rate-limit-reset``), :meth:`unauthorized_next`,
@@ -61,6 +63,14 @@ def invalid(message: str):
     )
 
 
+def _when(value: str) -> datetime | None:
+    """An RFC 3339 time as X takes and gives it (``…Z``, with or without milliseconds)."""
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
 class XStub(StubServer):
     name = "x"
 
@@ -96,6 +106,11 @@ class XStub(StubServer):
 
     def server_error_next(self, method: str, path: str) -> None:
         self.fail_next(method, path, lambda: problem(503, "Service Unavailable", "Service Unavailable"))
+
+    def media_key(self, media_id: str) -> str:
+        """X's media key: the type's prefix (3 image, 16 GIF, 7 video) and the media id."""
+        mime = self.media.get(media_id, {}).get("mime", "")
+        return f"{'16' if mime == 'image/gif' else '3' if mime.startswith('image/') else '7'}_{media_id}"
 
     def live_tweets(self) -> dict[str, dict]:
         return {k: v for k, v in self.tweets.items() if not v["deleted"]}
@@ -205,18 +220,26 @@ class XStub(StubServer):
 
         @app.get("/2/users/<uid>/tweets")
         def timeline(uid):
-            since = request.args.get("start_time", "")
+            since = _when(request.args.get("start_time") or "1970-01-01T00:00:00Z")
+            if since is None:
+                return invalid("start_time must be an RFC 3339 date-time (YYYY-MM-DDTHH:mm:ssZ)")
             rows = sorted(
-                (t for t in self.live_tweets().values() if t["user"] == uid and t["created_at"] >= since),
+                (t for t in self.live_tweets().values() if t["user"] == uid and _when(t["created_at"]) >= since),
                 key=lambda t: t["created_at"],
                 reverse=True,
             )[: int(request.args.get("max_results", 10))]
+            # X answers id, text and edit_history_tweet_ids; other fields only when tweet.fields asks
+            fields = set(filter(None, request.args.get("tweet.fields", "").split(",")))
             data = []
             for t in rows:
                 shown = t["text"] + "".join(f" https://t.co/{m[-10:]}" for m in t["media_ids"])  # as X shows media
-                entry = {"id": t["id"], "text": shown.strip(), "created_at": t["created_at"]}
-                if t["reply_to"]:
+                entry = {"id": t["id"], "text": shown.strip(), "edit_history_tweet_ids": [t["id"]]}
+                if "created_at" in fields:
+                    entry["created_at"] = t["created_at"]
+                if "referenced_tweets" in fields and t["reply_to"]:
                     entry["referenced_tweets"] = [{"type": "replied_to", "id": t["reply_to"]}]
+                if "attachments" in fields and t["media_ids"]:
+                    entry["attachments"] = {"media_keys": [self.media_key(m) for m in t["media_ids"]]}
                 data.append(entry)
             return jsonify(data=data, meta={"result_count": len(data)})
 

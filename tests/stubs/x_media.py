@@ -126,7 +126,8 @@ def _own_media(stub, mid: str) -> dict | None:
 
 
 def _media_view(media: dict) -> dict:
-    prefix = "3" if media["mime"].startswith("image/") else "7"
+    mime = media["mime"]
+    prefix = "16" if mime == "image/gif" else ("3" if mime.startswith("image/") else "7")
     return {
         "id": media["id"],
         "media_key": f"{prefix}_{media['id']}",
