@@ -79,12 +79,19 @@ def test_player_plays_reports_and_keeps_playing_offline(browser, server, make_us
     creator = make_user("citra", roles=["pembuat_konten"])
     screen = make_screen("padang-bappeda", "Kantor Bappeda Sumbar")
     today = utcnow().astimezone(dt.timezone(dt.timedelta(hours=7))).date()
+    first = None
     for n, title in enumerate(["Pekan Budaya", "Festival Tabuik"]):
         clip = make_video(tmp_path, width=320, height=180, seconds=2, fps=10, audio=False, name=f"clip{n}.mp4")
         asset = video_asset(stored_name=f"player-test/{clip.name}")
+        first = first or asset.id
         target = os.path.join(app.config["MEDIA_DIR"], asset.stored_name)
         os.makedirs(os.path.dirname(target), exist_ok=True)
         shutil.copyfile(clip, target)
+        if n == 1:  # an original browsers cannot play: the screen gets its preview (/media/<id>/preview)
+            shutil.copyfile(clip, target + ".preview.mp4")
+            asset.probe = {"browser_playable": False}
+            asset.derivatives = {"preview": {"path": asset.stored_name + ".preview.mp4", "status": "ready"}}
+            db.session.commit()
         publish_directly(videotron_item(creator, asset, screens=[screen.code], title=title, event_date=today))
     token = player_link(screen)
 
@@ -98,6 +105,9 @@ def test_player_plays_reports_and_keeps_playing_offline(browser, server, make_us
         # online: it plays both videos in turn, caches them, reports plays and heartbeats
         wait_for(lambda: page.evaluate("document.body.dataset.sw") == "controlled", 20, what="service worker")
         wait_for(lambda: body_number(page, "cached") == 2, 20, what="both videos cached")
+        cached = page.evaluate("caches.open('videotron-media-v1').then(c => c.keys()).then(k => k.map(r => r.url))")
+        assert sorted(u.rsplit("/", 1)[-1] for u in cached) == [str(first), "preview"]
+        assert page.evaluate("document.getElementById('screen').muted") is True  # player_muted: true by default
         wait_for(lambda: len(plays_in_db(screen.id)) >= 3, 30, what="proof of play arriving")
         played = {p.item_title for p in plays_in_db(screen.id)}
         assert played == {"Pekan Budaya", "Festival Tabuik"}
@@ -111,6 +121,10 @@ def test_player_plays_reports_and_keeps_playing_offline(browser, server, make_us
         down_at = utcnow()
         shown = body_number(page, "plays")
         wait_for(lambda: page.evaluate("document.body.dataset.online") == "false", 10, what="offline noticed")
+        # the service worker answers for every video from its cache, the preview variant too (not the HTTP cache)
+        for url in cached:
+            got = f"fetch('{url}', {{cache: 'no-store', headers: {{Range: 'bytes=0-99'}}}}).then(r => r.status)"
+            assert page.evaluate(got) == 206, url
         wait_for(lambda: body_number(page, "plays") >= shown + 2, 20, what="plays while offline")
         page.reload()  # a screen PC restarted during the outage: the service worker serves the page
         wait_for(lambda: body_number(page, "queued") >= 2, 10, what="queue kept across the reload")
@@ -134,5 +148,29 @@ def test_player_plays_reports_and_keeps_playing_offline(browser, server, make_us
         assert len({p.play_uuid for p in plays_in_db(screen.id)}) == len(plays_in_db(screen.id))
         assert page.evaluate("document.body.dataset.online") == "true"
         assert errors == []
+    finally:
+        context.close()
+
+
+def test_the_player_plays_with_sound_when_the_setting_says_so(browser, server, make_user, tmp_path):
+    """``player_muted: false`` is a value, not a missing setting: the video is not muted."""
+    app = server.app
+    db.session.add(Setting(namespace="videotron", key="player_muted", value=False))
+    creator = make_user("citra", roles=["pembuat_konten"])
+    screen = make_screen("padang-bappeda", "Kantor Bappeda Sumbar")
+    today = utcnow().astimezone(dt.timezone(dt.timedelta(hours=7))).date()
+    clip = make_video(tmp_path, width=320, height=180, seconds=2, fps=10, audio=True, name="sound.mp4")
+    asset = video_asset(stored_name=f"player-test/{clip.name}")
+    target = os.path.join(app.config["MEDIA_DIR"], asset.stored_name)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    shutil.copyfile(clip, target)
+    publish_directly(videotron_item(creator, asset, screens=[screen.code], event_date=today))
+    token = player_link(screen)
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"{server.url}/videotron/player/{token}")
+        wait_for(lambda: bool(page.evaluate("document.body.dataset.playing")), 20, what="playing")
+        assert page.evaluate("document.getElementById('screen').muted") is False
     finally:
         context.close()

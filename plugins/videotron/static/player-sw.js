@@ -14,7 +14,8 @@ var SHELL_CACHE = 'videotron-shell-v1';
 self.addEventListener('install', function () { self.skipWaiting(); });
 self.addEventListener('activate', function (event) { event.waitUntil(self.clients.claim()); });
 
-function isMedia(url) { return /\/videotron\/player\/[^/]+\/media\/\d+$/.test(url.pathname); }
+// a video: /media/<asset>, or a variant of it (/media/<asset>/preview, /media/<asset>/1920x1080-60s-contain)
+function isMedia(url) { return /\/videotron\/player\/[^/]+\/media\/\d+(\/[A-Za-z0-9-]+)?$/.test(url.pathname); }
 function isShell(request, url) {
   return request.mode === 'navigate' || url.pathname.indexOf('/videotron/player/assets/') === 0;
 }

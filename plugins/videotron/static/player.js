@@ -54,8 +54,9 @@
     return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
   }
   function later(fn, seconds) { state.timers.push(setTimeout(fn, seconds * 1000)); }
-  function setting(name, fallback) {
-    return state.doc && state.doc.settings && state.doc.settings[name] ? state.doc.settings[name] : fallback;
+  function setting(name, fallback) {  // false and 0 are values too (player_muted: false)
+    var value = state.doc && state.doc.settings ? state.doc.settings[name] : undefined;
+    return value === undefined || value === null ? fallback : value;
   }
   function setOnline(value) { state.online = value; body.dataset.online = String(value); }
 
@@ -217,7 +218,7 @@
     }).catch(function (err) {
       setOnline(false);
       note('playlist: ' + err.message);
-    }).then(function () { if (!state.stopped) { later(poll, setting('poll_seconds', 15)); } });
+    }).then(function () { if (!state.stopped) { later(poll, Math.max(1, Number(setting('poll_seconds', 15)) || 15)); } });
   }
 
   // --- reports ------------------------------------------------------------------------------------
@@ -270,7 +271,7 @@
       sendPlays();
     }).catch(function (err) {
       if (err.message !== 'stopped') { setOnline(false); }
-    }).then(function () { if (!state.stopped) { later(heartbeat, setting('heartbeat_seconds', 30)); } });
+    }).then(function () { if (!state.stopped) { later(heartbeat, Math.max(1, Number(setting('heartbeat_seconds', 30)) || 30)); } });
   }
 
   // --- start --------------------------------------------------------------------------------------
