@@ -196,3 +196,81 @@ def test_media_attached_shown_and_removed_on_the_item_page(client, people, login
     assert client.post(f"/items/{item.id}/assets/{link.id}/remove").status_code == 302
     assert db.session.execute(db.select(ItemAsset)).first() is None
     assert db.session.get(Asset, asset.id) is not None  # the upload stays
+
+
+def test_reviewers_see_the_channels_checks_and_the_final_approver_the_approve_phase(client, people, login, flow):
+    from hub.workflow import engine
+    from tests.workflow_support import decide
+
+    item = new_item(people.pemohon, channels=[{"channel": "checked", "text": "Pendek."}])  # no event place
+    engine.submit(item.id, people.pemohon)
+
+    def checks_of(user) -> str:
+        login(client, user)
+        page = client.get(f"/items/{item.id}").get_data(as_text=True)
+        assert 'name="decision" value="approve"' in page
+        return page.split('id="checks"')[1].split("</section>")[0]
+
+    first = checks_of(people.verifikator)  # a review step: the submission's checks pass
+    assert "Pemeriksaan otomatis kanal tujuan" in first and "Semua kanal tujuan menerima konten ini" in first
+    for user in (people.verifikator, people.verifikator, people.sub_koordinator, people.kepala_bidang):
+        decide(item.id, user)
+    assert current_step(item.id).step_key == "approval"
+    final = checks_of(people.kepala_dinas)  # the final approval runs the "approve" checks: the place is missing
+    assert 'data-field="event_place"' in final and 'data-rule="checked.place_required"' in final
+    assert "Isi tempat acara." in final
+    login(client, people.pemohon)
+    assert 'id="checks"' not in client.get(f"/items/{item.id}").get_data(as_text=True)  # not the creator's to act on
+
+
+def test_step_editor_changes_roles_and_limits_as_a_new_version(client, people, login):
+    from hub.models.audit import AuditEntry
+    from hub.workflow import store
+
+    login(client, people.sysadmin)
+    page = client.get("/admin/workflows/vidcon_booking").get_data(as_text=True)
+    editor = page.split('id="step-editor"')[1].split("</details>")[0]
+    keys = re.findall(r'name="step" value="([a-z0-9_]+)"', editor)
+    assert keys == ["request", "disposition", "forward", "coordinate", "run_report"]
+    assert 'name="version" value="1"' in editor
+    first, last = "disposition", "run_report"
+    assert f'name="{first}.limit"' in editor and 'value="60m"' in editor  # the SOP's 60 minutes
+
+    saved = client.post(
+        "/admin/workflows/vidcon_booking/steps",
+        data={
+            "version": "1",
+            "step": [first, last],
+            f"{first}.limit": "2h",
+            f"{first}.role": "sekretaris",
+            f"{first}.name_id": "Disposisi Sekretaris",
+            f"{last}.inputs_id": "Surat permintaan",
+            "note": "disposisi lewat sekretaris",
+        },
+    )
+    assert saved.status_code == 302
+    workflow = store.get_workflow("vidcon_booking")
+    wf = store.parsed(store.get_version(workflow))
+    assert workflow.latest_version == 2
+    step = wf.steps[1]
+    assert (step.role, str(step.limit), step.name_id) == ("sekretaris", "2h", "Disposisi Sekretaris")
+    assert wf.steps[1].name_en == store.parsed(store.get_version(workflow, 1)).steps[1].name_en  # not sent: kept
+    assert wf.steps[-1].inputs_id == "Surat permintaan"
+    old = store.parsed(store.get_version(workflow, 1)).steps
+    assert (wf.steps[0], wf.steps[2], wf.steps[3]) == (old[0], old[2], old[3])  # steps not sent are kept
+    assert db.session.execute(db.select(AuditEntry).filter_by(action="workflow.version_saved")).scalar_one()
+    page = client.get("/admin/workflows/vidcon_booking").get_data(as_text=True)
+    assert "2 jam" in page and "Disposisi Sekretaris" in page
+
+    stale = client.post(  # edited from version 1 while version 2 was saved: refused, nothing overwritten
+        "/admin/workflows/vidcon_booking/steps", data={"version": "1", "step": [first], f"{first}.limit": "5m"}
+    )
+    assert stale.status_code == 409 and "versi 2" in stale.get_data(as_text=True)
+    bad = client.post(
+        "/admin/workflows/vidcon_booking/steps", data={"version": "2", "step": [first], f"{first}.limit": "sebentar"}
+    )
+    assert bad.status_code == 422 and "steps[1].limit" in bad.get_data(as_text=True)
+    assert store.get_workflow("vidcon_booking").latest_version == 2
+
+    login(client, people.creator)
+    assert client.post("/admin/workflows/vidcon_booking/steps", data={"version": "2"}).status_code == 403

@@ -121,15 +121,20 @@ def _render_show(item: Item, problems=(), status: int = 200):
         state = st.state_of(item)
         may_decide = can_act(g.user, item, st.definition_of(state).steps[state.step_index])
     may_edit = service.can_edit(g.user, item)
-    # what the channels' checks say now, so the creator fixes it before pressing submit
-    pre_checks = None
-    if not problems and may_edit and item.status in ("draft", "returned"):
+    # what the channels' checks say now: the creator fixes it before pressing submit, and a
+    # reviewer sees it next to the checklist (the final approval runs the "approve" checks)
+    pre_checks, review_checks = None, None
+    if not problems:
         from hub.workflow.checks import problems_for
 
-        pre_checks = problems_for(item, "submit")
+        if may_edit and item.status in ("draft", "returned"):
+            pre_checks = problems_for(item, "submit")
+        elif may_decide:
+            review_checks = problems_for(item, "approve" if summary["current_step"]["kind"] == "approval" else "submit")
     html = render_template(
         "items/show.html",
         pre_checks=pre_checks,
+        review_checks=review_checks,
         previews=previews(item),
         item=item,
         summary=summary,

@@ -5,6 +5,8 @@ Each change is audited and committed here; the pages and the API call these func
 
 from __future__ import annotations
 
+import copy
+
 from hub.audit import record
 from hub.extensions import db
 from hub.models import Organisation, User
@@ -32,6 +34,51 @@ def save_workflow(
         )
     db.session.commit()
     return workflow, version, created
+
+
+#: what the step editor changes in each step; everything else is kept as it is
+STEP_FIELDS = ("name_id", "name_en", "role", "limit", "inputs_id", "inputs_en", "output_id", "output_en")
+
+
+def edit_steps(
+    workflow: Workflow, base_version: int | None, changes: dict[str, dict], user: User, *, note: str = ""
+) -> tuple[Workflow, object, bool]:
+    """Change steps' names, roles, time limits, inputs and outputs of the newest version (the step
+    editor); saved as the next version like an edited YAML. ``changes`` maps a step key to the fields of
+    :data:`STEP_FIELDS` to set. Refused with a conflict when the newest version is no longer
+    ``base_version`` (someone saved in between), so nobody overwrites a change they have not seen."""
+    from hub.workflow.errors import DecisionConflict
+
+    if base_version is not None and base_version != workflow.latest_version:
+        raise DecisionConflict(
+            f"Alur kerja ini sudah disimpan sebagai versi {workflow.latest_version} oleh orang lain; "
+            "muat ulang halaman dan ulangi perubahan Anda.",
+            f"This workflow was saved as version {workflow.latest_version} by someone else meanwhile; "
+            "reload the page and make your change again.",
+            field="version",
+        )
+    definition = copy.deepcopy(store.get_version(workflow).definition)
+    keys = {step["key"] for step in definition["steps"]}
+    unknown = sorted(set(changes) - keys)
+    if unknown:
+        raise InvalidRequest(
+            f"Langkah tidak dikenal: {', '.join(unknown)}.", f"Unknown steps: {', '.join(unknown)}.", field="steps"
+        )
+    for step in definition["steps"]:
+        change = changes.get(step["key"]) or {}
+        if "role" in change:
+            step["role"] = str(change["role"]).strip()
+        if "limit" in change:
+            step["limit"] = str(change["limit"]).strip() or None
+        for part in ("name", "inputs", "output"):
+            if f"{part}_id" in change or f"{part}_en" in change:
+                old = step.get(part) or {"id": "", "en": ""}
+                text = {lang: str(change.get(f"{part}_{lang}", old.get(lang, ""))).strip() for lang in ("id", "en")}
+                if text["id"] or text["en"] or part == "name":
+                    step[part] = text
+                else:
+                    step.pop(part, None)
+    return save_workflow(definition, user, note=note, expected_code=workflow.code)
 
 
 def _codes(data: dict, key: str, allowed=None) -> list[str]:

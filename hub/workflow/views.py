@@ -9,8 +9,17 @@ from flask_babel import gettext as _
 from hub.extensions import db
 from hub.models import Organisation
 from hub.permissions import require
+from hub.roles import ROLES
 from hub.workflow import calendar_admin, store
-from hub.workflow.assignments import create_assignment, remove_assignment, save_workflow, set_active
+from hub.workflow.assignments import (
+    STEP_FIELDS,
+    create_assignment,
+    edit_steps,
+    remove_assignment,
+    save_workflow,
+    set_active,
+)
+from hub.workflow.definition import CHANNEL_ADMIN
 from hub.workflow.document import from_yaml
 from hub.workflow.errors import WorkflowError
 from hub.workflow.inbox import inbox_for
@@ -76,6 +85,7 @@ def _workflow_page(workflow, yaml_text: str | None = None, status: int = 200):
         assignments=assignments_of(workflow),
         organisations=db.session.execute(db.select(Organisation).order_by(Organisation.name)).scalars().all(),
         channels=list(plugins().channels.values()),
+        roles=[*ROLES, CHANNEL_ADMIN],
         lang=_lang(),
     ), status
 
@@ -101,6 +111,27 @@ def workflow_save(code: str):
         db.session.rollback()
         flash(exc.message(_lang()), "error")
         return _workflow_page(workflow, text, 422)
+    flash(_("Saved as version %(n)s.", n=version.number) if created else _("Nothing changed."), "success")
+    return redirect(url_for("workflow.workflow", code=code))
+
+
+@bp.post("/admin/workflows/<code>/steps")
+@require("workflow.manage")
+def workflow_steps(code: str):
+    """The step editor: names, roles, time limits, inputs and outputs, saved as the next version."""
+    workflow = _workflow_or_404(code)
+    form = request.form
+    changes: dict[str, dict] = {}
+    for key in form.getlist("step"):
+        changes[key] = {f: form[f"{key}.{f}"] for f in STEP_FIELDS if f"{key}.{f}" in form}
+    try:
+        _workflow, version, created = edit_steps(
+            workflow, form.get("version", type=int), changes, g.user, note=form.get("note", "")
+        )
+    except WorkflowError as exc:
+        db.session.rollback()
+        flash(exc.message(_lang()), "error")
+        return _workflow_page(workflow, status=exc.status)
     flash(_("Saved as version %(n)s.", n=version.number) if created else _("Nothing changed."), "success")
     return redirect(url_for("workflow.workflow", code=code))
 
