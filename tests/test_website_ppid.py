@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 
 import pytest
@@ -216,3 +217,25 @@ def test_ppid_fields_may_come_from_the_channel_options_and_any_excluded_mark_win
     assert ppid.is_excluded(item)
     with pytest.raises(PermanentPublishError, match="dikecualikan"):
         call("publish", publication(item, "ppid"), item)
+
+
+def test_the_item_form_and_the_checks_say_where_the_ppid_fields_go(app, client, login, make_user, officer, tmp_path):
+    """The item form has no PPID fields of its own: the channel's note and every check name the option to fill in."""
+    creator = make_user("suko", roles=["pembuat_konten"])
+    login(client, creator)
+    page = html.unescape(client.get("/items/new").get_data(as_text=True))
+    assert '{"class": "berkala", "unit": "Sekretariat", "year": 2026' in page
+    assert '{"thread": true}' in page and '{"link": "https://…"}' in page
+
+    item = ppid_item(officer, tmp_path, info_class="", unit="", year=None, summary="")
+    messages = {p.rule: (p.message_id, p.message_en) for p in _problems(item, "ppid")}
+    for rule, key in (("ppid.class", '"class"'), ("ppid.unit", '"unit"'), ("ppid.year", '"year"')):
+        assert key in messages[rule][0] and key in messages[rule][1], rule
+        assert "opsi kanal PPID" in messages[rule][0] and "PPID channel options" in messages[rule][1]
+
+    # what the note shows, given that way, is what the plugin reads
+    item.extra = {}
+    item.target("ppid").options = {"class": "berkala", "unit": "Sekretariat", "year": 2026, "retention": "5 tahun"}
+    item.body = "Ringkasan laporan."
+    db.session.commit()
+    assert [p.rule for p in _problems(item, "ppid") if p.severity == "error"] == []

@@ -17,8 +17,14 @@ X = Channel(
     accepts=("text", "image", "video"),
     item_kinds=("article", "post", "video"),
     admin_role="admin_social",
-    requirements_id="Teks maksimal 280 karakter (tautan dihitung 23).",
-    requirements_en="Text up to 280 characters (links count as 23).",
+    requirements_id=(
+        "Teks maksimal 280 karakter (tautan dihitung 23). Opsi kanal (opsional): "
+        '{"thread": true} memecah teks panjang menjadi utas; {"accounts": [3]} memilih akun (bawaan: semua).'
+    ),
+    requirements_en=(
+        "Text up to 280 characters (links count as 23). Channel options (optional): "
+        '{"thread": true} splits a long text into a thread; {"accounts": [3]} chooses accounts (default: all).'
+    ),
     text_limit=280,
     count_url="/social/count",
 )
@@ -29,8 +35,14 @@ FACEBOOK = Channel(
     accepts=("text", "image", "video"),
     item_kinds=("article", "post", "video"),
     admin_role="admin_social",
-    requirements_id="Teks maksimal 63.206 karakter.",
-    requirements_en="Text up to 63,206 characters.",
+    requirements_id=(
+        "Teks maksimal 63.206 karakter. Opsi kanal (opsional): "
+        '{"link": "https://…"} tautan kiriman; {"accounts": [4]} memilih halaman (bawaan: semua).'
+    ),
+    requirements_en=(
+        "Text up to 63,206 characters. Channel options (optional): "
+        '{"link": "https://…"} the post\'s link; {"accounts": [4]} chooses pages (default: all).'
+    ),
     text_limit=63206,
 )
 OWN = (X.name, FACEBOOK.name)

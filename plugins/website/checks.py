@@ -119,7 +119,13 @@ def check_ppid(item: Item, channel: str, phase: str = "approve") -> list[Problem
         problems.append(_p(channel, "title", "ppid.title", "Judul informasi wajib diisi.", "A title is required."))
     if not info.summary:
         problems.append(
-            _p(channel, "ppid_summary", "ppid.summary", "Ringkasan informasi wajib diisi.", "A summary is required.")
+            _p(
+                channel,
+                "ppid_summary",
+                "ppid.summary",
+                'Ringkasan informasi wajib diisi: isi konten, atau opsi kanal PPID {"summary": "…"}.',
+                'A summary is required: the item\'s body, or the PPID channel option {"summary": "…"}.',
+            )
         )
     if info.info_class not in ppid.CLASSES:
         problems.append(
@@ -127,13 +133,21 @@ def check_ppid(item: Item, channel: str, phase: str = "approve") -> list[Problem
                 channel,
                 "ppid_class",
                 "ppid.class",
-                "Pilih klasifikasi informasi: berkala, serta-merta, setiap saat atau dikecualikan.",
-                "Choose the information class: berkala, serta-merta, setiap saat or dikecualikan.",
+                'Pilih klasifikasi informasi di opsi kanal PPID, mis. {"class": "berkala"}: berkala, serta-merta, '
+                "setiap-saat atau dikecualikan.",
+                'Choose the information class in the PPID channel options, e.g. {"class": "berkala"}: berkala, '
+                "serta-merta, setiap-saat or dikecualikan.",
             )
         )
     if not info.unit:
         problems.append(
-            _p(channel, "ppid_unit", "ppid.unit", "Unit penanggung jawab wajib diisi.", "The unit is required.")
+            _p(
+                channel,
+                "ppid_unit",
+                "ppid.unit",
+                'Unit penanggung jawab wajib diisi di opsi kanal PPID, mis. {"unit": "Sekretariat"}.',
+                'The responsible unit is required in the PPID channel options, e.g. {"unit": "Sekretariat"}.',
+            )
         )
     if not ppid.valid_year(info.year):
         problems.append(
@@ -141,8 +155,8 @@ def check_ppid(item: Item, channel: str, phase: str = "approve") -> list[Problem
                 channel,
                 "ppid_year",
                 "ppid.year",
-                "Tahun informasi wajib diisi (mis. 2025).",
-                "The year of the information is required (e.g. 2025).",
+                'Tahun informasi wajib diisi di opsi kanal PPID, mis. {"year": 2025}.',
+                'The year of the information is required in the PPID channel options, e.g. {"year": 2025}.',
             )
         )
     problems += _check_pdf(item, channel, phase)

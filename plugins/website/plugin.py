@@ -34,8 +34,14 @@ WEBSITE = Channel(
     accepts=("text", "image", "video"),
     item_kinds=("article",),
     admin_role="admin_website",
-    requirements_id="Judul dan isi berita wajib; gambar utama disarankan.",
-    requirements_en="Title and body required; a featured image is recommended.",
+    requirements_id=(
+        "Judul dan isi berita wajib; gambar utama disarankan. Opsi kanal (opsional): "
+        '{"categories": ["Berita"], "tags": ["festival"], "excerpt": "…", "video_url": "https://…"}.'
+    ),
+    requirements_en=(
+        "Title and body required; a featured image is recommended. Channel options (optional): "
+        '{"categories": ["Berita"], "tags": ["festival"], "excerpt": "…", "video_url": "https://…"}.'
+    ),
 )
 PPID = Channel(
     name="ppid",
@@ -44,8 +50,16 @@ PPID = Channel(
     accepts=("document",),
     item_kinds=(ppid.KIND,),
     admin_role="admin_website",
-    requirements_id="Dokumen PDF dengan klasifikasi informasi; dokumen dikecualikan tidak diterbitkan.",
-    requirements_en="A PDF document with its information class; excluded documents are never published.",
+    requirements_id=(
+        "Dokumen PDF dengan klasifikasi informasi; dokumen dikecualikan tidak diterbitkan. Isi opsi kanal, mis. "
+        '{"class": "berkala", "unit": "Sekretariat", "year": 2026, "retention": "5 tahun"} '
+        "(class: berkala, serta-merta, setiap-saat, dikecualikan); ringkasan = isi konten."
+    ),
+    requirements_en=(
+        "A PDF document with its information class; excluded documents are never published. Fill in the channel "
+        'options, e.g. {"class": "berkala", "unit": "Sekretariat", "year": 2026, "retention": "5 tahun"} '
+        "(class: berkala, serta-merta, setiap-saat, dikecualikan); the summary is the item's body."
+    ),
 )
 
 
