@@ -183,5 +183,16 @@ def test_dashboard_lists_open_steps_overdue_first(radio, make_user):
     assert 'class="overdue"' not in rows[1] and "Baru masuk" in rows[1]
     # the creator has no decision to make on their own items
     sign_in(creator)
-    mine = client.get("/").get_data(as_text=True).split('id="my-tasks"')[1].split("</section>")[0]
+    html = client.get("/").get_data(as_text=True)
+    mine = html.split('id="my-tasks"')[1].split("</section>")[0]
     assert "Lama menunggu" not in mine
+    # but sees where each item is: the step, who acts on it, by when, and whether it is late
+    submitted = html.split('id="my-items"')[1].split("</section>")[0]
+    rows = {r.split("</a>")[0].rsplit(">", 1)[1]: r for r in submitted.split("<tr>")[2:]}
+    assert "Posisi: Verifikasi (Verifikator)" in rows["Lama menunggu"] and "Terlambat" in rows["Lama menunggu"]
+    assert 'Batas waktu <time datetime="2026-11-10T02:10:00+00:00">10 Nov 2026 09:10</time>' in rows["Lama menunggu"]
+    assert "Posisi: Verifikasi (Verifikator)" in rows["Baru masuk"] and "Terlambat" not in rows["Baru masuk"]
+    draft = make_item(creator, "Belum diajukan", channels=("radio",), status="draft")
+    html = client.get("/").get_data(as_text=True).split('id="my-items"')[1].split("</section>")[0]
+    draft_row = next(r for r in html.split("<tr>") if draft.title in r)
+    assert "Posisi:" not in draft_row  # a draft has no workflow step yet

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from flask import g, render_template
 from flask_babel import get_locale
 
 from hub.extensions import db
 from hub.models import Item, Publication, PublicationStatus
+from hub.models.base import utcnow
 from hub.permissions import has_permission, require
 from hub.plugins import plugins
 from hub.web import bp
@@ -17,8 +21,45 @@ from hub.web.tasks import my_tasks
 TROUBLE = (PublicationStatus.FAILED.value, PublicationStatus.NEEDS_ATTENTION.value)
 
 
+@dataclass
+class Whereabouts:
+    """Where an item is in its workflow: the open step, who acts on it, by when."""
+
+    step: str
+    role: str
+    due_at: dt.datetime | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.due_at is not None and self.due_at < utcnow()
+
+
+def open_steps(item_ids: list[int], lang: str) -> dict[int, Whereabouts]:
+    """The open step of each item (name in ``lang``, the role that acts, the due time), read in one query."""
+    try:
+        from hub.workflow.models import StepInstance, StepStatus, WorkflowVersion
+    except ImportError:  # a build without the workflow area
+        return {}
+    from hub.reports.steps import _step_name
+    from hub.web.labels import role_name
+
+    if not item_ids:
+        return {}
+    rows = db.session.execute(
+        db.select(StepInstance, WorkflowVersion.definition)
+        .join(WorkflowVersion, WorkflowVersion.id == StepInstance.workflow_version_id)
+        .where(StepInstance.item_id.in_(item_ids), StepInstance.status == StepStatus.OPEN.value)
+        .order_by(StepInstance.id)
+    ).all()
+    found = {}
+    for step, definition in rows:
+        name = _step_name(definition, step.step_index, step.step_key, lang)
+        found[step.item_id] = Whereabouts(name, role_name(step.role), step.due_at)
+    return found
+
+
 def submitted_items(user, limit: int = 20) -> list[dict]:
-    """The person's latest items, each with its publications' states per channel."""
+    """The person's latest items, each with the step it waits at and its publications' states per channel."""
     items = db.session.scalars(
         db.select(Item).where(Item.created_by_id == user.id).order_by(Item.updated_at.desc()).limit(limit)
     ).all()
@@ -29,7 +70,10 @@ def submitted_items(user, limit: int = 20) -> list[dict]:
         )
         for pub in rows:
             pubs.setdefault(pub.item_id, []).append(pub)
-    return [{"item": i, "url": item_url(i.id), "publications": pubs.get(i.id, [])} for i in items]
+    steps = open_steps([i.id for i in items], str(get_locale() or "id"))
+    return [
+        {"item": i, "url": item_url(i.id), "publications": pubs.get(i.id, []), "step": steps.get(i.id)} for i in items
+    ]
 
 
 def failed_publications(user, limit: int = 50) -> list[dict]:
