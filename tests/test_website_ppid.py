@@ -57,7 +57,7 @@ def test_an_excluded_document_cannot_be_published_anywhere(app, wp, officer, tmp
 
 def test_a_berkala_document_appears_on_the_public_dip_page_and_in_the_export(app, wp, officer, tmp_path):
     add_site(wp, "ppid")
-    item = ppid_item(officer, tmp_path, unit="Bidang Informasi Publik")
+    item = ppid_item(officer, tmp_path, unit="Bidang Informasi Publik", responsible="Sekretaris Dinas", place="Padang")
     other = ppid_item(
         officer,
         tmp_path,
@@ -79,6 +79,7 @@ def test_a_berkala_document_appears_on_the_public_dip_page_and_in_the_export(app
     pdf = next(m for m in wp.media.values() if m["source_url"] in post["content"])
     assert pdf["mime_type"] == "application/pdf" and pdf["bytes"] == (tmp_path / "laporan.pdf").read_bytes()
     assert "Informasi Berkala" in post["content"] and "Bidang Informasi Publik" in post["content"]
+    assert "Sekretaris Dinas" in post["content"] and "Padang" in post["content"]
 
     # the hub's public page, without logging in: grouped by class, then unit
     client = app.test_client()
@@ -105,15 +106,17 @@ def test_a_berkala_document_appears_on_the_public_dip_page_and_in_the_export(app
 
     sheet = load_workbook(io.BytesIO(client.get("/ppid/dip.xlsx").data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:9] == (
+    # the elements every DIP must have (Perki 1/2010 Pasal 13), then the class and the link
+    assert rows[0] == (
         "No.",
         "Judul Informasi / Information title",
         "Ringkasan Isi Informasi / Summary",
-        "Penanggung Jawab / Responsible unit",
-        "Klasifikasi / Class",
-        "Tahun / Year",
-        "Format",
+        "Pejabat/Unit yang Menguasai Informasi / Unit holding the information",
+        "Penanggung Jawab Pembuatan atau Penerbitan / Made or issued by",
+        "Waktu dan Tempat Pembuatan / Time and place made",
+        "Bentuk Informasi yang Tersedia / Form available",
         "Jangka Waktu Penyimpanan / Retention",
+        "Klasifikasi / Class",
         "Tautan / Link",
     )
     assert rows[1] == (
@@ -121,13 +124,16 @@ def test_a_berkala_document_appears_on_the_public_dip_page_and_in_the_export(app
         "Laporan Keuangan Dinas 2025",
         "Laporan realisasi anggaran dinas tahun 2025.",
         "Bidang Informasi Publik",
-        "Informasi Berkala",
-        2025,
-        "PDF",
+        "Sekretaris Dinas",
+        "2025, Padang",
+        "Softcopy (PDF)",
         "5 tahun",
+        "Informasi Berkala",
         result.remote_url,
     )
-    assert rows[2][1] == "Peringatan Dini Banjir Padang" and rows[2][4] == "Informasi Serta Merta"
+    # no one named as maker: the unit made and issued it; no place: the year alone
+    assert rows[2][1] == "Peringatan Dini Banjir Padang" and rows[2][8] == "Informasi Serta Merta"
+    assert rows[2][3:6] == ("Sekretariat", "Sekretariat", "2026")
     assert len(rows) == 3
 
 

@@ -107,6 +107,8 @@ def ppid_item(user, tmp_path: Path, info_class: str = "berkala", **fields) -> It
         year=fields.pop("year", 2025),
         summary=fields.pop("summary", "Laporan realisasi anggaran dinas tahun 2025."),
         retention=fields.pop("retention", "5 tahun"),
+        responsible=fields.pop("responsible", ""),
+        place=fields.pop("place", ""),
     )
     db.session.commit()
     return item

@@ -85,7 +85,9 @@ def ppid_document(info: ppid.PpidInfo, pdf: dict, title: str) -> str:
     rows = [
         ("Klasifikasi / Class", f"{ppid.class_label(info.info_class)} / {ppid.class_label(info.info_class, 'en')}"),
         ("Penanggung jawab / Responsible unit", info.unit),
+        ("Dibuat atau diterbitkan oleh / Made or issued by", info.responsible or info.unit),
         ("Tahun / Year", str(info.year or "")),
+        ("Tempat pembuatan / Place made", info.place or "-"),
         ("Retensi / Retention", info.retention or "-"),
         ("Format", "PDF"),
     ]

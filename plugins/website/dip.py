@@ -34,6 +34,8 @@ def record(item: Item, *, site_url: str | None) -> DipEntry:
     entry.unit = info.unit
     entry.year = info.year
     entry.retention = info.retention
+    entry.responsible = info.responsible or info.unit
+    entry.place = info.place
     entry.file_format = "PDF"
     if site_url and site_url.startswith(("https://", "http://")):
         entry.site_url = site_url

@@ -1,4 +1,10 @@
-"""The DIP table as a spreadsheet (XLSX), in the columns of the PPID public-information assessment."""
+"""The DIP table as a spreadsheet (XLSX), for the PPID's public-information assessment.
+
+The columns are the elements every Daftar Informasi Publik must have (Perki 1/2010
+Pasal 13, kept by Perki 1/2021): number, summary of the information, the official or unit
+holding it, who made or issued it, when and where it was made, the form it is available in
+and how long it is kept; then the hub's class and the link to the document.
+"""
 
 from __future__ import annotations
 
@@ -15,11 +21,12 @@ COLUMNS = [
     ("No.", 6),
     ("Judul Informasi / Information title", 40),
     ("Ringkasan Isi Informasi / Summary", 60),
-    ("Penanggung Jawab / Responsible unit", 30),
-    ("Klasifikasi / Class", 22),
-    ("Tahun / Year", 10),
-    ("Format", 10),
+    ("Pejabat/Unit yang Menguasai Informasi / Unit holding the information", 30),
+    ("Penanggung Jawab Pembuatan atau Penerbitan / Made or issued by", 30),
+    ("Waktu dan Tempat Pembuatan / Time and place made", 22),
+    ("Bentuk Informasi yang Tersedia / Form available", 18),
     ("Jangka Waktu Penyimpanan / Retention", 22),
+    ("Klasifikasi / Class", 22),
     ("Tautan / Link", 50),
 ]
 
@@ -31,6 +38,11 @@ def entry_link(entry: DipEntry) -> str:
     return current_app.config["BASE_URL"].rstrip("/") + f"/ppid/dip/{entry.id}/file"
 
 
+def made(entry: DipEntry) -> str:
+    """The year and, when known, the place: "2025, Padang"."""
+    return ", ".join(p for p in (str(entry.year or ""), entry.place or "") if p)
+
+
 def rows(entries: list[DipEntry]) -> list[list]:
     return [
         [
@@ -38,10 +50,11 @@ def rows(entries: list[DipEntry]) -> list[list]:
             e.title,
             e.summary,
             e.unit,
-            ppid.class_label(e.info_class, "id"),
-            e.year,
-            e.file_format,
+            e.responsible or e.unit,
+            made(e),
+            f"Softcopy ({e.file_format})",
             e.retention,
+            ppid.class_label(e.info_class, "id"),
             entry_link(e),
         ]
         for n, e in enumerate(entries, start=1)

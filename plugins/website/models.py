@@ -1,7 +1,7 @@
 """The hub's own Daftar Informasi Publik: one row per published PPID document.
 
 A row is written when a ``ppid`` publication succeeds (a snapshot of the document's
-title, summary, class, unit, year and retention at that moment) and withdrawn when it
+title, summary, class, unit, year, retention, responsible and place at that moment) and withdrawn when it
 is unpublished. The public page ``/ppid/dip`` and the XLSX export read only these rows.
 """
 
@@ -28,6 +28,9 @@ class DipEntry(Base):
     unit: Mapped[str] = mapped_column(String(200), index=True)
     year: Mapped[int | None] = mapped_column(Integer, nullable=True)
     retention: Mapped[str] = mapped_column(String(100), default="")
+    #: penanggung jawab pembuatan/penerbitan (the unit when not given) and tempat pembuatan
+    responsible: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    place: Mapped[str] = mapped_column(String(200), default="", server_default="")
     file_format: Mapped[str] = mapped_column(String(20), default="PDF")
     #: the post on the PPID WordPress site, when there is one
     site_url: Mapped[str | None] = mapped_column(String(1000), nullable=True)

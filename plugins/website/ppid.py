@@ -3,9 +3,12 @@
 The document's PPID fields live in ``Item.extra["ppid"]``::
 
     {"class": "berkala", "unit": "Bidang Informasi Publik", "year": 2025,
-     "summary": "…", "retention": "5 tahun"}
+     "summary": "…", "retention": "5 tahun",
+     "responsible": "Sekretaris Dinas", "place": "Padang"}
 
-``summary`` falls back to the item's body. The same keys are also read from the ``ppid``
+``summary`` falls back to the item's body; ``responsible`` (who made or issued the
+information) to the unit; ``place`` (where it was made) is optional. Together they are the
+elements a DIP must have (Perki 1/2010 Pasal 13, kept by Perki 1/2021). The same keys are also read from the ``ppid``
 channel's options (the item form's "channel options" JSON), for fields ``extra`` does not
 set. The PDF is the item's asset with role ``document`` (else the first attached PDF).
 A *dikecualikan* (excluded) document is never published anywhere: every channel's check
@@ -62,13 +65,17 @@ class PpidInfo:
     year: int | None
     summary: str
     retention: str
+    #: penanggung jawab pembuatan/penerbitan informasi (else the unit)
+    responsible: str = ""
+    #: tempat pembuatan informasi
+    place: str = ""
 
     @property
     def excluded(self) -> bool:
         return self.info_class == EXCLUDED
 
 
-FIELDS = ("class", "unit", "year", "summary", "retention")
+FIELDS = ("class", "unit", "year", "summary", "retention", "responsible", "place")
 
 
 def _sources(item: Item) -> list[dict]:
@@ -93,11 +100,21 @@ def info(item: Item) -> PpidInfo:
         year=year,
         summary=str(data.get("summary") or item.body or "").strip(),
         retention=str(data.get("retention") or "").strip(),
+        responsible=str(data.get("responsible") or "").strip(),
+        place=str(data.get("place") or "").strip(),
     )
 
 
 def set_info(
-    item: Item, *, info_class: str, unit: str, year: int | None, summary: str = "", retention: str = ""
+    item: Item,
+    *,
+    info_class: str,
+    unit: str,
+    year: int | None,
+    summary: str = "",
+    retention: str = "",
+    responsible: str = "",
+    place: str = "",
 ) -> None:
     """Write the PPID fields into ``item.extra`` (a new dict, so the change is saved)."""
     extra = dict(item.extra or {})
@@ -107,6 +124,8 @@ def set_info(
         "year": year,
         "summary": summary.strip(),
         "retention": retention.strip(),
+        "responsible": responsible.strip(),
+        "place": place.strip(),
     }
     item.extra = extra
 
