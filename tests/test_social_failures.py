@@ -203,3 +203,15 @@ def test_a_media_post_is_found_again_by_its_media_not_confused_with_another(app,
     assert x_stub.tweets[found.remote_id]["media_ids"] == [
         m["id"] for m in lost_pub.state["accounts"][str(x_account.id)]["media"].values()
     ]
+
+
+def test_a_text_x_finds_too_long_fails_at_once_in_xs_words(app, make_item, x_account, x_stub):
+    """Checks normally stop it at submission; if a text gets through anyway, X's own refusal reaches the admin."""
+    item = make_item(text="Pengumuman " * 30)  # 330 characters, no thread
+    pub = social.publication_for(item, "x", str(x_account.id))
+    with pytest.raises(PermanentPublishError) as caught:
+        social.call_publish(pub, item)
+    assert "Your Tweet text is too long" in str(caught.value) and "400" in str(caught.value)
+    assert x_stub.live_tweets() == {} and x_stub.requests.count(("POST", "/2/tweets")) == 1
+    db.session.refresh(pub)
+    assert "pending" not in pub.state["accounts"][str(x_account.id)], "a definite no leaves nothing to look for"

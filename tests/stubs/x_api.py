@@ -8,7 +8,8 @@ It checks what X checks and answers as X answers (bodies in the v2 "problem" for
   (``https://api.x.com`` or ``https://api.twitter.com`` + path: the client signs the real
   host and its transport sends the request here). Anything else: 401 Unauthorized.
 * ``POST /2/tweets``: JSON; text or media required; text at most 280 weighted
-  characters (twitter-text rules); media ids must be the user's and processed; a reply
+  characters (twitter-text rules; 400 "Your Tweet text is too long…"); media ids must be the
+  user's and processed; a reply
   must point at an existing post; the same text twice -> 403 "duplicate content".
 * (in ``x_media.py``) ``POST /2/media/upload`` (one-shot image, multipart ``media`` + ``media_category``),
   ``/2/media/upload/initialize`` (JSON), ``/{id}/append`` (multipart ``segment_index`` +
@@ -185,7 +186,14 @@ class XStub(StubServer):
             if not text and not media_ids:
                 return invalid("Tweet needs text or media")
             if text and parse_tweet(text).weightedLength > 280:
-                return problem(403, "Forbidden", "Your Tweet text is too long.")
+                # what X v2 answers (seen through tweepy as "400 Bad Request\nYour Tweet text is too long…")
+                return problem(
+                    400,
+                    "Invalid Request",
+                    "Your Tweet text is too long. For more information on how Twitter determines text length see "
+                    "https://github.com/twitter/twitter-text.",
+                    "https://api.twitter.com/2/problems/invalid-request",
+                )
             for mid in media_ids:
                 m = self.media.get(str(mid))
                 if m is None or m["user"] != g.x_user["id"] or m["state"] != "succeeded":
