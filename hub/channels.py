@@ -6,6 +6,35 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
+class OptionField:
+    """One of a channel's ``options`` the item form asks for as a form field instead of JSON.
+
+    ``kind``: "text" (a string), "list" (comma-separated, stored as a list of strings), "bool"
+    (a checkbox), "choice" (one of ``choices``) or "choices" (several of ``choices``, stored as a
+    list). ``choices`` is a sequence of ``(value, label_id, label_en)`` or a callable returning one,
+    called when the form is drawn (screens, accounts or categories read from the database).
+    """
+
+    name: str
+    label_id: str
+    label_en: str
+    kind: str = "text"
+    choices: object = ()
+    help_id: str = ""
+    help_en: str = ""
+
+    def label(self, lang: str = "id") -> str:
+        return self.label_id if lang == "id" else self.label_en
+
+    def help(self, lang: str = "id") -> str:
+        return self.help_id if lang == "id" else self.help_en
+
+    def choice_list(self) -> list[tuple[str, str, str]]:
+        choices = self.choices() if callable(self.choices) else self.choices
+        return [(str(v), str(label_id), str(label_en)) for v, label_id, label_en in choices or ()]
+
+
+@dataclass(frozen=True)
 class Channel:
     """A place content goes out to, declared by a plugin's ``register_channels`` hook.
 
@@ -30,6 +59,9 @@ class Channel:
     #: characters its own way (X: links as 23); it answers ``{"length", "limit", "valid"}``.
     #: None: the counter counts Unicode characters in the browser.
     count_url: str | None = None
+    #: options the item form shows as fields (screens, thread opt-in, categories…); the rest of
+    #: ``ItemChannel.options`` stays editable as JSON
+    option_fields: tuple[OptionField, ...] = ()
     plugin: str = ""
 
     def label(self, lang: str = "id") -> str:

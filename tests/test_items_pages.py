@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from hub import hookimpl
+from hub.channels import Channel, OptionField
 from hub.extensions import db
 from hub.models import Item
 from hub.workflow.models import Decision, WorkflowVersion
@@ -16,9 +18,34 @@ from tests.workflow_support import CheckedPlugin, assign, current_step, new_item
 people = workflow_support.people  # the fixture
 
 
+SCREENS = [("s1", "Layar Padang", "Padang screen"), ("s2", "Layar Solok", "Solok screen")]
+
+
+class OptionsPlugin:
+    """A channel that asks for its options as form fields (screens, a thread box, tags, a category)."""
+
+    @hookimpl
+    def register_channels(self):
+        return [
+            Channel(
+                name="poster",
+                label_id="Papan poster",
+                label_en="Poster board",
+                option_fields=(
+                    OptionField("screens", "Layar tujuan", "Target screens", "choices", lambda: SCREENS),
+                    OptionField("thread", "Jadikan utas", "Make a thread", "bool"),
+                    OptionField(
+                        "tags", "Tag", "Tags", "list", help_id="Pisahkan dengan koma.", help_en="Comma-separated."
+                    ),
+                    OptionField("category", "Kategori", "Category", "choice", (("news", "Berita", "News"),)),
+                ),
+            )
+        ]
+
+
 @pytest.fixture
 def app(make_app):
-    app = make_app(EXTRA_PLUGINS=[CheckedPlugin()])
+    app = make_app(EXTRA_PLUGINS=[CheckedPlugin(), OptionsPlugin()])
     with app.app_context():
         yield app
 
@@ -274,3 +301,49 @@ def test_step_editor_changes_roles_and_limits_as_a_new_version(client, people, l
 
     login(client, people.creator)
     assert client.post("/admin/workflows/vidcon_booking/steps", data={"version": "2"}).status_code == 403
+
+
+def test_channel_options_are_form_fields_and_the_rest_stays_json(client, people, login):
+    login(client, people.pemohon)
+    form = client.get("/items/new").get_data(as_text=True)
+    poster = form.split('value="poster"')[1].split('class="channel-variant"')[0]
+    assert "Layar tujuan" in poster and "Layar Padang" in poster and "Jadikan utas" in poster
+    assert "Pisahkan dengan koma." in poster and "Opsi kanal lainnya (JSON" in poster
+    assert 'name="opt_poster_screens" value="s2"' in poster
+    base = {"title": "Pekan Budaya", "kind": "video", "channel": ["poster"], "optfields_poster": "1"}
+    resp = client.post(
+        "/items/new",
+        data={
+            **base,
+            "opt_poster_screens": ["s2", "s9"],  # s9 is no choice: dropped
+            "opt_poster_thread": "1",
+            "opt_poster_tags": "budaya, padang,",
+            "opt_poster_category": "news",
+            "options_poster": '{"dayparts": ["pagi"], "thread": false}',  # the field wins over the JSON
+        },
+    )
+    assert resp.status_code == 302
+    item = db.session.execute(db.select(Item)).scalar_one()
+    assert item.target("poster").options == {
+        "dayparts": ["pagi"],
+        "thread": True,
+        "screens": ["s2"],
+        "tags": ["budaya", "padang"],
+        "category": "news",
+    }
+    edit = client.get(f"/items/{item.id}/edit").get_data(as_text=True).split('value="poster"')[1]
+    assert 'name="opt_poster_screens" value="s2" checked' in edit and 'value="s1" checked' not in edit
+    assert 'name="opt_poster_thread" value="1" checked' in edit and 'value="budaya, padang"' in edit
+    assert '<option value="news" selected>' in edit
+    assert '>{"dayparts": ["pagi"]}</textarea>' in edit  # the JSON keeps only what has no field
+    # unticking and emptying the fields removes those options
+    assert (
+        client.post(f"/items/{item.id}/edit", data={**base, "options_poster": '{"dayparts": ["pagi"]}'}).status_code
+        == 302
+    )
+    db.session.expire_all()
+    assert db.session.get(Item, item.id).target("poster").options == {"dayparts": ["pagi"]}
+    bad = client.post(f"/items/{item.id}/edit", data={**base, "opt_poster_category": "gossip"})
+    assert bad.status_code == 422 and "Kategori: pilihan &#39;gossip&#39; tidak tersedia." in bad.get_data(as_text=True)
+    array = client.post(f"/items/{item.id}/edit", data={**base, "options_poster": "[1, 2]"})
+    assert array.status_code == 422 and "harus berupa objek JSON" in array.get_data(as_text=True)

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from hub.extensions import db
 from hub.items import service
-from hub.items.forms import form_to_data, local_input
+from hub.items.forms import form_to_data, local_input, other_options
 from hub.items.preview import previews
 from hub.models import Item, Organisation
 from hub.permissions import get_item_or_404, require, visible_items_clause
@@ -54,6 +54,7 @@ def _form_context(item: Item | None, problems=None):
         "difficulties": DIFFICULTIES,
         "tz": tz,
         "local_input": lambda v: local_input(v, tz),
+        "other_options": other_options,
         "problems": problems or [],
         "lang": _lang(),
     }
@@ -62,7 +63,7 @@ def _form_context(item: Item | None, problems=None):
 def _save_form(item: Item | None):
     from hub.plugins import plugins
 
-    data = form_to_data(request.form, list(plugins().channels))
+    data = form_to_data(request.form, plugins().channels)
     if item is None:
         return service.create_item(g.user, data)
     return service.update_item(item, g.user, data)
