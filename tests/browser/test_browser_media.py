@@ -93,3 +93,39 @@ def test_files_dropped_on_the_uploader_are_uploaded(context, live_hub, make_user
     with live_hub.app.app_context():
         asset = db.session.get(Asset, asset_id)
         assert asset.original_name == "poster pawai.png" and asset.kind == "image" and asset.mime == "image/png"
+
+
+def test_a_drive_import_survives_lost_status_answers(context, live_hub, make_user):
+    """The download runs on the server: the page asks again when a status answer is lost (network, 5xx)."""
+    import json
+    import re
+
+    creator = make_user("citra", roles=["pembuat_konten"])
+    page = context.new_page()
+    browser_login(page, creator)
+    visit(page, "/media/upload", "media-upload-drive")
+    answers = [
+        "reset",
+        (503, {"error": "unavailable"}),
+        (200, {"status": "downloading", "received": 50, "total": 100}),
+        (200, {"status": "done", "received": 100, "total": 100, "asset": {"id": 4242, "status": "probing"}}),
+    ]
+    seen = []
+
+    def drive_api(route, request):
+        if request.method == "POST":
+            body = {"id": "imp1", "status": "queued", "status_url": "/api/v1/media/drive/imp1"}
+            return route.fulfill(status=202, content_type="application/json", body=json.dumps(body))
+        answer = answers[min(len(seen), len(answers) - 1)]
+        seen.append(answer)
+        if answer == "reset":
+            return route.abort("connectionreset")
+        return route.fulfill(status=answer[0], content_type="application/json", body=json.dumps(answer[1]))
+
+    page.route(re.compile(r"/api/v1/media/drive(/imp1)?$"), drive_api)
+    page.fill("[data-drive-url]", "https://drive.google.com/file/d/1AbCdEfGhIjKlMnOpQrStUvWxYz012345/view")
+    page.click("[data-drive-go]")
+    page.wait_for_selector(".hub-upload-done, .hub-upload-failed", timeout=30000)
+    assert page.locator(".hub-upload-failed").count() == 0, page.inner_text(".hub-upload-row")
+    assert len(seen) == 4
+    assert page.get_attribute("[data-hub-upload] input[type=hidden][name=asset_ids]", "value") == "4242"

@@ -177,16 +177,28 @@
     return request("POST", API + "/media/drive", jsonBody(payload, token)).then(function (r) {
       if (r.status !== 202) throw UploadError(r.json, r.status);
       var statusUrl = r.json.status_url;
-      function poll() {
-        return sleep(opts.pollMs || 1000).then(function () { return request("GET", statusUrl); }).then(function (s) {
+      var misses = 0, maxMisses = opts.maxRetries || 20;
+      // the download goes on on the server: a lost status answer (network, 5xx) is asked again
+      function again(lastError) {
+        misses += 1;
+        if (misses > maxMisses) throw lastError || UploadError({ message: FALLBACK.lost }, 0);
+        onStatus("retrying");
+        return poll(Math.min(30000, (opts.pollMs || 1000) * Math.pow(2, misses)));
+      }
+      function poll(wait) {
+        return sleep(wait === undefined ? opts.pollMs || 1000 : wait).then(function () {
+          return request("GET", statusUrl);
+        }).then(function (s) {
+          if (s.status >= 500) return again(UploadError(s.json, s.status));
           if (s.status !== 200) throw UploadError(s.json, s.status);
+          misses = 0;
           var st = s.json;
           onStatus(st.status);
           if (st.total) onProgress(st.received || 0, st.total);
           if (st.status === "done") return st.asset;
           if (st.status === "failed") throw UploadError(st, 422);
           return poll();
-        });
+        }, function () { return again(null); });
       }
       onStatus("queued");
       return poll();
