@@ -5,7 +5,17 @@ from __future__ import annotations
 import pytest
 
 from hub.exceptions import PermanentPublishError, TransientPublishError
-from tests.website_support import add_site, call, image_asset, make_item, pdf_asset, publication, wordpress_stub  # noqa: F401
+from hub.extensions import db
+from tests.website_support import (  # noqa: F401 - wordpress_stub is a fixture
+    add_site,
+    call,
+    image_asset,
+    make_item,
+    pdf_asset,
+    publication,
+    store_asset,
+    wordpress_stub,
+)
 
 
 @pytest.fixture
@@ -283,3 +293,33 @@ def test_a_featured_image_deleted_in_wordpress_is_uploaded_again_on_republish(ap
     assert second.remote_id == first.remote_id and len(wp.posts) == 1
     [new_media] = list(wp.media)
     assert new_media != old_media and wp.posts[int(second.remote_id)]["featured_media"] == new_media
+
+
+def test_a_video_over_the_upload_limit_can_be_embedded_by_its_link_instead(app, wp, editor, tmp_path):
+    """Most videos are over WordPress's 2 MB default: the check says to give a link, and with it the file stays home."""
+    from hub.plugins import plugins
+
+    clip = tmp_path / "pawai.mp4"
+    clip.write_bytes(b"\0\0\0\x18ftypmp42" + b"\0" * (3 * 1024 * 1024))
+    video = store_asset(clip, "video/mp4", "video")
+    add_site(wp)
+    item = make_item(editor, assets=[(image_asset(tmp_path), "featured"), (video, "main")])
+    registry = plugins()
+
+    def problems():
+        return [
+            p
+            for result in registry.hook.validate_item(item=item, channel=registry.channels["website"], phase="approve")
+            for p in result
+        ]
+
+    [too_big] = [p for p in problems() if p.rule == "wordpress.upload_size"]
+    assert '{"video_url"' in too_big.message_id and '{"video_url"' in too_big.message_en
+
+    item.target("website").options = {"video_url": "https://www.youtube.com/watch?v=pawai2026"}
+    db.session.commit()
+    assert [p.rule for p in problems() if p.severity == "error"] == []
+    call("publish", publication(item, "website"), item)
+    post = next(iter(wp.posts.values()))
+    assert [m["mime_type"] for m in wp.media.values()] == ["image/jpeg"], "the video file was not sent"
+    assert "wp:embed" in post["content"] and "pawai2026" in post["content"] and "wp:video" not in post["content"]

@@ -2,7 +2,8 @@
 
 * every channel: a *dikecualikan* PPID document is refused (it is never published anywhere);
 * ``website``: title and body present; the featured image is an image; images, video and
-  documents within WordPress's upload limit (``max_upload_mb``, 2 MB by default: PHP's
+  documents within WordPress's upload limit (a video is not uploaded, nor checked, when the
+  channel option ``video_url`` gives a link to embed instead) (``max_upload_mb``, 2 MB by default: PHP's
   default ``upload_max_filesize``) and of a type WordPress accepts;
 * ``ppid``: a ``ppid_document`` with title, summary, class, responsible unit and year, and
   a PDF that really is a PDF (read from the file, not from its name), within the limit.
@@ -84,8 +85,11 @@ def check_website(item: Item, channel: str) -> list[Problem]:
                 )
             )
     limit = _limit_mb(channel)
+    video_url = ((target.options if target else None) or {}).get("video_url")
     for asset in item.media():
         mime = assets.mime_of(asset)
+        if video_url and mime.startswith("video/"):
+            continue  # not uploaded: the post embeds options["video_url"] instead
         if mime not in assets.EXTENSIONS:
             problems.append(
                 _p(
@@ -97,6 +101,14 @@ def check_website(item: Item, channel: str) -> list[Problem]:
                 )
             )
         problem = _size_problem(channel, asset, limit)
+        if problem is not None and mime.startswith("video/"):
+            problem = replace(
+                problem,
+                message_id=problem.message_id + ' Atau unggah videonya ke YouTube dan isi opsi kanal {"video_url": '
+                '"https://…"}: situs menyematkan tautannya.',
+                message_en=problem.message_en + ' Or put the video on YouTube and set the channel option {"video_url": '
+                '"https://…"}: the site embeds the link.',
+            )
         if problem is not None:
             problems.append(problem)
     return problems

@@ -151,6 +151,8 @@ class SitePublisher:
         target = self.item.target(self.pub.channel)
         options = (target.options if target else None) or {}
         featured_asset, gallery_assets, video_asset, documents = article_media(self.item)
+        if options.get("video_url"):
+            video_asset = None  # the site embeds the link (YouTube…); the file may be far over the upload limit
         alts = {ia.asset_id: ia.alt_text for ia in self.item.assets}
         featured = self.media(featured_asset, alts.get(featured_asset.id, "")) if featured_asset else None
         images = [(self.media(a, alts.get(a.id, "")), alts.get(a.id, "") or self.item.title) for a in gallery_assets]
