@@ -88,10 +88,10 @@ def test_an_approved_request_plays_on_its_screens_for_its_window(app, clock, peo
 def test_a_longer_window_waits_for_the_approvers_public_need_exception(
     app,
     clock,
-    people,
+    people,  # noqa: F811 - fixture
     request_item,
     client,
-    login,  # noqa: F811
+    login,
 ):
     from hub.workflow import engine
     from hub.workflow.errors import ChecksFailed
