@@ -275,3 +275,22 @@ def test_demo_data_loads_the_nine_sumbar_screens_once(app):
     }
     semua = db.session.scalar(db.select(ScreenGroup).filter_by(code="semua"))
     assert len(semua.screens) == 9
+
+
+def test_a_technicians_dashboard_restarts_the_silence_watch(app, clock, client, login, make_user):
+    """With every screen silent no heartbeat restarts the watch after Redis was emptied; the dashboard does."""
+    from hub_videotron.alerts import _WATCH_KEY
+    from rq.registry import ScheduledJobRegistry
+
+    from hub.queue import get_queue, redis_connection
+
+    redis_connection().delete(_WATCH_KEY)
+    login(client, make_user("dewi", roles=["pembuat_konten"]))
+    assert client.get("/").status_code == 200
+    assert redis_connection().get(_WATCH_KEY) is None  # people who do not monitor screens start nothing
+    client.post("/logout")
+    login(client, make_user("teknisi", roles=["teknisi"]))
+    assert client.get("/").status_code == 200
+    assert redis_connection().get(_WATCH_KEY) is not None
+    scheduled = ScheduledJobRegistry(queue=get_queue()).get_job_ids()
+    assert [j for j in scheduled if j.startswith("videotron-watch-")]

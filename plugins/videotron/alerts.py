@@ -7,7 +7,8 @@ always recorded on the screen.
 
 The watch (:func:`watch_screens`) is an RQ job that checks the screens and schedules its own
 next run a minute later. Job ids are per minute and unique, so two chains never run side by
-side; :func:`ensure_watch` (called on heartbeats and on the monitor page) starts a chain when
+side; :func:`ensure_watch` (called on heartbeats, on the monitor page and on the dashboards of
+the people who monitor screens) starts a chain when
 none has run recently, e.g. after Redis was emptied.
 """
 

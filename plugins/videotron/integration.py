@@ -19,7 +19,10 @@ from hub.permissions import has_permission
 def dashboard_panel(user) -> list:
     if not has_permission(user, "screen.monitor"):
         return []
+    from hub_videotron.alerts import ensure_watch
     from hub_videotron.monitor import screen_states
+
+    ensure_watch()  # a dashboard view restarts the silence watch too (e.g. after Redis was emptied)
 
     from hub.web.panels import Panel
 
