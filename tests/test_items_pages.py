@@ -148,6 +148,8 @@ def test_a_requester_sees_only_their_offices_items(client, people, login, make_u
 
 
 def test_workflow_pages_for_administrators(client, people, login):
+    from hub.workflow import store
+
     login(client, people.creator)
     assert client.get("/admin/workflows").status_code == 403
     login(client, people.sysadmin)
@@ -158,9 +160,21 @@ def test_workflow_pages_for_administrators(client, people, login):
     yaml_text = client.get("/admin/workflows/vidcon_booking/yaml").get_data(as_text=True)
     edited = yaml_text.replace("limit: 150m", "limit: 120m")
     assert edited != yaml_text
-    assert client.post("/admin/workflows/vidcon_booking", data={"yaml": edited, "note": "uji"}).status_code == 302
+
+    def yaml_form(html: str) -> str:
+        return html.split('<textarea name="yaml"')[0].rsplit("<form", 1)[1]
+
+    assert 'name="version" value="1"' in yaml_form(page)
+    data = {"yaml": edited, "note": "uji", "version": "1"}
+    assert client.post("/admin/workflows/vidcon_booking", data=data).status_code == 302
     versions = db.session.execute(db.select(WorkflowVersion.number).order_by(WorkflowVersion.id.desc())).scalars()
     assert next(iter(versions)) == 2
+    stale = client.post("/admin/workflows/vidcon_booking", data={**data, "yaml": yaml_text})  # edited from v1 again
+    assert stale.status_code == 409 and "versi 2" in stale.get_data(as_text=True)
+    old = client.get("/admin/workflows/vidcon_booking?version=1").get_data(as_text=True)
+    assert 'name="version"' not in yaml_form(old)  # an older version's YAML is saved (restored) on purpose, unchecked
+    assert client.post("/admin/workflows/vidcon_booking", data={"yaml": yaml_text}).status_code == 302
+    assert store.get_workflow("vidcon_booking").latest_version == 3
     broken = client.post("/admin/workflows/vidcon_booking", data={"yaml": "steps: [", "note": ""})
     assert broken.status_code == 422 and "YAML" in broken.get_data(as_text=True)
     imported = client.post("/admin/workflows", data={"yaml": edited.replace("code: vidcon_booking", "code: rapat")})

@@ -36,6 +36,20 @@ def save_workflow(
     return workflow, version, created
 
 
+def check_base_version(workflow: Workflow, base_version: int | None) -> None:
+    """Refuse (409) an edit made on a version that is no longer the newest (``None``: not checked)."""
+    from hub.workflow.errors import DecisionConflict
+
+    if base_version is not None and base_version != workflow.latest_version:
+        raise DecisionConflict(
+            f"Alur kerja ini sudah disimpan sebagai versi {workflow.latest_version} oleh orang lain; "
+            "muat ulang halaman dan ulangi perubahan Anda.",
+            f"This workflow was saved as version {workflow.latest_version} by someone else meanwhile; "
+            "reload the page and make your change again.",
+            field="version",
+        )
+
+
 #: what the step editor changes in each step; everything else is kept as it is
 STEP_FIELDS = ("name_id", "name_en", "role", "limit", "inputs_id", "inputs_en", "output_id", "output_en")
 
@@ -47,16 +61,7 @@ def edit_steps(
     editor); saved as the next version like an edited YAML. ``changes`` maps a step key to the fields of
     :data:`STEP_FIELDS` to set. Refused with a conflict when the newest version is no longer
     ``base_version`` (someone saved in between), so nobody overwrites a change they have not seen."""
-    from hub.workflow.errors import DecisionConflict
-
-    if base_version is not None and base_version != workflow.latest_version:
-        raise DecisionConflict(
-            f"Alur kerja ini sudah disimpan sebagai versi {workflow.latest_version} oleh orang lain; "
-            "muat ulang halaman dan ulangi perubahan Anda.",
-            f"This workflow was saved as version {workflow.latest_version} by someone else meanwhile; "
-            "reload the page and make your change again.",
-            field="version",
-        )
+    check_base_version(workflow, base_version)
     definition = copy.deepcopy(store.get_version(workflow).definition)
     keys = {step["key"] for step in definition["steps"]}
     unknown = sorted(set(changes) - keys)

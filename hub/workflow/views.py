@@ -13,6 +13,7 @@ from hub.roles import ROLES
 from hub.workflow import calendar_admin, store
 from hub.workflow.assignments import (
     STEP_FIELDS,
+    check_base_version,
     create_assignment,
     edit_steps,
     remove_assignment,
@@ -104,13 +105,14 @@ def workflow_save(code: str):
     workflow = _workflow_or_404(code)
     text = request.form.get("yaml", "")
     try:
+        check_base_version(workflow, request.form.get("version", type=int))
         _workflow, version, created = save_workflow(
             from_yaml(text), g.user, note=request.form.get("note", ""), expected_code=workflow.code
         )
     except WorkflowError as exc:
         db.session.rollback()
         flash(exc.message(_lang()), "error")
-        return _workflow_page(workflow, text, 422)
+        return _workflow_page(workflow, text, exc.status)
     flash(_("Saved as version %(n)s.", n=version.number) if created else _("Nothing changed."), "success")
     return redirect(url_for("workflow.workflow", code=code))
 
