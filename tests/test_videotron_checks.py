@@ -213,3 +213,42 @@ def test_other_channels_are_not_its_business(clock, creator, screen):
     registry = plugins()
     results = registry.hook.validate_item(item=item, channel=registry.channels["vidcon"], phase="submit")
     assert all(p.channel != "videotron" for result in results for p in result)
+
+
+def test_the_item_form_offers_the_screens_and_groups_to_tick(app, clock, client, login, make_user):
+    """A creator picks target screens and groups in the item form; the JSON box keeps only the rest."""
+    from hub.models import Item
+
+    make_screen("padang-bappeda", "Kantor Bappeda Sumbar", groups=["kota-padang"])
+    make_screen("solok-pandan", "Perempatan Pandan", city="Kota Solok", groups=["solok"])
+    make_screen("sawahlunto-segitiga", "Lapangan Segitiga", active=False)
+    login(client, make_user("putri", roles=["pemohon"]))
+    form = client.get("/items/new").get_data(as_text=True)
+    section = form.split('value="videotron"')[1].split('class="channel-variant"')[0]
+    assert "Layar tujuan" in section and "Perempatan Pandan — Kota Solok" in section
+    assert 'name="opt_videotron_screens" value="padang-bappeda"' in section
+    assert "Lapangan Segitiga" not in section  # switched off: not offered
+    assert 'name="opt_videotron_screen_groups" value="solok"' in section and "Solok (1 layar)" in section
+    resp = client.post(
+        "/items/new",
+        data={
+            "title": "Pekan Budaya",
+            "kind": "video",
+            "event_date": EVENT.isoformat(),
+            "channel": ["videotron"],
+            "optfields_videotron": "1",
+            "opt_videotron_screens": ["padang-bappeda"],
+            "opt_videotron_screen_groups": ["solok"],
+            "options_videotron": '{"dayparts": [{"start": "06:00", "end": "22:00"}]}',
+        },
+    )
+    assert resp.status_code == 302
+    item = db.session.execute(db.select(Item)).scalar_one()
+    assert item.target("videotron").options == {
+        "screens": ["padang-bappeda"],
+        "screen_groups": ["solok"],
+        "dayparts": [{"start": "06:00", "end": "22:00"}],
+    }
+    from hub_videotron.screens import channel_options, resolve_targets
+
+    assert [s.code for s in resolve_targets(channel_options(item)).screens] == ["padang-bappeda", "solok-pandan"]

@@ -12,7 +12,7 @@ from pathlib import Path
 from hub_videotron import models, records  # noqa: F401 - registers the plugin's tables
 
 from hub import hookimpl
-from hub.channels import Channel
+from hub.channels import Channel, OptionField
 
 HERE = Path(__file__).parent
 
@@ -25,7 +25,27 @@ CHANNEL = Channel(
     admin_role="admin_videotron",
     requirements_id="Video 1 menit, lanskap, minimal 720p; tayang H-7 s.d. H+1 acara.",
     requirements_en="1-minute landscape video, at least 720p; shown from 7 days before to 1 day after the event.",
+    option_fields=(
+        OptionField(
+            "screens",
+            "Layar tujuan",
+            "Target screens",
+            "choices",
+            lambda: _screens().screen_choices(),
+            help_id="Pilih layar satu per satu, atau grup layar di bawah (gabungan keduanya dipakai).",
+            help_en="Choose screens one by one, or screen groups below (the union of both is used).",
+        ),
+        OptionField(
+            "screen_groups", "Grup layar tujuan", "Target screen groups", "choices", lambda: _screens().group_choices()
+        ),
+    ),
 )
+
+
+def _screens():
+    from hub_videotron import screens
+
+    return screens
 
 
 def _ours(channel) -> bool:

@@ -43,6 +43,23 @@ def _codes(value) -> list[str]:
     return [str(v).strip() for v in value if str(v).strip()]
 
 
+def screen_choices() -> list[tuple[str, str, str]]:
+    """The active screens for the item form: ``(code, "name — city", same)``, in name order."""
+    rows = db.session.scalars(db.select(Screen).where(Screen.active.is_(True)).order_by(Screen.name)).all()
+    labels = [(s.code, f"{s.name} — {s.city}" if s.city else s.name) for s in rows]
+    return [(code, label, label) for code, label in labels]
+
+
+def group_choices() -> list[tuple[str, str, str]]:
+    """The screen groups for the item form, with how many active screens each holds."""
+    rows = db.session.scalars(db.select(ScreenGroup).order_by(ScreenGroup.name)).all()
+    choices = []
+    for g in rows:
+        count = sum(1 for s in g.screens if s.active)
+        choices.append((g.code, f"{g.name} ({count} layar)", f"{g.name} ({count} screens)"))
+    return choices
+
+
 def channel_options(item: Item) -> dict:
     target = item.target(CHANNEL)
     return dict(target.options or {}) if target else {}
