@@ -314,7 +314,7 @@ def test_a_video_over_the_upload_limit_can_be_embedded_by_its_link_instead(app, 
         ]
 
     [too_big] = [p for p in problems() if p.rule == "wordpress.upload_size"]
-    assert '{"video_url"' in too_big.message_id and '{"video_url"' in too_big.message_en
+    assert "“Tautan video (YouTube)”" in too_big.message_id and "“Video link (YouTube)”" in too_big.message_en
 
     item.target("website").options = {"video_url": "https://www.youtube.com/watch?v=pawai2026"}
     db.session.commit()

@@ -8,7 +8,15 @@ one publication per account (``publication_targets`` answers the account ids), a
 from __future__ import annotations
 
 from hub import hookimpl
-from hub.channels import Channel, PluginSetting
+from hub.channels import Channel, OptionField, PluginSetting
+
+
+def _account_choices(channel: str) -> list[tuple[str, str, str]]:
+    """The active accounts of a channel, for the item form."""
+    from hub_social.accounts import social_accounts
+
+    return [(str(a.id), a.name, a.name) for a in social_accounts(channel, active_only=True)]
+
 
 X = Channel(
     name="x",
@@ -17,13 +25,26 @@ X = Channel(
     accepts=("text", "image", "video"),
     item_kinds=("article", "post", "video"),
     admin_role="admin_social",
-    requirements_id=(
-        "Teks maksimal 280 karakter (tautan dihitung 23). Opsi kanal (opsional): "
-        '{"thread": true} memecah teks panjang menjadi utas; {"accounts": [3]} memilih akun (bawaan: semua).'
-    ),
-    requirements_en=(
-        "Text up to 280 characters (links count as 23). Channel options (optional): "
-        '{"thread": true} splits a long text into a thread; {"accounts": [3]} chooses accounts (default: all).'
+    requirements_id="Teks maksimal 280 karakter (tautan dihitung 23).",
+    requirements_en="Text up to 280 characters (links count as 23).",
+    option_fields=(
+        OptionField(
+            "thread",
+            "Teks panjang dijadikan utas (thread)",
+            "Split a long text into a thread",
+            "bool",
+            help_id="Tanpa ini teks di atas 280 karakter ditolak.",
+            help_en="Without it a text over 280 characters is refused.",
+        ),
+        OptionField(
+            "accounts",
+            "Akun X",
+            "X accounts",
+            "choices",
+            lambda: _account_choices("x"),
+            help_id="Tidak ada yang dipilih: semua akun aktif.",
+            help_en="None chosen: every active account.",
+        ),
     ),
     text_limit=280,
     count_url="/social/count",
@@ -35,13 +56,25 @@ FACEBOOK = Channel(
     accepts=("text", "image", "video"),
     item_kinds=("article", "post", "video"),
     admin_role="admin_social",
-    requirements_id=(
-        "Teks maksimal 63.206 karakter. Opsi kanal (opsional): "
-        '{"link": "https://…"} tautan kiriman; {"accounts": [4]} memilih halaman (bawaan: semua).'
-    ),
-    requirements_en=(
-        "Text up to 63,206 characters. Channel options (optional): "
-        '{"link": "https://…"} the post\'s link; {"accounts": [4]} chooses pages (default: all).'
+    requirements_id="Teks maksimal 63.206 karakter.",
+    requirements_en="Text up to 63,206 characters.",
+    option_fields=(
+        OptionField(
+            "link",
+            "Tautan kiriman",
+            "Link of the post",
+            help_id="Mis. berita di situs dinas.",
+            help_en="E.g. the news on the agency website.",
+        ),
+        OptionField(
+            "accounts",
+            "Halaman Facebook",
+            "Facebook pages",
+            "choices",
+            lambda: _account_choices("facebook"),
+            help_id="Tidak ada yang dipilih: semua halaman aktif.",
+            help_en="None chosen: every active page.",
+        ),
     ),
     text_limit=63206,
 )

@@ -3,7 +3,7 @@
 * every channel: a *dikecualikan* PPID document is refused (it is never published anywhere);
 * ``website``: title and body present; the featured image is an image; images, video and
   documents within WordPress's upload limit (a video is not uploaded, nor checked, when the
-  channel option ``video_url`` gives a link to embed instead) (``max_upload_mb``, 2 MB by default: PHP's
+  channel option ``video_url`` gives a link to embed instead; ``max_upload_mb``, 2 MB by default: PHP's
   default ``upload_max_filesize``) and of a type WordPress accepts;
 * ``ppid``: a ``ppid_document`` with title, summary, class, responsible unit and year, and
   a PDF that really is a PDF (read from the file, not from its name), within the limit.
@@ -104,10 +104,10 @@ def check_website(item: Item, channel: str) -> list[Problem]:
         if problem is not None and mime.startswith("video/"):
             problem = replace(
                 problem,
-                message_id=problem.message_id + ' Atau unggah videonya ke YouTube dan isi opsi kanal {"video_url": '
-                '"https://…"}: situs menyematkan tautannya.',
-                message_en=problem.message_en + ' Or put the video on YouTube and set the channel option {"video_url": '
-                '"https://…"}: the site embeds the link.',
+                message_id=problem.message_id + " Atau unggah videonya ke YouTube dan isi “Tautan video (YouTube)” "
+                "pada kanal Website (video_url): situs menyematkan tautannya.",
+                message_en=problem.message_en + " Or put the video on YouTube and fill in “Video link (YouTube)” of "
+                "the Website channel (video_url): the site embeds the link.",
             )
         if problem is not None:
             problems.append(problem)
@@ -135,8 +135,8 @@ def check_ppid(item: Item, channel: str, phase: str = "approve") -> list[Problem
                 channel,
                 "ppid_summary",
                 "ppid.summary",
-                'Ringkasan informasi wajib diisi: isi konten, atau opsi kanal PPID {"summary": "…"}.',
-                'A summary is required: the item\'s body, or the PPID channel option {"summary": "…"}.',
+                "Ringkasan informasi wajib diisi: isi konten, atau “Ringkasan isi informasi” pada kanal PPID.",
+                "A summary is required: the item's body, or “Summary” of the PPID channel.",
             )
         )
     if info.info_class not in ppid.CLASSES:
@@ -145,10 +145,10 @@ def check_ppid(item: Item, channel: str, phase: str = "approve") -> list[Problem
                 channel,
                 "ppid_class",
                 "ppid.class",
-                'Pilih klasifikasi informasi di opsi kanal PPID, mis. {"class": "berkala"}: berkala, serta-merta, '
-                "setiap-saat atau dikecualikan.",
-                'Choose the information class in the PPID channel options, e.g. {"class": "berkala"}: berkala, '
-                "serta-merta, setiap-saat or dikecualikan.",
+                "Pilih “Klasifikasi informasi” pada kanal PPID (class): berkala, serta-merta, setiap saat atau "
+                "dikecualikan.",
+                "Choose the “Information class” of the PPID channel (class): berkala, serta-merta, setiap saat or "
+                "dikecualikan.",
             )
         )
     if not info.unit:
@@ -157,8 +157,8 @@ def check_ppid(item: Item, channel: str, phase: str = "approve") -> list[Problem
                 channel,
                 "ppid_unit",
                 "ppid.unit",
-                'Unit penanggung jawab wajib diisi di opsi kanal PPID, mis. {"unit": "Sekretariat"}.',
-                'The responsible unit is required in the PPID channel options, e.g. {"unit": "Sekretariat"}.',
+                "Isi “Unit penanggung jawab” pada kanal PPID (unit).",
+                "Fill in the “Responsible unit” of the PPID channel (unit).",
             )
         )
     if not ppid.valid_year(info.year):
@@ -167,8 +167,8 @@ def check_ppid(item: Item, channel: str, phase: str = "approve") -> list[Problem
                 channel,
                 "ppid_year",
                 "ppid.year",
-                'Tahun informasi wajib diisi di opsi kanal PPID, mis. {"year": 2025}.',
-                'The year of the information is required in the PPID channel options, e.g. {"year": 2025}.',
+                "Isi “Tahun informasi” pada kanal PPID (year), mis. 2025.",
+                "Fill in the “Year of the information” of the PPID channel (year), e.g. 2025.",
             )
         )
     problems += _check_pdf(item, channel, phase)

@@ -21,11 +21,17 @@ from hub_website.publisher import SitePublisher
 from hub_website.sites import default_sites, site_for_target, sites
 
 from hub import hookimpl
-from hub.channels import Channel, PluginSetting, PublishResult
+from hub.channels import Channel, OptionField, PluginSetting, PublishResult
 from hub.exceptions import PermanentPublishError
 from hub.plugins import plugin_config
 
 HERE = Path(__file__).parent
+
+
+def _site_choices(channel: str) -> list[tuple[str, str, str]]:
+    """The active WordPress sites of a channel, for the item form (none chosen: the default site)."""
+    return [(str(s.id), s.name, s.name) for s in sites(channel, active_only=True)]
+
 
 WEBSITE = Channel(
     name="website",
@@ -34,13 +40,33 @@ WEBSITE = Channel(
     accepts=("text", "image", "video"),
     item_kinds=("article",),
     admin_role="admin_website",
-    requirements_id=(
-        "Judul dan isi berita wajib; gambar utama disarankan. Opsi kanal (opsional): "
-        '{"categories": ["Berita"], "tags": ["festival"], "excerpt": "…", "video_url": "https://…"}.'
-    ),
-    requirements_en=(
-        "Title and body required; a featured image is recommended. Channel options (optional): "
-        '{"categories": ["Berita"], "tags": ["festival"], "excerpt": "…", "video_url": "https://…"}.'
+    requirements_id="Judul dan isi berita wajib; gambar utama disarankan.",
+    requirements_en="Title and body required; a featured image is recommended.",
+    option_fields=(
+        OptionField(
+            "categories",
+            "Kategori WordPress",
+            "WordPress categories",
+            "list",
+            help_id="Dipisah koma; harus sudah ada di situs (kosong: kategori bawaan situs).",
+            help_en="Comma-separated; they must exist on the site (empty: the site's default categories).",
+        ),
+        OptionField("tags", "Tag", "Tags", "list", help_id="Dipisah koma.", help_en="Comma-separated."),
+        OptionField(
+            "excerpt",
+            "Ringkasan (excerpt)",
+            "Excerpt",
+            help_id="Kosong: 40 kata pertama isi berita.",
+            help_en="Empty: the body's first 40 words.",
+        ),
+        OptionField(
+            "video_url",
+            "Tautan video (YouTube)",
+            "Video link (YouTube)",
+            help_id="Disematkan di berita; berkas video tidak diunggah ke situs.",
+            help_en="Embedded in the post; the video file is not uploaded to the site.",
+        ),
+        OptionField("sites", "Situs", "Sites", "choices", lambda: _site_choices("website")),
     ),
 )
 PPID = Channel(
@@ -50,15 +76,39 @@ PPID = Channel(
     accepts=("document",),
     item_kinds=(ppid.KIND,),
     admin_role="admin_website",
-    requirements_id=(
-        "Dokumen PDF dengan klasifikasi informasi; dokumen dikecualikan tidak diterbitkan. Isi opsi kanal, mis. "
-        '{"class": "berkala", "unit": "Sekretariat", "year": 2026, "retention": "5 tahun"} '
-        "(class: berkala, serta-merta, setiap-saat, dikecualikan); ringkasan = isi konten."
-    ),
-    requirements_en=(
-        "A PDF document with its information class; excluded documents are never published. Fill in the channel "
-        'options, e.g. {"class": "berkala", "unit": "Sekretariat", "year": 2026, "retention": "5 tahun"} '
-        "(class: berkala, serta-merta, setiap-saat, dikecualikan); the summary is the item's body."
+    requirements_id="Dokumen PDF dengan klasifikasi informasi; dokumen dikecualikan tidak diterbitkan.",
+    requirements_en="A PDF document with its information class; excluded documents are never published.",
+    option_fields=(
+        OptionField(
+            "class",
+            "Klasifikasi informasi (UU 14/2008)",
+            "Information class (UU 14/2008)",
+            "choice",
+            tuple((code, labels[0], labels[1]) for code, labels in ppid.CLASSES.items()),
+            help_id="Dokumen dikecualikan tidak pernah diterbitkan.",
+            help_en="Excluded documents are never published.",
+        ),
+        OptionField("unit", "Unit penanggung jawab", "Responsible unit"),
+        OptionField("year", "Tahun informasi", "Year of the information"),
+        OptionField(
+            "retention", "Jangka waktu penyimpanan", "Retention", help_id="Mis. 5 tahun.", help_en="E.g. 5 tahun."
+        ),
+        OptionField(
+            "responsible",
+            "Penanggung jawab pembuatan/penerbitan",
+            "Made or issued by",
+            help_id="Kosong: unit penanggung jawab.",
+            help_en="Empty: the responsible unit.",
+        ),
+        OptionField("place", "Tempat pembuatan", "Place made"),
+        OptionField(
+            "summary",
+            "Ringkasan isi informasi",
+            "Summary",
+            help_id="Kosong: isi konten.",
+            help_en="Empty: the item's body.",
+        ),
+        OptionField("sites", "Situs PPID", "PPID sites", "choices", lambda: _site_choices("ppid")),
     ),
 )
 
