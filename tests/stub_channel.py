@@ -166,6 +166,25 @@ class _Handler(BaseHTTPRequestHandler):
         post["deleted"] = True
         self._answer(204)
 
+    def do_PATCH(self) -> None:
+        """Edit a post's text (what an approved revision does to a copy already out)."""
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        self._record()
+        if not self._authorised():
+            return
+        post = self.svc.posts.get(self.path.rsplit("/", 1)[-1])
+        if not self.path.startswith("/v1/posts/") or post is None or post["deleted"]:
+            return self._answer(404, {"error": "not_found", "message": f"no post {self.path}"})
+        try:
+            text = json.loads(raw).get("text")
+        except (ValueError, AttributeError):
+            text = None
+        if not isinstance(text, str) or not 1 <= len(text) <= 500:
+            return self._answer(400, {"error": "invalid_request", "message": "text must be 1 to 500 characters"})
+        post["text"], post["edits"] = text, post.get("edits", 0) + 1
+        self._answer(200, {"id": post["id"], "url": post["url"]})
+
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
@@ -261,6 +280,14 @@ def publish(publication, item, channel):
     base, session = _session()
     options = (item.target(channel.name).options or {}) if item.target(channel.name) else {}
     ref = publication.idempotency_key
+    text = item.text_for(channel.name) or item.title
+    if publication.remote_id:  # published before: an approved revision edits the post in place
+        try:
+            resp = session.patch(f"{base}/v1/posts/{publication.remote_id}", json={"text": text}, timeout=10)
+        except requests.RequestException as exc:
+            raise TransientPublishError(f"stub unreachable: {exc}") from exc
+        _raise_for(resp)
+        return PublishResult(remote_id=resp.json()["id"], remote_url=resp.json()["url"])
     if publication.attempts > 1 or publication.state.get("sent"):
         if options.get("searchable") is False:
             raise PublishOutcomeUnknown("an earlier attempt may have posted and this channel cannot be searched")
@@ -274,7 +301,6 @@ def publish(publication, item, channel):
             publication.state = {**publication.state, "found_earlier": earlier[0]["id"]}
             return PublishResult(remote_id=earlier[0]["id"], remote_url=earlier[0]["url"])
     publication.state = {**publication.state, "sent": True}
-    text = item.text_for(channel.name) or item.title
     try:
         resp = session.post(
             f"{base}/v1/posts",

@@ -162,6 +162,9 @@ def test_decisions_inbox_and_timeline_over_the_api(client, people, api_headers, 
     assert steps[3]["role_name"] == {"id": "Sub Koordinator", "en": "Sub-coordinator"}
     decisions = client.get(url, headers=vera).get_json()["decisions"]
     assert [d["step"] for d in decisions] == ["receive", "verify_1"]
+    # a revision is for an approved item whose workflow has finished (tested end to end in the engine tests)
+    early_revision = client.post(f"/api/v1/items/{item.id}/revise", headers=api_headers(people.pemohon))
+    assert early_revision.status_code == 409 and "disetujui" in early_revision.get_json()["message"]
     assert client.get(f"/api/v1/items/{item.id}/timeline", headers=api_headers(people.creator)).status_code == 404
 
 

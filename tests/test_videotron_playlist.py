@@ -342,3 +342,38 @@ def test_the_files_of_a_shown_item_go_after_its_default_window_and_the_retention
     report = run_retention(now=wib(22) + dt.timedelta(days=days + 1))
     assert report.deleted == [(asset.id, "period_ended")]
     assert db.session.get(Asset, asset.id).status == "deleted"
+
+
+def test_an_approved_revision_updates_the_entries_with_the_new_video_and_screens(app, clock, creator):
+    from hub_videotron.models import PlaylistEntry
+
+    from hub.models import ItemAsset
+    from hub.plugins import plugins
+
+    padang = make_screen("padang-bappeda")
+    solok = make_screen("solok-pandan")
+    item = videotron_item(creator, video_asset(), screens=[padang.code], event_date=EVENT)
+    clock.set(wib(15))
+    pub, first = publish_directly(item)
+    old_ids = set(db.session.scalars(db.select(PlaylistEntry.id)))
+
+    # the revision: another video, one more screen (what the approved revision's publish job sees)
+    new_video = video_asset()
+    item.assets = [ItemAsset(asset_id=new_video.id, role="main")]
+    item.target("videotron").options = {"screens": [padang.code, solok.code]}
+    db.session.commit()
+    channel = plugins().channels["videotron"]
+    again = plugins().hook.publish(publication=pub, item=item, channel=channel)
+    db.session.commit()
+
+    assert again.remote_id == first.remote_id
+    live = db.session.scalars(db.select(PlaylistEntry).where(PlaylistEntry.removed_at.is_(None))).all()
+    assert {e.asset_id for e in live} == {new_video.id} and {e.screen_id for e in live} == {padang.id, solok.id}
+    assert old_ids < {e.id for e in live}  # Padang's entry now shows the new video; Solok's is new
+    assert titles_playing(solok, wib(16)) == [item.title] and len(titles_playing(padang, wib(16))) == 1
+    # and a screen the next revision drops is taken off at once
+    item.target("videotron").options = {"screens": [solok.code]}
+    db.session.commit()
+    plugins().hook.publish(publication=pub, item=item, channel=channel)
+    db.session.commit()
+    assert titles_playing(padang, wib(16)) == [] and titles_playing(solok, wib(16)) == [item.title]

@@ -382,3 +382,46 @@ def test_ppid_flow_with_the_creators_own_task_and_the_operators_release(app, peo
     assert db.session.get(Item, item.id).status == "approved"
     assert [p.channel for p in publications(item.id)] == ["checked"]
     assert current_step(item.id).step_key == "upload"
+
+
+def test_a_revision_after_publication_goes_through_the_chain_again_and_updates_the_copies(
+    app, svc, people, videotron_flow
+):
+    item = stub_item(people.pemohon, body="Pekan Budaya dibuka Jumat.")
+    engine.submit(item.id, people.pemohon)
+    walk_to(item, people, "approval")
+    drive(app, lambda: all(p.status == PublicationStatus.PUBLISHED.value for p in publications(item.id)))
+    drive(app, lambda: db.session.get(ItemWorkflow, item.id, populate_existing=True).step_index is None)
+    first = {p.id: p.remote_id for p in publications(item.id)}
+
+    with pytest.raises(NotAllowed):
+        engine.revise(item.id, people.verifikator)  # only the creator opens a revision
+    engine.revise(item.id, people.pemohon)
+    db.session.expire_all()
+    assert db.session.get(Item, item.id).status == "returned"
+    assert current_step(item.id).step_key == "request"  # back with the creator
+    with pytest.raises(DecisionConflict):
+        engine.withdraw(item.id, people.pemohon)  # the copies are out: a revision is not withdrawn
+    with pytest.raises(DecisionConflict):
+        engine.revise(item.id, people.pemohon)  # one revision at a time
+
+    item = db.session.get(Item, item.id)
+    item.body = "Pekan Budaya dibuka Sabtu (jadwal baru)."
+    db.session.commit()
+    engine.submit(item.id, people.pemohon)
+    assert current_step(item.id).step_key == "receive"  # every review step again, from the first
+    walk_to(item, people, "approval")
+    drive(
+        app,
+        lambda: all(p.status == PublicationStatus.PUBLISHED.value and p.attempts == 2 for p in publications(item.id)),
+    )
+    for pub in publications(item.id):
+        assert pub.remote_id == first[pub.id]  # the same copy, edited in place
+        assert svc.count(pub.idempotency_key) == 1  # never a second post
+        post = svc.posts[pub.remote_id]
+        assert post["text"] == "Pekan Budaya dibuka Sabtu (jadwal baru)." and post["edits"] == 1
+    republished = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "publication.republish")).all()
+    assert sorted(int(a.target_id) for a in republished) == sorted(first)
+    assert db.session.scalars(
+        db.select(AuditEntry.action).where(AuditEntry.action == "item.revision_started")
+    ).all() == ["item.revision_started"]

@@ -14,13 +14,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hub.dispatch.outbox import create_publications, idempotency_key, publication_targets
+from hub.dispatch.outbox import create_publications, idempotency_key, publication_targets, republish_published
 from hub.dispatch.relay import kick
 
 if TYPE_CHECKING:
     from flask import Flask
 
-__all__ = ["create_publications", "idempotency_key", "init_app", "kick", "publication_targets"]
+__all__ = [
+    "create_publications",
+    "idempotency_key",
+    "init_app",
+    "kick",
+    "publication_targets",
+    "republish_published",
+]
 
 
 def init_app(app: Flask) -> None:

@@ -93,3 +93,37 @@ def create_publications(item: Item) -> list[Publication]:
                 existing[(item_channel.channel, target)] = pub
             result.append(pub)
     return result
+
+
+def republish_published(item: Item) -> list[int]:
+    """A revision of ``item`` got its final approval: send its published publications again.
+
+    Each ``published`` row (not being taken down) goes back to ``pending`` with a fresh attempt
+    budget, keeping its remote id and ``state``, so the channel's ``publish`` hook updates the copy
+    it made (the website edits its post, the screens take the new video) instead of making a second
+    one. In the approval's transaction; no commit. Returns the ids of the rows sent again.
+    """
+    from hub.dispatch import transitions
+
+    when = scheduled_time(item)
+    rows = db.session.execute(
+        db.select(Publication.id, Publication.attempts).where(
+            Publication.item_id == item.id,
+            Publication.status == PublicationStatus.PUBLISHED.value,
+            Publication.unpublish_requested_at.is_(None),
+        )
+    ).all()
+    for pub_id, attempts in rows:
+        transitions.transition(
+            pub_id,
+            PublicationStatus.PENDING,
+            allowed_from={PublicationStatus.PUBLISHED},
+            action="publication.republish",
+            details={"reason": "revision approved"},
+            retry_base=attempts,
+            scheduled_at=when,
+            next_attempt_at=None,
+            last_error=None,
+            lease_until=None,
+        )
+    return [pub_id for pub_id, _ in rows]

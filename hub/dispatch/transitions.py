@@ -30,7 +30,8 @@ ALLOWED: dict[str, set[str]] = {
     # queued -> published: a worker presumed dead reports a result before the next attempt starts
     S.QUEUED: {S.PUBLISHING, S.QUEUED, S.CANCELLED, S.FAILED, S.PUBLISHED, S.NEEDS_ATTENTION},
     S.PUBLISHING: {S.PUBLISHED, S.QUEUED, S.FAILED, S.NEEDS_ATTENTION},
-    S.PUBLISHED: {S.UNPUBLISHED, S.PUBLISHED},
+    # published -> pending: an approved revision is sent again (outbox.republish_published)
+    S.PUBLISHED: {S.UNPUBLISHED, S.PUBLISHED, S.PENDING},
     S.FAILED: {S.QUEUED, S.CANCELLED},
     S.NEEDS_ATTENTION: {S.QUEUED, S.CANCELLED},
     S.CANCELLED: {S.QUEUED},

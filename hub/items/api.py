@@ -218,6 +218,15 @@ def withdraw(item_id: int):
     return jsonify(item_json(item))
 
 
+@bp.post("/items/<int:item_id>/revise")
+@require("item.create")
+def revise(item_id: int):
+    """Open a revision of your approved item once its workflow has finished; after its new final
+    approval the published copies are updated."""
+    item = engine.revise(_visible(item_id).id, g.user)
+    return jsonify(item_json(item))
+
+
 @bp.get("/items/<int:item_id>/timeline")
 @require()
 def item_timeline(item_id: int):

@@ -124,6 +124,10 @@ def _render_show(item: Item, problems=(), status: int = 200):
     may_edit = service.can_edit(g.user, item)
     # what the channels' checks say now: the creator fixes it before pressing submit, and a
     # reviewer sees it next to the checklist (the final approval runs the "approve" checks)
+    may_revise = False
+    if item.created_by_id == g.user.id and item.status == "approved":
+        wstate = st.state_of(item)
+        may_revise = wstate is not None and wstate.step_index is None
     pre_checks, review_checks = None, None
     if not problems:
         from hub.workflow.checks import problems_for
@@ -135,6 +139,7 @@ def _render_show(item: Item, problems=(), status: int = 200):
     html = render_template(
         "items/show.html",
         pre_checks=pre_checks,
+        may_revise=may_revise,
         review_checks=review_checks,
         previews=previews(item),
         item=item,
@@ -213,6 +218,26 @@ def detach(item_id: int, link_id: int):
         db.session.rollback()
         _flash_error(exc)
     return redirect(url_for("items.show", item_id=item.id) + "#media")
+
+
+@bp.post("/items/<int:item_id>/revise")
+@require("item.create")
+def revise(item_id: int):
+    """Open a revision of an approved, published item (its creator): edit, resubmit, approve again."""
+    item = get_item_or_404(item_id)
+    try:
+        engine.revise(item.id, g.user)
+        flash(
+            _(
+                "Revision opened. Edit the item and submit it again; after the final approval the"
+                " published copies are updated."
+            ),
+            "success",
+        )
+    except WorkflowError as exc:
+        db.session.rollback()
+        _flash_error(exc)
+    return redirect(url_for("items.show", item_id=item.id))
 
 
 @bp.post("/items/<int:item_id>/withdraw")

@@ -27,11 +27,17 @@ class AfterCommit:
     new_status: str | None = None
     kick: bool = False
     extra: list = field(default_factory=list)
+    #: publication state changes made in the transaction, announced once it committed
+    publication_events: list = field(default_factory=list)
 
     def run(self) -> None:
         from hub.workflow.overdue import schedule_open_steps
 
         schedule_open_steps(self.item_id)
+        if self.publication_events:
+            from hub.dispatch import transitions
+
+            transitions.notify(self.publication_events)
         if self.kick:
             from hub.dispatch import kick
 

@@ -240,12 +240,16 @@ def _apply(item, state, wf, decision, return_to, comment, now, cal, after):
         effects.notify_step(item, wf.steps[target], instance, cal)
         return instance
     if step.kind == "approval":
-        from hub.dispatch import create_publications
+        from hub.dispatch import create_publications, republish_published
+        from hub.dispatch.transitions import _EVENTS_KEY
 
         item.status = S.APPROVED.value
         state.approved_at = now
         db.session.flush()
-        after.kick = bool(create_publications(item))
+        # a revision of a published item: its published copies are sent again (updated in place)
+        republished = republish_published(item)
+        after.publication_events = db.session.info.pop(_EVENTS_KEY, [])
+        after.kick = bool(create_publications(item)) or bool(republished)
         effects.notify_creator(item, "approved", f"Disetujui: {item.title}", f"Approved: {item.title}")
     instance = st.enter(item, state, wf, index + 1, now, cal)
     if instance is not None:
@@ -263,6 +267,18 @@ def withdraw(item_id: int, user: User) -> Item:
             "Konten yang sudah disetujui, ditolak atau ditarik tidak dapat ditarik lagi.",
             "An approved, rejected or withdrawn item cannot be withdrawn.",
         )
+    from hub.models import Publication, PublicationStatus
+
+    live = db.session.execute(
+        db.select(db.func.count(Publication.id)).where(
+            Publication.item_id == item.id, Publication.status == PublicationStatus.PUBLISHED.value
+        )
+    ).scalar_one()
+    if live:
+        raise DecisionConflict(
+            "Konten ini sudah terbit; revisinya tidak dapat ditarik. Minta admin kanal menurunkan publikasinya.",
+            "This item is published; its revision cannot be withdrawn. Ask the channel admin to unpublish it.",
+        )
     state = st.state_of(item)
     now = utcnow()
     if state is not None:
@@ -274,6 +290,46 @@ def withdraw(item_id: int, user: User) -> Item:
     old = item.status
     item.status = S.WITHDRAWN.value
     effects.audit("item.withdrawn", actor=user, item=item, details={"from": old})
+    effects.commit(effects.AfterCommit(item.id, old, item.status))
+    return item
+
+
+def revise(item_id: int, user: User) -> Item:
+    """The creator opens a revision of an approved item (a correction after publication).
+
+    Only when its workflow has finished (everything published or closed). The item goes back
+    to its creator as ``returned``; once resubmitted it passes every review step again from
+    the first, and the final approval sends its published copies again: the channels update
+    them (:func:`hub.dispatch.republish_published`). Audited as ``item.revision_started``.
+    """
+    item = _item(item_id)
+    if item.created_by_id != user.id:
+        raise NotAllowed("Hanya pembuat konten yang dapat merevisinya.", "Only the item's creator can revise it.")
+    state = st.state_of(item)
+    if item.status != S.APPROVED.value or state is None:
+        raise DecisionConflict(
+            "Hanya konten yang sudah disetujui yang dapat direvisi setelah terbit.",
+            "Only an approved item can be revised after publication.",
+        )
+    if state.step_index is not None:
+        raise DecisionConflict(
+            "Alur kerja konten ini belum selesai (publikasi masih berjalan); revisi setelah semua kanal selesai.",
+            "This item's workflow has not finished (publishing is still going on); revise it once every channel"
+            " is done.",
+        )
+    st.claim(state, state.revision, None)
+    now = utcnow()
+    wf = st.definition_of(state)
+    cal = st.calendar_for_item(item, state.version.workflow)
+    old = item.status
+    item.status = S.RETURNED.value
+    state.completed_at = None
+    state.approved_at = None
+    state.resume_index = wf.first_decision_index
+    prepare = wf.last_prepare_index
+    if prepare is not None:
+        st.enter(item, state, wf, prepare, now, cal)
+    effects.audit("item.revision_started", actor=user, item=item, details={"from": old})
     effects.commit(effects.AfterCommit(item.id, old, item.status))
     return item
 

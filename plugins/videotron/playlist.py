@@ -1,9 +1,11 @@
 """Playlists: publishing puts an item on its screens for its window; the query filters by time.
 
 ``publish`` writes one :class:`PlaylistEntry` per target screen (once per publication: a retry
-finds them and changes nothing). Nothing removes an entry when its window ends: the playlist of
-a screen at a moment is the entries whose window and dayparts hold that moment. ``unpublish``
-marks the entries removed at once.
+finds them and changes nothing; an approved revision that changed the video, the screens, the
+window or the order updates them in place and takes them off screens no longer targeted).
+Nothing removes an entry when its window ends: the playlist of a screen at a moment is the
+entries whose window and dayparts hold that moment. ``unpublish`` marks the entries removed
+at once.
 
 Order: urgent (serta-merta) first, then priority (1 = highest), then the nearest event date.
 """
@@ -45,8 +47,12 @@ def entries_of(publication: Publication) -> list[PlaylistEntry]:
 def publish(publication: Publication, item: Item) -> PublishResult:
     """Put ``item`` on the playlists of its target screens for its display window (idempotent)."""
     entries = entries_of(publication)
+    live = [e for e in entries if e.removed_at is None]
     if not entries:
-        entries = _create_entries(publication, item)
+        entries = _write_entries(publication, item, [])
+    elif live and _outdated(live, item):
+        # an approved revision changed the video, the screens, the window or the order
+        entries = _write_entries(publication, item, entries)
     codes = [e.screen.code for e in entries]
     publication.state = {**(publication.state or {}), "screens": codes}
     base = current_app.config["BASE_URL"].rstrip("/")
@@ -61,7 +67,26 @@ def publish(publication: Publication, item: Item) -> PublishResult:
     )
 
 
-def _create_entries(publication: Publication, item: Item) -> list[PlaylistEntry]:
+def _outdated(entries: list[PlaylistEntry], item: Item) -> bool:
+    """True when the item (an approved revision) no longer matches what its entries show."""
+    asset = main_video(item)
+    window = display_window(item)
+    first = entries[0]
+    screens = {s.id for s in resolve_targets(channel_options(item)).screens}
+    return (
+        asset is None
+        or first.asset_id != asset.id
+        or {e.screen_id for e in entries} != screens
+        or window is None
+        or (first.starts_at, first.ends_at) != (window.start, window.end)
+        or (first.priority, first.urgent, first.event_date) != (item.priority, item.urgent, item.event_date)
+        or (first.dayparts or []) != (channel_options(item).get("dayparts") or [])
+    )
+
+
+def _write_entries(publication: Publication, item: Item, existing: list[PlaylistEntry]) -> list[PlaylistEntry]:
+    """One entry per target screen, as the item is now: ``existing`` entries (one per screen and
+    publication) are updated in place, those of screens no longer targeted are taken off."""
     asset = main_video(item)
     if asset is None or asset.kind != "video" or asset.status != AssetStatus.READY.value:
         raise _refuse("Konten tidak memiliki video yang siap tayang.", "The item has no video ready to show.")
@@ -86,23 +111,21 @@ def _create_entries(publication: Publication, item: Item) -> list[PlaylistEntry]
     # MEDIA_RETENTION_DAYS after it ends (SOP 000: the agency keeps no file after the period)
     item.window_start = item.window_start or window.start
     item.window_end = item.window_end or window.end
+    by_screen = {e.screen_id: e for e in existing}
     entries = []
     for screen in targets.screens:
-        entry = PlaylistEntry(
-            screen=screen,
-            item_id=item.id,
-            publication_id=publication.id,
-            asset_id=asset.id,
-            starts_at=window.start,
-            ends_at=window.end,
-            dayparts=dayparts,
-            priority=item.priority,
-            urgent=item.urgent,
-            event_date=item.event_date,
-            duration=asset.duration,
-        )
-        db.session.add(entry)
+        entry = by_screen.pop(screen.id, None)
+        if entry is None:
+            entry = PlaylistEntry(screen=screen, item_id=item.id, publication_id=publication.id)
+            db.session.add(entry)
+        entry.asset_id, entry.duration = asset.id, asset.duration
+        entry.starts_at, entry.ends_at, entry.dayparts = window.start, window.end, dayparts
+        entry.priority, entry.urgent, entry.event_date = item.priority, item.urgent, item.event_date
+        entry.removed_at = None
         entries.append(entry)
+    for gone in by_screen.values():  # screens the revision no longer targets
+        if gone.removed_at is None:
+            gone.removed_at = now()
     db.session.flush()
     return entries
 
