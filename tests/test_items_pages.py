@@ -361,3 +361,28 @@ def test_channel_options_are_form_fields_and_the_rest_stays_json(client, people,
     assert bad.status_code == 422 and "Kategori: pilihan &#39;gossip&#39; tidak tersedia." in bad.get_data(as_text=True)
     array = client.post(f"/items/{item.id}/edit", data={**base, "options_poster": "[1, 2]"})
     assert array.status_code == 422 and "harus berupa objek JSON" in array.get_data(as_text=True)
+
+
+def test_media_uploaded_on_the_new_item_form_is_attached_when_saved(client, people, login):
+    from hub.models import Asset
+
+    def asset(name: str, **fields) -> Asset:
+        row = Asset(original_name=name, kind="video", mime="video/mp4", size=10, status="ready", **fields)
+        db.session.add(row)
+        return row
+
+    mine = asset("pekan.mp4", organisation_id=people.requester.id, uploaded_by_id=people.pemohon.id)
+    foreign = asset("lain.mp4", organisation_id=people.operator.id, uploaded_by_id=people.creator.id)
+    db.session.commit()
+    login(client, people.pemohon)
+    form = client.get("/items/new").get_data(as_text=True)
+    assert 'id="media"' in form and "data-hub-upload" in form and 'data-field="asset_ids"' in form
+    resp = client.post(
+        "/items/new",
+        data={"title": "Pekan Budaya", "kind": "video", "channel": ["checked"], "asset_ids": [mine.id, foreign.id]},
+    )
+    assert resp.status_code == 302
+    item = db.session.execute(db.select(Item)).scalar_one()
+    assert [link.asset_id for link in item.assets] == [mine.id]  # someone else's upload is not taken
+    page = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "Media tidak ditemukan" in page and f'data-asset="{mine.id}"' in page

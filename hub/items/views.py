@@ -65,8 +65,23 @@ def _save_form(item: Item | None):
 
     data = form_to_data(request.form, plugins().channels)
     if item is None:
-        return service.create_item(g.user, data)
-    return service.update_item(item, g.user, data)
+        item = service.create_item(g.user, data)
+    else:
+        item = service.update_item(item, g.user, data)
+    _attach_uploads(item)
+    return item
+
+
+def _attach_uploads(item: Item) -> None:
+    """Attach what the form's uploader sent (``asset_ids``); a refused one is said, the rest kept."""
+    from hub.media.errors import MediaError
+
+    for asset_id in dict.fromkeys(request.form.getlist("asset_ids")):
+        try:
+            service.attach_asset(item, g.user, asset_id)
+        except (WorkflowError, MediaError) as exc:
+            db.session.rollback()
+            flash(exc.message_id if _lang() == "id" else exc.message_en, "error")
 
 
 @bp.route("/items/new", methods=["GET", "POST"])

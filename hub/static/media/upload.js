@@ -300,6 +300,13 @@
     var go = root.querySelector("[data-drive-go]");
     var field = root.querySelector("[data-drive-url]");
     if (go && field) {
+      // inside a bigger form (the item form), Enter in the link field fetches it instead of submitting
+      field.addEventListener("keydown", function (event) {
+        if (event.key === "Enter") {
+          event.preventDefault();
+          go.click();
+        }
+      });
       go.addEventListener("click", function () {
         var link = field.value.trim();
         if (!link) return;
