@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import re
 from zoneinfo import ZoneInfo
 
@@ -105,7 +104,7 @@ def test_upload_approve_publish_play(context, live_hub, hub_worker, channels_rea
     page.fill("#event_place", "Padang")
     for name in ("videotron", "website", "x"):
         page.check(f"input[name=channel][value={name}]")
-    page.fill("#options_videotron", json.dumps({"screens": ["padang-bappeda"]}))
+    page.check("input[name=opt_videotron_screens][value=padang-bappeda]")  # the screen, picked from the list
     page.fill("#text_x", "Pekan Budaya Sumatera Barat dibuka di Padang hari ini. #SumbarBangkit")
     page.click("main form button[type=submit]")
     page.wait_for_url(re.compile(r"/items/\d+$"))
