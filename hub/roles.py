@@ -52,8 +52,26 @@ ROLES: dict[str, RoleInfo] = {
 CHANNEL_ADMIN_ROLES = ("admin_videotron", "admin_website", "admin_social")
 
 
-def role_label(code: str, lang: str = "id") -> str:
+def role_label(code: str, lang: str = "id", *, own_titles: bool = True) -> str:
+    """The role's name; in a request, the logged-in person's office's own title for it when the office
+    gave one (``Organisation.role_titles``), so each office reads its own words on every page."""
+    if own_titles:
+        title = _viewer_title(code)
+        if title:
+            return title
     info = ROLES.get(code)
     if info is None:
         return code
     return info.label_id if lang == "id" else info.label_en
+
+
+def _viewer_title(code: str) -> str | None:
+    from flask import g, has_request_context
+
+    if not has_request_context():
+        return None
+    try:
+        org = getattr(g.get("user"), "organisation", None)
+        return (getattr(org, "role_titles", None) or {}).get(code)
+    except Exception:  # noqa: BLE001 - a detached or expired user: the standard name will do
+        return None

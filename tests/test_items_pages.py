@@ -386,3 +386,17 @@ def test_media_uploaded_on_the_new_item_form_is_attached_when_saved(client, peop
     assert [link.asset_id for link in item.assets] == [mine.id]  # someone else's upload is not taken
     page = client.get(resp.headers["Location"]).get_data(as_text=True)
     assert "Media tidak ditemukan" in page and f'data-asset="{mine.id}"' in page
+
+
+def test_each_office_reads_its_own_role_titles_on_the_item_page(client, people, login, flow):
+    from hub.workflow import engine
+
+    people.operator.role_titles = {"verifikator": "Verifikator Konten Publik"}
+    db.session.commit()
+    item = new_item(people.pemohon, channels=[{"channel": "checked", "text": "Pendek."}])
+    engine.submit(item.id, people.pemohon)
+    login(client, people.verifikator)  # the operating office, which renamed the role
+    assert "Verifikator Konten Publik" in client.get(f"/items/{item.id}").get_data(as_text=True)
+    login(client, people.pemohon)  # the requesting office kept the standard names
+    page = client.get(f"/items/{item.id}").get_data(as_text=True)
+    assert "Verifikator Konten Publik" not in page and "Verifikator" in page

@@ -30,7 +30,7 @@ class Organisation(Base):
     def role_title(self, code: str, lang: str = "id") -> str:
         from hub.roles import role_label
 
-        return (self.role_titles or {}).get(code) or role_label(code, lang)
+        return (self.role_titles or {}).get(code) or role_label(code, lang, own_titles=False)
 
 
 class User(Base):
