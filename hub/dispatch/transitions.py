@@ -119,6 +119,12 @@ def commit() -> None:
     notify(events)
 
 
+def take_events() -> list[tuple[int, str, str]]:
+    """The state changes made in this transaction, removed from the session: for a caller that
+    commits on its own (the workflow engine) and announces them with :func:`notify` afterwards."""
+    return db.session.info.pop(_EVENTS_KEY, [])
+
+
 def rollback() -> None:
     db.session.info.pop(_EVENTS_KEY, None)
     db.session.rollback()

@@ -139,10 +139,6 @@ def _render_show(item: Item, problems=(), status: int = 200):
     may_edit = service.can_edit(g.user, item)
     # what the channels' checks say now: the creator fixes it before pressing submit, and a
     # reviewer sees it next to the checklist (the final approval runs the "approve" checks)
-    may_revise = False
-    if item.created_by_id == g.user.id and item.status == "approved":
-        wstate = st.state_of(item)
-        may_revise = wstate is not None and wstate.step_index is None
     pre_checks, review_checks = None, None
     if not problems:
         from hub.workflow.checks import problems_for
@@ -154,7 +150,7 @@ def _render_show(item: Item, problems=(), status: int = 200):
     html = render_template(
         "items/show.html",
         pre_checks=pre_checks,
-        may_revise=may_revise,
+        may_revise=engine.may_revise(g.user, item),
         review_checks=review_checks,
         previews=previews(item),
         item=item,

@@ -240,15 +240,14 @@ def _apply(item, state, wf, decision, return_to, comment, now, cal, after):
         effects.notify_step(item, wf.steps[target], instance, cal)
         return instance
     if step.kind == "approval":
-        from hub.dispatch import create_publications, republish_published
-        from hub.dispatch.transitions import _EVENTS_KEY
+        from hub.dispatch import create_publications, republish_published, transitions
 
         item.status = S.APPROVED.value
         state.approved_at = now
         db.session.flush()
         # a revision of a published item: its published copies are sent again (updated in place)
         republished = republish_published(item)
-        after.publication_events = db.session.info.pop(_EVENTS_KEY, [])
+        after.publication_events = transitions.take_events()
         after.kick = bool(create_publications(item)) or bool(republished)
         effects.notify_creator(item, "approved", f"Disetujui: {item.title}", f"Approved: {item.title}")
     instance = st.enter(item, state, wf, index + 1, now, cal)
@@ -292,6 +291,14 @@ def withdraw(item_id: int, user: User) -> Item:
     effects.audit("item.withdrawn", actor=user, item=item, details={"from": old})
     effects.commit(effects.AfterCommit(item.id, old, item.status))
     return item
+
+
+def may_revise(user: User, item: Item) -> bool:
+    """Whether ``user`` may open a revision of ``item`` now (the conditions :func:`revise` checks)."""
+    if item.created_by_id != user.id or item.status != S.APPROVED.value:
+        return False
+    state = st.state_of(item)
+    return state is not None and state.step_index is None
 
 
 def revise(item_id: int, user: User) -> Item:
