@@ -17,6 +17,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     Raises :class:`hub.exceptions.ConfigError` when a setting is unusable.
     """
     app = Flask("hub", instance_relative_config=True)
+    from hub.inputs import BoundedInt, refuse_nul
+
+    app.url_map.converters["int"] = BoundedInt  # every <int:…> route: 0..2^31-1, larger ids are a 404
+    app.before_request(refuse_nul)
     load_config(app, test_config)
     validate_static(app)
 

@@ -1,14 +1,61 @@
-"""Error pages and JSON errors, in the person's language."""
+"""Error pages and JSON errors, in the person's language.
+
+A 405 keeps its ``Allow`` header; a full disk (``ENOSPC``/``EDQUOT``) anywhere is a 507
+``storage_full``; bad input (:class:`hub.inputs.BadInput`) is a 400 with its code; and
+before the 500 page is rendered the database session is rolled back, so a failed
+statement cannot break the error page too.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+import errno
+
+from flask import Flask, g, jsonify, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
+
+from hub.extensions import db
+from hub.inputs import BadInput
+
+#: errno values meaning "no space left" (a full disk, or the hub's user over its quota)
+DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
 
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def _rollback() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection itself may be gone; the page must still render
+        db.session.remove()
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """True for an ``OSError`` (or one it was raised from) saying the disk or quota is full."""
+    while exc is not None:
+        if isinstance(exc, OSError) and exc.errno in DISK_FULL:
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def storage_full_response():
+    message_id = "Penyimpanan server penuh; beri tahu administrator. Tidak ada yang disimpan."
+    message_en = "The server's storage is full; tell the administrator. Nothing was kept."
+    if _wants_json():
+        body = {
+            "error": "storage_full",
+            "message": f"{message_id} / {message_en}",
+            "message_id": message_id,
+            "message_en": message_en,
+        }
+        return jsonify(body), 507
+    g.setdefault("user", None)
+    message = message_id if str(get_locale() or "id") == "id" else message_en
+    return render_template("errors/error.html", title="507", message=message), 507
 
 
 def init_app(app: Flask) -> None:
@@ -16,14 +63,35 @@ def init_app(app: Flask) -> None:
     def _http_error(exc: HTTPException):
         titles = {403: _("You are not allowed to see this page."), 404: _("Page not found")}
         message = titles.get(exc.code, exc.description)
+        headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]  # Allow on a 405
+        g.setdefault("user", None)
         if _wants_json():
-            return jsonify(error=exc.name.lower().replace(" ", "_"), message=message), exc.code
-        return render_template("errors/error.html", title=f"{exc.code} {exc.name}", message=message), exc.code
+            return jsonify(error=exc.name.lower().replace(" ", "_"), message=message), exc.code, headers
+        page = render_template("errors/error.html", title=f"{exc.code} {exc.name}", message=message)
+        return page, exc.code, headers
+
+    @app.errorhandler(BadInput)
+    def _bad_input(exc: BadInput):
+        _rollback()
+        if _wants_json():
+            return jsonify(exc.as_dict()), exc.status
+        g.setdefault("user", None)
+        lang = str(get_locale() or "id")
+        return render_template("errors/error.html", title=str(exc.status), message=exc.message(lang)), exc.status
 
     @app.errorhandler(Exception)
     def _server_error(exc: Exception):
+        _rollback()
+        if is_disk_full(exc):
+            app.logger.error("storage full on %s %s: %s", request.method, request.path, exc)
+            return storage_full_response()
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         message = _("Something went wrong on our side. The error has been logged; please try again.")
         if _wants_json():
             return jsonify(error="server_error", message=message), 500
-        return render_template("errors/error.html", title="500", message=message), 500
+        g.setdefault("user", None)
+        try:
+            return render_template("errors/error.html", title="500", message=message), 500
+        except Exception:  # noqa: BLE001 - the page itself failed: answer plain text, never a bare traceback
+            app.logger.exception("the error page failed to render")
+            return f"500 - {message}", 500, {"Content-Type": "text/plain; charset=utf-8"}

@@ -46,7 +46,12 @@ def test_openapi_lists_every_api_route_with_its_methods(client):
         assert {m.lower() for m in rule.methods - {"HEAD", "OPTIONS"}} <= documented, rule.rule
     decide = spec["paths"]["/api/v1/items/{item_id}/decisions"]["post"]
     assert decide["requestBody"]["content"]["application/json"]["schema"]["required"] == ["decision"]
-    assert decide["parameters"][0] == {"name": "item_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    assert decide["parameters"][0] == {
+        "name": "item_id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "integer", "format": "int32", "minimum": 0, "maximum": 2**31 - 1},
+    }
     assert "409" in decide["responses"]
 
 

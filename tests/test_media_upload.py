@@ -210,7 +210,10 @@ def test_a_name_with_a_path_or_control_characters_is_refused(app, client, header
     image = mf.make_image(tmp_path, 32, 32, "PNG")
     body = assert_refused(upload_once(client, headers, image, name=name, raw=True), app, code="bad_name")
     assert "nama berkas" in body["message_id"].lower() and "file name" in body["message_en"].lower()
-    assert_refused(start_upload(client, headers, name, 100), app, code="bad_name")
+    if "\x00" in name:  # in a JSON body a NUL is refused by the shared JSON reader, before the name is read
+        assert_refused(start_upload(client, headers, name, 100), app, code="invalid_json", status=400)
+    else:
+        assert_refused(start_upload(client, headers, name, 100), app, code="bad_name")
 
 
 def test_an_image_over_the_pixel_cap_is_refused(make_app, make_user, api_headers, tmp_path):

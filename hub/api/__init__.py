@@ -6,15 +6,17 @@ with :func:`api_doc`. ``/api/openapi.json`` lists every rule under ``/api/`` of 
 app, described or not (:mod:`hub.api.openapi`).
 
 Errors are JSON: ``{"error": code, "message": "<Bahasa Indonesia> / <English>",
-"message_id", "message_en", …details}`` with the HTTP status of the error (401, 403,
-404, 409 conflict, 422 invalid or a failed check with ``problems``).
+"message_id", "message_en", …details}`` with the HTTP status of the error (400 malformed
+request (:mod:`hub.inputs`), 401, 403, 404, 409 conflict, 422 invalid or a failed check with
+``problems``, 507 storage full).
 """
 
 from __future__ import annotations
 
 from flask import Flask, jsonify, request
 
-from hub.workflow.errors import InvalidRequest, WorkflowError
+from hub.inputs import json_object
+from hub.workflow.errors import WorkflowError
 
 
 def api_doc(summary: str = "", *, request_schema: dict | None = None, responses: dict | None = None, **extra):
@@ -28,14 +30,9 @@ def api_doc(summary: str = "", *, request_schema: dict | None = None, responses:
 
 
 def json_body() -> dict:
-    """The request's JSON object; :class:`InvalidRequest` when it is not one."""
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise InvalidRequest(
-            "Isi permintaan harus objek JSON (Content-Type: application/json).",
-            "The request body must be a JSON object (Content-Type: application/json).",
-        )
-    return data
+    """The request's JSON object (:func:`hub.inputs.json_object`): 400 ``invalid_json`` or
+    ``not_an_object`` when it is not one."""
+    return json_object()
 
 
 def error_response(exc: WorkflowError):

@@ -54,7 +54,11 @@ STANDARD = {
 def _parameter(name: str, converter) -> dict:
     schema: dict = {"type": "string"}
     if isinstance(converter, IntegerConverter):
-        schema = {"type": "integer"}
+        schema = {"type": "integer", "format": "int32"}
+        if converter.min is not None:
+            schema["minimum"] = converter.min
+        if converter.max is not None:
+            schema["maximum"] = converter.max
     elif isinstance(converter, FloatConverter):
         schema = {"type": "number"}
     elif isinstance(converter, AnyConverter):

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Response, current_app, render_template, request
 
 from hub.extensions import db
+from hub.inputs import int_arg
 from hub.models import AuditEntry
 from hub.permissions import require
 
@@ -57,7 +58,7 @@ def _filters() -> tuple[dict, list]:
 @require("audit.view")
 def index():
     args, conditions = _filters()
-    before = request.args.get("before", type=int)
+    before = int_arg("before")
     query = db.select(AuditEntry).where(*conditions).order_by(AuditEntry.id.desc()).limit(PAGE + 1)
     if before:
         query = query.where(AuditEntry.id < before)

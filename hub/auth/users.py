@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from hub.auth import service, totp
 from hub.extensions import db
+from hub.inputs import int_arg
 from hub.models import Organisation, User
 from hub.permissions import require
 from hub.roles import ROLES
@@ -32,7 +33,7 @@ def _user_or_404(user_id: int) -> User:
 @require("user.manage")
 def index():
     query = db.select(User).order_by(User.username)
-    org_id = request.args.get("org", type=int)
+    org_id = int_arg("org")
     q = request.args.get("q", "").strip()
     status = request.args.get("status", "")
     if org_id:
@@ -42,7 +43,7 @@ def index():
         query = query.where(db.or_(db.func.lower(User.username).like(like), db.func.lower(User.full_name).like(like)))
     if status in ("active", "disabled"):
         query = query.where(User.is_active.is_(status == "active"))
-    page = max(1, request.args.get("page", 1, type=int))
+    page = int_arg("page", 1, lo=1, hi=100_000)
     users = db.session.scalars(query.limit(PAGE + 1).offset((page - 1) * PAGE)).all()
     orgs = db.session.scalars(db.select(Organisation).order_by(Organisation.name)).all()
     return render_template(

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 
 from hub.exceptions import TransitionNotAllowed
 from hub.extensions import db
+from hub.inputs import int_arg
 from hub.models import Item, Publication
 from hub.permissions import can_view_item, require, visible_items_clause
 
@@ -106,10 +107,7 @@ def api_list():
     """Publications of the items the caller may see; filters ``item_id``, ``status``, ``channel``."""
     stmt = db.select(Publication).join(Item).where(visible_items_clause(g.user)).order_by(Publication.id)
     if request.args.get("item_id"):
-        try:
-            stmt = stmt.where(Publication.item_id == int(request.args["item_id"]))
-        except ValueError:
-            return _error(400, "invalid", "item_id harus angka / item_id must be a number")
+        stmt = stmt.where(Publication.item_id == int_arg("item_id"))
     for key in ("status", "channel"):
         if request.args.get(key):
             stmt = stmt.where(getattr(Publication, key) == request.args[key])

@@ -7,6 +7,7 @@ from flask import Blueprint, g, jsonify, request
 
 from hub.api import api_doc, json_body
 from hub.extensions import db
+from hub.inputs import int_arg
 from hub.models import Item
 from hub.permissions import can_view_item, require, visible_items_clause
 from hub.workflow import engine
@@ -116,8 +117,8 @@ def list_items():
         stmt = stmt.where(Item.status == request.args["status"])
     if request.args.get("mine") in ("1", "true"):
         stmt = stmt.where(Item.created_by_id == g.user.id)
-    limit = min(max(request.args.get("limit", 50, type=int), 1), 200)
-    offset = max(request.args.get("offset", 0, type=int), 0)
+    limit = min(max(int_arg("limit", 50), 1), 200)
+    offset = int_arg("offset", 0)
     rows = db.session.execute(stmt.order_by(Item.id.desc()).limit(limit).offset(offset)).scalars()
     return jsonify(items=[item_json(i, full=False) for i in rows], limit=limit, offset=offset)
 

@@ -15,6 +15,7 @@ from werkzeug.exceptions import ClientDisconnected
 from werkzeug.http import parse_options_header
 
 from hub.extensions import csrf, db
+from hub.inputs import json_object
 from hub.media import uploads
 from hub.media.access import can_attach, can_delete_asset, can_view_asset
 from hub.media.errors import MediaError, bad_request, too_large
@@ -58,7 +59,7 @@ def limits():
 @bp.post("/uploads")
 @require("media.upload")
 def create_upload():
-    data = request.get_json(silent=True) or {}
+    data = json_object(required=False)
     name = clean_upload_name(data.get("name"))
     try:
         size = int(data.get("size"))
@@ -242,7 +243,7 @@ def create_rendition(asset_id: int):
     from hub.media.renditions import request_rendition
 
     asset = _visible_asset(asset_id)
-    data = request.get_json(silent=True) or {}
+    data = json_object(required=False)
     key = request_rendition(
         asset, data.get("width"), data.get("height"), data.get("max_seconds", 60), data.get("fit", "contain")
     )
@@ -261,7 +262,7 @@ def drive_import():
     from hub.media.drive import KINDS, start_import
     from hub.models import Item
 
-    data = request.get_json(silent=True) or {}
+    data = json_object(required=False)
     kind = data.get("kind") or "video"
     if kind not in KINDS:
         raise bad_request("bad_kind", f"kind harus salah satu dari {KINDS}.", f"kind must be one of {KINDS}.")

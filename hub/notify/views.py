@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from sqlalchemy import update
 
 from hub.extensions import db
+from hub.inputs import int_arg
 from hub.models import utcnow
 from hub.notify.models import Notification
 from hub.permissions import require
@@ -42,7 +43,7 @@ def page():
 @require()
 def read_all():
     """Mark every notification (or the one named by ``id``) as read."""
-    note_id = request.form.get("id", type=int)
+    note_id = int_arg("id", source=request.form)
     _mark_read(note_id)
     target = f"/notifications#n{note_id}" if note_id else url_for("notify.page")
     return redirect(target)
@@ -52,7 +53,7 @@ def read_all():
 @require()
 def list_notifications():
     """Your notifications, newest first (``unread=1`` for the unread ones only, ``limit`` up to 200)."""
-    limit = min(max(request.args.get("limit", 50, type=int), 1), 200)
+    limit = min(max(int_arg("limit", 50), 1), 200)
     notes = _mine(limit, unread_only=request.args.get("unread") in ("1", "true"))
     unread = db.session.execute(
         db.select(db.func.count(Notification.id)).where(

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, g, jsonify, request
 
 from hub.api import api_doc, json_body
 from hub.extensions import db
+from hub.inputs import int_arg
 from hub.models import Item
 from hub.permissions import can_view_item, require
 from hub.workflow import engine, store
@@ -170,7 +171,7 @@ def edit_workflow(code: str):
 def export_workflow(code: str):
     """The workflow's definition as YAML (``?version=N`` for an older one)."""
     workflow = _workflow(code)
-    text = store.export_yaml(workflow, request.args.get("version", type=int))
+    text = store.export_yaml(workflow, int_arg("version"))
     return Response(
         text,
         mimetype="application/yaml",

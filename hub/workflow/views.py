@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from hub.extensions import db
+from hub.inputs import int_arg
 from hub.models import Organisation
 from hub.permissions import require
 from hub.roles import ROLES
@@ -76,7 +77,7 @@ def _workflow_page(workflow, yaml_text: str | None = None, status: int = 200):
     from hub.plugins import plugins
     from hub.workflow.api import assignments_of
 
-    version = store.get_version(workflow, request.args.get("version", type=int))
+    version = store.get_version(workflow, int_arg("version"))
     return render_template(
         "workflow/workflow.html",
         workflow=workflow,
@@ -105,7 +106,7 @@ def workflow_save(code: str):
     workflow = _workflow_or_404(code)
     text = request.form.get("yaml", "")
     try:
-        check_base_version(workflow, request.form.get("version", type=int))
+        check_base_version(workflow, int_arg("version", source=request.form))
         _workflow, version, created = save_workflow(
             from_yaml(text), g.user, note=request.form.get("note", ""), expected_code=workflow.code
         )
@@ -143,7 +144,7 @@ def workflow_steps(code: str):
 def workflow_yaml(code: str):
     """Download the workflow as YAML."""
     workflow = _workflow_or_404(code)
-    text = store.export_yaml(workflow, request.args.get("version", type=int))
+    text = store.export_yaml(workflow, int_arg("version"))
     return Response(
         text,
         mimetype="application/yaml",

@@ -22,6 +22,7 @@ from hub_social.health import warnings
 from hub_social.textcount import X_LIMIT, x_length
 
 from hub.extensions import db
+from hub.inputs import json_object
 from hub.models import ChannelAccount
 from hub.permissions import require
 
@@ -152,6 +153,6 @@ def count():
     """The weighted X count of a text, for the item form's live counter.
 
     It is the X channel's ``count_url``, called by the core's ``static/variants.js``."""
-    text = (request.get_json(silent=True) or {}).get("text", "")
+    text = json_object(required=False).get("text", "")
     length = x_length(str(text))
     return jsonify(channel="x", length=length, limit=X_LIMIT, valid=length <= X_LIMIT)

@@ -8,18 +8,18 @@ from flask import Blueprint, abort, render_template, request, send_file
 from hub_website import dip, export, ppid
 from hub_website.assets import FILE_ERRORS, asset_path, safe_download_name
 
+from hub.inputs import int_arg
 from hub.permissions import public
 
 bp = Blueprint("ppid", __name__, template_folder="templates", url_prefix="/ppid")
 
 
 def _filters() -> dip.Filters:
-    year = request.args.get("year", "").strip()
     return dip.Filters(
         q=request.args.get("q", "").strip()[:200],
         info_class=request.args.get("class", "").strip(),
         unit=request.args.get("unit", "").strip()[:200],
-        year=int(year) if year.isdigit() else None,
+        year=int_arg("year", lo=1, hi=9999),
     )
 
 

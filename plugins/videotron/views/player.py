@@ -19,6 +19,7 @@ from hub_videotron.screens import find_token
 from hub_videotron.views import PACKAGE, bp
 
 from hub.extensions import csrf, db
+from hub.inputs import json_value
 from hub.models import Asset
 from hub.permissions import public
 
@@ -96,7 +97,7 @@ def heartbeat(token: str):
     screen, reason = _resolve(token)
     if screen is None:
         return _gone_json(reason, _status(reason))
-    payload = request.get_json(silent=True)
+    payload = json_value(required=False)
     if not isinstance(payload, dict):
         return jsonify(error="bad_request", message={"id": "Isi harus JSON.", "en": "The body must be JSON."}), 400
     record_heartbeat(screen, payload, request.user_agent.string or "")
@@ -114,7 +115,7 @@ def plays(token: str):
     screen, reason = _resolve(token)
     if screen is None:
         return _gone_json(reason, _status(reason))
-    payload = request.get_json(silent=True)
+    payload = json_value(required=False)
     reports = payload.get("plays") if isinstance(payload, dict) else None
     if not isinstance(reports, list):
         return jsonify(
