@@ -1,7 +1,8 @@
 """Error pages and JSON errors, in the person's language.
 
 A 405 keeps its ``Allow`` header; a full disk (``ENOSPC``/``EDQUOT``) anywhere is a 507
-``storage_full``; bad input (:class:`hub.inputs.BadInput`) is a 400 with its code; and
+``storage_full``; bad input (:class:`hub.inputs.BadInput`, and a value the database refuses
+as out of range) is a 400 with its code; and
 before the 500 page is rendered the database session is rolled back, so a failed
 statement cannot break the error page too.
 """
@@ -16,7 +17,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from hub.extensions import db
-from hub.inputs import BadInput
+from hub.inputs import BadInput, out_of_range
 
 #: errno values meaning "no space left" (a full disk, or the hub's user over its quota)
 DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
@@ -82,6 +83,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _server_error(exc: Exception):
         _rollback()
+        refused = out_of_range(exc)
+        if refused is not None:
+            return _bad_input(refused)
         if is_disk_full(exc):
             app.logger.error("storage full on %s %s: %s", request.method, request.path, exc)
             return storage_full_response()

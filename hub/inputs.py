@@ -9,6 +9,9 @@
   than :data:`MAX_JSON_DEPTH`, text with NUL or lone surrogates (which no database stores)
   are ``invalid_json``; a list, string or number where an object is expected is
   ``not_an_object``.
+* :func:`out_of_range` answers a value the database refuses (an integer too large for its
+  column: ``DataError`` on PostgreSQL, ``OverflowError`` on SQLite) with 400 ``out_of_range``
+  instead of a 500 (:mod:`hub.errors` calls it).
 * :func:`refuse_nul` (a ``before_request`` hook) answers 400 ``invalid_text`` to a path,
   query string or urlencoded form carrying a NUL character (PostgreSQL refuses it).
 
@@ -115,7 +118,9 @@ def _check_text(value) -> None:
                 node.encode("utf-8")
             except UnicodeEncodeError:
                 raise _invalid_json("teks berisi surrogate tunggal", "text contains a lone surrogate") from None
-        elif isinstance(node, float) and not math.isfinite(node):
+        elif (isinstance(node, float) and not math.isfinite(node)) or (
+            isinstance(node, int) and not -(2**63) <= node < 2**63
+        ):
             raise _invalid_json("angka di luar jangkauan", "a number out of range")
 
 
@@ -162,3 +167,20 @@ def refuse_nul() -> None:
             "Permintaan berisi karakter NUL yang tidak diizinkan.",
             "The request contains a NUL character, which is not allowed.",
         )
+
+
+def out_of_range(exc: BaseException) -> BadInput | None:
+    """A :class:`BadInput` when ``exc`` is the database refusing a value that was sent (a number too
+    large for its column, text it cannot store); ``None`` for any other error."""
+    from sqlalchemy.exc import DataError
+
+    seen = exc
+    while seen is not None:
+        if isinstance(seen, DataError | OverflowError):
+            return BadInput(
+                "out_of_range",
+                "Nilai yang dikirim di luar jangkauan yang dapat disimpan (misalnya angka id terlalu besar).",
+                "A value sent is outside what can be stored (for example an id number that is too large).",
+            )
+        seen = seen.__cause__ or seen.__context__
+    return None

@@ -177,3 +177,14 @@ def test_the_500_page_renders_after_a_failed_statement(app, client, creator, log
     resp = client.get("/boom", headers={"Accept": "application/json"})
     assert resp.status_code == 500 and resp.get_json()["error"] == "server_error"
     assert client.get("/api/v1/items").status_code == 200  # the next request on this process works
+
+
+@pytest.mark.parametrize("value", [2**31, 2**63, 2**70])
+def test_an_id_too_large_in_a_json_body_is_a_400(client, make_user, make_org, api_headers, value):
+    """PostgreSQL refuses 2^31 in an integer column, SQLite 2^63: a 400, never a 500."""
+    verifier = make_user("vera", roles=["verifikator"], org=make_org("Diskominfotik", kind="operator"))
+    headers = api_headers(verifier)
+    resp = client.post("/api/v1/items", json={"title": "Pekan Budaya", "organisation_id": value}, headers=headers)
+    assert resp.status_code in (400, 403, 422), resp.get_data(as_text=True)[:300]
+    resp = client.post("/api/v1/items/1/assets", json={"asset_id": value}, headers=headers)
+    assert resp.status_code in (400, 404, 422), resp.get_data(as_text=True)[:300]

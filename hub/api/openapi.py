@@ -43,6 +43,7 @@ PROBLEM = {
     },
 }
 STANDARD = {
+    "400": "Malformed request: not valid JSON, not a JSON object, a bad query parameter (hub.inputs)",
     "401": "Not logged in / no valid token",
     "403": "Not allowed",
     "404": "Not found (or not visible to you)",
@@ -75,7 +76,9 @@ def _operation(rule, method: str, view) -> dict:
     summary, _, description = doc.partition("\n")
     extra = getattr(view, "_api_doc", {}) or {}
     permission = declared_permission(view)
-    responses = {"200": {"description": "OK"}}
+    responses = (
+        {"204": {"description": "Done, nothing to return"}} if method == "DELETE" else {"200": {"description": "OK"}}
+    )
     for code, text in {**STANDARD, **{str(k): v for k, v in extra.get("responses", {}).items()}}.items():
         responses[code] = {"description": text}
         if code[0] in "45":
