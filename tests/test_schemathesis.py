@@ -15,12 +15,17 @@ import pytest
 
 schemathesis = pytest.importorskip("schemathesis")
 from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
-from schemathesis.checks import not_a_server_error, status_code_conformance  # noqa: E402
+from schemathesis.checks import (  # noqa: E402
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 #: examples per operation and role set; raise locally (HUB_SCHEMATHESIS_EXAMPLES=50) for a deeper run
-EXAMPLES = int(os.environ.get("HUB_SCHEMATHESIS_EXAMPLES", "4"))
+EXAMPLES = int(os.environ.get("HUB_SCHEMATHESIS_EXAMPLES", "15"))
 STATUSES: dict[int, int] = {}
-CHECKS = [not_a_server_error, status_code_conformance]
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
 @pytest.fixture

@@ -28,7 +28,11 @@ ERROR = {
         "message": {"type": "string", "description": "Bahasa Indonesia / English"},
         "message_id": {"type": "string"},
         "message_en": {"type": "string"},
-        "problems": {"type": "array", "items": {"$ref": "#/components/schemas/Problem"}},
+        "problems": {
+            "type": "array",
+            "description": "a channel check's problems, or a workflow definition's (strings with their path)",
+            "items": {"oneOf": [{"$ref": "#/components/schemas/Problem"}, {"type": "string"}]},
+        },
     },
     "required": ["error", "message"],
 }
