@@ -1,6 +1,9 @@
-"""``/healthz``: is the database, Redis and at least one worker there?"""
+"""``/healthz``: is the database, Redis and at least one worker there? And is the media disk
+filling up (a warning only)?"""
 
 from __future__ import annotations
+
+import shutil
 
 from flask import Blueprint, current_app, jsonify
 from rq import Worker
@@ -43,8 +46,28 @@ def health_report() -> tuple[dict, bool]:
         report["redis"] = {"ok": False, "error": str(exc)}
         report["workers"] = {"ok": False, "count": 0}
         ok = False
+    report["storage"] = storage_report()
     report["status"] = "ok" if ok else "unhealthy"
     return report, ok
+
+
+def storage_report() -> dict:
+    """Free space on the disk of ``MEDIA_DIR``; a ``warning`` (the hub stays healthy) under
+    ``MEDIA_MIN_FREE_BYTES``, since uploads then soon answer 507 ``storage_full``."""
+    from hub.media.settings import human_size, media_dir, setting
+
+    minimum = int(setting("MEDIA_MIN_FREE_BYTES"))
+    try:
+        free = shutil.disk_usage(media_dir()).free
+    except OSError as exc:
+        return {"ok": False, "warning": f"cannot read the free space of the media folder: {exc.strerror or exc}"}
+    report = {"ok": free >= minimum, "free_bytes": free, "min_free_bytes": minimum}
+    if free < minimum:
+        report["warning"] = (
+            f"only {human_size(free)} free for media (HUB_MEDIA_MIN_FREE_BYTES is {human_size(minimum)}): "
+            "free space or enlarge the disk before uploads are refused"
+        )
+    return report
 
 
 @bp.get("/healthz")

@@ -190,7 +190,7 @@ def upload_once():
         return _finish(holder["receiver"], holder["name"])
     finally:
         if "receiver" in holder:
-            holder["receiver"].close()
+            holder["receiver"].discard()  # closes the handle even when the disk is full, then deletes
         path.unlink(missing_ok=True)
 
 

@@ -6,6 +6,8 @@ English second (``message_en``); ``str(error)`` is ``"<id> / <en>"`` like every 
 
 from __future__ import annotations
 
+import errno
+
 from hub.exceptions import HubError
 from hub.media.settings import human_size
 
@@ -61,3 +63,22 @@ def unsupported(what_id: str, what_en: str) -> MediaError:
 
 def bad_request(code: str, message_id: str, message_en: str, status: int = 400, **details) -> MediaError:
     return MediaError(code, message_id, message_en, status=status, **details)
+
+
+#: errno values meaning "no space left": a full disk, or the hub's user over its quota
+DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+def storage_full() -> MediaError:
+    """507: the disk of ``MEDIA_DIR`` is full; nothing of the upload is kept."""
+    return MediaError(
+        "storage_full",
+        "Penyimpanan server penuh; beri tahu administrator. Berkas ini tidak disimpan, unggah lagi nanti.",
+        "The server's storage is full; tell the administrator. This file was not kept; upload it again later.",
+        status=507,
+    )
+
+
+def disk_error(exc: OSError) -> Exception:
+    """:func:`storage_full` for a full disk, ``exc`` itself for any other error."""
+    return storage_full() if exc.errno in DISK_FULL else exc

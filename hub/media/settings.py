@@ -30,6 +30,8 @@ CONFIG_DEFAULTS: dict[str, object] = {
     "MEDIA_PREVIEW_HEIGHT": 720,
     # x264 preset for previews and renditions (ultrafast … veryslow)
     "MEDIA_ENCODE_PRESET": "veryfast",
+    # /healthz warns (still 200) when the disk holding MEDIA_DIR has less free space than this
+    "MEDIA_MIN_FREE_BYTES": 2 * 1024 * MiB,
     # Google Drive: the site people share links from, and the host files are downloaded from
     "DRIVE_BASE_URL": "https://drive.google.com",
     "DRIVE_DOWNLOAD_URL": "https://drive.usercontent.google.com",

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from hub.media.errors import MediaError, too_large
+from hub.media.errors import MediaError, disk_error, too_large
 from hub.media.names import new_stored_name
 from hub.media.settings import limit_for, media_dir
 from hub.media.sniff import HEAD_BYTES, Detected, detect
@@ -68,7 +68,10 @@ def derivative_path(asset: Asset, label: str) -> Path | None:
 
 def incoming_path(token: str) -> Path:
     folder = media_dir() / INCOMING
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise disk_error(exc) from exc
     return folder / f"{token}.part"
 
 
@@ -121,7 +124,10 @@ class Receiver:
                 self._head = fh.read(HEAD_BYTES)
             if len(self._head) >= HEAD_BYTES:
                 self.detected = detect(self._head)
-        self._fh = open(path, "ab")
+        try:
+            self._fh = open(path, "ab")
+        except OSError as exc:
+            raise disk_error(exc) from exc
 
     def limit(self) -> int:
         return limit_for(self.detected.kind if self.detected else None)
@@ -135,7 +141,10 @@ class Receiver:
                 self._sniff()
         if self.size + len(data) > self.limit():
             raise too_large(max(self.size + len(data), self.expected or 0), self.limit(), self._kind())
-        self._fh.write(data)
+        try:
+            self._fh.write(data)
+        except OSError as exc:  # a full disk: 507 storage_full, and the caller discards the file
+            raise disk_error(exc) from exc
         if self.hasher is not None:
             self.hasher.update(data)
         self.size += len(data)
@@ -174,10 +183,25 @@ class Receiver:
         return self.detected, self.hasher.hexdigest()
 
     def close(self) -> None:
-        if not self._fh.closed:
+        """Flush and close; the handle is closed even when the flush fails (a full disk raises
+        :func:`~hub.media.errors.storage_full`)."""
+        if self._fh.closed:
+            return
+        try:
             self._fh.flush()
-            self._fh.close()
+        except OSError as exc:
+            try:
+                self._fh.close()  # closes the descriptor even though the buffer cannot be written
+            except OSError:
+                pass
+            raise disk_error(exc) from exc
+        self._fh.close()
 
     def discard(self) -> None:
-        self.close()
-        self.path.unlink(missing_ok=True)
+        """Close (ignoring a failed flush) and delete the incoming file."""
+        try:
+            self.close()
+        except (OSError, MediaError):
+            pass
+        finally:
+            self.path.unlink(missing_ok=True)

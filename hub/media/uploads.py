@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 
 from flask import current_app
 
-from hub.media.errors import MediaError, too_large
+from hub.media.errors import MediaError, disk_error, too_large
 from hub.media.settings import limit_for, setting
 from hub.media.storage import Receiver, incoming_path
 from hub.queue import redis_connection
@@ -84,7 +84,10 @@ def create_session(user, name: str, size: int) -> UploadSession:
         size=size,
         created=time.time(),
     )
-    session.path.touch()
+    try:
+        session.path.touch()
+    except OSError as exc:
+        raise disk_error(exc) from exc
     conn = redis_connection()
     conn.hset(_key(session.id), mapping={k: "" if v is None else str(v) for k, v in asdict(session).items()})
     conn.expire(_key(session.id), _ttl())
