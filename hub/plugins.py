@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 import pluggy
 from flask import current_app
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session
 
 from hub import hookspecs
 from hub.channels import Channel, PluginSetting
@@ -127,14 +129,51 @@ _TYPES = {
 }
 
 
-def plugin_config(name: str, key: str | None = None):
-    """A plugin's settings: environment ``HUB_<NAME>_<KEY>``, then the database, then the default.
+#: ``session.info`` key: {namespace: {key: raw value}} read in the session's current transaction
+SETTINGS_CACHE = "hub.settings_rows"
 
-    With ``key`` returns that one value; without, a dict of all the plugin's settings.
-    """
+
+def _stored_settings(name: str) -> dict:
+    """The plugin's setting rows as {key: raw value}: one statement per transaction (a request), not
+    one per read. Settings changed in this session are read from the session; the cache goes with the
+    transaction (commit, rollback) and with any flush that writes a setting."""
     from hub.extensions import db
     from hub.models import Setting
 
+    session = db.session()
+    if any(isinstance(obj, Setting) for obj in (*session.new, *session.dirty, *session.deleted)):
+        session.info.pop(SETTINGS_CACHE, None)
+        rows = db.session.scalars(db.select(Setting).where(Setting.namespace == name))
+        return {row.key: row.value for row in rows}
+    cache = session.info.setdefault(SETTINGS_CACHE, {})
+    if name not in cache:
+        rows = db.session.scalars(db.select(Setting).where(Setting.namespace == name))
+        cache[name] = {row.key: row.value for row in rows}
+    return cache[name]
+
+
+def _forget_settings(session, *_args) -> None:
+    session.info.pop(SETTINGS_CACHE, None)
+
+
+def _forget_written_settings(session, *_args) -> None:
+    from hub.models import Setting
+
+    if any(isinstance(obj, Setting) for obj in (*session.new, *session.dirty, *session.deleted)):
+        session.info.pop(SETTINGS_CACHE, None)
+
+
+for _event in ("after_commit", "after_soft_rollback"):
+    sa_event.listen(Session, _event, _forget_settings)
+sa_event.listen(Session, "before_flush", _forget_written_settings)
+
+
+def plugin_config(name: str, key: str | None = None):
+    """A plugin's settings: environment ``HUB_<NAME>_<KEY>``, then the database, then the default.
+
+    With ``key`` returns that one value; without, a dict of all the plugin's settings. The
+    database rows are read once per transaction (see :func:`_stored_settings`).
+    """
     declared = plugins().settings.get(name, {})
     keys = [key] if key else list(declared)
     values = {}
@@ -146,7 +185,7 @@ def plugin_config(name: str, key: str | None = None):
         if env is not None:
             raw = env
         else:
-            row = db.session.get(Setting, (name, k))
-            raw = row.value if row is not None else decl.default
+            stored = _stored_settings(name)
+            raw = stored[k] if k in stored else decl.default
         values[k] = None if raw is None else _TYPES[decl.type](raw)
     return values[key] if key else values

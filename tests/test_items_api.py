@@ -221,3 +221,35 @@ def test_notifications_api_tells_the_next_step_and_marks_read(client, people, ap
     assert client.get("/api/v1/notifications", headers=api_headers(people.kepala_dinas)).get_json()["unread"] == 0
     assert client.post(f"/api/v1/notifications/{note['id']}/read", headers=vera).get_json() == {"marked": 1}
     assert client.get("/api/v1/notifications?unread=1", headers=vera).get_json()["notifications"] == []
+
+
+def test_item_list_pages_by_keyset_cursors(client, people, api_headers, login):
+    from tests.web_support import make_item
+
+    ids = [make_item(people.creator, f"Halaman {i}", channels=("checked",)).id for i in range(5)]
+    newest_first = ids[::-1]
+    headers = api_headers(people.sysadmin)
+
+    def page(**params):
+        body = client.get("/api/v1/items", query_string={"limit": 2, **params}, headers=headers).get_json()
+        return [i["id"] for i in body["items"]], body["next_before"], body["prev_after"]
+
+    assert page() == (newest_first[:2], newest_first[1], None)
+    assert page(before=newest_first[1]) == (newest_first[2:4], newest_first[3], newest_first[2])
+    assert page(before=newest_first[3]) == (newest_first[4:], None, newest_first[4])
+    assert page(after=newest_first[4]) == (newest_first[2:4], newest_first[3], newest_first[2])
+    assert page(after=newest_first[2]) == (newest_first[:2], newest_first[1], None)
+    assert page(offset=2)[0] == newest_first[2:4]  # still accepted
+    done = page(status="draft")
+    assert done == ([], None, None)
+
+    login(client, people.sysadmin)
+    from hub.items import views
+
+    views.PAGE_SIZE, old = 2, views.PAGE_SIZE
+    try:
+        html = client.get(f"/items?before={newest_first[1]}").get_data(as_text=True)
+    finally:
+        views.PAGE_SIZE = old
+    assert "Halaman 2" in html and "Halaman 1" in html and "Halaman 4" not in html and "Halaman 0" not in html
+    assert f"before={newest_first[3]}" in html and f"after={newest_first[2]}" in html

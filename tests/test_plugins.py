@@ -189,3 +189,23 @@ def test_every_hook_is_documented_in_the_plugin_guide():
     assert not missing, f"hooks without a section in docs/plugins.md: {missing}"
     for name in names:
         assert getattr(hookspecs, name).__doc__, f"hook {name} has no docstring"
+
+
+def test_plugin_settings_are_read_once_per_transaction_and_see_changes(app):
+    from hub.extensions import db
+    from hub.models import Setting
+    from hub.plugins import plugin_config
+    from tests.query_counter import count_statements
+
+    db.session.commit()
+    with count_statements() as seen:
+        values = [plugin_config("videotron", k) for k in ("poll_seconds", "heartbeat_seconds", "poll_seconds")]
+    assert values == [15, 30, 15]
+    assert len(seen) == 1, seen  # settings without a row used to cost a query on every read
+    db.session.add(Setting(namespace="videotron", key="poll_seconds", value=20))
+    assert plugin_config("videotron", "poll_seconds") == 20  # a change in this session is seen at once
+    db.session.commit()
+    assert plugin_config("videotron", "poll_seconds") == 20
+    db.session.execute(db.update(Setting).where(Setting.key == "poll_seconds").values(value=25))
+    db.session.commit()  # another process's change: seen in the next transaction
+    assert plugin_config("videotron", "poll_seconds") == 25

@@ -377,3 +377,98 @@ def test_an_approved_revision_updates_the_entries_with_the_new_video_and_screens
     plugins().hook.publish(publication=pub, item=item, channel=channel)
     db.session.commit()
     assert titles_playing(padang, wib(16)) == [] and titles_playing(solok, wib(16)) == [item.title]
+
+
+def _poll(client, url, etag=None):
+    return client.get(url, headers={"If-None-Match": etag} if etag else {})
+
+
+def test_the_feed_version_moves_with_everything_a_feed_shows(app, clock, creator, client):
+    from hub_videotron.monitor import record_heartbeat
+
+    from hub.models import Setting
+    from hub.plugins import plugins
+
+    screen = make_screen("padang-bappeda")
+    other = make_screen("solok-pandan")
+    token = player_link(screen)
+    url = f"/videotron/player/{token}/playlist.json"
+    clock.set(wib(15))
+
+    def version(of=screen):
+        db.session.expire_all()
+        return of.feed_version
+
+    etag = _poll(client, url).headers["ETag"]
+    seen = [version()]
+
+    def changed():
+        """The version moved and the poll with the last ETag answers 200 with a new one."""
+        nonlocal etag
+        seen.append(version())
+        assert seen[-1] > seen[-2], seen
+        response = _poll(client, url, etag)
+        assert response.status_code == 200 and response.headers["ETag"] != etag
+        etag = response.headers["ETag"]
+        assert _poll(client, url, etag).status_code == 304
+
+    item = videotron_item(creator, video_asset(), screens=[screen.code], event_date=EVENT)
+    pub, _ = publish_directly(item)  # entry added
+    changed()
+    assert version(other) == 0  # another screen's entries are not this one's
+    item.title = "Pekan Budaya 2027"  # a title the feed shows
+    db.session.commit()
+    changed()
+    db.session.add(Setting(namespace="videotron", key="poll_seconds", value=20))  # a setting
+    db.session.commit()
+    changed()
+    assert _poll(client, url).get_json()["settings"]["poll_seconds"] == 20
+    screen.name = "Videotron Bappeda"  # the screen's own fields
+    db.session.commit()
+    changed()
+    record_heartbeat(screen, {"now_playing": None})  # what the player reports is not in its feed
+    db.session.commit()
+    assert version() == seen[-1] and _poll(client, url, etag).status_code == 304
+    item.assets[0].asset.status = "deleted"  # its video is gone
+    db.session.commit()
+    changed()
+    assert _poll(client, url).get_json()["entries"] == []
+    item.assets[0].asset.status = "ready"
+    db.session.commit()
+    changed()
+    channel = plugins().channels["videotron"]
+    plugins().hook.unpublish(publication=pub, item=item, channel=channel)  # entry removed (withdrawn)
+    db.session.commit()
+    changed()
+    assert _poll(client, url).get_json()["entries"] == []
+
+
+def test_the_etag_follows_the_clock_without_a_version_change(app, clock, creator, client):
+    """An entry coming within the look-ahead, starting, leaving its daypart and ending changes the feed."""
+    screen = make_screen("padang-bappeda")
+    token = player_link(screen)
+    url = f"/videotron/player/{token}/playlist.json"
+    daytime = [{"start": "06:00", "end": "22:00"}]
+    publish_directly(videotron_item(creator, video_asset(), screens=[screen.code], event_date=EVENT, dayparts=daytime))
+    db.session.expire_all()
+    version = screen.feed_version
+    moments = [
+        (wib(11, 12), 0, 0),  # window starts at wib(13): not yet within 24 h
+        (wib(12, 12), 1, 0),  # within the look-ahead
+        (wib(13, 7), 1, 1),  # started, inside its daypart
+        (wib(13, 22, 30), 1, 0),  # out of its daypart
+        (wib(14, 6, 30), 1, 1),  # back in
+        (wib(22, 0, 1), 0, 0),  # ended
+    ]
+    etag = None
+    for moment, listed, playing in moments:
+        clock.set(moment)
+        response = _poll(client, url, etag)
+        assert response.status_code == 200, moment
+        body = response.get_json()
+        assert (len(body["entries"]), len(body["playing"])) == (listed, playing), moment
+        etag = response.headers["ETag"]
+        clock.set(moment + dt.timedelta(minutes=10))  # within the same span: nothing to send
+        assert _poll(client, url, etag).status_code == 304, moment
+    db.session.expire_all()
+    assert screen.feed_version == version

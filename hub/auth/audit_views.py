@@ -63,8 +63,29 @@ def index():
     if before:
         query = query.where(AuditEntry.id < before)
     rows = db.session.scalars(query).all()
-    actions = db.session.scalars(db.select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
+    actions = recorded_actions()
     return render_template("auth/audit.html", entries=rows[:PAGE], more=len(rows) > PAGE, args=args, actions=actions)
+
+
+#: PostgreSQL: the distinct actions by skipping along ``ix_audit_entry_action``, one index probe per
+#: action, instead of a DISTINCT over every entry (1M entries: 75–111 ms -> about 1 ms)
+SKIP_SCAN_ACTIONS = """
+WITH RECURSIVE found(action) AS (
+    (SELECT action FROM audit_entry ORDER BY action LIMIT 1)
+    UNION ALL
+    SELECT (SELECT a.action FROM audit_entry a WHERE a.action > found.action ORDER BY a.action LIMIT 1)
+    FROM found WHERE found.action IS NOT NULL
+)
+SELECT action FROM found WHERE action IS NOT NULL
+"""
+
+
+def recorded_actions() -> list[str]:
+    """Every action recorded in the trail, sorted (the audit page's filter list)."""
+    if db.engine.dialect.name == "postgresql":
+        return list(db.session.scalars(db.text(SKIP_SCAN_ACTIONS)))
+    # SQLite walks the action index for a DISTINCT already
+    return list(db.session.scalars(db.select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
 
 
 def _cell(value) -> str:

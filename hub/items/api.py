@@ -111,7 +111,14 @@ def _visible(item_id: int) -> Item:
 @bp.get("/items")
 @require()
 def list_items():
-    """Items you may see, newest first. Filters: ``status``, ``mine=1``, ``limit`` (max 200), ``offset``."""
+    """Items you may see, newest first. Filters: ``status``, ``mine=1``, ``limit`` (max 200).
+
+    Pages: ``before=<id>`` (older) and ``after=<id>`` (newer) cursors; the answer's
+    ``next_before`` / ``prev_after`` are the next cursors (null at either end). ``offset`` is
+    still accepted but costs a walk over every skipped row.
+    """
+    from hub.items.paging import keyset_page
+
     stmt = db.select(Item).where(visible_items_clause(g.user))
     if request.args.get("status"):
         stmt = stmt.where(Item.status == request.args["status"])
@@ -119,8 +126,15 @@ def list_items():
         stmt = stmt.where(Item.created_by_id == g.user.id)
     limit = min(max(int_arg("limit", 50), 1), 200)
     offset = int_arg("offset", 0)
-    rows = db.session.execute(stmt.order_by(Item.id.desc()).limit(limit).offset(offset)).scalars()
-    return jsonify(items=[item_json(i, full=False) for i in rows], limit=limit, offset=offset)
+    before, after = int_arg("before"), int_arg("after")
+    page = keyset_page(stmt, limit=limit, before=before, after=after, offset=offset)
+    return jsonify(
+        items=[item_json(i, full=False) for i in page.items],
+        limit=limit,
+        offset=offset,
+        next_before=page.next_before,
+        prev_after=page.prev_after,
+    )
 
 
 @bp.post("/items")

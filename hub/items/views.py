@@ -20,6 +20,8 @@ from hub.workflow.errors import ChecksFailed, WorkflowError
 bp = Blueprint("items", __name__)
 
 DIFFICULTIES = ("design", "simple", "medium", "hard")
+#: items on one page of the list
+PAGE_SIZE = 200
 
 
 def _lang() -> str:
@@ -33,13 +35,17 @@ def _flash_error(exc: WorkflowError) -> None:
 @bp.get("/items")
 @require()
 def index():
-    """Items the person may see, newest first (``?status=``)."""
+    """Items the person may see, newest first (``?status=``), 200 a page (``?before=`` / ``?after=``)."""
+    from hub.inputs import int_arg
+    from hub.items.paging import keyset_page
+
     stmt = db.select(Item).where(visible_items_clause(g.user))
     status = request.args.get("status")
     if status:
         stmt = stmt.where(Item.status == status)
-    items = db.session.execute(stmt.order_by(Item.id.desc()).limit(200)).scalars().all()
-    return render_template("items/list.html", items=items, status=status)
+    before, after = int_arg("before"), int_arg("after")
+    page = keyset_page(stmt, limit=PAGE_SIZE, before=before, after=after)
+    return render_template("items/list.html", items=page.items, page=page, status=status)
 
 
 def _form_context(item: Item | None, problems=None):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.models.base import Base, UTCDateTime, utcnow
@@ -25,6 +25,12 @@ class ItemStatus(enum.StrEnum):
 
 class Item(Base):
     __tablename__ = "item"
+    #: keyset paging of the item list by status, office and creator (newest first: ``id`` descending)
+    __table_args__ = (
+        Index("ix_item_status_id", "status", "id"),
+        Index("ix_item_organisation_id_id", "organisation_id", "id"),
+        Index("ix_item_created_by_id_id", "created_by_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: the requesting office
@@ -100,7 +106,7 @@ class ItemAsset(Base):
     __tablename__ = "item_asset"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
     asset_id: Mapped[int] = mapped_column(ForeignKey("asset.id"))
     role: Mapped[str] = mapped_column(String(20), default="main")
     position: Mapped[int] = mapped_column(Integer, default=0)

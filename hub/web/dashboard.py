@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from flask import g, render_template
 from flask_babel import get_locale
+from sqlalchemy.orm import joinedload, lazyload
 
 from hub.extensions import db
 from hub.models import Item, Publication, PublicationStatus
@@ -83,9 +84,10 @@ def failed_publications(user, limit: int = 50) -> list[dict]:
     rows = db.session.scalars(
         db.select(Publication)
         .where(Publication.status.in_(TROUBLE))
+        .options(joinedload(Publication.item).options(lazyload(Item.channels), lazyload(Item.assets)))
         .order_by(Publication.updated_at.desc())
         .limit(limit)
-    ).all()
+    ).all()  # one statement: the panel shows each publication's item title, not its channels or media
     return [{"publication": p, "url": item_url(p.item_id)} for p in rows]
 
 

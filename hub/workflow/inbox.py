@@ -7,11 +7,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from hub.extensions import db
-from hub.models import Item, ItemStatus, User, utcnow
+from hub.models import Item, ItemChannel, ItemStatus, User, utcnow
 from hub.permissions import can_view_item
 from hub.workflow import state as st
 from hub.workflow.access import CREATOR, can_act
-from hub.workflow.models import StepInstance, StepStatus
+from hub.workflow.definition import CHANNEL_ADMIN
+from hub.workflow.models import ItemWorkflow, StepInstance, StepStatus
 
 
 @dataclass
@@ -48,25 +49,47 @@ class InboxEntry:
         }
 
 
+def _administered_channels(user: User) -> list[str]:
+    """The channels whose admin role ``user`` holds (they act on those items' ``channel_admin`` steps)."""
+    from hub.plugins import plugins
+
+    mine = user.role_codes
+    return sorted(name for name, channel in plugins().channels.items() if channel.admin_role in mine)
+
+
 def inbox_for(user: User, limit: int = 200) -> list[InboxEntry]:
-    """Open steps ``user`` may act on now, plus their own drafts; overdue first, then by due time."""
+    """Open steps ``user`` may act on now, plus their own drafts; overdue first, then by due time.
+
+    One statement for the open steps with their items and workflow states: only the
+    ``channel_admin`` steps of items on a channel ``user`` administers are read.
+    """
     roles = sorted(user.role_codes)
-    rows = db.session.execute(
-        db.select(StepInstance, Item)
-        .join(Item, Item.id == StepInstance.item_id)
-        .where(StepInstance.status == StepStatus.OPEN.value)
-        .where(
-            db.or_(
-                StepInstance.role.in_(roles + ["channel_admin"]),
-                db.and_(StepInstance.role == CREATOR, Item.created_by_id == user.id),
-            )
+    candidates = [
+        StepInstance.role.in_(roles),
+        db.and_(StepInstance.role == CREATOR, Item.created_by_id == user.id),
+    ]
+    administered = _administered_channels(user)
+    if administered:
+        on_my_channel = (
+            db.select(ItemChannel.id)
+            .where(ItemChannel.item_id == StepInstance.item_id, ItemChannel.channel.in_(administered))
+            .exists()
         )
+        candidates.append(db.and_(StepInstance.role == CHANNEL_ADMIN, on_my_channel))
+    rows = db.session.execute(
+        db.select(StepInstance, Item, ItemWorkflow)
+        .join(Item, Item.id == StepInstance.item_id)
+        .join(
+            ItemWorkflow,
+            db.and_(ItemWorkflow.item_id == StepInstance.item_id, ItemWorkflow.step_index == StepInstance.step_index),
+        )
+        .where(StepInstance.status == StepStatus.OPEN.value)
+        .where(db.or_(*candidates))
         .order_by(StepInstance.id)
     ).all()
     entries = []
-    for instance, item in rows:
-        state = st.state_of(item)
-        if state is None or state.step_index != instance.step_index or not can_view_item(user, item):
+    for instance, item, state in rows:
+        if not can_view_item(user, item):
             continue
         step = st.definition_of(state).steps[instance.step_index]
         if step.kind == "prepare" or can_act(user, item, step):

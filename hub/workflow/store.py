@@ -38,9 +38,25 @@ def _parsed(digest: str, frozen: str) -> WorkflowDef:
     return defs.parse(json.loads(frozen))
 
 
+#: parsed definitions by digest (the SHA-256 of the definition): a stored version never changes
+_BY_DIGEST: dict[str, WorkflowDef] = {}
+
+
 def parsed(version: WorkflowVersion) -> WorkflowDef:
-    """The :class:`WorkflowDef` of a stored version (parsed once per definition)."""
-    return _parsed(version.digest, json.dumps(version.definition, sort_keys=True))
+    """The :class:`WorkflowDef` of a stored version (parsed once per definition).
+
+    Looked up by the version's digest without serialising the definition again; a version
+    without a digest falls back to its serialised definition as the key.
+    """
+    if not version.digest:
+        return _parsed("", json.dumps(version.definition, sort_keys=True))
+    found = _BY_DIGEST.get(version.digest)
+    if found is None:
+        found = defs.parse(version.definition)
+        if len(_BY_DIGEST) >= 256:
+            _BY_DIGEST.clear()
+        _BY_DIGEST[version.digest] = found
+    return found
 
 
 def save_definition(

@@ -64,6 +64,9 @@ class Screen(Base):
     #: when the current silence was alerted (cleared by the next heartbeat)
     silence_alerted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: bumped (see :mod:`hub_videotron.feedversion`) whenever the player's playlist document changes
+    #: other than by time passing: the poll's ETag and the built feed's cache key
+    feed_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     groups: Mapped[list[ScreenGroup]] = relationship(
         secondary=screen_group_member, back_populates="screens", order_by="ScreenGroup.name"

@@ -15,13 +15,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from dataclasses import dataclass
 
 from flask import current_app, url_for
 from hub_videotron.checks import main_video
 from hub_videotron.config import now, setting
 from hub_videotron.models import PlaylistEntry, Screen
 from hub_videotron.schedule import display_window, in_dayparts, parse_dayparts
-from hub_videotron.screens import channel_options, resolve_targets, screen_zone
+from hub_videotron.screens import channel_options, hash_token, resolve_targets, screen_zone
+from sqlalchemy.orm import joinedload, lazyload
 
 from hub.channels import PublishResult
 from hub.exceptions import PermanentPublishError
@@ -147,7 +149,10 @@ def _sort_key(entry: PlaylistEntry):
 
 
 def _live_entries(screen: Screen, start: dt.datetime, end: dt.datetime) -> list[PlaylistEntry]:
-    """Entries of ``screen`` not removed whose window overlaps [start, end] and whose video is there."""
+    """Entries of ``screen`` not removed whose window overlaps [start, end] and whose video is there.
+
+    One statement: each entry comes with its video and its item (the item's own collections stay lazy).
+    """
     rows = db.session.scalars(
         db.select(PlaylistEntry)
         .where(
@@ -156,16 +161,97 @@ def _live_entries(screen: Screen, start: dt.datetime, end: dt.datetime) -> list[
             PlaylistEntry.starts_at <= end,
             PlaylistEntry.ends_at > start,
         )
+        .options(
+            joinedload(PlaylistEntry.asset),
+            joinedload(PlaylistEntry.item).options(lazyload(Item.channels), lazyload(Item.assets)),
+        )
         .order_by(PlaylistEntry.id)
     ).all()
     return sorted((e for e in rows if e.asset.stored_name and e.asset.status == AssetStatus.READY.value), key=_sort_key)
 
 
+def _playing(entries: list[PlaylistEntry], at: dt.datetime, zone) -> list[PlaylistEntry]:
+    return [e for e in entries if e.starts_at <= at and in_dayparts(e.dayparts, at, zone)]
+
+
 def playlist_for(screen: Screen, at: dt.datetime | None = None) -> list[PlaylistEntry]:
     """What ``screen`` plays at ``at`` (default: now), in playing order."""
     at = at or now()
-    zone = screen_zone(screen)
-    return [e for e in _live_entries(screen, at, at) if e.starts_at <= at and in_dayparts(e.dayparts, at, zone)]
+    return _playing(_live_entries(screen, at, at), at, screen_zone(screen))
+
+
+def _next_daypart_edge(dayparts: list, at: dt.datetime, zone) -> dt.datetime | None:
+    """The first start or end of one of ``dayparts`` (in ``zone``) after ``at``."""
+    local = at.astimezone(zone)
+    edges = []
+    for start, end in parse_dayparts(dayparts):
+        for moment in (start, end):
+            for days in (0, 1, 2):  # 2: a day that lost an hour to daylight saving
+                day = local.date() + dt.timedelta(days=days)
+                edge = dt.datetime.combine(day, moment, tzinfo=zone).astimezone(dt.UTC)
+                if edge > at:
+                    edges.append(edge)
+                    break
+    return min(edges, default=None)
+
+
+def _holds_until(screen: Screen, entries: list[PlaylistEntry], at: dt.datetime, zone) -> dt.datetime:
+    """Until when the feed built at ``at`` from ``entries`` stays the same as time passes: the next
+    start or end of an entry's window or daypart, or the moment the next later entry comes within
+    the look-ahead."""
+    edges = [at + LOOKAHEAD]
+    for e in entries:
+        edges.append(e.ends_at)
+        if e.starts_at > at:
+            edges.append(e.starts_at)
+        if e.dayparts:
+            edges.append(_next_daypart_edge(e.dayparts, at, zone))
+    later = db.session.scalar(
+        db.select(db.func.min(PlaylistEntry.starts_at)).where(
+            PlaylistEntry.screen_id == screen.id,
+            PlaylistEntry.removed_at.is_(None),
+            PlaylistEntry.starts_at > at + LOOKAHEAD,
+        )
+    )
+    if later is not None:
+        edges.append(later - LOOKAHEAD)
+    return min(e for e in edges if e is not None)
+
+
+@dataclass(frozen=True)
+class BuiltFeed:
+    version: int
+    built_at: dt.datetime
+    holds_until: dt.datetime
+    body: dict
+    etag: str
+
+    def holds(self, screen: Screen, at: dt.datetime) -> bool:
+        return self.version == screen.feed_version and self.built_at <= at < self.holds_until
+
+
+#: the built feeds of this process, per (screen, token hash); see :func:`cached_feed`
+CACHE_KEY = "videotron.feeds"
+CACHE_SIZE = 4096
+
+
+def cached_feed(screen: Screen, token: str, at: dt.datetime | None = None) -> BuiltFeed:
+    """The screen's feed, built at most once per feed version and time span (see :func:`feed`).
+
+    Answering a poll whose ETag matches costs the token's lookup only: no entry is read.
+    """
+    at = at or now()
+    cache = current_app.extensions.setdefault(CACHE_KEY, {})
+    key = (screen.id, hash_token(token))
+    built = cache.get(key)
+    if built is None or not built.holds(screen, at):
+        version = screen.feed_version
+        body, etag, holds_until = _build(screen, token, at)
+        built = BuiltFeed(version, at, holds_until, body, etag)
+        if len(cache) >= CACHE_SIZE:
+            cache.clear()
+        cache[key] = built
+    return built
 
 
 def feed(screen: Screen, token: str, at: dt.datetime | None = None) -> tuple[dict, str]:
@@ -174,14 +260,20 @@ def feed(screen: Screen, token: str, at: dt.datetime | None = None) -> tuple[dic
     ``playing`` lists what plays now; ``entries`` also holds what starts within the next 24 hours,
     with windows and dayparts, so a player that loses the network keeps to the schedule.
     """
+    at = at or now()
+    built = cached_feed(screen, token, at)
+    return {**built.body, "now": at.isoformat(), "version": built.etag}, built.etag
+
+
+def _build(screen: Screen, token: str, at: dt.datetime) -> tuple[dict, str, dt.datetime]:
     from hub_videotron.media import ORIGINAL, variant_for
 
-    at = at or now()
-    playing = playlist_for(screen, at)
+    zone = screen_zone(screen)
     upcoming = _live_entries(screen, at, at + LOOKAHEAD)
+    playing = _playing([e for e in upcoming if e.starts_at <= at], at, zone)
     variants = {e.id: variant_for(e.asset, screen) for e in upcoming}
     body = {
-        "screen": {"code": screen.code, "name": screen.name, "timezone": screen_zone(screen).key},
+        "screen": {"code": screen.code, "name": screen.name, "timezone": zone.key},
         "settings": {
             "poll_seconds": int(setting("poll_seconds")),
             "heartbeat_seconds": int(setting("heartbeat_seconds")),
@@ -206,6 +298,4 @@ def feed(screen: Screen, token: str, at: dt.datetime | None = None) -> tuple[dic
         ],
     }
     etag = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()[:32]
-    body["now"] = at.isoformat()
-    body["version"] = etag
-    return body, etag
+    return body, etag, _holds_until(screen, upcoming, at, zone)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hub_videotron import models, records  # noqa: F401 - registers the plugin's tables
+from hub_videotron import feedversion, models, records  # noqa: F401 - registers the plugin's tables and listeners
 
 from hub import hookimpl
 from hub.channels import Channel, OptionField

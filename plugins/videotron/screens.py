@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from hub_videotron.config import now, office_zone, setting
 from hub_videotron.models import Screen, ScreenGroup, ScreenToken
+from sqlalchemy.orm import joinedload
 
 from hub.extensions import db
 from hub.models import Item
@@ -130,7 +131,11 @@ def has_live_token(screen: Screen) -> bool:
 def find_token(token: str) -> ScreenToken | None:
     if not token or len(token) > 100:
         return None
-    return db.session.scalar(db.select(ScreenToken).where(ScreenToken.token_hash == hash_token(token)))
+    return db.session.scalar(
+        db.select(ScreenToken)
+        .where(ScreenToken.token_hash == hash_token(token))
+        .options(joinedload(ScreenToken.screen))  # the player's poll: one statement
+    )
 
 
 def player_url(token: str) -> str:

@@ -14,7 +14,7 @@ from flask import abort, jsonify, make_response, render_template, request, send_
 from hub_videotron.config import now
 from hub_videotron.models import PlaylistEntry, Screen
 from hub_videotron.monitor import record_heartbeat, record_plays
-from hub_videotron.playlist import feed
+from hub_videotron.playlist import cached_feed
 from hub_videotron.screens import find_token
 from hub_videotron.views import PACKAGE, bp
 
@@ -83,11 +83,15 @@ def playlist(token: str):
     screen, reason = _resolve(token)
     if screen is None:
         return _gone_json(reason, _status(reason))
-    body, etag = feed(screen, token)
-    response = jsonify(body)
-    response.set_etag(etag)
+    at = now()
+    built = cached_feed(screen, token, at)  # built once per feed version and time span
+    if built.etag in request.if_none_match:
+        response = make_response("", 304)
+    else:
+        response = jsonify({**built.body, "now": at.isoformat(), "version": built.etag})
+    response.set_etag(built.etag)
     response.headers["Cache-Control"] = "no-cache"
-    return _private(response.make_conditional(request))
+    return _private(response)
 
 
 @bp.post("/player/<token>/heartbeat")

@@ -1,0 +1,149 @@
+"""The query-count guard: the pages people and screens hit most run a bounded number of SQL
+statements that does not grow with the number of rows they show (N rows, then 3N: same count)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import inspect
+
+from hub.extensions import db
+from hub.models import Item, Publication
+from tests import workflow_support
+from tests.query_counter import count_statements
+from tests.videotron_support import UTC, Clock, make_screen, player_link, publish_directly, video_asset, videotron_item
+from tests.web_support import make_item, make_publication
+from tests.workflow_support import CheckedPlugin, assign, new_item
+
+EVENT = dt.date(2027, 3, 20)
+people = workflow_support.people  # the fixture
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app(EXTRA_PLUGINS=[CheckedPlugin()])
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def clock(app):
+    clock = Clock(dt.datetime(2027, 3, 15, 3, 0, tzinfo=UTC))
+    app.config["VIDEOTRON_NOW"] = clock
+    return clock
+
+
+@pytest.fixture
+def creator(make_user):
+    return make_user("citra", roles=["pembuat_konten"])
+
+
+def test_the_indexes_the_lists_need_exist(app):
+    inspector = inspect(db.engine)
+    item = {tuple(ix["column_names"]) for ix in inspector.get_indexes("item")}
+    assert {("status", "id"), ("organisation_id", "id"), ("created_by_id", "id")} <= item
+    assert ("item_id",) in {tuple(ix["column_names"]) for ix in inspector.get_indexes("item_asset")}
+
+
+def _playlist_statements(client, url) -> tuple[int, int, int]:
+    """(statements of a first poll, of a 304 poll, of a poll after a change), each on its own."""
+    with count_statements() as first:
+        response = client.get(url)
+    assert response.status_code == 200
+    etag = response.headers["ETag"]
+    with count_statements() as unchanged:
+        again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.headers["ETag"] == etag
+    return len(first), len(unchanged), len(response.get_json()["entries"])
+
+
+def test_playlist_poll_statements_do_not_grow_with_entries(app, clock, creator, client):
+    counts = {}
+    for n in (3, 9):
+        screen = make_screen(f"layar-{n}")
+        token = player_link(screen)
+        for i in range(n):
+            publish_directly(
+                videotron_item(creator, video_asset(), screens=[screen.code], event_date=EVENT, title=f"Acara {i}")
+            )
+        first, unchanged, shown = _playlist_statements(client, f"/videotron/player/{token}/playlist.json")
+        assert shown == n
+        counts[n] = (first, unchanged)
+    assert counts[3] == counts[9], counts
+    assert counts[3][1] <= 2, f"the 304 path must answer from the token's lookup alone: {counts}"
+
+
+# --- pages of people: the inbox, the dashboard, the item list and page -------------------------
+
+
+@pytest.fixture
+def flow(people):
+    return assign(
+        "videotron_request", people.sysadmin, organisation_kinds=["requester"], kinds=["video"], channels=["checked"]
+    )
+
+
+def _submitted(people, n: int, start: int = 0) -> list[int]:
+    from hub.workflow.engine import submit
+
+    ids = []
+    for i in range(start, start + n):
+        item = new_item(
+            people.pemohon,
+            channels=[{"channel": "checked", "text": "Pendek."}],
+            event_place="Padang",
+            title=f"Acara {i}",
+        )
+        submit(item.id, people.pemohon)
+        ids.append(item.id)
+    db.session.commit()
+    return ids
+
+
+def _statements(client, url, **kwargs) -> tuple[int, object]:
+    client.get(url, **kwargs)  # warm: first-request caches are not what grows with rows
+    with count_statements() as seen:
+        response = client.get(url, **kwargs)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(seen), response
+
+
+def test_inbox_statements_do_not_grow_with_entries(app, client, people, flow, login, api_headers):
+    login(client, people.verifikator)
+    headers = api_headers(people.verifikator)
+    counts = {}
+    for n, start in ((3, 0), (9, 3)):
+        _submitted(people, n - (start and 3), start)
+        page, response = _statements(client, "/inbox")
+        assert response.get_data(as_text=True).count("data-item=") == n
+        api, response = _statements(client, "/api/v1/inbox", headers=headers)
+        assert len(response.get_json()["entries"]) == n
+        counts[n] = (page, api)
+    assert counts[3] == counts[9], counts
+
+
+def test_dashboard_statements_do_not_grow_with_failed_publications_or_tasks(app, client, people, flow, login):
+    login(client, people.kepala_dinas)
+    counts = {}
+    for n in (3, 9):
+        while db.session.scalar(db.select(db.func.count(Publication.id))) < n:
+            item = make_item(people.creator, f"Gagal {n}", channels=("checked",))
+            make_publication(item, "checked", status="failed")
+        counts[n], response = _statements(client, "/")
+        assert response.get_data(as_text=True).count("Gagal") >= n
+    assert counts[3] == counts[9], counts
+
+
+def test_item_list_and_item_page_statements_do_not_grow_with_rows(app, client, people, flow, login):
+    login(client, people.sysadmin)
+    counts = {}
+    for n in (3, 9):
+        while db.session.scalar(db.select(db.func.count(Item.id))) < n:
+            item = make_item(people.creator, f"Daftar {n}", channels=("checked",))
+            make_publication(item, "checked", status="published")
+        listing, response = _statements(client, "/items")
+        assert response.get_data(as_text=True).count("Daftar") >= n
+        page, _ = _statements(client, f"/items/{item.id}")
+        counts[n] = (listing, page)
+    assert counts[3] == counts[9], counts
