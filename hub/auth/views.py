@@ -4,6 +4,7 @@ password change. Every outcome is audited; a failure always says the same thing.
 from __future__ import annotations
 
 import time
+from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
@@ -20,9 +21,20 @@ bp = Blueprint("auth", __name__)
 
 
 def safe_next(target: str | None) -> str:
-    """Only same-site paths; anything else goes to the dashboard."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """Only same-site paths; anything else goes to the dashboard.
+
+    Browsers drop tabs and newlines from URLs and read a backslash as a slash, so
+    ``/\t/evil.example/`` would become ``//evil.example/``: any control character,
+    space, backslash (also percent-encoded), a second leading slash or a scheme is refused.
+    """
+    if not target or not isinstance(target, str) or not target.startswith("/"):
         return "/"
+    decoded = unquote(target)
+    for text, lowest in ((target, 0x21), (decoded, 0x20)):
+        if any(ord(ch) < lowest or ord(ch) == 0x7F or ch == "\\" for ch in text):
+            return "/"
+        if text.startswith("//") or urlsplit(text).scheme or urlsplit(text).netloc:
+            return "/"
     return target.rstrip("?") or "/"
 
 
