@@ -186,14 +186,15 @@ def enrol():
         return redirect(url_for("auth.login"))
     if totp.is_enrolled(user):
         return redirect(url_for("auth.two_factor"))
-    secret = totp.start_enrolment(user)
-    db.session.commit()
+    pending = dict(session["auth_pending"])
+    secret = totp.pending_secret(pending)
+    session["auth_pending"] = pending
     error, status = None, 200
     if request.method == "POST":
         wait = throttle.wait_seconds(user.username, user.id)
         if wait:
             error, status = _throttled(wait, user.username, user.id), 429
-        elif totp.verify(user, request.form.get("code", ""), confirm_enrolment=True):
+        elif totp.confirm_enrolment(user, secret, request.form.get("code", "")):
             codes = totp.new_recovery_codes(user)
             audit.record("auth.2fa_enrolled", actor=user, target_type="user", target_id=user.id)
             next_url = _finish_login(user, "totp_enrolment")
@@ -202,10 +203,16 @@ def enrol():
             )
             throttle.remember_device(response, user.id)
             return response
+        elif totp.is_enrolled(user):
+            return redirect(url_for("auth.two_factor"))
         else:
             error, status = _code_failure(user, "enrolment"), 401
     uri = totp.provisioning_uri(user, secret)
-    return render_template("auth/enrol.html", secret=secret, qr=totp.qr_svg(uri), error=error), status
+    response = current_app.make_response(
+        (render_template("auth/enrol.html", secret=secret, qr=totp.qr_svg(uri), error=error), status)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/logout")
