@@ -55,6 +55,23 @@ def _throttled(wait: int, username: str, user_id: int | None):
     return _("Too many failed attempts. Try again in %(minutes)d minutes.", minutes=minutes)
 
 
+def check_password_again(user: User, password: str, where: str) -> tuple[str | None, int]:
+    """A logged-in person's current password, asked again before a sensitive change, under the
+    login throttle: ``(None, 200)`` when right, else the message and the status (422 wrong, 429
+    wait). A failure counts for the account and the address and is audited (not committed)."""
+    wait = throttle.wait_seconds(user.username, user.id, trust_device=False)
+    if wait:
+        return _throttled(wait, user.username, user.id), 429
+    if passwords.verify_password(user.password_hash, password):
+        return None, 200
+    throttle.record_failure(user.username)
+    audit.record(
+        "auth.password_check_failed", actor=user, target_type="user", target_id=user.id, details={"where": where}
+    )
+    db.session.commit()
+    return _("Your current password is not correct."), 422
+
+
 def _find_user(username: str) -> User | None:
     username = (username or "").strip()
     if not username:
@@ -233,11 +250,13 @@ def logout():
 def change_password():
     user = g.user
     errors: list[str] = []
+    status = 422
     if request.method == "POST":
         current = request.form.get("current_password", "")
         new = request.form.get("new_password", "")
-        if not passwords.verify_password(user.password_hash, current):
-            errors.append(_("Your current password is not correct."))
+        problem, status = check_password_again(user, current, "password_change")
+        if problem:
+            errors.append(problem)
         elif new != request.form.get("confirm_password", ""):
             errors.append(_("The two new passwords are not the same."))
         elif new == current:
@@ -264,4 +283,4 @@ def change_password():
         errors=errors,
         forced=passwords.must_change(user),
         policy=passwords.settings.get("password_policy"),
-    ), 422 if errors else 200
+    ), (status if status != 200 else 422) if errors else 200
