@@ -77,7 +77,7 @@ def store(incoming: Path, detected: Detected) -> str:
     name = new_stored_name(detected.ext)
     target = media_dir() / name
     target.parent.mkdir(parents=True, exist_ok=True)
-    os.chmod(incoming, 0o640)
+    os.chmod(incoming, 0o600)
     os.replace(incoming, target)
     return name
 
