@@ -50,6 +50,10 @@ DEFAULTS: dict[str, object] = {
     "BASE_URL": "http://127.0.0.1:5000",
     # key for encrypting channel credentials at rest (Fernet); derived from SECRET_KEY when None
     "ENCRYPTION_KEY": None,
+    # key of the audit chain's HMAC (not in the database); derived from SECRET_KEY when None.
+    # After a change, list the old keys (JSON list or comma-separated) so older entries verify.
+    "AUDIT_KEY": None,
+    "AUDIT_OLD_KEYS": [],
     # SMTP for e-mail notifications; no e-mail is sent when SMTP_HOST is empty
     "SMTP_HOST": "",
     "SMTP_PORT": 587,
