@@ -14,6 +14,7 @@ there, and generates a secret key once (``instance/secret_key``).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import tomllib
@@ -49,6 +50,10 @@ DEFAULTS: dict[str, object] = {
     "BASE_URL": "http://127.0.0.1:5000",
     # key for encrypting channel credentials at rest (Fernet); derived from SECRET_KEY when None
     "ENCRYPTION_KEY": None,
+    # key of the audit chain's HMAC (not in the database); derived from SECRET_KEY when None.
+    # After a change, list the old keys (JSON list or comma-separated) so older entries verify.
+    "AUDIT_KEY": None,
+    "AUDIT_OLD_KEYS": [],
     # SMTP for e-mail notifications; no e-mail is sent when SMTP_HOST is empty
     "SMTP_HOST": "",
     "SMTP_PORT": 587,
@@ -59,10 +64,29 @@ DEFAULTS: dict[str, object] = {
 }
 
 
+def private_files() -> None:
+    """Everything the hub creates from now on is its own user's only (folders 700, files 600): the
+    database, the embedded Redis dump, media files, the secret key (issue 13, SOP 000)."""
+    os.umask(0o077)
+
+
+def private_folder(path: Path) -> Path:
+    """Create ``path`` (700), or take group and other access away from an existing one."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with contextlib.suppress(OSError):  # not ours (a mounted volume): leave it as it is
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o700)
+    return path
+
+
 def instance_dir(app: Flask) -> Path:
-    """The instance folder: ``HUB_INSTANCE_DIR`` or Flask's default, created if missing."""
-    path = Path(os.environ.get("HUB_INSTANCE_DIR") or app.instance_path)
-    path.mkdir(parents=True, exist_ok=True)
+    """The instance folder: ``HUB_INSTANCE_DIR`` or Flask's default, created if missing (700)."""
+    private_files()
+    path = private_folder(Path(os.environ.get("HUB_INSTANCE_DIR") or app.instance_path))
+    for name in ("hub.sqlite3", "secret_key"):  # made by an earlier version with 644
+        with contextlib.suppress(OSError):
+            if (path / name).stat().st_mode & 0o077:
+                (path / name).chmod(0o600)
     return path
 
 
@@ -154,7 +178,7 @@ def validate_static(app: Flask) -> None:
 
     media = Path(cfg["MEDIA_DIR"])
     try:
-        media.mkdir(parents=True, exist_ok=True)
+        private_folder(media)
         probe = media / f".write-test-{os.getpid()}"
         probe.write_bytes(b"")
         probe.unlink()

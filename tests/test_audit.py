@@ -242,3 +242,72 @@ def test_the_audit_page_lists_each_recorded_action_once_in_order(app, make_user)
     assert len(seen) == 1
     if db.engine.dialect.name == "postgresql":  # a skip-scan along the index, not a DISTINCT over every entry
         assert "RECURSIVE" in seen[0] and "DISTINCT" not in seen[0].upper()
+
+
+def _sixty_entries():
+    for n in range(60):
+        audit.record("test.event", actor=None, details={"n": n})
+        db.session.commit()
+
+
+def test_rewriting_an_entry_and_recomputing_every_later_plain_hash_and_the_head_fails(app, runner):
+    """The attack of issue 13: rewrite entry 50, recompute SHA-256 for 50..60 and the stored head."""
+    import hashlib
+    from types import SimpleNamespace
+
+    _sixty_entries()
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0
+    table = AuditEntry.__table__
+    rows = [SimpleNamespace(**r._mapping) for r in db.session.execute(db.select(table).order_by(table.c.id)).all()]
+    prev = rows[48].hash
+    with db.engine.begin() as conn:
+        for row in rows[49:]:
+            if row.id == 50:
+                row.details = {"n": 4242}
+            row.prev_hash = prev
+            row.hash = hashlib.sha256(audit.canonical(row)).hexdigest()
+            prev = row.hash
+            conn.execute(
+                text("UPDATE audit_entry SET details = :d, prev_hash = :p, hash = :h WHERE id = :id"),
+                {"d": json.dumps(row.details), "p": row.prev_hash, "h": row.hash, "id": row.id},
+            )
+        conn.execute(
+            text("UPDATE setting SET value = :v WHERE namespace = 'audit' AND key = 'head'"),
+            {"v": json.dumps({"id": rows[-1].id, "hash": prev})},
+        )
+    db.session.expire_all()
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1, result.output
+    assert "entry 50" in result.output
+
+
+def _verify(app, args):
+    from click.testing import CliRunner
+
+    from hub.cli import build_cli
+
+    return CliRunner().invoke(build_cli(app), args)
+
+
+def test_the_audit_key_rotates_with_the_old_key_kept(make_app):
+    first = make_app(AUDIT_KEY="first-audit-key-0123456789abcdef")
+    with first.app_context():
+        _five_entries()
+        assert _verify(first, ["audit", "verify"]).exit_code == 0
+    old = ["first-audit-key-0123456789abcdef"]
+    second = make_app(AUDIT_KEY="second-audit-key-0123456789abcdef", AUDIT_OLD_KEYS=old)
+    with second.app_context():
+        _five_entries()
+        result = _verify(second, ["audit", "verify"])
+        assert result.exit_code == 0, result.output
+        assert "10 entries" in result.output
+        epochs = audit.key_epochs()
+        assert [e["from"] for e in epochs] == [1, 6]
+    forgot = make_app(AUDIT_KEY="second-audit-key-0123456789abcdef")
+    with forgot.app_context():
+        result = _verify(forgot, ["audit", "verify"])
+        assert result.exit_code == 1 and "HUB_AUDIT_OLD_KEYS" in result.output, result.output
+    wrong = make_app(AUDIT_KEY="an-attacker-guess-0123456789abcdef")
+    with wrong.app_context():
+        result = _verify(wrong, ["audit", "verify"])
+        assert result.exit_code == 1, result.output

@@ -73,3 +73,38 @@ def test_renewing_recovery_codes_needs_the_password_and_replaces_the_old_ones(ap
     other.post("/login", data={"username": user.username, "password": user.test_password})
     assert other.post("/login/recovery", data={"code": old[0]}).status_code == 401
     assert other.post("/login/recovery", data={"code": new[0]}).status_code == 302
+
+
+def test_after_a_reset_the_attacker_who_read_the_enrol_page_has_no_working_codes(app, runner, make_user, login):
+    """Whoever holds the password reads the enrol page after `hub user reset-2fa`: the real user is
+    shown a different secret, nothing is stored before confirmation, and the attacker's codes fail."""
+    user = make_user("vera", roles=["verifikator"])
+    victim_session = app.test_client()
+    login(victim_session, user)
+    assert runner.invoke(args=["user", "reset-2fa", "vera"]).exit_code == 0
+    assert victim_session.get("/api/me").status_code == 401  # sessions ended
+    db.session.expire_all()
+    assert db.session.get(type(user), user.id).must_change_password  # a new password is asked for
+    assert db.session.get(TwoFactor, user.id) is None
+
+    attacker = app.test_client()
+    attacker_secret, _page = _enrol(attacker, user)
+    resp = attacker.get("/login/enrol")
+    assert "no-store" in resp.headers["Cache-Control"]
+    assert db.session.get(TwoFactor, user.id) is None  # nothing committed before confirmation
+
+    real = app.test_client()
+    real_secret, _page = _enrol(real, user)
+    assert real_secret != attacker_secret
+    code = pyotp.TOTP(real_secret).at(current_step() * STEP)
+    assert real.post("/login/enrol", data={"code": code}).status_code == 200
+    assert real.get("/api/me").status_code in (200, 403)  # logged in (maybe asked to change the password)
+
+    later = app.test_client()
+    later.post("/login", data={"username": user.username, "password": user.test_password})
+    for step in (current_step() - 1, current_step(), current_step() + 1):
+        assert later.post("/login/code", data={"code": pyotp.TOTP(attacker_secret).at(step * STEP)}).status_code == 401
+    # the attacker's own pending enrolment cannot be confirmed any more either
+    resp = attacker.post("/login/enrol", data={"code": pyotp.TOTP(attacker_secret).at(current_step() * STEP)})
+    assert resp.status_code in (302, 401)
+    assert attacker.get("/api/me").status_code == 401

@@ -78,3 +78,34 @@ def test_api_headers_fixture_gives_a_working_token(client, make_user, api_header
     user = make_user("vera", roles=["verifikator"])
     me = client.get("/api/me", headers=api_headers(user))
     assert me.status_code == 200 and me.json["auth"] == "token" and "item.decide" in me.json["permissions"]
+
+
+def test_next_refuses_tabs_control_characters_and_schemes(client, make_user):
+    """`/login?next=/%09/evil.example/` must not end in `Location: //evil.example/`; a newline must not 500."""
+    from hub.auth.views import safe_next
+
+    for bad in (
+        "/\t/evil.example/",
+        "/\x00/evil.example/",
+        "/\n/evil.example/",
+        "//evil.example/",
+        "/\\evil.example/",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "/ /evil.example/",
+        "/%09/evil.example/",
+        "/%5cevil.example/",
+    ):
+        assert safe_next(bad) == "/", bad
+    assert safe_next("/items/3?tab=history") == "/items/3?tab=history"
+    user = make_user("vera", roles=["verifikator"])
+    for query in ("/%09/evil.example/", "/%0a/evil.example/", "/%0d%0aSet-Cookie:x=1"):
+        resp = client.post(f"/login?next={query}", data={"username": user.username, "password": user.test_password})
+        assert resp.status_code == 302
+        code = pyotp.TOTP(user.test_totp_secret).at(current_step() * STEP)
+        resp = client.post("/login/code", data={"code": code})
+        assert resp.status_code == 302, query
+        assert resp.headers["Location"] == "/", (query, resp.headers["Location"])
+        client.post("/logout")
+        db.session.execute(db.text("UPDATE auth_two_factor SET last_step = 0"))
+        db.session.commit()

@@ -115,3 +115,56 @@ def test_sop_profile_warns_ahead(app, client, make_user, login):
     login(client, user)
     page = client.get("/account/password").get_data(as_text=True)
     assert "kedaluwarsa dalam 9 hari" in page or "kedaluwarsa dalam 10 hari" in page
+
+
+@pytest.mark.parametrize(
+    ("password", "reason_en"),
+    [
+        ("aaaaaaaaaaaa", "repeated characters"),
+        ("zzzzzzzzzzzzz", "repeated characters"),
+        ("abababababab", "repeated characters"),
+        ("abcdefghijkl", "sequence"),
+        ("123456789012", "sequence"),
+        ("zyxwvutsrqpo", "sequence"),
+        ("qwertyuiop[]", "sequence"),
+        ("asdfghjkl;'!", "sequence"),
+        ("Zxcvbnm,./12", "sequence"),
+    ],
+)
+def test_repeated_sequential_and_keyboard_row_passwords_are_refused(app, make_user, password, reason_en):
+    user = make_user("vera", roles=["verifikator"])
+    found = passwords.problems(password, user)
+    assert any(reason_en in en for _id, en in found), found
+    assert all(id_ for id_, _en in found)
+
+
+@pytest.mark.parametrize("password", ["kopi-solok-pagi-hari", "tiga ekor kucing belang tidur", "Xq7#mPz2vL9w"])
+def test_ordinary_passwords_are_not_taken_for_patterns(app, make_user, password):
+    user = make_user("vera", roles=["verifikator"])
+    assert passwords.problems(password, user) == []
+
+
+def test_the_last_five_passwords_are_refused_and_the_number_is_a_setting(app, client, make_user, login):
+    user = make_user("vera", roles=["verifikator"])
+    login(client, user)
+    first = user.test_password
+    chosen = ["kopi-solok-pagi-hari", "rendang-itiak-lado-hijau", "pantai-air-manis-senja", "jam-gadang-bukittinggi-x"]
+    for new in chosen:
+        assert _change(client, user, new).status_code == 302, new
+        user.test_password = new
+    # current + the four before it: the first password is the fifth most recent
+    for old in [first, *chosen[:-1]]:
+        resp = _change(client, user, old)
+        assert resp.status_code == 422, old
+        assert "sudah pernah dipakai" in resp.get_data(as_text=True)
+    assert _change(client, user, "danau-maninjau-kelok-44").status_code == 302
+    user.test_password = "danau-maninjau-kelok-44"
+    assert _change(client, user, first).status_code == 302  # now the sixth: allowed again
+    user.test_password = first
+    settings.put("password_policy", {**settings.get("password_policy"), "history": 8}, actor=None)
+    db.session.commit()
+    assert any("used before" in en for _i, en in passwords.problems("kopi-solok-pagi-hari", user))
+    from hub.auth.models import PasswordHistory
+
+    rows = db.session.scalars(db.select(PasswordHistory).where(PasswordHistory.user_id == user.id)).all()
+    assert rows and all(r.password_hash.startswith("$argon2id$") for r in rows)  # hashes, never the text

@@ -125,3 +125,31 @@ def test_the_account_limit_cannot_allow_more_than_100_failures_an_hour(app, make
     resp = client.post("/admin/password-policy", data=form)
     assert resp.status_code == 422 and "600" in resp.get_data(as_text=True)
     assert settings.get("login_throttle")["window_minutes"] == 60
+
+
+def test_current_password_checks_on_the_account_pages_are_throttled(app, client, make_user, login):
+    """15 wrong current passwords in a row on /account/password and /account/recovery-codes no longer
+    all answer 422: the login throttle counts them (a logged-in browser's device cookie does not help)."""
+    user = make_user("vera", roles=["verifikator"])
+    login(client, user)
+    _limit(app)
+    wrong = {"current_password": "not-the-password", "new_password": "kopi-solok-pagi-hari"}
+    wrong["confirm_password"] = wrong["new_password"]
+    statuses = [client.post("/account/password", data=wrong).status_code for _ in range(2)]
+    statuses.append(client.post("/account/recovery-codes", data={"password": "not-the-password"}).status_code)
+    assert statuses == [422, 422, 422]
+    # the limit is reached: even the right password waits now, on both pages
+    right = dict(wrong, current_password=user.test_password)
+    resp = client.post("/account/password", data=right)
+    assert resp.status_code == 429 and "Terlalu banyak percobaan" in resp.get_data(as_text=True)
+    assert client.post("/account/recovery-codes", data={"password": user.test_password}).status_code == 429
+    assert (
+        db.session.scalar(
+            db.select(db.func.count(AuditEntry.id)).where(AuditEntry.action == "auth.password_check_failed")
+        )
+        == 3
+    )
+    for failure in db.session.scalars(db.select(LoginFailure)):
+        failure.created_at -= dt.timedelta(minutes=16)
+    db.session.commit()
+    assert client.post("/account/password", data=right).status_code == 302

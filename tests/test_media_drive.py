@@ -182,3 +182,26 @@ def test_submitting_checks_the_link_and_the_item_at_once(drive_app, drive, perso
     import_id = _submit(drive_app, headers, link).get_json()["id"]
     other = drive_app.test_client().get(f"/api/v1/media/drive/{import_id}", headers=api_headers(stranger))
     assert other.status_code == 404
+
+
+def test_an_import_that_finishes_after_submission_says_it_could_not_attach(
+    drive_app, drive, person, api_headers, tmp_path, login
+):
+    """The file arrives after the item was submitted: the status (API) and the item page say so."""
+    headers = api_headers(person)
+    video = mf.hd_720p(tmp_path, name="Festival Pesona.mp4").read_bytes()
+    file_id = drive.add(video, "Festival Pesona.mp4", mime="video/mp4")
+    item = make_item(person, kind="video")
+    import_id = _submit(drive_app, headers, drive.share_link(file_id), item_id=item.id).get_json()["id"]
+    item.status = "in_review"  # submitted while the download is queued
+    db.session.commit()
+    _run(drive_app, None)
+    status = _status(drive_app, headers, import_id)
+    assert status["status"] == "done" and status["attach_error"] == "item_not_editable", status
+    assert status["item_id"] == item.id
+    assert "Festival" in status["attach_message_en"] and status["attach_message_id"]
+    assert db.session.scalar(db.select(ItemAsset).where(ItemAsset.item_id == item.id)) is None
+    client = drive_app.test_client()
+    login(client, person)
+    page = client.get(f"/items/{item.id}").get_data(as_text=True)
+    assert 'id="drive-not-attached"' in page and "Festival Pesona.mp4" in page

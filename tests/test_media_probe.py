@@ -164,3 +164,50 @@ def test_a_rendition_is_conformed_to_the_screen_and_the_limit(
     assert rendition_path(asset, 192, 108, 2) == tmp_path / "media" / entry["path"]
     served = client.get(f"/api/v1/media/{asset_id}/files/192x108-2s-contain", headers=admin_headers)
     assert served.status_code == 200 and served.mimetype == "video/mp4"
+
+
+def test_deleting_a_video_while_its_poster_is_made_leaves_no_file(
+    app, client, creator, api_headers, tmp_path, monkeypatch
+):
+    """The delete lands between the poster being written and the job recording it (injected, no
+    sleeps): the job finds the asset deleted, removes what it made, and every file answers 410."""
+    from hub.media import derivatives as deriv
+    from hub.media import jobs
+    from tests.media_support import media_files
+
+    headers = api_headers(creator)
+    asset_id = _upload(client, headers, mf.hd_720p(tmp_path))
+    jobs.probe_asset(asset_id)  # ready; the derivatives job is queued, run below by hand
+    real = deriv.poster_and_thumbnail
+    seen = {}
+
+    def poster_then_delete(*args, **kwargs):
+        sizes = real(*args, **kwargs)
+        seen["made"] = [p for p in media_files(app) if "poster" in p.name or "thumb" in p.name]
+        seen["delete"] = client.delete(f"/api/v1/media/{asset_id}", headers=headers).status_code
+        return sizes
+
+    monkeypatch.setattr(deriv, "poster_and_thumbnail", poster_then_delete)
+    assert jobs.make_derivatives(asset_id) == []
+    assert len(seen["made"]) == 2 and seen["delete"] == 204
+    assert media_files(app) == []  # no original, no poster, no thumbnail
+    db.session.expire_all()
+    asset = db.session.get(Asset, asset_id)
+    assert asset.status == "deleted" and "poster" not in (asset.derivatives or {})
+    for variant in ("original", "poster", "thumbnail"):
+        assert client.get(f"/api/v1/media/{asset_id}/files/{variant}", headers=headers).status_code == 410, variant
+
+
+def test_a_deleted_asset_derivative_answers_410_and_the_delete_removes_recorded_files(
+    app, client, creator, api_headers, run_jobs, tmp_path
+):
+    from tests.media_support import media_files
+
+    headers = api_headers(creator)
+    asset_id = _upload(client, headers, mf.hd_720p(tmp_path))
+    run_jobs()
+    assert client.get(f"/api/v1/media/{asset_id}/files/poster", headers=headers).status_code == 200
+    assert client.delete(f"/api/v1/media/{asset_id}", headers=headers).status_code == 204
+    assert media_files(app) == []
+    for variant in ("original", "poster", "thumbnail"):
+        assert client.get(f"/api/v1/media/{asset_id}/files/{variant}", headers=headers).status_code == 410, variant

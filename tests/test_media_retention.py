@@ -11,7 +11,7 @@ import pytest
 
 from hub.extensions import db
 from hub.media.retention import run_retention
-from hub.models import Asset
+from hub.models import Asset, ItemChannel
 from hub.models.audit import AuditEntry
 from hub.models.base import utcnow
 from tests.media_support import attach, make_item
@@ -173,3 +173,37 @@ def test_the_worker_maintenance_pass_queues_retention_once_and_a_worker_runs_it(
     db.session.expire_all()
     assert db.session.get(Asset, asset.id).status == "deleted"
     assert files_of(app, asset) == [False, False]
+
+
+def test_files_left_behind_by_deleted_or_rejected_media_are_removed(app, new_asset):
+    """A poster written after its video was deleted (the row says deleted, the file is there)."""
+    media = Path(app.config["MEDIA_DIR"])
+    deleted = new_asset(status="deleted", created=days_ago(1))
+    rejected = new_asset(status="rejected", created=days_ago(1))
+    stray = media / "2026/01/file1.thumb.jpg"  # not recorded on the row: made by a job that lost the race
+    stray.write_bytes(b"x")
+    report = run_retention()
+    for asset in (deleted, rejected):
+        assert not (media / asset.stored_name).exists()
+        assert not (media / asset.derivatives["poster"]["path"]).exists()
+    assert not stray.exists()
+    assert report.leftovers_removed == 5
+
+
+def test_an_approved_videotron_item_never_published_goes_by_the_default_window(app, owner, new_asset):
+    """window_end NULL (the publication never succeeded): the H-7..H+1 window of its event date."""
+    media = Path(app.config["MEDIA_DIR"])
+    old_event = new_asset()
+    item = make_item(owner, status="approved", event_date=(NOW - dt.timedelta(days=60)).date())
+    attach(item, old_event.id)
+    recent = new_asset()
+    soon = make_item(owner, status="approved", event_date=(NOW - dt.timedelta(days=5)).date())
+    attach(soon, recent.id)
+    for it in (item, soon):
+        db.session.add(ItemChannel(item_id=it.id, channel="videotron", options={}))
+    db.session.commit()
+    assert item.window_end is None
+    report = run_retention()
+    assert (old_event.id, "period_ended") in report.deleted
+    assert not (media / old_event.stored_name).exists()
+    assert (media / recent.stored_name).exists()  # its period ended 4 days ago: kept 30 days more

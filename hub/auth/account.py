@@ -118,8 +118,11 @@ def revoke_token(token_id: int):
 @require("account.self")
 def new_recovery_codes():
     """Ten new recovery codes (the old ones stop working); asks for the password again."""
-    if not passwords.verify_password(g.user.password_hash, request.form.get("password", "")):
-        return _page(errors=[_("Your current password is not correct.")]), 422
+    from hub.auth.views import check_password_again
+
+    problem, status = check_password_again(g.user, request.form.get("password", ""), "recovery_codes")
+    if problem:
+        return _page(errors=[problem]), status
     codes = totp.new_recovery_codes(g.user)
     audit.record("auth.recovery_codes_renewed", actor=g.user, target_type="user", target_id=g.user.id)
     db.session.commit()

@@ -1,5 +1,5 @@
 """Tables of the accounts area: two-factor state, server-side sessions, API tokens,
-recovery codes and failed-login records. Secrets are never stored in clear: session ids,
+recovery codes, failed-login records and earlier password hashes. Secrets are never stored in clear: session ids,
 tokens and recovery codes as SHA-256 digests (they are long random values), the TOTP
 secret encrypted with :mod:`hub.crypto`'s key.
 """
@@ -90,3 +90,14 @@ class LoginFailure(Base):
     scope: Mapped[str] = mapped_column(String(10))
     key: Mapped[str] = mapped_column(String(255), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class PasswordHistory(Base):
+    """A user's earlier password hashes (Argon2id), so the last N are refused; the newest N kept."""
+
+    __tablename__ = "auth_password_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

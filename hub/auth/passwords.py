@@ -1,4 +1,5 @@
-"""Passwords: Argon2id hashes and the policy (length, common list, context words, expiry).
+"""Passwords: Argon2id hashes and the policy (length, common list, context words, repeated
+characters, sequences and keyboard rows, the last N passwords, expiry).
 
 :func:`problems` returns the reasons a new password is refused, each in Bahasa
 Indonesia and English; an empty list means it is accepted.
@@ -46,6 +47,11 @@ CONTEXT_WORDS = (
     "password",
     "katasandi",
 )
+
+#: rows of a US/Indonesian keyboard: walking along one is as guessable as "abcdef"
+KEYBOARD_ROWS = ("`1234567890-=", "qwertyuiop[]\\", "asdfghjkl;'", "zxcvbnm,./")
+#: a password needs at least this many different characters
+MIN_DISTINCT = 4
 
 _hasher = PasswordHasher()  # Argon2id, argon2-cffi's RFC 9106 low-memory profile
 _DUMMY_HASH = None
@@ -97,6 +103,40 @@ def _only_context(password: str, words: list[str]) -> bool:
     return len(letters) < 4
 
 
+def _predictable_step(a: str, b: str) -> bool:
+    """The same character again, the next or previous one (letters, digits), or a neighbour on a
+    keyboard row."""
+    if a == b or (a.isalnum() and b.isalnum() and abs(ord(a) - ord(b)) == 1):
+        return True
+    return any(a + b in row or b + a in row for row in KEYBOARD_ROWS)
+
+
+def is_pattern(password: str) -> bool:
+    """True for runs, sequences and keyboard walks (``abcdefghijkl``, ``123456789012``,
+    ``qwertyuiop[]``): almost every character follows predictably from the one before."""
+    lowered = password.lower()
+    breaks = sum(1 for a, b in zip(lowered, lowered[1:], strict=False) if not _predictable_step(a, b))
+    return breaks <= max(2, len(lowered) // 6)
+
+
+def _reused(password: str, user) -> bool:
+    """The password is the current one or one of the last ``history`` ones of ``user``."""
+    from hub.auth.models import PasswordHistory
+    from hub.extensions import db
+
+    if user is None or getattr(user, "id", None) is None:
+        return False
+    keep = settings.get("password_policy")["history"]
+    hashes = [user.password_hash] if user.password_hash else []
+    hashes += db.session.scalars(
+        db.select(PasswordHistory.password_hash)
+        .where(PasswordHistory.user_id == user.id)
+        .order_by(PasswordHistory.id.desc())
+        .limit(max(0, keep - len(hashes)))
+    ).all()
+    return any(verify_password(h, password) for h in hashes)
+
+
 def problems(password: str, user=None) -> list[tuple[str, str]]:
     """Why ``password`` is refused for ``user`` (a list of (Indonesian, English) reasons)."""
     found: list[tuple[str, str]] = []
@@ -134,6 +174,28 @@ def problems(password: str, user=None) -> list[tuple[str, str]]:
                 "The password is made only of names, the agency, the region or digits; add other words.",
             )
         )
+    if len(set(lowered)) < MIN_DISTINCT:
+        found.append(
+            (
+                "Kata sandi terdiri dari karakter yang berulang; gunakan lebih banyak karakter yang berbeda.",
+                "The password is made of repeated characters; use more different characters.",
+            )
+        )
+    elif is_pattern(password):
+        found.append(
+            (
+                "Kata sandi berupa urutan (abcd…, 1234…) atau satu baris papan ketik (qwerty…); pilih yang lain.",
+                "The password is a sequence (abcd…, 1234…) or a keyboard row (qwerty…); choose another.",
+            )
+        )
+    if not found and _reused(password, user):
+        keep = settings.get("password_policy")["history"]
+        found.append(
+            (
+                f"Kata sandi ini sudah pernah dipakai (salah satu dari {keep} kata sandi terakhir); pilih yang baru.",
+                f"This password was used before (one of the last {keep}); choose a new one.",
+            )
+        )
     return found
 
 
@@ -164,8 +226,30 @@ def days_left(user) -> int | None:
     return None
 
 
+def _remember(user) -> None:
+    """Keep the outgoing hash in ``auth_password_history``; only the newest ``history`` are kept."""
+    from hub.auth.models import PasswordHistory
+    from hub.extensions import db
+
+    db.session.add(PasswordHistory(user_id=user.id, password_hash=user.password_hash))
+    db.session.flush()
+    keep = settings.get("password_policy")["history"]
+    newest = db.session.scalars(
+        db.select(PasswordHistory.id)
+        .where(PasswordHistory.user_id == user.id)
+        .order_by(PasswordHistory.id.desc())
+        .limit(keep)
+    ).all()
+    db.session.execute(
+        db.delete(PasswordHistory).where(PasswordHistory.user_id == user.id, PasswordHistory.id.not_in(newest))
+    )
+
+
 def set_password(user, password: str, *, must_change: bool = False) -> None:
-    """Store a new hash (the caller checks :func:`problems` and ends sessions)."""
+    """Store a new hash, keeping the old one in the history (the caller checks :func:`problems`
+    and ends sessions)."""
+    if user.password_hash and getattr(user, "id", None) is not None:
+        _remember(user)
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     user.must_change_password = must_change

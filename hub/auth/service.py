@@ -138,8 +138,10 @@ def reset_password(user: User, *, actor=None) -> str:
 
 def reset_two_factor(user: User, *, actor=None) -> None:
     """Forget the user's authenticator and recovery codes: they enrol again at next login; sessions
-    end and API tokens are revoked."""
+    end, API tokens are revoked and a new password is asked for (whoever else enrolled may hold the
+    password too)."""
     totp.reset(user)
+    user.must_change_password = True
     ended = end_sessions(user.id, "2fa_reset")
     revoked = revoke_tokens(user.id)
     audit.record(

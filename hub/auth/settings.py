@@ -16,14 +16,20 @@ NAMESPACE = "core"
 DEFAULTS: dict[str, dict] = {
     # "sop": change every max_age_days, warned warn_days ahead (the SOPs' "changed periodically");
     # "nist": NIST SP 800-63B, no forced periodic change. Both force a change after an admin reset.
-    "password_policy": {"profile": "sop", "max_age_days": 90, "warn_days": 14, "min_length": 12},
+    # history: a new password must differ from the current one and the ones before it (this many in all)
+    "password_policy": {"profile": "sop", "max_age_days": 90, "warn_days": 14, "min_length": 12, "history": 5},
     # failures counted over window_minutes; above account_max the account waits (except from a
     # browser it has logged in from before), above address_max the address waits
     "login_throttle": {"account_max": 10, "address_max": 100, "window_minutes": 15},
 }
 
 LIMITS: dict[str, dict[str, tuple[int, int]]] = {
-    "password_policy": {"max_age_days": (1, 3650), "warn_days": (0, 365), "min_length": (12, 128)},
+    "password_policy": {
+        "max_age_days": (1, 3650),
+        "warn_days": (0, 365),
+        "min_length": (12, 128),
+        "history": (1, 24),
+    },
     "login_throttle": {"account_max": (3, 100), "address_max": (10, 1000), "window_minutes": (1, 1440)},
 }
 PROFILES = ("sop", "nist")

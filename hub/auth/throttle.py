@@ -43,8 +43,10 @@ def _count(scope: str, key: str, since: dt.datetime) -> tuple[int, dt.datetime |
     return row[0], oldest
 
 
-def wait_seconds(username: str, user_id: int | None = None) -> int:
-    """0 when an attempt may go ahead, else how long to wait (seconds)."""
+def wait_seconds(username: str, user_id: int | None = None, *, trust_device: bool = True) -> int:
+    """0 when an attempt may go ahead, else how long to wait (seconds). ``trust_device=False``
+    (a logged-in person typing their password again) ignores the device cookie: whoever holds a
+    stolen session holds that cookie too."""
     conf = settings.get("login_throttle")
     window = dt.timedelta(minutes=conf["window_minutes"])
     now = utcnow()
@@ -52,7 +54,7 @@ def wait_seconds(username: str, user_id: int | None = None) -> int:
     count, oldest = _count("address", client_address(), now - window)
     if count >= conf["address_max"] and oldest:
         waits.append(oldest + window - now)
-    if user_id is None or user_id not in known_device_users():
+    if user_id is None or not trust_device or user_id not in known_device_users():
         count, oldest = _count("account", account_key(username), now - window)
         if count >= conf["account_max"] and oldest:
             waits.append(oldest + window - now)

@@ -16,6 +16,7 @@ import time
 import pyotp
 import segno
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 
 from hub.auth.models import RecoveryCode, TwoFactor
 from hub.crypto import _fernet
@@ -49,18 +50,50 @@ def is_enrolled(user) -> bool:
     return tf is not None and tf.enrolled_at is not None
 
 
-def start_enrolment(user) -> str:
-    """The secret being enrolled: kept while unconfirmed, new after a reset. Not committed."""
-    tf = state(user)
-    if tf is not None and tf.enrolled_at is None:
-        return secret_of(tf)
-    secret = new_secret()
-    if tf is None:
-        tf = TwoFactor(user_id=user.id, secret=_encrypt(secret), last_step=0)
-        db.session.add(tf)
-    else:
-        tf.secret, tf.enrolled_at, tf.last_step = _encrypt(secret), None, 0
+def pending_secret(pending: dict) -> str:
+    """The secret of this enrolment attempt, kept in the (signed) session's pending login until
+    confirmed: a fresh one per login, never written to the database before a code confirms it, so
+    someone else who reads an enrol page (e.g. with a stolen password after a reset) learns nothing
+    the real user will enrol with."""
+    secret = pending.get("enrol_secret")
+    if not isinstance(secret, str) or len(secret) != 32:
+        secret = pending["enrol_secret"] = new_secret()
     return secret
+
+
+def confirm_enrolment(user, secret: str, code: str) -> bool:
+    """Enrol ``secret`` when ``code`` matches it (±1 step) and the user is not enrolled yet. The
+    write is atomic: of two attempts racing, one wins. Commits."""
+    code = _normalise(code)
+    if len(code) != 6:
+        return False
+    totp = pyotp.TOTP(secret)
+    now = current_step()
+    step = next((s for s in (now - DRIFT, now, now + DRIFT) if hmac.compare_digest(totp.at(s * STEP), code)), None)
+    if step is None:
+        return False
+    values = {"secret": _encrypt(secret), "enrolled_at": utcnow(), "last_step": step}
+    result = db.session.execute(
+        db.update(TwoFactor)
+        .where(TwoFactor.user_id == user.id, TwoFactor.enrolled_at.is_(None))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        if state(user) is not None:  # enrolled meanwhile (another attempt won)
+            db.session.rollback()
+            return False
+        try:
+            db.session.add(TwoFactor(user_id=user.id, **values))
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()
+            return False
+    db.session.commit()
+    tf = state(user)
+    if tf is not None:
+        db.session.refresh(tf)
+    return True
 
 
 def enrol_with_secret(user, secret: str) -> None:
@@ -97,19 +130,17 @@ def _normalise(code: str) -> str:
     return "".join(ch for ch in (code or "") if ch.isdigit())
 
 
-def verify(user, code: str, *, confirm_enrolment: bool = False) -> bool:
+def verify(user, code: str) -> bool:
     """Accept ``code`` once, within ±1 step. Commits the accepted step atomically."""
     tf = state(user)
     code = _normalise(code)
-    if tf is None or len(code) != 6 or (tf.enrolled_at is None and not confirm_enrolment):
+    if tf is None or len(code) != 6 or tf.enrolled_at is None:
         return False
     totp = pyotp.TOTP(secret_of(tf))
     now = current_step()
     for step in (now - DRIFT, now, now + DRIFT):
         if hmac.compare_digest(totp.at(step * STEP), code):
             values = {"last_step": step}
-            if confirm_enrolment:
-                values["enrolled_at"] = utcnow()
             result = db.session.execute(
                 db.update(TwoFactor)
                 .where(TwoFactor.user_id == user.id, TwoFactor.last_step < step)

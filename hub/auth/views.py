@@ -4,6 +4,7 @@ password change. Every outcome is audited; a failure always says the same thing.
 from __future__ import annotations
 
 import time
+from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
@@ -20,9 +21,20 @@ bp = Blueprint("auth", __name__)
 
 
 def safe_next(target: str | None) -> str:
-    """Only same-site paths; anything else goes to the dashboard."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """Only same-site paths; anything else goes to the dashboard.
+
+    Browsers drop tabs and newlines from URLs and read a backslash as a slash, so
+    ``/\t/evil.example/`` would become ``//evil.example/``: any control character,
+    space, backslash (also percent-encoded), a second leading slash or a scheme is refused.
+    """
+    if not target or not isinstance(target, str) or not target.startswith("/"):
         return "/"
+    decoded = unquote(target)
+    for text, lowest in ((target, 0x21), (decoded, 0x20)):
+        if any(ord(ch) < lowest or ord(ch) == 0x7F or ch == "\\" for ch in text):
+            return "/"
+        if text.startswith("//") or urlsplit(text).scheme or urlsplit(text).netloc:
+            return "/"
     return target.rstrip("?") or "/"
 
 
@@ -41,6 +53,23 @@ def _throttled(wait: int, username: str, user_id: int | None):
     db.session.commit()
     minutes = max(1, (wait + 59) // 60)
     return _("Too many failed attempts. Try again in %(minutes)d minutes.", minutes=minutes)
+
+
+def check_password_again(user: User, password: str, where: str) -> tuple[str | None, int]:
+    """A logged-in person's current password, asked again before a sensitive change, under the
+    login throttle: ``(None, 200)`` when right, else the message and the status (422 wrong, 429
+    wait). A failure counts for the account and the address and is audited (not committed)."""
+    wait = throttle.wait_seconds(user.username, user.id, trust_device=False)
+    if wait:
+        return _throttled(wait, user.username, user.id), 429
+    if passwords.verify_password(user.password_hash, password):
+        return None, 200
+    throttle.record_failure(user.username)
+    audit.record(
+        "auth.password_check_failed", actor=user, target_type="user", target_id=user.id, details={"where": where}
+    )
+    db.session.commit()
+    return _("Your current password is not correct."), 422
 
 
 def _find_user(username: str) -> User | None:
@@ -174,14 +203,15 @@ def enrol():
         return redirect(url_for("auth.login"))
     if totp.is_enrolled(user):
         return redirect(url_for("auth.two_factor"))
-    secret = totp.start_enrolment(user)
-    db.session.commit()
+    pending = dict(session["auth_pending"])
+    secret = totp.pending_secret(pending)
+    session["auth_pending"] = pending
     error, status = None, 200
     if request.method == "POST":
         wait = throttle.wait_seconds(user.username, user.id)
         if wait:
             error, status = _throttled(wait, user.username, user.id), 429
-        elif totp.verify(user, request.form.get("code", ""), confirm_enrolment=True):
+        elif totp.confirm_enrolment(user, secret, request.form.get("code", "")):
             codes = totp.new_recovery_codes(user)
             audit.record("auth.2fa_enrolled", actor=user, target_type="user", target_id=user.id)
             next_url = _finish_login(user, "totp_enrolment")
@@ -190,10 +220,16 @@ def enrol():
             )
             throttle.remember_device(response, user.id)
             return response
+        elif totp.is_enrolled(user):
+            return redirect(url_for("auth.two_factor"))
         else:
             error, status = _code_failure(user, "enrolment"), 401
     uri = totp.provisioning_uri(user, secret)
-    return render_template("auth/enrol.html", secret=secret, qr=totp.qr_svg(uri), error=error), status
+    response = current_app.make_response(
+        (render_template("auth/enrol.html", secret=secret, qr=totp.qr_svg(uri), error=error), status)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/logout")
@@ -214,11 +250,13 @@ def logout():
 def change_password():
     user = g.user
     errors: list[str] = []
+    status = 422
     if request.method == "POST":
         current = request.form.get("current_password", "")
         new = request.form.get("new_password", "")
-        if not passwords.verify_password(user.password_hash, current):
-            errors.append(_("Your current password is not correct."))
+        problem, status = check_password_again(user, current, "password_change")
+        if problem:
+            errors.append(problem)
         elif new != request.form.get("confirm_password", ""):
             errors.append(_("The two new passwords are not the same."))
         elif new == current:
@@ -245,4 +283,4 @@ def change_password():
         errors=errors,
         forced=passwords.must_change(user),
         policy=passwords.settings.get("password_policy"),
-    ), 422 if errors else 200
+    ), (status if status != 200 else 422) if errors else 200

@@ -167,9 +167,33 @@ def _render_show(item: Item, problems=(), status: int = 200):
         is_creator=item.created_by_id == g.user.id,
         lang=_lang(),
         problems=list(problems),
+        drive_not_attached=_drive_not_attached(item),
         tz=office_timezone(db.session.get(Organisation, item.organisation_id)),
     )
     return html, status
+
+
+def _drive_not_attached(item: Item) -> list[dict]:
+    """Drive imports that finished after the item was submitted and so could not attach their
+    file (audited as ``media.drive_attach_failed``), while that file is still not on the item."""
+    from hub.models import AuditEntry, ItemAsset
+
+    entries = db.session.scalars(
+        db.select(AuditEntry)
+        .where(
+            AuditEntry.action == "media.drive_attach_failed",
+            AuditEntry.target_type == "item",
+            AuditEntry.target_id == str(item.id),
+        )
+        .order_by(AuditEntry.id.desc())
+        .limit(10)
+    ).all()
+    attached = set(db.session.scalars(db.select(ItemAsset.asset_id).where(ItemAsset.item_id == item.id)))
+    return [
+        {"asset_id": e.details.get("asset_id"), "file": e.details.get("file"), "by": e.actor_name, "at": e.created_at}
+        for e in entries
+        if e.details.get("asset_id") not in attached
+    ]
 
 
 @bp.post("/items/<int:item_id>/submit")

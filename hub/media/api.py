@@ -229,6 +229,10 @@ def delete_asset(asset_id: int):
             "item first.",
             status=409,
         )
+    from hub.media.storage import lock_asset
+
+    lock_asset(asset)
+    db.session.refresh(asset)  # the derivatives a job recorded just before
     remove_files(asset)
     asset.status, asset.deleted_at = AssetStatus.DELETED.value, utcnow()
     audit.record("media.deleted", target_type="asset", target_id=asset.id, details={"reason": "uploader"})

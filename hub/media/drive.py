@@ -106,7 +106,31 @@ def import_status(import_id: str, user) -> dict | None:
     if not state or state.get("user_id") != user.id:
         return None
     keys = ("status", "received", "total", "asset_id", "duplicate", "error", "message", "message_id", "message_en")
-    return {"id": import_id, **{k: state.get(k) for k in keys if k in state}}
+    result = {"id": import_id, **{k: state.get(k) for k in keys if k in state}}
+    if state.get("attach_error"):
+        result.update(attach_error=state["attach_error"], item_id=state.get("item_id"), **_attach_message(state))
+    return result
+
+
+def _attach_message(state: dict) -> dict:
+    """Why a finished import is not on its item (the item was submitted or changed hands meanwhile)."""
+    from hub.extensions import db
+    from hub.models import Item
+
+    item = db.session.get(Item, state.get("item_id") or 0)
+    title = (item.title if item is not None else None) or f"#{state.get('item_id')}"
+    return {
+        "attach_message_id": (
+            f"Berkas sudah diimpor, tetapi tidak dapat dilampirkan ke konten «{title}»: konten itu sudah "
+            "diajukan atau tidak dapat Anda ubah lagi. Berkas ada di media Anda; lampirkan setelah konten "
+            "dikembalikan untuk revisi."
+        ),
+        "attach_message_en": (
+            f"The file was imported but could not be attached to the item «{title}»: it has been submitted "
+            "or you can no longer change it. The file is in your media; attach it once the item is returned "
+            "for revision."
+        ),
+    }
 
 
 # --- talking to Drive ---------------------------------------------------------------------------------

@@ -112,7 +112,20 @@ def _attach(asset, state: dict, user) -> dict:
 
     item = db.session.get(Item, item_id)
     if item is None or not can_attach(user, item):
-        return {"attach_error": "item_not_editable"}
+        # e.g. submitted while the file was downloading: the file stays in the person's media,
+        # and the item page says so (the import's state in Redis expires)
+        if item is not None:
+            from hub import audit
+
+            audit.record(
+                "media.drive_attach_failed",
+                actor=user,
+                target_type="item",
+                target_id=item.id,
+                details={"asset_id": asset.id, "file": asset.original_name, "item_status": str(item.status)},
+            )
+            db.session.commit()
+        return {"attach_error": "item_not_editable", "item_id": item_id}
     attach(asset, item, state.get("role") or "main")
     db.session.commit()
     return {"item_id": item_id}

@@ -17,11 +17,29 @@ from hub.media.names import derivative_name
 from hub.media.probe import corrupt, last_frame_decodes, probe_video
 from hub.media.settings import media_dir, setting
 from hub.media.sniff import by_mime
-from hub.media.storage import FileGone, asset_path, remove_files
+from hub.media.storage import FileGone, _inside, asset_path, lock_asset, remove_files
 from hub.models import Asset, AssetStatus
 from hub.models.base import utcnow
 
 log = logging.getLogger(__name__)
+
+
+def _still_ready(asset: Asset, made: list[str]) -> bool:
+    """Called with new files on disk, before recording them: lock the row and look at its status.
+    When the asset was deleted (or rejected) meanwhile, remove the files just made and forget the
+    changes; the caller records nothing."""
+    state = lock_asset(asset)
+    if state == AssetStatus.READY.value:
+        return True
+    db.session.rollback()
+    root = media_dir()
+    for name in made:
+        try:
+            _inside(root, name).unlink(missing_ok=True)
+        except (OSError, FileGone):
+            log.warning("could not remove %s of deleted asset %s", name, asset.id)
+    log.info("asset %s was deleted while its files were made; removed %s", asset.id, made)
+    return False
 
 
 def _set_derivative(asset: Asset, label: str, entry: dict, *, rendition: bool = False) -> None:
@@ -54,6 +72,9 @@ def probe_asset(asset_id: int) -> str | None:
     except MediaError as exc:
         _reject(asset, exc)
         return "rejected"
+    if lock_asset(asset) != AssetStatus.PROBING.value:  # deleted while being probed: stays deleted
+        db.session.rollback()
+        return None
     asset.status = AssetStatus.READY.value
     asset.probed_at = utcnow()
     db.session.commit()
@@ -70,10 +91,11 @@ def _decode_image(path) -> None:
             img.draft("RGB", (2048, 2048))
             img.load()
     except (OSError, SyntaxError, ValueError) as exc:
-        raise MediaError(
+        log.info("image of asset file %s refused as corrupt: %s", path.name, exc)
+        raise MediaError(  # Pillow's text names the server's path: not shown
             "corrupt_image",
-            f"Gambar rusak atau tidak lengkap ({exc}). Simpan ulang atau ekspor ulang gambar lalu unggah lagi.",
-            f"The image is damaged or incomplete ({exc}). Save or export the image again and upload it again.",
+            "Gambar rusak atau tidak lengkap. Simpan ulang atau ekspor ulang gambar lalu unggah lagi.",
+            "The image is damaged or incomplete. Save or export the image again and upload it again.",
         ) from exc
 
 
@@ -100,6 +122,8 @@ def make_derivatives(asset_id: int) -> list[str]:
     if asset.kind == "image" and "thumbnail" not in (asset.derivatives or {}):
         name = derivative_name(asset.stored_name, "thumb", "jpg")
         size = deriv.image_thumbnail(path, root / name)
+        if not _still_ready(asset, [name]):
+            return []
         _set_derivative(asset, "thumbnail", {"path": name, "status": "ready", "width": size[0], "height": size[1]})
         made.append("thumbnail")
     if asset.kind == "video" and "poster" not in (asset.derivatives or {}):
@@ -115,6 +139,8 @@ def make_derivatives(asset_id: int) -> list[str]:
             log.exception("poster of asset %s failed", asset.id)
             _set_derivative(asset, "poster", {"status": "failed", "error": str(exc)[:300]})
         else:
+            if not _still_ready(asset, [poster, thumb]):
+                return []
             _set_derivative(
                 asset,
                 "poster",
@@ -148,6 +174,8 @@ def _make_preview(asset: Asset) -> list[str]:
         log.exception("preview of asset %s failed", asset.id)
         _set_derivative(asset, "preview", {"status": "failed", "error": str(exc)[:300]})
         db.session.commit()
+        return []
+    if not _still_ready(asset, [name]):
         return []
     _set_derivative(asset, "preview", {"path": name, "status": "ready", "width": frame[0], "height": frame[1], **facts})
     db.session.commit()
@@ -189,6 +217,8 @@ def make_rendition(asset_id: int, key: str) -> str | None:
         _set_derivative(asset, key, {**entry, "status": "failed", "error": str(exc)[:300]}, rendition=True)
         db.session.commit()
         return "failed"
+    if not _still_ready(asset, [name]):
+        return None
     _set_derivative(
         asset,
         key,

@@ -8,7 +8,10 @@ approved (a website article that stays online) keep their media. Each deletion s
 ``status=deleted`` and ``deleted_at``, and writes an audit entry ``media.retention_deleted``.
 
 The same run deletes the bytes of unfinished uploads idle for ``MEDIA_UPLOAD_EXPIRY_HOURS``
-and re-queues probes stuck for 15 minutes (a lost job). :func:`run_retention` is run by
+and re-queues probes stuck for 15 minutes (a lost job), and removes every file still on disk of
+an asset already deleted or rejected. An approved item without ``window_end`` (its publication
+never succeeded) is over when the ``display_period_end`` hook's answer (the channel's default
+period, e.g. the videotron's H-7..H+1) ended more than ``MEDIA_RETENTION_DAYS`` ago. :func:`run_retention` is run by
 ``hub media retention``; the worker's maintenance loop (:mod:`hub.dispatch.maintenance`) calls
 :func:`enqueue_if_due` on every pass, which queues :func:`retention_job` once per
 ``MEDIA_RETENTION_EVERY_HOURS`` across all workers.
@@ -20,6 +23,7 @@ import datetime as dt
 import logging
 import time
 from dataclasses import dataclass, field
+from glob import escape as glob_escape
 
 from sqlalchemy import update
 
@@ -41,6 +45,8 @@ class RetentionReport:
     deleted: list[tuple[int, str]] = field(default_factory=list)
     freed_bytes: int = 0
     incoming_removed: int = 0
+    #: files still on disk of media already deleted or rejected (e.g. a poster finished after the delete)
+    leftovers_removed: int = 0
     kept: int = 0
     requeued: int = 0
 
@@ -48,6 +54,12 @@ class RetentionReport:
 def _item_over(item: Item, cutoff: dt.datetime) -> bool:
     if item.window_end is not None:
         return item.window_end <= cutoff
+    if item.status == "approved":
+        # approved, but no period written (its publication never succeeded): the channel's default
+        from hub.plugins import plugins
+
+        end = plugins().hook.display_period_end(item=item)
+        return end is not None and end <= cutoff
     return item.status in _ENDED_STATUSES and item.updated_at is not None and item.updated_at <= cutoff
 
 
@@ -111,6 +123,7 @@ def run_retention(now: dt.datetime | None = None, *, dry_run: bool = False) -> R
         report.freed_bytes += freed
         log.info("retention: deleted the files of media #%s (%s, %s bytes)", asset.id, reason, freed)
     if not dry_run:
+        report.leftovers_removed = _remove_leftovers()
         report.incoming_removed = _remove_stale_incoming()
         report.requeued = _requeue_stuck_probes(now)
     return report
@@ -153,6 +166,41 @@ def enqueue_if_due(every_hours: float | None = None) -> bool:
         return False
     enqueue(retention_job)
     return True
+
+
+def _remove_leftovers() -> int:
+    """Delete every file still on disk of a deleted or rejected asset: the recorded ones and any
+    ``<stem>.*`` derivative next to its original (a job that lost a race with the deletion)."""
+    root = media_dir()
+    removed = 0
+    gone = db.session.execute(
+        db.select(Asset).where(Asset.status.in_((AssetStatus.DELETED.value, AssetStatus.REJECTED.value)))
+    ).scalars()
+    for asset in gone:
+        names = {asset.stored_name} if asset.stored_name else set()
+        for key, entry in (asset.derivatives or {}).items():
+            entries = entry.values() if key == "renditions" else [entry]
+            names |= {e["path"] for e in entries if isinstance(e, dict) and e.get("path")}
+        paths = set()
+        for name in names:
+            path = (root / name).resolve()
+            if path.is_relative_to(root.resolve()):
+                paths.add(path)
+        if asset.stored_name:
+            stem = (root / asset.stored_name).resolve()
+            if stem.is_relative_to(root.resolve()) and stem.parent.is_dir():
+                paths |= set(stem.parent.glob(glob_escape(stem.name.rsplit(".", 1)[0]) + ".*"))
+        for path in paths:
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                continue
+            except OSError:
+                log.warning("retention: cannot remove %s of deleted media #%s", path, asset.id)
+                continue
+            removed += 1
+            log.info("retention: removed %s left behind by deleted media #%s", path.name, asset.id)
+    return removed
 
 
 def _remove_stale_incoming() -> int:

@@ -58,7 +58,10 @@ def open_asset(asset: Asset) -> Iterator[IO[bytes]]:
 
 
 def derivative_path(asset: Asset, label: str) -> Path | None:
-    """The file of a derivative (``poster``, ``thumbnail``, ``preview`` or a rendition key) when it is ready."""
+    """The file of a derivative (``poster``, ``thumbnail``, ``preview`` or a rendition key) when it is
+    ready. Raises :class:`FileGone` (410) for a deleted or rejected asset, like its original."""
+    if asset.status in ("deleted", "rejected"):
+        asset_path(asset)  # raises FileGone
     entry = (asset.derivatives or {}).get(label) or (asset.derivatives or {}).get("renditions", {}).get(label)
     if not entry or entry.get("status", "ready") != "ready" or not entry.get("path"):
         return None
@@ -80,7 +83,7 @@ def store(incoming: Path, detected: Detected) -> str:
     name = new_stored_name(detected.ext)
     target = media_dir() / name
     target.parent.mkdir(parents=True, exist_ok=True)
-    os.chmod(incoming, 0o640)
+    os.chmod(incoming, 0o600)
     os.replace(incoming, target)
     return name
 
@@ -205,3 +208,21 @@ class Receiver:
             pass
         finally:
             self.path.unlink(missing_ok=True)
+
+
+def lock_asset(asset: Asset) -> str | None:
+    """Lock the asset's row until the end of the transaction and return its status as stored now.
+
+    A job that made files checks this before recording them, and a deletion takes the same lock
+    before removing the recorded files: whichever comes second sees what the first did, so no
+    file outlives a deletion (``FOR UPDATE`` on PostgreSQL; SQLite's single write lock, taken by
+    a write that changes nothing)."""
+    from hub.extensions import db
+
+    table = Asset.__table__
+    conn = db.session.connection()
+    if conn.dialect.name == "postgresql":
+        query = db.select(table.c.status).where(table.c.id == asset.id).with_for_update()
+        return conn.execute(query).scalar()
+    conn.execute(table.update().where(table.c.id == asset.id).values(id=table.c.id))
+    return conn.execute(db.select(table.c.status).where(table.c.id == asset.id)).scalar()

@@ -12,6 +12,7 @@ Decoding (last video frame, the whole image) happens later in the background pro
 
 from __future__ import annotations
 
+import logging
 import re
 import warnings
 from pathlib import Path
@@ -24,6 +25,8 @@ from hub.media.sniff import Detected
 #: EXIF orientations that turn the picture a quarter
 _EXIF_QUARTER_TURNS = {5, 6, 7, 8}
 _PIL_FORMATS = {"jpeg": "JPEG", "png": "PNG", "gif": "GIF", "webp": "WEBP"}
+
+log = logging.getLogger(__name__)
 
 
 def verify_file(path: Path, detected: Detected) -> dict:
@@ -105,10 +108,12 @@ def check_image(path: Path, detected: Detected) -> dict:
         found = re.search(r"\((\d+) pixels\)", str(exc))
         raise _too_many_pixels(int(found.group(1)) if found else cap + 1, cap) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        # Pillow's text names the file on the server (``cannot identify image file '/srv/…'``): never shown
+        log.info("image %s refused as corrupt: %s", path.name, exc)
         raise MediaError(
             "corrupt_image",
-            f"Gambar rusak atau tidak lengkap ({exc}). Simpan ulang atau ekspor ulang gambar lalu unggah lagi.",
-            f"The image is damaged or incomplete ({exc}). Save or export the image again and upload it again.",
+            "Gambar rusak atau tidak lengkap. Simpan ulang atau ekspor ulang gambar lalu unggah lagi.",
+            "The image is damaged or incomplete. Save or export the image again and upload it again.",
         ) from exc
     if fmt != _PIL_FORMATS[detected.container]:
         raise MediaError(

@@ -58,6 +58,17 @@ def register_channels():
 
 
 @hookimpl
+def display_period_end(item):
+    """The default H-7..H+1 window's end for an approved item never published (media retention)."""
+    if CHANNEL.name not in item.channel_names:
+        return None
+    from hub_videotron.schedule import display_window
+
+    window = display_window(item)
+    return window.end if window is not None else None
+
+
+@hookimpl
 def register_settings():
     from hub_videotron.config import SETTINGS
 
