@@ -66,6 +66,20 @@ class HubWorker(Worker):
     #: set once the worker is up (signal handlers installed, scheduler started) and dequeuing
     ready = None
 
+    #: how long the pubsub thread blocks on one read. RQ passes 60 s; with redis-py 8 a stop
+    #: that races the UNSUBSCRIBE reply then waits out a whole read (``PubSubWorkerThread.stop``
+    #: joins the thread, which sleeps ``sleep_time`` once it has no channel left)
+    pubsub_poll_seconds = 0.5
+
+    def subscribe(self):
+        """RQ's command channel, polled every ``pubsub_poll_seconds`` so a stop is never held up."""
+        self.log.info("Worker %s: subscribing to channel %s", self.name, self.pubsub_channel_name)
+        self.pubsub = self.connection.pubsub()
+        self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+        self.pubsub_thread = self.pubsub.run_in_thread(
+            sleep_time=self.pubsub_poll_seconds, daemon=True, exception_handler=self._pubsub_exception_handler
+        )
+
     def _forking(self):
         return self.fork_lock if self.fork_lock is not None else contextlib.nullcontext()
 
