@@ -13,9 +13,10 @@ import functools
 import logging
 import os
 import socket
+from datetime import UTC, datetime, timedelta
 
-from flask import Flask, has_app_context
-from rq import Worker
+from flask import Flask, current_app, has_app_context
+from rq import Worker, worker_registration
 from rq.job import Job
 
 from hub.queue import get_queue, redis_connection
@@ -80,6 +81,18 @@ class HubWorker(Worker):
             sleep_time=self.pubsub_poll_seconds, daemon=True, exception_handler=self._pubsub_exception_handler
         )
 
+    def heartbeat(self, timeout=None, pipeline=None):
+        super().heartbeat(timeout, pipeline)
+        if pipeline is None and self.birth_date is not None and not self.is_horse:
+            if not self.connection.sismember(self.redis_workers_keys, self.key):
+                # Redis restarted empty (or lost us): register again, or nobody counts this worker
+                self.log.warning("Worker %s: not registered in Redis (restarted?); registering again", self.name)
+                with self.connection.pipeline() as pipe:
+                    pipe.hset(self.key, mapping=self.serialize())
+                    worker_registration.register(self, pipe)
+                    pipe.expire(self.key, self.worker_ttl + 60)
+                    pipe.execute()
+
     def _forking(self):
         return self.fork_lock if self.fork_lock is not None else contextlib.nullcontext()
 
@@ -113,14 +126,41 @@ class HubWorker(Worker):
                 db.session.remove()
 
 
+def heartbeat_seconds(app: Flask) -> int:
+    return max(1, int(app.config.get("WORKER_HEARTBEAT") or 10))
+
+
+def live_workers(app: Flask | None = None, *, now: datetime | None = None) -> list[Worker]:
+    """The hub queue's workers whose last heartbeat is fresh (at most 3 heartbeats old).
+
+    ``Worker.all()`` alone also lists a worker killed with SIGKILL until its key expires.
+    """
+    app = app or current_app
+    max_age = timedelta(seconds=3 * heartbeat_seconds(app))
+    now = now or datetime.now(UTC)
+    alive = []
+    for worker in Worker.all(queue=get_queue(app)):
+        beat = worker.last_heartbeat
+        if beat is not None and beat.tzinfo is None:
+            beat = beat.replace(tzinfo=UTC)  # RQ stores naive UTC
+        if beat is not None and now - beat <= max_age:
+            alive.append(worker)
+    return alive
+
+
 def make_worker(app: Flask, *, name: str | None = None, worker_class=HubWorker) -> HubWorker:
     global _job_app
     _job_app = app
     conn = redis_connection(app)
+    beat = heartbeat_seconds(app)
     worker = worker_class(
         [get_queue(app)],
         connection=conn,
         name=name or f"hub-{socket.gethostname()}-{os.getpid()}",
+        # an idle worker waits ``worker_ttl - 15`` s on the queue between heartbeats, a busy one
+        # ``job_monitoring_interval``: both one heartbeat, so /healthz can tell a dead one quickly
+        worker_ttl=beat + 15,
+        job_monitoring_interval=beat,
     )
     worker.flask_app = app
     worker._parent_pid = os.getpid()
