@@ -208,3 +208,15 @@ def test_hub_up_starts_a_dead_worker_again_and_says_why(tmp_path):
         rc = hub.stop()
     assert rc == 0, hub.output
     assert "Traceback" not in hub.output, hub.output
+
+
+def test_base_url_follows_hub_up_only_when_nobody_set_it(make_app, monkeypatch):
+    from hub.up import default_base_url
+
+    monkeypatch.delenv("HUB_BASE_URL", raising=False)
+    app = make_app(BASE_URL="http://127.0.0.1:5000")
+    assert default_base_url(app, "127.0.0.1", 5101) == "http://127.0.0.1:5101"
+    assert default_base_url(app, "0.0.0.0", 5101) == "http://127.0.0.1:5101"
+    assert default_base_url(make_app(BASE_URL="https://hub.sumbarprov.go.id"), "0.0.0.0", 5101) is None
+    monkeypatch.setenv("HUB_BASE_URL", "http://10.0.0.5:5000")
+    assert default_base_url(app, "127.0.0.1", 5101) is None
