@@ -39,11 +39,13 @@ def test_burst_workers_stop_in_seconds_not_a_minute(app):
 class HubUp:
     """`hub up` in a subprocess on a free port, its output collected line by line as it comes."""
 
-    def __init__(self, tmp_path, *args: str):
+    def __init__(self, tmp_path, *args: str, env: dict[str, str] | None = None):
         self.port = free_port()
         self.instance = tmp_path / "instance"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
-        env["HUB_INSTANCE_DIR"] = str(self.instance)
+        if env is None:
+            env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
+            env["HUB_INSTANCE_DIR"] = str(self.instance)
+        self.instance = Path(env["HUB_INSTANCE_DIR"])
         self.url = f"http://127.0.0.1:{self.port}"
         self.lines: list[str] = []
         self.proc = subprocess.Popen(
