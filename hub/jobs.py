@@ -9,14 +9,21 @@ work-horses; each horse drops the database connections it inherited.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import functools
 import logging
 import os
+import signal
 import socket
+import threading
+import time
+from datetime import UTC, datetime, timedelta
 
-from flask import Flask, has_app_context
-from rq import Worker
+import redis
+from flask import Flask, current_app, has_app_context
+from rq import Worker, worker_registration
 from rq.job import Job
+from rq.scheduler import RQScheduler
 
 from hub.queue import get_queue, redis_connection
 
@@ -55,6 +62,29 @@ def enqueue(func, *args, job_id: str | None = None, at=None, **options) -> Job:
     return queue.enqueue(func, *args, job_id=job_id, **options)
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(sig: int = signal.SIGTERM) -> None:
+    """Ask Linux to send ``sig`` to this process when the thread that forked it exits."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, sig)
+
+
+class HubScheduler(RQScheduler):
+    """RQ's scheduler process, which goes when its worker goes (even on SIGKILL).
+
+    Left alone it outlives a killed worker, keeps the scheduler lock and logs tracebacks
+    once Redis stops.
+    """
+
+    def work(self):
+        die_with_parent()
+        if os.getppid() == 1:  # the worker died before prctl
+            return None
+        return super().work()
+
+
 class HubWorker(Worker):
     """An RQ worker that runs every job inside the hub's application context."""
 
@@ -65,6 +95,61 @@ class HubWorker(Worker):
     fork_lock = None
     #: set once the worker is up (signal handlers installed, scheduler started) and dequeuing
     ready = None
+
+    #: how long the pubsub thread blocks on one read. RQ passes 60 s; with redis-py 8 a stop
+    #: that races the UNSUBSCRIBE reply then waits out a whole read (``PubSubWorkerThread.stop``
+    #: joins the thread, which sleeps ``sleep_time`` once it has no channel left)
+    pubsub_poll_seconds = 0.5
+
+    def subscribe(self):
+        """RQ's command channel, polled every ``pubsub_poll_seconds`` so a stop is never held up."""
+        self.log.info("Worker %s: subscribing to channel %s", self.name, self.pubsub_channel_name)
+        self.pubsub = self.connection.pubsub()
+        self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+        self.pubsub_thread = self.pubsub.run_in_thread(
+            sleep_time=self.pubsub_poll_seconds, daemon=True, exception_handler=self._pubsub_exception_handler
+        )
+
+    def heartbeat(self, timeout=None, pipeline=None):
+        super().heartbeat(timeout, pipeline)
+        if pipeline is None and self.birth_date is not None and not self.is_horse:
+            if not self.connection.sismember(self.redis_workers_keys, self.key):
+                # Redis restarted empty (or lost us): register again, or nobody counts this worker
+                self.log.warning("Worker %s: not registered in Redis (restarted?); registering again", self.name)
+                with self.connection.pipeline() as pipe:
+                    pipe.hset(self.key, mapping=self.serialize())
+                    worker_registration.register(self, pipe)
+                    pipe.expire(self.key, self.worker_ttl + 60)
+                    pipe.execute()
+
+    #: set by SIGTERM/SIGINT: the worker was asked to stop (it did not quit on an error)
+    stop_requested = False
+
+    def request_stop(self, signum, frame):
+        self.stop_requested = True
+        return super().request_stop(signum, frame)
+
+    def _start_scheduler(self, burst=False, logging_level="INFO", date_format=None, log_format=None):
+        """RQ's, with :class:`HubScheduler` (also what a later maintenance pass takes the lock with)."""
+        options = {"date_format": date_format, "log_format": log_format}
+        self.scheduler = HubScheduler(
+            self.queues,
+            connection=self.connection,
+            logging_level=logging_level if logging_level is not None else self.log.level,
+            serializer=self.serializer,
+            **{k: v for k, v in options.items() if v is not None},
+        )
+        self.scheduler.acquire_locks()
+        if self.scheduler.acquired_locks:
+            if burst:
+                try:
+                    self.scheduler.register_birth()
+                    self.scheduler.enqueue_scheduled_jobs()
+                finally:
+                    self.scheduler.release_locks()
+                    self.scheduler.register_death()
+            else:
+                self.scheduler.start()
 
     def _forking(self):
         return self.fork_lock if self.fork_lock is not None else contextlib.nullcontext()
@@ -99,14 +184,41 @@ class HubWorker(Worker):
                 db.session.remove()
 
 
+def heartbeat_seconds(app: Flask) -> int:
+    return max(1, int(app.config.get("WORKER_HEARTBEAT") or 10))
+
+
+def live_workers(app: Flask | None = None, *, now: datetime | None = None) -> list[Worker]:
+    """The hub queue's workers whose last heartbeat is fresh (at most 3 heartbeats old).
+
+    ``Worker.all()`` alone also lists a worker killed with SIGKILL until its key expires.
+    """
+    app = app or current_app
+    max_age = timedelta(seconds=3 * heartbeat_seconds(app))
+    now = now or datetime.now(UTC)
+    alive = []
+    for worker in Worker.all(queue=get_queue(app)):
+        beat = worker.last_heartbeat
+        if beat is not None and beat.tzinfo is None:
+            beat = beat.replace(tzinfo=UTC)  # RQ stores naive UTC
+        if beat is not None and now - beat <= max_age:
+            alive.append(worker)
+    return alive
+
+
 def make_worker(app: Flask, *, name: str | None = None, worker_class=HubWorker) -> HubWorker:
     global _job_app
     _job_app = app
     conn = redis_connection(app)
+    beat = heartbeat_seconds(app)
     worker = worker_class(
         [get_queue(app)],
         connection=conn,
         name=name or f"hub-{socket.gethostname()}-{os.getpid()}",
+        # an idle worker waits ``worker_ttl - 15`` s on the queue between heartbeats, a busy one
+        # ``job_monitoring_interval``: both one heartbeat, so /healthz can tell a dead one quickly
+        worker_ttl=beat + 15,
+        job_monitoring_interval=beat,
     )
     worker.flask_app = app
     worker._parent_pid = os.getpid()
@@ -125,17 +237,72 @@ def run_worker(
 
     ``maintenance`` (default: when not ``burst``) also runs the dispatch maintenance
     loop (relay + reconciler, :mod:`hub.dispatch.maintenance`) in a thread.
+
+    A worker that RQ ends on an error (Redis gone while a job runs: "found an unhandled
+    exception, quitting") is started again once Redis answers, after a back-off of 1 s
+    doubling up to :data:`RECONNECT_MAX` s; only SIGTERM/SIGINT (or ``burst``) end it.
     """
-    worker = make_worker(app, name=name)
     loop = None
     if maintenance if maintenance is not None else not burst:
         from hub.dispatch.maintenance import MaintenanceLoop
 
-        loop = MaintenanceLoop(app, name=worker.name)
-        worker.fork_lock, worker.ready = loop.pass_lock, loop.ready
+        loop = MaintenanceLoop(app, name=name or f"hub-{socket.gethostname()}-{os.getpid()}")
         loop.start()
+    worked = False
+    backoff = RECONNECT_FIRST
     try:
-        return worker.work(burst=burst, with_scheduler=with_scheduler, logging_level="INFO")
+        while True:
+            worker = make_worker(app, name=name)
+            if loop is not None:
+                worker.fork_lock, worker.ready = loop.pass_lock, loop.ready
+            started = time.monotonic()
+            try:
+                worked = worker.work(burst=burst, with_scheduler=with_scheduler, logging_level="INFO") or worked
+            except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
+                log.error("worker %s lost Redis: %s", worker.name, exc)
+            if burst or worker.stop_requested:
+                return worked
+            if time.monotonic() - started > RECONNECT_RESET:
+                backoff = RECONNECT_FIRST
+            if not _wait_for_redis(app, worker, backoff):
+                return worked
+            backoff = min(backoff * 2, RECONNECT_MAX)
     finally:
         if loop is not None:
             loop.stop()
+
+
+#: back-off of a worker waiting for Redis: first wait, longest wait, run time that resets it
+RECONNECT_FIRST, RECONNECT_MAX, RECONNECT_RESET = 1.0, 30.0, 60.0
+
+
+def _wait_for_redis(app: Flask, worker: HubWorker, backoff: float) -> bool:
+    """Between two lives of a worker: tidy the old one, wait until Redis answers. False on SIGTERM/SIGINT."""
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        if worker.pubsub_thread is not None:  # RQ's teardown stopped short when Redis was gone
+            with contextlib.suppress(Exception):
+                worker.pubsub_thread.stop()
+            with contextlib.suppress(Exception):
+                worker.pubsub.close()
+        if worker.horse_pid:  # a job still running in the old horse finishes first (its own timeout bounds it)
+            log.warning("worker %s: waiting for the job still running (pid %d)", worker.name, worker.horse_pid)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(worker.horse_pid, 0)
+        while True:
+            log.warning("worker %s stopped on a Redis error; starting again in %.0f s", worker.name, backoff)
+            if stop.wait(backoff):
+                return False
+            try:
+                worker.connection.ping()
+            except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
+                log.warning("worker %s: Redis still unreachable (%s)", worker.name, exc)
+                backoff = min(backoff * 2, RECONNECT_MAX)
+                continue
+            with contextlib.suppress(Exception):
+                worker.register_death()  # the same name may be used again at once
+            return not stop.is_set()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
