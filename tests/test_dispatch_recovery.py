@@ -281,3 +281,39 @@ def test_a_started_job_counts_as_live_only_while_its_worker_beats(app, svc, make
     assert get_queue().job_ids == [f"hub-pub-{pub.id}-1"]
     drive(app, lambda: publications(item.id)[0].status == "published")
     assert svc.count(pub.idempotency_key) == 1 and publications(item.id)[0].attempts == 1
+
+
+@pytest.mark.parametrize("holder", ["stopped-beating", "process-gone", "alive", "none"])
+def test_a_dead_schedulers_due_jobs_are_queued_by_the_next_maintenance_pass(app, holder):
+    """The process holding RQ's scheduler lock was killed: its lock outlives it by a minute and
+    the other workers would start a scheduler only at RQ's 10-minute maintenance. The next
+    maintenance pass queues every due job instead (and leaves a live scheduler alone)."""
+    from rq.scheduler import RQScheduler
+
+    from hub.dispatch.jobs import publish_publication
+    from hub.dispatch.maintenance import MaintenanceLoop
+
+    queue, conn = get_queue(), redis_connection()
+    due = queue.enqueue_at(utcnow() - dt.timedelta(seconds=1), publish_publication, 999_999, job_id="overdue")
+    later = queue.enqueue_at(utcnow() + dt.timedelta(hours=1), publish_publication, 999_998, job_id="later")
+    if holder != "none":
+        scheduler = RQScheduler([queue], connection=conn, name=f"sched-{holder}")
+        assert scheduler.acquire_locks() == {queue.name}
+        scheduler.register_birth()
+        if holder == "stopped-beating":  # on another machine, say: only its heartbeat tells
+            conn.hset(scheduler.key, "last_heartbeat", "2000-01-01T00:00:00.000000Z")
+        elif holder == "process-gone":  # on this machine, SIGKILLed a moment ago: its heartbeat is fresh
+            gone = subprocess.Popen(["true"])
+            gone.wait()
+            conn.hset(scheduler.key, "pid", str(gone.pid))
+
+    MaintenanceLoop(app, name="survivor", interval=5).run_once()
+    ours = ("overdue", "later")  # (a pass also queues retention and schedules the overdue sweep)
+    queued = [j for j in queue.job_ids if j in ours]
+    scheduled = [j for j in queue.scheduled_job_registry.get_job_ids() if j in ours]
+    if holder == "alive":  # RQ's own scheduler is in charge: nothing stolen, nothing moved
+        assert queued == [] and scheduled == ["overdue", "later"]
+        assert conn.get(RQScheduler.get_locking_key(queue.name)) == b"sched-alive"
+        return
+    assert queued == [due.id] and scheduled == [later.id]
+    assert conn.get(RQScheduler.get_locking_key(queue.name)) is None  # free for a real scheduler again
