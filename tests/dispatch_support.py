@@ -72,16 +72,29 @@ def publications(item_id: int | None = None) -> list[Publication]:
     return list(db.session.execute(stmt).scalars())
 
 
-def drive(app, until, *, timeout: float = 20, reconcile: bool = False):
-    """Run burst workers (with RQ's scheduler) until ``until()`` is truthy; returns its value."""
+def drive(app, until, *, timeout: float = 120, reconcile: bool = False):
+    """Run the hub's jobs until ``until()`` is truthy; returns its value.
+
+    Each round does explicitly what the maintenance pass does when no RQ scheduler is
+    alive: due scheduled jobs (retries after a backoff or a Retry-After, scheduled
+    publications) are moved to the queue (:func:`hub.dispatch.scheduler.take_over_if_dead`),
+    then a burst worker runs what waits. When nothing waits, it sleeps until the next
+    scheduled job is due: the only wall-clock wait is the one the test asked for (the
+    backoff, the channel's Retry-After). ``timeout`` is a failure guard only.
+    """
     from hub.dispatch.reconcile import run_pass
+    from hub.dispatch.scheduler import take_over_if_dead
     from hub.jobs import run_worker
+    from hub.queue import get_queue
 
     deadline = time.monotonic() + timeout
     while True:
         if reconcile:
             run_pass()
-        run_worker(app, burst=True, with_scheduler=True, maintenance=False)
+        take_over_if_dead("test-driver")
+        queue = get_queue()
+        if queue.count:
+            run_worker(app, burst=True, with_scheduler=False, maintenance=False)
         db.session.expire_all()
         result = until()
         if result:
@@ -90,7 +103,10 @@ def drive(app, until, *, timeout: float = 20, reconcile: bool = False):
             raise AssertionError(
                 f"not reached within {timeout}s: {[(p.id, p.status, p.last_error) for p in publications()]}"
             )
-        time.sleep(0.1)
+        if not queue.count:
+            nxt = queue.connection.zrange(queue.scheduled_job_registry.key, 0, 0, withscores=True)
+            wait = nxt[0][1] - time.time() if nxt else 0.05
+            time.sleep(min(max(wait, 0.02), 1.0))
 
 
 def audit_actions(pub_id: int) -> list[str]:

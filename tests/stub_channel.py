@@ -17,6 +17,11 @@ Switches (each applies to the next ``POST /v1/posts``): :meth:`fail_next` (a 5xx
 after creating the post until :meth:`release`), :meth:`slow_next` (create the post, answer
 after a delay: a client with a shorter timeout never learns it was made).
 
+Pause points for recovery drills: a worker whose config has ``STUB_PAUSE_AT`` set to
+``before-claim`` or ``after-answer`` calls ``POST /v1/pause/<point>`` there; the service
+sets :meth:`pause_event` and holds the request until :meth:`release` (the test kills the
+worker meanwhile).
+
 The plugin (this module, registered with ``make_app(EXTRA_PLUGINS=[stub_channel])`` or,
 in a ``hub worker`` subprocess, ``HUB_EXTRA_PLUGINS='["tests.stub_channel"]'``) reads the
 service's address from ``STUB_CHANNEL_URL`` and its token from ``STUB_CHANNEL_TOKEN``.
@@ -64,6 +69,7 @@ class StubService:
         self._script: list[dict] = []
         self._released = threading.Event()
         self.blocked = threading.Event()  #: set while a request waits in block_next()
+        self.paused: dict[str, threading.Event] = {}  #: point -> set once a worker waits there
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
 
@@ -81,6 +87,10 @@ class StubService:
 
     def release(self) -> None:
         self._released.set()
+
+    def pause_event(self, point: str) -> threading.Event:
+        with self._lock:
+            return self.paused.setdefault(point, threading.Event())
 
     # what it got
     def count(self, client_ref: str) -> int:
@@ -188,6 +198,11 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
+        if self.path.startswith("/v1/pause/"):  # a worker reached a pause point: hold it until released
+            self._record()
+            self.svc.pause_event(self.path.rsplit("/", 1)[-1]).set()
+            self.svc._released.wait(120)
+            return self._answer(204)
         if self.path != "/v1/posts":
             self._record()
             return self._answer(404, {"error": "not_found"})
@@ -260,6 +275,32 @@ def _raise_for(resp: requests.Response) -> None:
     raise PermanentPublishError(f"Kanal uji menolak / the test channel refused ({resp.status_code}): {message}")
 
 
+def pause(point: str) -> None:
+    """Stop at ``point`` when ``STUB_PAUSE_AT`` names it: the service holds the request (the test
+    kills the worker there). Points: ``before-claim`` (job dequeued, row not yet claimed),
+    ``after-answer`` (the channel answered, the outcome not yet recorded)."""
+    if current_app.config.get("STUB_PAUSE_AT") == point:
+        requests.post(f"{current_app.config['STUB_CHANNEL_URL'].rstrip('/')}/v1/pause/{point}", timeout=130)
+
+
+@hookimpl
+def register_blueprints(app):
+    """Install the ``before-claim`` pause point in a worker started with ``HUB_STUB_PAUSE_AT``."""
+    if app.config.get("STUB_PAUSE_AT") == "before-claim":
+        from hub.dispatch import jobs
+
+        if not getattr(jobs._claim, "paused", False):
+            claim = jobs._claim
+
+            def paused_claim(*args, **kwargs):
+                pause("before-claim")
+                return claim(*args, **kwargs)
+
+            paused_claim.paused = True
+            jobs._claim = paused_claim
+    return []
+
+
 @hookimpl
 def register_channels():
     return [CHANNEL]
@@ -311,6 +352,7 @@ def publish(publication, item, channel):
         raise TransientPublishError(f"stub did not answer: {exc}") from exc
     _raise_for(resp)
     body = resp.json()
+    pause("after-answer")
     return PublishResult(remote_id=body["id"], remote_url=body["url"])
 
 

@@ -239,3 +239,81 @@ def test_overdue_scheduled_job_is_queued_when_no_scheduler_runs(make_app, svc, m
         assert queue.count == 1 and queue.scheduled_job_registry.count == 0
         drive(app, lambda: publications(item.id)[0].status == "published")
         assert svc.count(pub.idempotency_key) == 1
+
+
+def _start_job_on(worker, job_id: str):
+    """What a worker does between dequeue and claim: the job is "started" by ``worker``."""
+    from rq.job import Job
+
+    queue = get_queue()
+    worker.register_birth()
+    job = Job.fetch(job_id, connection=redis_connection())
+    queue.remove(job)
+    worker.prepare_execution(job)
+    worker.prepare_job_execution(job)
+    return job
+
+
+@pytest.mark.parametrize("alive", [True, False], ids=["worker-alive", "worker-dead"])
+def test_a_started_job_counts_as_live_only_while_its_worker_beats(app, svc, make_user, alive):
+    """A worker killed between dequeue and claim leaves its job "started" for minutes (its Redis
+    key outlives it); the reconciler re-enqueues it once the worker's heartbeat is older than the lease."""
+    from rq.job import JobStatus
+
+    from hub.jobs import make_worker
+
+    user = make_user("citra", roles=["pembuat_konten"])
+    item = approve_item(user, "stub")
+    assert kick([item.id]) == 1
+    [pub] = publications(item.id)
+    worker = make_worker(app, name=f"doomed-{os.getpid()}")
+    job = _start_job_on(worker, f"hub-pub-{pub.id}-1")
+    assert job.get_status() == JobStatus.STARTED and publications(item.id)[0].status == "queued"
+    if not alive:  # SIGKILLed: no heartbeat since, for longer than the lease (3 s here)
+        stale = (utcnow() - dt.timedelta(seconds=4)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        redis_connection().hset(worker.key, "last_heartbeat", stale)
+
+    report = run_pass()
+    if alive:
+        assert report.requeued == [] and get_queue().count == 0
+        return
+    assert report.requeued == [pub.id]
+    assert get_queue().job_ids == [f"hub-pub-{pub.id}-1"]
+    drive(app, lambda: publications(item.id)[0].status == "published")
+    assert svc.count(pub.idempotency_key) == 1 and publications(item.id)[0].attempts == 1
+
+
+@pytest.mark.parametrize("holder", ["stopped-beating", "process-gone", "alive", "none"])
+def test_a_dead_schedulers_due_jobs_are_queued_by_the_next_maintenance_pass(app, holder):
+    """The process holding RQ's scheduler lock was killed: its lock outlives it by a minute and
+    the other workers would start a scheduler only at RQ's 10-minute maintenance. The next
+    maintenance pass queues every due job instead (and leaves a live scheduler alone)."""
+    from rq.scheduler import RQScheduler
+
+    from hub.dispatch.jobs import publish_publication
+    from hub.dispatch.maintenance import MaintenanceLoop
+
+    queue, conn = get_queue(), redis_connection()
+    due = queue.enqueue_at(utcnow() - dt.timedelta(seconds=1), publish_publication, 999_999, job_id="overdue")
+    later = queue.enqueue_at(utcnow() + dt.timedelta(hours=1), publish_publication, 999_998, job_id="later")
+    if holder != "none":
+        scheduler = RQScheduler([queue], connection=conn, name=f"sched-{holder}")
+        assert scheduler.acquire_locks() == {queue.name}
+        scheduler.register_birth()
+        if holder == "stopped-beating":  # on another machine, say: only its heartbeat tells
+            conn.hset(scheduler.key, "last_heartbeat", "2000-01-01T00:00:00.000000Z")
+        elif holder == "process-gone":  # on this machine, SIGKILLed a moment ago: its heartbeat is fresh
+            gone = subprocess.Popen(["true"])
+            gone.wait()
+            conn.hset(scheduler.key, "pid", str(gone.pid))
+
+    MaintenanceLoop(app, name="survivor", interval=5).run_once()
+    ours = ("overdue", "later")  # (a pass also queues retention and schedules the overdue sweep)
+    queued = [j for j in queue.job_ids if j in ours]
+    scheduled = [j for j in queue.scheduled_job_registry.get_job_ids() if j in ours]
+    if holder == "alive":  # RQ's own scheduler is in charge: nothing stolen, nothing moved
+        assert queued == [] and scheduled == ["overdue", "later"]
+        assert conn.get(RQScheduler.get_locking_key(queue.name)) == b"sched-alive"
+        return
+    assert queued == [due.id] and scheduled == [later.id]
+    assert conn.get(RQScheduler.get_locking_key(queue.name)) is None  # free for a real scheduler again

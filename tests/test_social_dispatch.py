@@ -70,7 +70,7 @@ def test_a_rate_limit_is_waited_out_and_a_lost_answer_is_not_posted_twice(app, m
     x_stub.lose_next_answer("POST", "/2/tweets")
     item = make_item()
     approve(item)
-    drive(app, lambda: publications(item.id)[0].status == "published", timeout=40)
+    drive(app, lambda: publications(item.id)[0].status == "published")
 
     [pub] = publications(item.id)
     # 1: 429 (waited out until the reset), 2: accepted but the answer was lost, 3: found the earlier copy

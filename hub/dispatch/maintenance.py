@@ -1,6 +1,8 @@
 """The maintenance loop each ``hub worker`` runs: relay + reconciler every few seconds.
 
-Each pass also queues the media retention job when it is due
+Each pass first takes over RQ's scheduler when the process holding it died
+(:func:`hub.dispatch.scheduler.take_over_if_dead`: due scheduled jobs go to the queue
+within one pass), and also queues the media retention job when it is due
 (:func:`hub.media.retention.enqueue_if_due`, once per ``MEDIA_RETENTION_EVERY_HOURS``).
 
 A daemon thread in the worker's parent process (the process that forks the
@@ -29,6 +31,7 @@ from hub.queue import redis_connection
 from . import jobs as _jobs  # noqa: F401 - loaded before the thread starts, never imported mid-fork
 from .policy import setting
 from .reconcile import PassReport, run_pass
+from .scheduler import take_over_if_dead
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -69,6 +72,10 @@ class MaintenanceLoop:
             try:
                 if not redis_connection(self.app).set(lock_key(self.app), self.name, nx=True, px=ttl_ms):
                     return None
+                try:
+                    take_over_if_dead(f"hub-maintenance:{self.name}")
+                except Exception:  # the reconciler below still queues overdue publications
+                    log.exception("could not check RQ's scheduler; trying again next pass")
                 report = run_pass()
                 try:
                     _retention.enqueue_if_due()

@@ -18,6 +18,7 @@ import redis
 from flask import current_app
 from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import Job, JobStatus
+from rq.utils import utcparse
 
 from hub.exceptions import RedisUnavailable, TransitionNotAllowed
 from hub.extensions import db
@@ -47,17 +48,46 @@ def due_time(pub: Publication) -> dt.datetime | None:
     return max(times) if times else None
 
 
+def worker_is_alive(name: str | None, *, now: dt.datetime | None = None) -> bool:
+    """True while RQ worker ``name`` is registered and its last heartbeat is younger than the lease.
+
+    A worker killed with SIGKILL (or its machine lost) stops beating at once but its Redis
+    key lives on for minutes (``worker_ttl``); a busy worker beats every
+    ``job_monitoring_interval`` (30 s by default), well inside ``DISPATCH_LEASE_SECONDS``.
+    """
+    from .policy import setting
+
+    if not name:
+        return False
+    raw = redis_connection().hmget(f"rq:worker:{name}", "last_heartbeat", "death")
+    beat, death = (v.decode() if isinstance(v, bytes) else v for v in raw)
+    if not beat or death:
+        return False
+    last = utcparse(beat)
+    last = last if last.tzinfo else last.replace(tzinfo=dt.UTC)
+    return ((now or utcnow()) - last).total_seconds() <= setting("DISPATCH_LEASE_SECONDS")
+
+
+def _live_status(job: Job) -> JobStatus | None:
+    """The job's status; None for a "started" job whose worker is dead (nobody will finish it)."""
+    status = job.get_status(refresh=False)
+    if status == JobStatus.STARTED and not worker_is_alive(job.worker_name):
+        log.warning("job %s was started by worker %s, which is gone; treating it as lost", job.id, job.worker_name)
+        return None
+    return status
+
+
 def job_status(job_id: str) -> JobStatus | None:
-    """The RQ status of a job, None when Redis does not have it."""
+    """The RQ status of a job, None when Redis does not have it (or a dead worker held it)."""
     try:
         job = Job.fetch(job_id, connection=redis_connection())
     except NoSuchJobError:
         return None
-    return job.get_status(refresh=False)
+    return _live_status(job)
 
 
 def job_is_live(job_id: str) -> bool:
-    """True when Redis holds that job waiting, scheduled or running."""
+    """True when Redis holds that job waiting, scheduled, or running on a live worker."""
     return job_status(job_id) in LIVE_JOB_STATES
 
 
@@ -76,9 +106,9 @@ def _enqueue(func, job_id: str, args: tuple, at: dt.datetime | None) -> bool:
     except NoSuchJobError:
         old = None
     if old is not None:
-        if old.get_status(refresh=False) in LIVE_JOB_STATES:
+        if _live_status(old) in LIVE_JOB_STATES:
             return False
-        old.delete()  # a finished/failed/stopped job of that id: make room for a fresh one
+        old.delete()  # a finished/failed/stopped job of that id, or a dead worker's: make room for a fresh one
     queue = get_queue()
     options = {
         "job_id": job_id,
