@@ -13,6 +13,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from hub.extensions import db
 from hub.models import AuditEntry
 from hub.permissions import require
+from hub.spreadsheets import safe_text
 
 bp = Blueprint("audit", __name__, url_prefix="/admin")
 PAGE = 100
@@ -66,12 +67,6 @@ def index():
     return render_template("auth/audit.html", entries=rows[:PAGE], more=len(rows) > PAGE, args=args, actions=actions)
 
 
-def _cell(value) -> str:
-    """CSV cells that a spreadsheet would run as a formula are prefixed with a quote."""
-    text = "" if value is None else value if isinstance(value, str) else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @bp.get("/audit.csv")
 @require("audit.view")
 def export_csv():
@@ -90,7 +85,7 @@ def export_csv():
                 values = dict(row)
                 values["created_at"] = row["created_at"].isoformat()
                 values["details"] = json.dumps(row["details"], ensure_ascii=False, sort_keys=True)
-                writer.writerow([_cell(values[c]) for c in CSV_COLUMNS])
+                writer.writerow([safe_text(values[c]) for c in CSV_COLUMNS])
                 yield buffer.getvalue()
                 buffer.seek(0)
                 buffer.truncate()
