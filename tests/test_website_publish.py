@@ -323,3 +323,53 @@ def test_a_video_over_the_upload_limit_can_be_embedded_by_its_link_instead(app, 
     post = next(iter(wp.posts.values()))
     assert [m["mime_type"] for m in wp.media.values()] == ["image/jpeg"], "the video file was not sent"
     assert "wp:embed" in post["content"] and "pawai2026" in post["content"] and "wp:video" not in post["content"]
+
+
+XSS_TITLE = "Festival <script>alert(1)</script>"
+XSS_BODY = "<img src=x onerror=alert(2)> Festival dibuka di Padang."
+
+
+def _rendered_fields(wp):
+    """Every ``*.rendered`` the stub serves, rendered as WordPress does for an editor (raw HTML kept)."""
+    for store in (wp.state.posts, wp.state.media):
+        for obj in store.values():
+            for key, value in wp.state.render(obj, {"context": "view"}).items():
+                if isinstance(value, dict) and "rendered" in value:
+                    yield f"{obj['id']}.{key}", value["rendered"]
+
+
+def _assert_no_hub_tag(wp, *tags):
+    fields = dict(_rendered_fields(wp))
+    assert fields
+    for name, rendered in fields.items():
+        for tag in tags:
+            assert tag not in rendered, f"{tag!r} reached {name}.rendered: {rendered!r}"
+
+
+def test_no_html_written_in_the_hub_reaches_the_site_title_excerpt_or_media(app, wp, editor, tmp_path):
+    add_site(wp)
+    item = make_item(
+        editor,
+        title=XSS_TITLE,
+        body=XSS_BODY,
+        channels=[("website", {"video_url": 'https://youtu.be/x"--><script>alert(3)</script>'})],
+        assets=[(image_asset(tmp_path), "featured")],
+    )
+    call("publish", publication(item, "website"), item)
+    _assert_no_hub_tag(wp, "<script", "<img src=x", "--><")
+    post = next(iter(wp.posts.values()))
+    assert post["title"] == "Festival &lt;script&gt;alert(1)&lt;/script&gt;"
+    assert post["excerpt"].startswith("&lt;img src=x onerror=alert(2)&gt; Festival")
+
+    own = make_item(editor, title="Ringkas", channels=[("website", {"excerpt": "<b onmouseover=x>Ringkas</b>"})])
+    call("publish", publication(own, "website"), own)
+    _assert_no_hub_tag(wp, "<script", "<img src=x", "<b onmouseover")
+
+
+def test_no_html_written_in_the_hub_reaches_a_ppid_post(app, wp, editor, tmp_path):
+    from tests.website_support import ppid_item
+
+    add_site(wp, "ppid")
+    item = ppid_item(editor, tmp_path, title=XSS_TITLE, summary=XSS_BODY, unit="<i>Sekretariat</i>")
+    call("publish", publication(item, "ppid"), item)
+    _assert_no_hub_tag(wp, "<script", "<img src=x", "<i>")

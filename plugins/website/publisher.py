@@ -62,7 +62,12 @@ class SitePublisher:
             try:
                 with assets.open_asset(asset) as fh:
                     found = self.client.upload_media(
-                        filename, assets.mime_of(asset), fh, alt_text=alt, title=self.item.title, slug=slug
+                        filename,
+                        assets.mime_of(asset),
+                        fh,
+                        alt_text=alt,
+                        title=content.text(self.item.title),
+                        slug=slug,
                     )
             except assets.FILE_ERRORS as exc:
                 raise PermanentPublishError(
@@ -160,11 +165,14 @@ class SitePublisher:
         docs = [(self.media(a), a.original_name or self.item.title) for a in documents]
         names = options.get("categories") or (self.site.config or {}).get("default_categories") or []
         fields = {
-            "title": (target.title if target and target.title else "") or self.item.title,
+            # every text field escaped: WordPress keeps an editor's raw HTML (docs/website.md)
+            "title": content.text((target.title if target and target.title else "") or self.item.title),
             "content": content.article(
                 self.item.text_for(self.pub.channel), images, video_media, options.get("video_url"), docs
             ),
-            "excerpt": options.get("excerpt") or content.excerpt_of(self.item.text_for(self.pub.channel)),
+            "excerpt": content.text(options["excerpt"])
+            if options.get("excerpt")
+            else content.excerpt_of(self.item.text_for(self.pub.channel)),
             "categories": self.categories(list(names)),
             "tags": self.tags(list(options.get("tags") or [])),
             "featured_media": featured["id"] if featured else 0,
@@ -193,7 +201,7 @@ class SitePublisher:
         options = (target.options if target else None) or {}
         category = (self.site.config or {}).get("dip_category") or dip_category
         fields = {
-            "title": self.item.title,
+            "title": content.text(self.item.title),
             "content": content.ppid_document(info, pdf, self.item.title),
             "excerpt": content.excerpt_of(info.summary),
             "categories": self.categories([category, *(options.get("categories") or [])]),
