@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+import requests
 
 from hub.exceptions import PermanentPublishError, TransientPublishError
 from hub.extensions import db
+from hub.models import Publication
 from tests.website_support import (  # noqa: F401 - wordpress_stub is a fixture
+    APP_PASSWORD,
     add_site,
     call,
     image_asset,
@@ -373,3 +376,62 @@ def test_no_html_written_in_the_hub_reaches_a_ppid_post(app, wp, editor, tmp_pat
     item = ppid_item(editor, tmp_path, title=XSS_TITLE, summary=XSS_BODY, unit="<i>Sekretariat</i>")
     call("publish", publication(item, "ppid"), item)
     _assert_no_hub_tag(wp, "<script", "<img src=x", "<i>")
+
+
+def test_two_hubs_with_their_own_databases_publish_their_item_1_as_two_posts(make_app, wp, make_user, tmp_path):
+    """Production and a staging copy (or a reinstall) share the agency's WordPress: neither takes the other's post."""
+    from hub_website import content
+
+    from hub import migrate
+    from hub.installation import installation_id
+
+    add_site(wp)
+    hubs = []
+    for n in (1, 2):
+        hub = make_app(DATABASE_URL=f"sqlite:///{tmp_path / f'hub{n}.sqlite3'}", MEDIA_DIR=str(tmp_path / f"m{n}"))
+        migrate.upgrade(hub)  # makes the installation id
+        with hub.app_context():
+            add_site(wp)
+            item = make_item(
+                make_user("wina", roles=["admin_website"]),
+                title=f"Berita hub {n}",
+                assets=[(image_asset(tmp_path / f"m{n}", name=f"hub{n}.jpg"), "featured")],
+            )
+            assert item.id == 1
+            pub = publication(item, "website")
+            result = call("publish", pub, item)
+            hubs.append((hub, installation_id(), int(result.remote_id), pub.id))
+
+    assert hubs[0][1] != hubs[1][1] and len(hubs[0][1]) == 16
+    assert len(wp.posts) == 2 and len(wp.media) == 2
+    for _hub, installation, post_id, _pub in hubs:
+        assert content.marker(installation) in wp.posts[post_id]["content"]
+    first_post = dict(wp.posts[hubs[0][2]])
+    assert first_post["title"] == "Berita hub 1"
+
+    # hub 2 lost its answer and forgot what it knew: the retry finds its own post, never hub 1's
+    hub, _installation, post_id, pub_id = hubs[1]
+    with hub.app_context():
+        pub = db.session.get(Publication, pub_id)
+        pub.state, pub.attempts = {}, 2
+        again = call("publish", pub, pub.item)
+        assert int(again.remote_id) == post_id
+        pub.state, pub.remote_id = {"site_id": pub.state["site_id"]}, None  # found again by its slug
+        call("unpublish", pub, pub.item)
+    assert len(wp.posts) == 2 and wp.posts[hubs[0][2]] == first_post
+    assert wp.posts[post_id]["status"] == "trash"
+
+
+def test_a_post_with_the_hubs_slug_but_without_its_marker_is_never_taken_over(app, wp, editor):
+    from hub_website.publisher import post_slug
+
+    add_site(wp)
+    item = make_item(editor)
+    pub = publication(item, "website")
+    fields = {"title": "Bukan milik hub", "slug": post_slug(pub, item), "content": "<p>lain</p>", "status": "publish"}
+    stranger = requests.post(
+        wp.url + "/wp-json/wp/v2/posts", json=fields, auth=("editor", APP_PASSWORD), timeout=5
+    ).json()
+    result = call("publish", pub, item)
+    assert int(result.remote_id) != stranger["id"]
+    assert wp.posts[stranger["id"]]["title"] == "Bukan milik hub" and len(wp.posts) == 2

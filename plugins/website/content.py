@@ -30,6 +30,11 @@ def block_attrs(attrs: dict) -> str:
     return out
 
 
+def marker(installation: str) -> str:
+    """The comment every post of this hub carries (``content.raw``): posts without it are never taken over."""
+    return f"<!-- hub-installation:{installation} -->"
+
+
 def paragraphs(text: str) -> str:
     blocks = [b.strip() for b in re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n")) if b.strip()]
     return "\n\n".join(
