@@ -311,7 +311,8 @@ def publish(publication, item, channel):
         raise TransientPublishError(f"stub did not answer: {exc}") from exc
     _raise_for(resp)
     body = resp.json()
-    return PublishResult(remote_id=body["id"], remote_url=body["url"])
+    note = {"note": options["note"]} if options.get("note") else {}  # a plugin's note for the item page
+    return PublishResult(remote_id=body["id"], remote_url=body["url"], details=note)
 
 
 @hookimpl

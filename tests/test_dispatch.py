@@ -246,3 +246,12 @@ def test_status_change_event_fires_after_commit(make_app, svc, make_user):
         item = approve_item(user, "stub")
         kick([item.id])
         assert seen == [("pending", "queued", "queued")]
+
+
+def test_a_plugins_note_is_shown_with_the_published_publication(dapp, creator, svc):
+    item = approve_item(creator, ("stub", {"note": "alt text refused / posted without it"}))
+    kick([item.id])
+    drive(dapp, lambda: publications(item.id)[0].status == "published")
+    pub = publications(item.id)[0]
+    assert pub.last_error == "alt text refused / posted without it"
+    assert audit_actions(pub.id)[-1] == "publication.published"
