@@ -38,9 +38,11 @@ def upgrade(app: Flask, revision: str = "heads") -> None:
     with app.app_context():
         command.upgrade(alembic_config(app), revision)
     if revision == "heads":
+        from hub.installation import ensure
         from hub.workflow.loader import load_templates
 
         load_templates(app)
+        ensure(app)
 
 
 def downgrade(app: Flask, revision: str) -> None:

@@ -353,7 +353,8 @@ def publish(publication, item, channel):
     _raise_for(resp)
     body = resp.json()
     pause("after-answer")
-    return PublishResult(remote_id=body["id"], remote_url=body["url"])
+    note = {"note": options["note"]} if options.get("note") else {}  # a plugin's note for the item page
+    return PublishResult(remote_id=body["id"], remote_url=body["url"], details=note)
 
 
 @hookimpl

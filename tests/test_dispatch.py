@@ -11,6 +11,7 @@ from hub.dispatch import create_publications, kick
 from hub.dispatch.transitions import transition
 from hub.exceptions import TransitionNotAllowed
 from hub.extensions import db
+from hub.installation import installation_id
 from hub.models import Item, ItemChannel, ItemStatus, Publication, utcnow
 from tests import stub_channel
 from tests.dispatch_support import app, approve_item, audit_actions, drive, publications, stub_app, svc
@@ -45,10 +46,12 @@ def test_one_publication_per_channel_target_with_stable_keys(dapp, creator):
         ("stub", "gubernur", "pending"),
         ("vidcon", "", "pending"),
     ]
+    hub = installation_id()  # every remote key carries this installation's id
+    assert len(hub) == 16 and int(hub, 16) >= 0
     assert [p.idempotency_key for p in rows] == [
-        f"hub-{item.id}-stub-diskominfo",
-        f"hub-{item.id}-stub-gubernur",
-        f"hub-{item.id}-vidcon",
+        f"hub-{hub}-{item.id}-stub-diskominfo",
+        f"hub-{hub}-{item.id}-stub-gubernur",
+        f"hub-{hub}-{item.id}-vidcon",
     ]
     assert all(abs((p.scheduled_at - when).total_seconds()) < 1 for p in rows)
 
@@ -87,7 +90,8 @@ def test_long_targets_get_a_short_safe_key(dapp, creator):
     item = approve_item(creator, ("stub", {"accounts": ["a" * 100, "akun/ä b"]}))
     keys = [p.idempotency_key for p in publications(item.id)]
     assert all(len(k) <= 100 for k in keys)
-    assert keys[1] == f"hub-{item.id}-stub-akun_b" or keys[1].startswith(f"hub-{item.id}-stub-akun_")
+    prefix = f"hub-{installation_id()}-{item.id}-stub-akun_"
+    assert keys[1] == prefix + "b" or keys[1].startswith(prefix)
     assert len(set(keys)) == 2
 
 
@@ -242,3 +246,12 @@ def test_status_change_event_fires_after_commit(make_app, svc, make_user):
         item = approve_item(user, "stub")
         kick([item.id])
         assert seen == [("pending", "queued", "queued")]
+
+
+def test_a_plugins_note_is_shown_with_the_published_publication(dapp, creator, svc):
+    item = approve_item(creator, ("stub", {"note": "alt text refused / posted without it"}))
+    kick([item.id])
+    drive(dapp, lambda: publications(item.id)[0].status == "published")
+    pub = publications(item.id)[0]
+    assert pub.last_error == "alt text refused / posted without it"
+    assert audit_actions(pub.id)[-1] == "publication.published"

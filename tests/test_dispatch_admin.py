@@ -183,3 +183,81 @@ def test_cli_status_and_reconcile(app, people, runner):
     result = runner.invoke(args=["dispatch", "reconcile"])
     assert result.exit_code == 0 and "relayed 2" in result.output, result.output
     assert {p.status for p in publications(item.id)} == {"queued"}
+
+
+# --- an unknown outcome (needs_attention): record the post, or post anyway ------------------------
+
+
+def unsettled_publication(people, svc) -> Publication:
+    """A publication whose outcome nobody can tell (the look-up for an earlier copy failed)."""
+    pub = failed_publication(people, svc)
+    db.session.execute(
+        db.update(Publication).where(Publication.id == pub.id).values(status="needs_attention", last_error="?")
+    )
+    db.session.commit()
+    db.session.expire_all()
+    return db.session.get(Publication, pub.id)
+
+
+def test_api_records_the_remote_post_a_channel_admin_found(app, client, people, svc, api_headers):
+    pub = unsettled_publication(people, svc)
+    url = f"/api/v1/publications/{pub.id}/record"
+    body = {"remote": "https://x.com/diskominfo/status/123"}
+    assert client.post(url, json=body, headers=api_headers(people["creator"])).status_code == 403
+    assert client.post(url, json=body, headers=api_headers(people["screens"])).status_code == 403
+    social = api_headers(people["social"])
+    for bad in ({"remote": "javascript:alert(1)"}, {"remote": ""}, {"remote": "a\nb"}, {}):
+        resp = client.post(url, json=bad, headers=social)
+        assert resp.status_code == 422 and " / " in resp.get_json()["message"], bad
+    resp = client.post(url, json=body, headers=social)
+    assert resp.status_code == 200
+    data = resp.get_json()
+    assert data["status"] == "published" and data["remote_url"] == body["remote"] and data["published_at"]
+    assert audit_actions(pub.id)[-1] == "publication.recorded"
+    assert client.post(url, json=body, headers=social).status_code == 409  # settled already
+    other = unsettled_publication(people, svc)
+    resp = client.post(f"/api/v1/publications/{other.id}/record", json={"remote": "1234567"}, headers=social)
+    assert resp.get_json()["remote_id"] == "1234567" and resp.get_json()["status"] == "published"
+
+
+def test_api_post_anyway_needs_a_confirmation_and_sends_without_a_look_up(app, client, people, svc, api_headers):
+    pub = unsettled_publication(people, svc)
+    url = f"/api/v1/publications/{pub.id}/post_anyway"
+    social = api_headers(people["social"])
+    assert client.post(url, json={"confirm": True}, headers=api_headers(people["creator"])).status_code == 403
+    resp = client.post(url, json={}, headers=social)
+    assert resp.status_code == 422 and resp.get_json()["error"] == "confirm_required"
+    assert publications()[0].status == "needs_attention"
+    resp = client.post(url, json={"confirm": True}, headers=social)
+    assert resp.status_code == 200 and resp.get_json()["status"] == "queued"
+    db.session.expire_all()
+    assert db.session.get(Publication, pub.id).state["confirmed_absent"] is True
+    assert audit_actions(pub.id)[-1] == "publication.post_anyway"
+    drive(app, lambda: publications()[0].status == "published")
+    assert svc.count(publications()[0].idempotency_key) == 1
+
+
+def test_item_page_forms_record_or_post_anyway(app, client, people, svc, login):
+    pub = unsettled_publication(people, svc)
+    with app.test_request_context("/items/1"):
+        from flask import g
+
+        g.user = people["social"]
+        html = render_template_string('{% include "dispatch/_publications.html" %}', publications=[pub])
+        assert f"/publications/{pub.id}/record" in html and 'name="remote"' in html
+        assert f"/publications/{pub.id}/post_anyway" in html and 'name="confirm"' in html
+    login(client, people["social"])
+    back = f"/items/{pub.item_id}#publications"
+    resp = client.post(f"/publications/{pub.id}/post_anyway", data={"next": back})
+    assert resp.status_code == 302 and publications()[0].status == "needs_attention"  # not confirmed
+    resp = client.post(f"/publications/{pub.id}/record", data={"next": back, "remote": "https://fb.com/p/1"})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(back)
+    row = publications()[0]
+    assert row.status == "published" and row.remote_url == "https://fb.com/p/1"
+
+
+def test_record_and_post_anyway_are_in_the_openapi_document(app, client):
+    paths = client.get("/api/openapi.json").get_json()["paths"]
+    for action in ("record", "post_anyway"):
+        operation = paths[f"/api/v1/publications/{{pub_id}}/{action}"]["post"]
+        assert operation["requestBody"]

@@ -32,9 +32,9 @@ def officer(make_user):
     return make_user("pia", roles=["admin_website"])
 
 
-def _problems(item, channel: str) -> list:
+def _problems(item, channel: str, phase: str = "approve") -> list:
     registry = plugins()
-    results = registry.hook.validate_item(item=item, channel=registry.channels[channel], phase="approve")
+    results = registry.hook.validate_item(item=item, channel=registry.channels[channel], phase=phase)
     return [p for result in results for p in result]
 
 
@@ -186,6 +186,31 @@ def test_class_names_are_normalised():
     assert ppid.class_label("berkala", "en") == "Periodic information"
 
 
+def _local_site(name="Situs website"):
+    from hub_website.sites import add_site as add
+
+    site = add("website", name, "http://127.0.0.1:9", "editor", "abcd" * 6)
+    db.session.commit()
+    return site
+
+
+def test_a_website_item_with_no_wordpress_site_is_refused_at_submission(app, officer):
+    from tests.website_support import make_item
+
+    item = make_item(officer, channels=[("website", {"sites": ["Situs lama"]})])
+    for phase in ("submit", "approve"):
+        problems = _problems(item, "website", phase)
+        assert [(p.rule, p.severity) for p in problems] == [("wordpress.no_site", "error")]
+        assert "Belum ada situs WordPress aktif" in problems[0].message_id
+        assert "no active WordPress site" in problems[0].message_en
+    _local_site()
+    problems = _problems(item, "website")
+    assert [(p.rule, p.severity) for p in problems] == [("wordpress.site_unknown", "error")]
+    assert "Situs lama" in problems[0].message_en
+    _local_site("Situs lama")
+    assert _problems(item, "website") == []
+
+
 def test_website_checks_title_body_and_image_limits(app, officer, tmp_path):
     from tests.website_support import make_item
 
@@ -193,6 +218,7 @@ def test_website_checks_title_body_and_image_limits(app, officer, tmp_path):
     big.size = 3 * 1024 * 1024
     not_image = pdf_asset(tmp_path)
     item = make_item(officer, title="", body=" ", assets=[(not_image, "featured"), (big, "gallery")])
+    _local_site()
     rules = [p.rule for p in _problems(item, "website")]
     assert rules == ["website.title", "website.body", "website.featured_image", "wordpress.upload_size"]
     assert [p.field for p in _problems(item, "website")][-1] == "media"

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+import requests
 
 from hub.exceptions import PermanentPublishError, TransientPublishError
 from hub.extensions import db
+from hub.models import Publication
 from tests.website_support import (  # noqa: F401 - wordpress_stub is a fixture
+    APP_PASSWORD,
     add_site,
     call,
     image_asset,
@@ -323,3 +326,112 @@ def test_a_video_over_the_upload_limit_can_be_embedded_by_its_link_instead(app, 
     post = next(iter(wp.posts.values()))
     assert [m["mime_type"] for m in wp.media.values()] == ["image/jpeg"], "the video file was not sent"
     assert "wp:embed" in post["content"] and "pawai2026" in post["content"] and "wp:video" not in post["content"]
+
+
+XSS_TITLE = "Festival <script>alert(1)</script>"
+XSS_BODY = "<img src=x onerror=alert(2)> Festival dibuka di Padang."
+
+
+def _rendered_fields(wp):
+    """Every ``*.rendered`` the stub serves, rendered as WordPress does for an editor (raw HTML kept)."""
+    for store in (wp.state.posts, wp.state.media):
+        for obj in store.values():
+            for key, value in wp.state.render(obj, {"context": "view"}).items():
+                if isinstance(value, dict) and "rendered" in value:
+                    yield f"{obj['id']}.{key}", value["rendered"]
+
+
+def _assert_no_hub_tag(wp, *tags):
+    fields = dict(_rendered_fields(wp))
+    assert fields
+    for name, rendered in fields.items():
+        for tag in tags:
+            assert tag not in rendered, f"{tag!r} reached {name}.rendered: {rendered!r}"
+
+
+def test_no_html_written_in_the_hub_reaches_the_site_title_excerpt_or_media(app, wp, editor, tmp_path):
+    add_site(wp)
+    item = make_item(
+        editor,
+        title=XSS_TITLE,
+        body=XSS_BODY,
+        channels=[("website", {"video_url": 'https://youtu.be/x"--><script>alert(3)</script>'})],
+        assets=[(image_asset(tmp_path), "featured")],
+    )
+    call("publish", publication(item, "website"), item)
+    _assert_no_hub_tag(wp, "<script", "<img src=x", "--><")
+    post = next(iter(wp.posts.values()))
+    assert post["title"] == "Festival &lt;script&gt;alert(1)&lt;/script&gt;"
+    assert post["excerpt"].startswith("&lt;img src=x onerror=alert(2)&gt; Festival")
+
+    own = make_item(editor, title="Ringkas", channels=[("website", {"excerpt": "<b onmouseover=x>Ringkas</b>"})])
+    call("publish", publication(own, "website"), own)
+    _assert_no_hub_tag(wp, "<script", "<img src=x", "<b onmouseover")
+
+
+def test_no_html_written_in_the_hub_reaches_a_ppid_post(app, wp, editor, tmp_path):
+    from tests.website_support import ppid_item
+
+    add_site(wp, "ppid")
+    item = ppid_item(editor, tmp_path, title=XSS_TITLE, summary=XSS_BODY, unit="<i>Sekretariat</i>")
+    call("publish", publication(item, "ppid"), item)
+    _assert_no_hub_tag(wp, "<script", "<img src=x", "<i>")
+
+
+def test_two_hubs_with_their_own_databases_publish_their_item_1_as_two_posts(make_app, wp, make_user, tmp_path):
+    """Production and a staging copy (or a reinstall) share the agency's WordPress: neither takes the other's post."""
+    from hub_website import content
+
+    from hub import migrate
+    from hub.installation import installation_id
+
+    add_site(wp)
+    hubs = []
+    for n in (1, 2):
+        hub = make_app(DATABASE_URL=f"sqlite:///{tmp_path / f'hub{n}.sqlite3'}", MEDIA_DIR=str(tmp_path / f"m{n}"))
+        migrate.upgrade(hub)  # makes the installation id
+        with hub.app_context():
+            add_site(wp)
+            item = make_item(
+                make_user("wina", roles=["admin_website"]),
+                title=f"Berita hub {n}",
+                assets=[(image_asset(tmp_path / f"m{n}", name=f"hub{n}.jpg"), "featured")],
+            )
+            assert item.id == 1
+            pub = publication(item, "website")
+            result = call("publish", pub, item)
+            hubs.append((hub, installation_id(), int(result.remote_id), pub.id))
+
+    assert hubs[0][1] != hubs[1][1] and len(hubs[0][1]) == 16
+    assert len(wp.posts) == 2 and len(wp.media) == 2
+    for _hub, installation, post_id, _pub in hubs:
+        assert content.marker(installation) in wp.posts[post_id]["content"]
+    first_post = dict(wp.posts[hubs[0][2]])
+    assert first_post["title"] == "Berita hub 1"
+
+    # hub 2 lost its answer and forgot what it knew: the retry finds its own post, never hub 1's
+    hub, _installation, post_id, pub_id = hubs[1]
+    with hub.app_context():
+        pub = db.session.get(Publication, pub_id)
+        pub.state, pub.attempts = {}, 2
+        again = call("publish", pub, pub.item)
+        assert int(again.remote_id) == post_id
+        pub.state, pub.remote_id = {"site_id": pub.state["site_id"]}, None  # found again by its slug
+        call("unpublish", pub, pub.item)
+    assert len(wp.posts) == 2 and wp.posts[hubs[0][2]] == first_post
+    assert wp.posts[post_id]["status"] == "trash"
+
+
+def test_a_post_with_the_hubs_slug_but_without_its_marker_is_never_taken_over(app, wp, editor):
+    from hub_website.publisher import post_slug
+
+    add_site(wp)
+    item = make_item(editor)
+    pub = publication(item, "website")
+    fields = {"title": "Bukan milik hub", "slug": post_slug(pub, item), "content": "<p>lain</p>", "status": "publish"}
+    stranger = requests.post(
+        wp.url + "/wp-json/wp/v2/posts", json=fields, auth=("editor", APP_PASSWORD), timeout=5
+    ).json()
+    result = call("publish", pub, item)
+    assert int(result.remote_id) != stranger["id"]
+    assert wp.posts[stranger["id"]]["title"] == "Bukan milik hub" and len(wp.posts) == 2

@@ -113,3 +113,35 @@ def test_real_wordpress_ppid_document_in_the_dip_category(app, real_wp, editor, 
     pdf = requests.get(result.details["pdf_url"], timeout=30)
     assert pdf.status_code == 200 and pdf.content == (tmp_path / "laporan.pdf").read_bytes()
     assert "Laporan Keuangan Dinas 2025" in app.test_client().get("/ppid/dip").get_data(as_text=True)
+
+
+def _rendered(value, path=""):
+    """Every ``*.rendered`` string in a WordPress REST answer, with where it was."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key == "rendered" and isinstance(inner, str):
+                yield path, inner
+            else:
+                yield from _rendered(inner, f"{path}.{key}")
+    elif isinstance(value, list):
+        for n, inner in enumerate(value):
+            yield from _rendered(inner, f"{path}[{n}]")
+
+
+def test_real_wordpress_renders_no_tag_written_in_the_hub(app, real_wp, editor, tmp_path):
+    _site(real_wp)
+    _site(real_wp, "ppid")
+    evil = "Festival <script>alert(1)</script>"
+    body = "<img src=x onerror=alert(2)> Festival dibuka."
+    article = make_item(editor, title=evil, body=body, assets=[(image_asset(tmp_path), "featured")])
+    document = ppid_item(editor, tmp_path, title=evil, summary=body)
+    answers = []
+    for item, channel in ((article, "website"), (document, "ppid")):
+        result = call("publish", publication(item, channel), item)
+        answers.append(real_wp.get(f"/posts/{result.remote_id}").json())
+        assert result.details["media"]
+        answers += [real_wp.get(f"/media/{media}").json() for media in result.details["media"]]
+    found = [(where, text) for answer in answers for where, text in _rendered(answer)]
+    assert any(".title" in where for where, _text in found)
+    for where, text in found:
+        assert "<script" not in text and "<img src=x" not in text, (where, text)

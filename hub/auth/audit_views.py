@@ -14,6 +14,7 @@ from hub.extensions import db
 from hub.inputs import int_arg
 from hub.models import AuditEntry
 from hub.permissions import require
+from hub.spreadsheets import safe_text
 
 bp = Blueprint("audit", __name__, url_prefix="/admin")
 PAGE = 100
@@ -88,12 +89,6 @@ def recorded_actions() -> list[str]:
     return list(db.session.scalars(db.select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
 
 
-def _cell(value) -> str:
-    """CSV cells that a spreadsheet would run as a formula are prefixed with a quote."""
-    text = "" if value is None else value if isinstance(value, str) else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @bp.get("/audit.csv")
 @require("audit.view")
 def export_csv():
@@ -112,7 +107,7 @@ def export_csv():
                 values = dict(row)
                 values["created_at"] = row["created_at"].isoformat()
                 values["details"] = json.dumps(row["details"], ensure_ascii=False, sort_keys=True)
-                writer.writerow([_cell(values[c]) for c in CSV_COLUMNS])
+                writer.writerow([safe_text(values[c]) for c in CSV_COLUMNS])
                 yield buffer.getvalue()
                 buffer.seek(0)
                 buffer.truncate()

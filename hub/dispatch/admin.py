@@ -1,4 +1,5 @@
-"""What an admin can do to one publication: retry, cancel, unpublish.
+"""What an admin can do to one publication: retry, cancel, unpublish, and for one whose
+outcome is unknown (``needs_attention``): record the remote post, or post anyway.
 
 Service functions used by the JSON API and the item page's forms. Each checks the
 state (raising :class:`~hub.exceptions.TransitionNotAllowed`), writes its audit
@@ -9,6 +10,7 @@ entry with the acting admin in the same transaction, commits, fires
 from __future__ import annotations
 
 import logging
+import re
 
 import redis
 
@@ -24,11 +26,19 @@ log = logging.getLogger(__name__)
 S = PublicationStatus
 
 RETRYABLE = {S.FAILED, S.NEEDS_ATTENTION, S.CANCELLED}
+#: an outcome a person settles: the post is there (record) or is not (post anyway)
+UNSETTLED = {S.NEEDS_ATTENTION}
+#: the flag in ``publication.state`` that tells the plugin not to look for an earlier copy
+CONFIRMED_ABSENT = "confirmed_absent"
 CANCELLABLE = {S.PENDING, S.QUEUED, S.FAILED, S.NEEDS_ATTENTION}
 
 
 class NotChannelAdmin(HubError):
     """The person may manage publications but not on this channel."""
+
+
+class RemoteRefInvalid(HubError):
+    """What was given as the remote post is neither a link nor an id."""
 
 
 def can_manage(user: User | None, pub: Publication) -> bool:
@@ -118,4 +128,62 @@ def unpublish(pub_id: int, *, actor: User | None = None) -> Publication:
     )
     transitions.commit()
     _hand_to_queue(relay.enqueue_unpublish, pub)
+    return pub
+
+
+def record(pub_id: int, remote: str, *, actor: User | None = None) -> Publication:
+    """The admin found the post on the channel: keep its link (or id) and mark the publication published."""
+    remote = (remote or "").strip()
+    if not remote or len(remote) > 1000 or any(c in remote for c in "\r\n\t"):
+        raise RemoteRefInvalid(
+            "Isi tautan atau id kiriman di kanal (satu baris, paling banyak 1000 karakter) / "
+            "give the post's link or id on the channel (one line, at most 1000 characters)"
+        )
+    is_link = remote.startswith(("https://", "http://"))
+    if not is_link and (re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", remote) or " " in remote):
+        raise RemoteRefInvalid("Tautan harus http(s):// / the link must be http(s)://")
+    pub = db.session.get(Publication, pub_id)
+    if pub is not None:
+        _check(actor, pub)
+    values = {"remote_url": remote} if is_link else {"remote_id": remote[:200]}
+    pub = transitions.transition(
+        pub_id,
+        S.PUBLISHED,
+        allowed_from=UNSETTLED,
+        action="publication.recorded",
+        actor=actor,
+        details={"remote": remote},
+        published_at=utcnow(),
+        next_attempt_at=None,
+        lease_until=None,
+        last_error=None,
+        **values,
+    )
+    transitions.commit()
+    return pub
+
+
+def post_anyway(pub_id: int, *, actor: User | None = None) -> Publication:
+    """The admin checked the channel and the post is not there: send it without looking first.
+
+    Sets ``publication.state["confirmed_absent"]``; plugins skip their look-up for an earlier
+    copy on that attempt (docs/plugins.md, ``publish``).
+    """
+    pub = db.session.get(Publication, pub_id)
+    if pub is not None:
+        _check(actor, pub)
+    pub = transitions.transition(
+        pub_id,
+        S.QUEUED,
+        allowed_from=UNSETTLED,
+        action="publication.post_anyway",
+        actor=actor,
+        details={"confirmed_absent": True},
+        state={**((pub.state if pub else None) or {}), CONFIRMED_ABSENT: True},
+        next_attempt_at=None,
+        retry_base=pub.attempts if pub else 0,
+        lease_until=None,
+    )
+    transitions.commit()
+    _hand_to_queue(relay.enqueue_publication, pub)
     return pub

@@ -132,17 +132,19 @@ def _record(pub: Publication, attempt: int, state: dict, channel: Channel, kind:
     pub_id = pub.id
     if kind == "result":
         if isinstance(value, PublishResult):
+            note = str((value.details or {}).get("note") or "")[:2000] or None
             ok = _finish(
                 pub_id,
                 attempt,
                 S.PUBLISHED,
                 allowed_from={S.PUBLISHING, S.QUEUED},
-                details={"remote_id": value.remote_id, "remote_url": value.remote_url},
+                details={"remote_id": value.remote_id, "remote_url": value.remote_url, "note": note},
                 state=state,
                 remote_id=value.remote_id,
                 remote_url=value.remote_url,
                 published_at=utcnow(),
-                last_error=None,
+                # a plugin's note (e.g. "alt text refused, posted without it") is shown on the item page
+                last_error=note,
                 next_attempt_at=None,
             )
             return S.PUBLISHED if ok else "lost"

@@ -24,12 +24,15 @@ _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_.:-]+")
 
 
 def idempotency_key(item_id: int, channel: str, target: str) -> str:
-    """A stable key for one (item, channel, target), at most 100 characters.
+    """A stable key for one (item, channel, target) of this installation, at most 100 characters.
 
-    ``hub-<item>-<channel>`` or ``hub-<item>-<channel>-<target>``; characters a
-    channel might not accept are replaced, and a long key is shortened with a hash.
+    ``hub-<installation>-<item>-<channel>`` or ``…-<channel>-<target>``: the installation id
+    (:mod:`hub.installation`) keeps two hubs' item 1 apart on a shared site or account;
+    characters a channel might not accept are replaced, and a long key is shortened with a hash.
     """
-    key = f"hub-{item_id}-{channel}" + (f"-{target}" if target else "")
+    from hub.installation import installation_id
+
+    key = f"hub-{installation_id()}-{item_id}-{channel}" + (f"-{target}" if target else "")
     key = _KEY_UNSAFE.sub("_", key)
     if len(key) > 100:
         digest = hashlib.sha256(key.encode()).hexdigest()[:16]

@@ -33,7 +33,8 @@ ALLOWED: dict[str, set[str]] = {
     # published -> pending: an approved revision is sent again (outbox.republish_published)
     S.PUBLISHED: {S.UNPUBLISHED, S.PUBLISHED, S.PENDING},
     S.FAILED: {S.QUEUED, S.CANCELLED},
-    S.NEEDS_ATTENTION: {S.QUEUED, S.CANCELLED},
+    # needs_attention -> published: a channel admin found the post and recorded it (admin.record)
+    S.NEEDS_ATTENTION: {S.QUEUED, S.CANCELLED, S.PUBLISHED},
     S.CANCELLED: {S.QUEUED},
     S.UNPUBLISHED: set(),
 }

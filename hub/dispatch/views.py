@@ -1,7 +1,9 @@
 """Publication status and admin actions: the JSON API and the item page's small forms.
 
 JSON (``/api/v1/publications…``): list and read publications of the items the caller
-may see; ``POST …/<id>/retry|cancel|unpublish`` for channel admins. Errors are
+may see; ``POST …/<id>/retry|cancel|unpublish`` for channel admins, and for a
+publication whose outcome is unknown ``POST …/<id>/record`` (``{"remote": link or id}``)
+and ``POST …/<id>/post_anyway`` (``{"confirm": true}``). Errors are
 ``{"error": code, "message": "<id> / <en>"}``: 404 when the caller may not see the
 publication, 403 when they are not that channel's admin, 409 when its state does not
 allow the action.
@@ -16,6 +18,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, jsonify, redirect, request
 from flask_babel import gettext as _
 
+from hub.api import api_doc
 from hub.exceptions import TransitionNotAllowed
 from hub.extensions import db
 from hub.inputs import int_arg
@@ -26,7 +29,13 @@ from . import admin
 
 bp = Blueprint("dispatch", __name__)
 
-ACTIONS = {"retry": admin.retry, "cancel": admin.cancel, "unpublish": admin.unpublish}
+ACTIONS = {
+    "retry": admin.retry,
+    "cancel": admin.cancel,
+    "unpublish": admin.unpublish,
+    "record": admin.record,
+    "post_anyway": admin.post_anyway,
+}
 
 
 def publication_json(pub: Publication) -> dict:
@@ -65,6 +74,8 @@ def allowed_actions(pub: Publication, user=None) -> list[str]:
         actions.append("cancel")
     if pub.status == "published" and pub.unpublish_requested_at is None:
         actions.append("unpublish")
+    if pub.status in admin.UNSETTLED:
+        actions += ["record", "post_anyway"]
     return actions
 
 
@@ -122,7 +133,7 @@ def api_get(pub_id: int):
     return jsonify(publication_json(pub)) if pub else _not_found()
 
 
-def _act(action: str, pub_id: int):
+def _act(action: str, pub_id: int, **kwargs):
     """Run ``action``; returns (publication or None, error as (status, code, message) or None)."""
     pub = _visible_or_none(pub_id)
     if pub is None:
@@ -134,10 +145,58 @@ def _act(action: str, pub_id: int):
             f"Hanya admin kanal {pub.channel} yang boleh / only the {pub.channel} channel's admins may do this",
         )
     try:
-        return ACTIONS[action](pub_id, actor=g.user), None
+        return ACTIONS[action](pub_id, actor=g.user, **kwargs), None
     except TransitionNotAllowed as exc:
         db.session.rollback()
         return pub, (409, "conflict", str(exc))
+    except admin.RemoteRefInvalid as exc:
+        db.session.rollback()
+        return pub, (422, "invalid", str(exc))
+
+
+CONFIRM_FIRST = (
+    "Periksa dulu kanalnya, lalu konfirmasi bahwa kiriman itu tidak ada (confirm) / "
+    "check the channel first, then confirm that the post is not there (confirm)"
+)
+
+
+@bp.post("/api/v1/publications/<int:pub_id>/record")
+@require("publication.manage")
+@api_doc(
+    "Record the remote post of a publication whose outcome is unknown (needs_attention): it becomes published",
+    request_schema={
+        "type": "object",
+        "properties": {"remote": {"type": "string", "description": "the post's link (http/https) or its id"}},
+        "required": ["remote"],
+    },
+)
+def api_record(pub_id: int):
+    """A channel admin found the post on the channel: record its link or id (audited)."""
+    data = request.get_json(silent=True)
+    remote = data.get("remote") if isinstance(data, dict) else None
+    if not isinstance(remote, str):
+        return _error(422, "invalid", "Isi remote: tautan atau id kiriman / give remote: the post's link or id")
+    pub, error = _act("record", pub_id, remote=remote)
+    if error:
+        return _error(*error)
+    return jsonify(publication_json(pub))
+
+
+@bp.post("/api/v1/publications/<int:pub_id>/post_anyway")
+@require("publication.manage")
+@api_doc(
+    "Post anyway: the admin confirmed the post is not on the channel; sent again without looking for a copy",
+    request_schema={"type": "object", "properties": {"confirm": {"type": "boolean"}}, "required": ["confirm"]},
+)
+def api_post_anyway(pub_id: int):
+    """A channel admin checked that the post is not there: send it without a look-up (audited)."""
+    data = request.get_json(silent=True)
+    if not (isinstance(data, dict) and data.get("confirm") is True):
+        return _error(422, "confirm_required", CONFIRM_FIRST)
+    pub, error = _act("post_anyway", pub_id)
+    if error:
+        return _error(*error)
+    return jsonify(publication_json(pub))
 
 
 @bp.post("/api/v1/publications/<int:pub_id>/<any(retry, cancel, unpublish):action>")
@@ -149,15 +208,21 @@ def api_action(pub_id: int, action: str):
     return jsonify(publication_json(pub))
 
 
-@bp.post("/publications/<int:pub_id>/<any(retry, cancel, unpublish):action>")
+@bp.post("/publications/<int:pub_id>/<any(retry, cancel, unpublish, record, post_anyway):action>")
 @require("publication.manage")
 def form_action(pub_id: int, action: str):
-    pub, error = _act(action, pub_id)
+    kwargs = {"remote": request.form.get("remote", "")} if action == "record" else {}
+    if action == "post_anyway" and request.form.get("confirm") != "1":
+        flash(_("Check the channel first and confirm that the post is not there."), "error")
+        return redirect(_back())
+    pub, error = _act(action, pub_id, **kwargs)
     if error and error[0] == 404:
         abort(404)
     if error and error[0] == 403:
         abort(403)
-    if error:
+    if error and error[0] == 422:
+        flash(_("Give the post's link (http/https) or its id on the channel."), "error")
+    elif error:
         flash(_("This publication cannot be changed in its current state."), "error")
     else:
         flash(
@@ -165,6 +230,8 @@ def form_action(pub_id: int, action: str):
                 "retry": _("The publication will be tried again."),
                 "cancel": _("The publication was cancelled."),
                 "unpublish": _("The content will be taken down from the channel."),
+                "record": _("The post on the channel was recorded; the publication is published."),
+                "post_anyway": _("The publication will be sent again without looking for an earlier copy."),
             }[action],
             "success",
         )

@@ -7,12 +7,10 @@ import io
 from pathlib import Path
 
 from fpdf import FPDF
-from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Font
 
 from hub.reports.base import Period, ReportResult
 from hub.reports.charts import COLOURS
+from hub.spreadsheets import append_row, new_workbook, set_cell
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 
@@ -124,34 +122,38 @@ def _sheet_title(title: str, used: set[str]) -> str:
 
 
 def to_xlsx(title: str, period: Period, result: ReportResult, generated: str) -> bytes:
-    wb = Workbook()
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.styles import Font
+
+    # every cell goes through hub.spreadsheets: text typed as text, formula starters quoted
+    wb = new_workbook()
     summary = wb.active
     summary.title = _sheet_title(title, used := set())
-    summary.append([title])
+    append_row(summary, [title])
     summary["A1"].font = Font(bold=True, size=14)
-    summary.append([period.label, generated])
+    append_row(summary, [period.label, generated])
     for label, value in result.summary:
-        summary.append([label, value])
+        append_row(summary, [label, value])
     for section in result.sections:
         ws = wb.create_sheet(_sheet_title(section.title, used))
-        ws.append(list(section.columns))
+        append_row(ws, list(section.columns))
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for values in section.rows:
-            ws.append([v.replace(tzinfo=None) if isinstance(v, dt.datetime) else v for v in values])
+            append_row(ws, values)
         for i, col in enumerate(section.columns, start=1):
             ws.column_dimensions[ws.cell(1, i).column_letter].width = max(12, min(50, len(str(col)) + 4))
         chart = section.chart
         if chart and chart.labels and section.rows:
             # the chart's data goes beside the table so the native chart can refer to it
             col0 = len(section.columns) + 2
-            ws.cell(1, col0, section.title)
+            set_cell(ws.cell(1, col0), section.title)
             for j, (name, _values) in enumerate(chart.series, start=1):
-                ws.cell(1, col0 + j, name)
+                set_cell(ws.cell(1, col0 + j), name)
             for r, label in enumerate(chart.labels, start=2):
-                ws.cell(r, col0, label)
+                set_cell(ws.cell(r, col0), label)
                 for j, (_name, values) in enumerate(chart.series, start=1):
-                    ws.cell(r, col0 + j, values[r - 2] if r - 2 < len(values) else 0)
+                    set_cell(ws.cell(r, col0 + j), values[r - 2] if r - 2 < len(values) else 0)
             bar = BarChart()
             bar.type = "bar"
             bar.title = section.title

@@ -67,9 +67,11 @@ def outcome_unknown(channel: str, account_name: str, said: str) -> PublishOutcom
     p = PLATFORM[channel]
     return PublishOutcomeUnknown(
         f"Tidak dapat dipastikan apakah {p} sudah memuat kiriman untuk akun \u201c{account_name}\u201d ({said}). "
-        f"Periksa akun tersebut; tandai terbit bila sudah ada, atau coba ulang bila belum."
+        "Periksa akun tersebut. Bila kiriman sudah ada, catat tautannya (“Catat kiriman” di halaman konten); "
+        "bila belum ada, pilih “Kirim saja”."
         f" / Cannot tell whether {p} already has the post for the account \u201c{account_name}\u201d ({said}). "
-        "Check the account; mark it published if the post is there, or retry if it is not.",
+        "Check the account. If the post is there, record its link (“Record the post” on the item page); "
+        "if it is not, choose “Post anyway”.",
         details={"rule": "outcome_unknown", "platform_message": said},
     )
 

@@ -12,9 +12,9 @@
      "remote_id": "...", "remote_url": "..."}
 
 Before a post is created, ``pending`` is committed; it is cleared when the platform
-answers (yes or a definite no). A later attempt that finds ``pending`` — or any retry
-(``attempts > 1``) that has no post recorded — first looks through the account's recent
-posts for the earlier copy. If that look-up cannot be made, the publication is marked
+answers (yes or a definite no: a 429, a 4xx with a body). Only a later attempt that finds
+``pending`` first looks through the account's recent posts for the earlier copy; after a
+definite no nothing was posted and the retry posts directly. If that look-up cannot be made, the publication is marked
 for a person (:class:`~hub.exceptions.PublishOutcomeUnknown`) instead of posting again.
 """
 
@@ -67,8 +67,14 @@ def publish(publication, item, channel: str) -> PublishResult:
             " / There is no active account for this channel; add one, then publish again."
         )
     state = _State(publication)
+    if state.data.pop("confirmed_absent", False):
+        # a channel admin checked the accounts: nothing from a lost answer is there ("Post anyway")
+        for st in state.data["accounts"].values():
+            st.pop("pending", None)
+        state.save()
     media = {m.asset_id: m for m in content.item_media(item)}
     done = []
+    notes: list[str] = []
     try:
         for account in accounts:
             if not account.is_active:
@@ -76,16 +82,25 @@ def publish(publication, item, channel: str) -> PublishResult:
                     f"Akun \u201c{account.name}\u201d tidak aktif; aktifkan atau pilih akun lain."
                     f" / The account \u201c{account.name}\u201d is not active; activate it or choose another."
                 )
-            done.append((account, _publish_account(publication, item, account, driver_for(account, media), state)))
+            driver = driver_for(account, media)
+            done.append((account, _publish_account(publication, item, account, driver, state)))
+            notes += [_alt_note(account, said) for said in getattr(driver.client, "alt_refused", [])]
     finally:
         _warn_admins(accounts, state)
     first = done[0][1][0]
     state.data.update(remote_id=first["id"], remote_url=first["url"])
     state.save()
-    return PublishResult(
-        remote_id=first["id"],
-        remote_url=first["url"],
-        details={"posts": [{"account": a.name, **p} for a, posts in done for p in posts]},
+    details = {"posts": [{"account": a.name, **p} for a, posts in done for p in posts]}
+    if notes:
+        details["note"] = " ".join(notes)  # shown on the item page (docs/plugins.md)
+    return PublishResult(remote_id=first["id"], remote_url=first["url"], details=details)
+
+
+def _alt_note(account: ChannelAccount, said: str) -> str:
+    return (
+        f"X menolak teks alternatif gambar untuk akun \u201c{account.name}\u201d ({said}); gambar diterbitkan "
+        f"tanpa teks alternatif. / X refused the image's alt text for the account \u201c{account.name}\u201d "
+        f"({said}); the image was posted without alt text."
     )
 
 
@@ -95,7 +110,9 @@ def _publish_account(publication, item, account: ChannelAccount, driver, state: 
         st["plan"] = driver.plan(item)
         state.save()
     posts: list[dict] = st.setdefault("posts", [])
-    check = bool(st.get("pending")) or (publication.attempts > 1 and not posts)
+    # only a create call whose answer was lost ("pending") may have posted; a definite no
+    # (429, a 4xx with a body) cleared it: nothing was posted, so the retry posts directly
+    check = bool(st.get("pending"))
     try:
         for index, spec in enumerate(st["plan"]):
             if index < len(posts):

@@ -32,6 +32,8 @@ import tweepy
 from hub_social import errors
 from hub_social.transport import redirected_session
 
+from hub.exceptions import PermanentPublishError
+
 HOSTS = ("api.twitter.com", "api.x.com", "upload.twitter.com")
 API = "https://api.x.com"
 DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024
@@ -47,6 +49,8 @@ class XClient:
     def __init__(self, secrets: dict, base_url: str, *, name: str = "", chunk_bytes: int = DEFAULT_CHUNK_BYTES):
         self.name = name
         self.chunk_bytes = chunk_bytes
+        #: what X said when it refused an image's alt text (the image is posted without it)
+        self.alt_refused: list[str] = []
         self.client = tweepy.Client(
             consumer_key=secrets["consumer_key"],
             consumer_secret=secrets["consumer_secret"],
@@ -119,9 +123,17 @@ class XClient:
             data = self._chunked(path, mime)
         media_id = str(data["id"])
         if alt_text and mime.startswith("image/"):
-            self._raw(
-                "POST", f"{API}/2/media/metadata", json={"id": media_id, "metadata": {"alt_text": {"text": alt_text}}}
-            )
+            try:
+                self._raw(
+                    "POST",
+                    f"{API}/2/media/metadata",
+                    json={"id": media_id, "metadata": {"alt_text": {"text": alt_text}}},
+                )
+            except PermanentPublishError as exc:
+                if exc.details.get("reconnect"):
+                    raise
+                # a refused alt text must not lose the post: post the image without it, say so on the item
+                self.alt_refused.append(f"{path.name}: {exc.details.get('platform_message') or exc}")
         return media_id
 
     def _chunked(self, path: Path, mime: str) -> dict:

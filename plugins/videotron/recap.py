@@ -20,6 +20,7 @@ from hub_videotron.records import PlayRecord
 from sqlalchemy import func
 
 from hub.extensions import db
+from hub.spreadsheets import csv_row
 
 
 @dataclass
@@ -134,19 +135,14 @@ def build_recap(period, user):
 CSV_COLUMNS = ["screen_code", "screen", "city", "item_id", "item", "plays", "interrupted", "minutes"]
 
 
-def _safe(text: str) -> str:
-    """Keep a spreadsheet from reading a title as a formula (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def recap_csv(start: dt.datetime, end: dt.datetime) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for r in recap_rows(start, end):
+        # formula starters in any text cell are quoted (hub.spreadsheets)
         writer.writerow(
-            [r.screen_code, _safe(r.screen), _safe(r.city), r.item_id or "", _safe(r.item), r.plays, r.interrupted]
-            + [r.minutes]
+            csv_row([r.screen_code, r.screen, r.city, r.item_id or "", r.item, r.plays, r.interrupted, r.minutes])
         )
     return out.getvalue()
 

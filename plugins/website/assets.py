@@ -51,13 +51,14 @@ def fingerprint(asset: Asset) -> str:
     return (asset.sha256 or hashlib.sha256(f"{asset.id}:{asset.size}".encode()).hexdigest())[:10]
 
 
-def upload_name(item_id: int, asset: Asset) -> tuple[str, str]:
-    """(slug, file name) for WordPress: ``hub-<item>-a<asset>-<hash>`` plus the type's extension.
+def upload_name(item_id: int, asset: Asset, installation: str = "") -> tuple[str, str]:
+    """(slug, file name) for WordPress: ``hub-<item>-a<asset>-<hash>-<installation>`` plus the extension.
 
     WordPress makes the attachment's slug from the file name, so a retry can find an
-    upload whose answer was lost by that slug.
+    upload whose answer was lost by that slug; the installation id in it is this hub's
+    marker: another hub's upload of its own item 1 never matches.
     """
-    slug = f"hub-{item_id}-a{asset.id}-{fingerprint(asset)}"
+    slug = f"hub-{item_id}-a{asset.id}-{fingerprint(asset)}" + (f"-{installation}" if installation else "")
     ext = EXTENSIONS.get(mime_of(asset), "bin")
     return slug, f"{slug}.{ext}"
 

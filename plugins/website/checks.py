@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from hub_website import assets, ppid
-from hub_website.sites import default_sites, limits
+from hub_website.sites import default_sites, limits, sites
 
 from hub.channels import Channel, Problem
 from hub.models import Asset, Item
@@ -40,6 +40,7 @@ def check(item: Item, channel: Channel, phase: str = "approve") -> list[Problem]
             )
         )
     if channel.name == "website":
+        problems += check_sites(item, channel.name)
         problems += check_website(item, channel.name)
     elif channel.name == "ppid":
         problems += check_ppid(item, channel.name, phase)
@@ -64,6 +65,39 @@ def _size_problem(channel: str, asset: Asset, limit_mb: float) -> Problem | None
             "compress it.",
         )
     return None
+
+
+def check_sites(item: Item, channel: str) -> list[Problem]:
+    """An error at submission as at approval: with no WordPress site to go to, the item would only
+    fail after its final approval."""
+    target = item.target(channel)
+    wanted = [str(w) for w in (((target.options if target else None) or {}).get("sites") or [])]
+    active = sites(channel, active_only=True)
+    if not active:
+        return [
+            _p(
+                channel,
+                "options.sites",
+                "wordpress.no_site",
+                f"Belum ada situs WordPress aktif untuk kanal {channel}; minta admin menambahkannya di Administrasi → "
+                "Situs WordPress sebelum konten diajukan.",
+                f"There is no active WordPress site for channel {channel} yet; ask an admin to add one under "
+                "Administration → WordPress sites before the item is submitted.",
+            )
+        ]
+    missing = [w for w in wanted if not any(w in (str(s.id), s.name) for s in active)]
+    if missing:
+        listed = ", ".join(missing)
+        return [
+            _p(
+                channel,
+                "options.sites",
+                "wordpress.site_unknown",
+                f"Situs WordPress {listed} untuk kanal {channel} tidak ada atau nonaktif; pilih situs lain.",
+                f"WordPress site {listed} of channel {channel} does not exist or is disabled; choose another site.",
+            )
+        ]
+    return []
 
 
 def check_website(item: Item, channel: str) -> list[Problem]:

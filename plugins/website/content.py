@@ -1,7 +1,11 @@
 """The HTML of a WordPress post, in block-editor markup (also fine in the classic editor).
 
 The item's body is plain text: it is escaped, blank lines separate paragraphs and single
-line breaks stay line breaks. No HTML from the hub's users reaches the agency's site.
+line breaks stay line breaks. No HTML from the hub's users reaches the agency's site: the
+title, the excerpt and the attachments' titles are escaped too (:func:`text`), because
+WordPress keeps the raw HTML its administrators and editors send (``unfiltered_html``),
+and block attributes are JSON with ``< > &`` escaped, as WordPress writes them, so a
+link cannot close the block comment.
 """
 
 from __future__ import annotations
@@ -13,6 +17,24 @@ from html import escape
 from hub_website import ppid
 
 
+def text(value: str | None) -> str:
+    """Plain text as WordPress HTML: the title, the excerpt, an attachment's title."""
+    return escape((value or "").strip())
+
+
+def block_attrs(attrs: dict) -> str:
+    """A block's attributes, as WordPress serialises them (no ``<``, ``>``, ``&`` or ``--`` in the comment)."""
+    out = json.dumps(attrs)
+    for raw, coded in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("--", "\\u002d\\u002d")):
+        out = out.replace(raw, coded)
+    return out
+
+
+def marker(installation: str) -> str:
+    """The comment every post of this hub carries (``content.raw``): posts without it are never taken over."""
+    return f"<!-- hub-installation:{installation} -->"
+
+
 def paragraphs(text: str) -> str:
     blocks = [b.strip() for b in re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n")) if b.strip()]
     return "\n\n".join(
@@ -22,12 +44,13 @@ def paragraphs(text: str) -> str:
 
 
 def excerpt_of(text: str, words: int = 40) -> str:
+    """The first ``words`` words of plain text, escaped (WordPress keeps raw HTML in an excerpt)."""
     parts = (text or "").split()
-    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+    return escape(" ".join(parts[:words]) + (" …" if len(parts) > words else ""))
 
 
 def _image(media: dict, alt: str) -> str:
-    attrs = json.dumps({"id": media["id"], "sizeSlug": "large", "linkDestination": "none"})
+    attrs = block_attrs({"id": media["id"], "sizeSlug": "large", "linkDestination": "none"})
     return (
         f"<!-- wp:image {attrs} -->\n"
         f'<figure class="wp-block-image size-large"><img src="{escape(media.get("url") or "")}" '
@@ -52,7 +75,7 @@ def video(media: dict | None, url: str | None) -> str:
             f'src="{escape(media.get("url") or "")}"></video></figure>\n<!-- /wp:video -->'
         )
     if url:
-        attrs = json.dumps({"url": url, "type": "video", "responsive": True})
+        attrs = block_attrs({"url": url, "type": "video", "responsive": True})
         return (
             f'<!-- wp:embed {attrs} -->\n<figure class="wp-block-embed is-type-video"><div '
             f'class="wp-block-embed__wrapper">\n{escape(url)}\n</div></figure>\n<!-- /wp:embed -->'
@@ -61,7 +84,7 @@ def video(media: dict | None, url: str | None) -> str:
 
 
 def file_link(media: dict, label: str) -> str:
-    attrs = json.dumps({"id": media["id"], "href": media.get("url") or ""})
+    attrs = block_attrs({"id": media["id"], "href": media.get("url") or ""})
     url = escape(media.get("url") or "")
     return (
         f'<!-- wp:file {attrs} -->\n<div class="wp-block-file"><a href="{url}">{escape(label)}</a>'

@@ -13,8 +13,8 @@ import io
 from flask import current_app
 from hub_website import ppid
 from hub_website.models import DipEntry
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+
+from hub.spreadsheets import append_row, new_workbook
 
 #: (header in Bahasa Indonesia / English, column width)
 COLUMNS = [
@@ -62,7 +62,9 @@ def rows(entries: list[DipEntry]) -> list[list]:
 
 
 def workbook_bytes(entries: list[DipEntry], title: str = "Daftar Informasi Publik") -> bytes:
-    wb = Workbook()
+    from openpyxl.styles import Alignment, Font
+
+    wb = new_workbook()
     ws = wb.active
     ws.title = "DIP"
     ws.append([c for c, _ in COLUMNS])
@@ -72,10 +74,11 @@ def workbook_bytes(entries: list[DipEntry], title: str = "Daftar Informasi Publi
     for index, (_, width) in enumerate(COLUMNS, start=1):
         ws.column_dimensions[ws.cell(row=1, column=index).column_letter].width = width
     for row in rows(entries):
-        ws.append(row)
-        link = ws.cell(row=ws.max_row, column=len(COLUMNS))
-        link.hyperlink = row[-1]
-        for cell in ws[ws.max_row]:
+        # every text cell typed as text, formula starters quoted (hub.spreadsheets)
+        number = append_row(ws, row)
+        if str(row[-1]).startswith(("https://", "http://")):
+            ws.cell(row=number, column=len(COLUMNS)).hyperlink = row[-1]
+        for cell in ws[number]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A2"
     wb.properties.title = title

@@ -5,7 +5,8 @@ What a retry relies on, in ``publication.state`` (written as soon as it is known
 (attachment slug -> ``{"id", "url"}``) and ``post_id``. When an answer was lost before
 the id was stored, the earlier copy is found by its slug: ``GET /posts?slug=…&status=any``
 for the post and ``GET /media?slug=…`` for each upload. A found post is updated, never
-posted twice.
+posted twice, but only when it carries this installation's marker (:func:`is_ours`);
+the installation id is in the key behind the slug and in each upload's slug.
 """
 
 from __future__ import annotations
@@ -20,12 +21,23 @@ from hub_website.wordpress import WordPressClient, WordPressError
 
 from hub.channels import PublishResult
 from hub.exceptions import PermanentPublishError
+from hub.installation import installation_id
 from hub.models import Asset, ChannelAccount, Item, Publication
 
 
 def post_slug(publication: Publication, item: Item) -> str:
-    key = publication.idempotency_key or f"{item.id}:{publication.channel}:{publication.target}"
+    """``hub-<item>-<8 hex>``: the hash of the idempotency key, which carries the installation id."""
+    key = publication.idempotency_key or f"{installation_id()}:{item.id}:{publication.channel}:{publication.target}"
     return f"hub-{item.id}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
+
+
+def is_ours(post: dict | None) -> bool:
+    """Whether a post found on the site carries this installation's marker (else it is never touched)."""
+    if post is None:
+        return False
+    raw = post.get("content")
+    raw = raw.get("raw", "") if isinstance(raw, dict) else str(raw or "")
+    return content.marker(installation_id()) in raw
 
 
 def term_slug(name: str) -> str:
@@ -53,7 +65,7 @@ class SitePublisher:
 
     def media(self, asset: Asset, alt: str = "") -> dict:
         """The attachment for ``asset`` on the site: remembered, found by slug, or uploaded now."""
-        slug, filename = assets.upload_name(self.item.id, asset)
+        slug, filename = assets.upload_name(self.item.id, asset, installation_id())
         known = (self.pub.state or {}).get("media", {})
         if slug in known:
             return known[slug]
@@ -62,7 +74,12 @@ class SitePublisher:
             try:
                 with assets.open_asset(asset) as fh:
                     found = self.client.upload_media(
-                        filename, assets.mime_of(asset), fh, alt_text=alt, title=self.item.title, slug=slug
+                        filename,
+                        assets.mime_of(asset),
+                        fh,
+                        alt_text=alt,
+                        title=content.text(self.item.title),
+                        slug=slug,
                     )
             except assets.FILE_ERRORS as exc:
                 raise PermanentPublishError(
@@ -104,7 +121,9 @@ class SitePublisher:
     # --- posts ---------------------------------------------------------------------------------
 
     def upsert_post(self, fields: dict) -> dict:
-        fields = {**fields, "slug": self.slug, "status": "publish"}
+        marker = content.marker(installation_id())
+        fields = {**fields, "content": f"{fields.get('content', '')}\n\n{marker}", "slug": self.slug}
+        fields["status"] = "publish"
         post = None
         post_id = (self.pub.state or {}).get("post_id")
         if post_id:
@@ -113,6 +132,8 @@ class SitePublisher:
                 post = None
         if post is None:
             post = self.client.find_post(self.slug)
+            if not is_ours(post):
+                post = None  # another hub's (or a person's) post with this slug: never taken over
         if post is not None:
             self.remember(post_id=int(post["id"]))
             post = self.client.update_post(int(post["id"]), fields)
@@ -160,11 +181,14 @@ class SitePublisher:
         docs = [(self.media(a), a.original_name or self.item.title) for a in documents]
         names = options.get("categories") or (self.site.config or {}).get("default_categories") or []
         fields = {
-            "title": (target.title if target and target.title else "") or self.item.title,
+            # every text field escaped: WordPress keeps an editor's raw HTML (docs/website.md)
+            "title": content.text((target.title if target and target.title else "") or self.item.title),
             "content": content.article(
                 self.item.text_for(self.pub.channel), images, video_media, options.get("video_url"), docs
             ),
-            "excerpt": options.get("excerpt") or content.excerpt_of(self.item.text_for(self.pub.channel)),
+            "excerpt": content.text(options["excerpt"])
+            if options.get("excerpt")
+            else content.excerpt_of(self.item.text_for(self.pub.channel)),
             "categories": self.categories(list(names)),
             "tags": self.tags(list(options.get("tags") or [])),
             "featured_media": featured["id"] if featured else 0,
@@ -193,7 +217,7 @@ class SitePublisher:
         options = (target.options if target else None) or {}
         category = (self.site.config or {}).get("dip_category") or dip_category
         fields = {
-            "title": self.item.title,
+            "title": content.text(self.item.title),
             "content": content.ppid_document(info, pdf, self.item.title),
             "excerpt": content.excerpt_of(info.summary),
             "categories": self.categories([category, *(options.get("categories") or [])]),
@@ -209,7 +233,7 @@ class SitePublisher:
         post_id = state.get("post_id") or (int(self.pub.remote_id) if (self.pub.remote_id or "").isdigit() else None)
         if not post_id:
             found = self.client.find_post(self.slug)
-            post_id = found["id"] if found else None
+            post_id = found["id"] if is_ours(found) else None
         if post_id:
             self.client.trash_post(int(post_id))
         if delete_media:

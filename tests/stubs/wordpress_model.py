@@ -280,7 +280,10 @@ class SiteState(TermsMixin, MediaMixin):
             k: v for k, v in obj.items() if k not in ("bytes", "title", "content", "excerpt", "content_type_header")
         }
         data["link"] = f"{self.host}/{obj['slug'] or '?p=' + str(obj['id'])}/"
+        # as WordPress 6.1 renders for an administrator or editor (``unfiltered_html``): no kses,
+        # the raw HTML as sent; the excerpt goes through wpautop (a paragraph)
         for key in ("title", "content", "excerpt"):
             if key in obj:
-                data[key] = {"rendered": obj[key], **({"raw": obj[key]} if edit else {})}
+                rendered = f"<p>{obj[key]}</p>\n" if key == "excerpt" and obj[key] else obj[key]
+                data[key] = {"rendered": rendered, **({"raw": obj[key]} if edit else {})}
         return data
