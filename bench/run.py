@@ -56,6 +56,7 @@ def hub_env(folder: Path, db_url: str, redis_url: str | None) -> dict[str, str]:
         HUB_INSTANCE_DIR=str(folder / "instance"),
         HUB_SECRET_KEY="bench-secret-" + "x" * 32,
         HUB_LOG_LEVEL="WARNING",
+        HUB_EXTRA_PLUGINS='["bench.noop_channel"]',
         PYTHONPATH=str(ROOT),
     )
     if redis_url:
@@ -96,7 +97,7 @@ def seed_database(env: dict[str, str], scale: float) -> dict:
             db.select(db.func.count()).select_from(Item).where(Item.organisation_id == creator.organisation_id)
         )
         db.session.commit()
-    return info
+    return app, info
 
 
 def start(cmd: list[str], env: dict, probe: str) -> subprocess.Popen:
@@ -216,6 +217,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 100,000 items (default)")
     parser.add_argument("--samples", type=int, default=200, help="requests per path and side")
+    parser.add_argument("--dispatch", type=int, default=1000, help="items per dispatch run")
+    parser.add_argument("--round-trips", type=int, default=30, help="approval → published samples")
     parser.add_argument("--upload", action="store_true", help="also run bench/upload_memory.py (1 GiB)")
     args = parser.parse_args()
     from hub.embedded_redis import EmbeddedRedis
@@ -227,7 +230,7 @@ def main() -> int:
     try:
         env = hub_env(folder, fresh_database(folder), redis.url)
         subprocess.run([sys.executable, "-m", "hub", "db", "upgrade"], env=env, check=True, capture_output=True)
-        info = seed_database(env, args.scale)
+        app, info = seed_database(env, args.scale)
         port, bare_port = free_port(), free_port()
         base, bare = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{bare_port}"
         procs.append(
@@ -241,6 +244,11 @@ def main() -> int:
         for proc in procs:
             stop(proc)
         procs.clear()
+        from bench import dispatch
+
+        with app.app_context():
+            lines += dispatch.measure(env, info["user_ids"]["pembuat_konten"], args.dispatch, args.round_trips)
+        print("\n".join(lines[-2:]), flush=True)
         lines.append(idle_memory(folder, env))
         print(lines[-1], flush=True)
         print("\n" + "\n".join(lines))
