@@ -91,8 +91,20 @@ def run_up(app: Flask, *, host: str, port: int, demo: bool, workers: int, web_wo
 
 
 def serve(app: Flask, *, host: str, port: int, workers: int) -> None:
-    """Serve with gunicorn (threaded workers, so long uploads do not block the others)."""
+    """Serve ``app`` with gunicorn (threaded workers, so long uploads do not block the others).
+
+    The app is built once, here, and the web workers are forked from it (``preload_app``):
+    they share its memory and start without building their own.
+    """
     from gunicorn.app.base import BaseApplication
+
+    from hub.extensions import db
+
+    def post_fork(server, worker):  # pragma: no cover - runs in the forked web worker
+        # never share the parent's pooled database connections with a child
+        with app.app_context():
+            for engine in db.engines.values():
+                engine.dispose(close=False)
 
     class _Server(BaseApplication):
         def load_config(self):
@@ -104,11 +116,11 @@ def serve(app: Flask, *, host: str, port: int, workers: int) -> None:
             self.cfg.set("graceful_timeout", 10)
             self.cfg.set("accesslog", "-")
             self.cfg.set("proc_name", "hub-web")
+            self.cfg.set("preload_app", True)
+            self.cfg.set("post_fork", post_fork)
 
         def load(self):
-            from hub.app import create_app
-
-            return create_app()
+            return app
 
     try:
         _Server().run()
