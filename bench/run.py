@@ -124,13 +124,16 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
-def tree_rss(pid: int, folder: Path | None = None) -> int:
-    """RSS of a process, its children and the Redis servers whose pid files are under ``folder``."""
+def tree_rss(pid: int, folder: Path | None = None) -> tuple[int, int]:
+    """RSS and PSS (shared pages counted once) of a process, its children and the Redis servers
+    whose pid files are under ``folder``: RSS counts the pages a forked child shares with its
+    parent in both, PSS splits them."""
     root = psutil.Process(pid)
     procs = {p.pid: p for p in [root, *root.children(recursive=True)]}
     for pidfile in folder.rglob("server.pid") if folder else ():
         procs.setdefault(int(pidfile.read_text()), psutil.Process(int(pidfile.read_text())))
-    return sum(p.memory_info().rss for p in procs.values())
+    infos = [p.memory_full_info() for p in procs.values()]
+    return sum(i.rss for i in infos), sum(i.pss for i in infos)
 
 
 def interleaved(hub_get, bare_get, samples: int) -> tuple[list[float], list[float]]:
@@ -209,8 +212,11 @@ def idle_memory(folder: Path, env: dict) -> str:
     finally:
         stop(bare)
         redis.stop()
-    bare_text = f"{bare_rss / MiB:.0f} MiB (gunicorn + redis-server)"
-    return f"| idle RSS of `hub up` | {hub_rss / MiB:.0f} MiB | {bare_text} | ×{hub_rss / bare_rss:.1f} |"
+    (hub_rss, hub_pss), (bare_rss, bare_pss) = hub_rss, bare_rss
+    return (
+        f"| idle memory of `hub up`, RSS (PSS) | {hub_rss / MiB:.0f} ({hub_pss / MiB:.0f}) MiB "
+        f"| {bare_rss / MiB:.0f} ({bare_pss / MiB:.0f}) MiB (gunicorn + redis-server) | ×{hub_rss / bare_rss:.1f} |"
+    )
 
 
 def main() -> int:
