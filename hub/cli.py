@@ -100,7 +100,7 @@ def worker_cmd(burst: bool, name: str | None) -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--demo", is_flag=True, help="Load demo data (offices, users, screens).")
 @click.option("--workers", default=1, show_default=True, type=int, help="Background workers to start.")
-@click.option("--web-workers", default=2, show_default=True, type=int, help="Web server processes.")
+@click.option("--web-workers", default=1, show_default=True, type=int, help="Web server processes (8 threads each).")
 def up_cmd(host: str, port: int, demo: bool, workers: int, web_workers: int) -> None:
     from hub.up import run_up
 

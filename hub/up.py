@@ -239,10 +239,22 @@ def _supervise(web: Child, workers: list[Child], *, host: str, port: int, stoppi
 
 
 def serve(app: Flask, *, host: str, port: int, workers: int) -> None:
-    """Serve with gunicorn (threaded workers, so long uploads do not block the others)."""
+    """Serve ``app`` with gunicorn (threaded workers, so long uploads do not block the others).
+
+    The app is built once, here, and the web workers are forked from it (``preload_app``):
+    they share its memory and start without building their own.
+    """
     from gunicorn.app.base import BaseApplication
 
     control_socket = str(Path(app.config["INSTANCE_DIR"]) / "gunicorn.ctl")
+
+    from hub.extensions import db
+
+    def post_fork(server, worker):  # pragma: no cover - runs in the forked web worker
+        # never share the parent's pooled database connections with a child
+        with app.app_context():
+            for engine in db.engines.values():
+                engine.dispose(close=False)
 
     class _Server(BaseApplication):
         def load_config(self):
@@ -260,11 +272,11 @@ def serve(app: Flask, *, host: str, port: int, workers: int) -> None:
                     self.cfg.set("control_socket", control_socket)
                 else:
                     self.cfg.set("control_socket_disable", True)
+            self.cfg.set("preload_app", True)
+            self.cfg.set("post_fork", post_fork)
 
         def load(self):
-            from hub.app import create_app
-
-            return create_app()
+            return app
 
     # gunicorn ends its processes (and its forked workers) with SystemExit: let it through, so
     # nothing after this call ever runs in a worker

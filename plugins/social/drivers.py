@@ -15,10 +15,6 @@ from collections.abc import Callable
 
 from hub_social import content
 from hub_social.accounts import credentials
-from hub_social.facebook_client import FacebookClient
-from hub_social.facebook_client import post_url as fb_url
-from hub_social.x_client import XClient
-from hub_social.x_client import post_url as x_url
 
 from hub.models import ChannelAccount, utcnow
 from hub.plugins import plugin_config
@@ -38,6 +34,10 @@ def normalise(text: str) -> str:
 
 
 def driver_for(account: ChannelAccount, media: dict[int, content.Media]) -> XDriver | FacebookDriver:
+    # the clients import tweepy / facebook (tens of MiB): only the processes that publish pay for them
+    from hub_social.facebook_client import FacebookClient
+    from hub_social.x_client import XClient
+
     creds = credentials(account)
     if account.channel == "x":
         chunk = int(plugin_config("social", "x_chunk_bytes"))
@@ -90,7 +90,9 @@ class XDriver(_Driver):
         return {"id": post_id, "url": self.url(post_id)}
 
     def url(self, post_id: str) -> str:
-        return x_url((self.account.config or {}).get("username"), post_id)
+        from hub_social.x_client import post_url
+
+        return post_url((self.account.config or {}).get("username"), post_id)
 
     def user_id(self) -> str:
         config = dict(self.account.config or {})
@@ -151,7 +153,9 @@ class FacebookDriver(_Driver):
         return {"id": post_id, "url": self.url(post_id, spec["kind"]), "kind": spec["kind"]}
 
     def url(self, post_id: str, kind: str) -> str:
-        return fb_url(self.client.page_id, post_id, kind)
+        from hub_social.facebook_client import post_url
+
+        return post_url(self.client.page_id, post_id, kind)
 
     def find(self, spec: dict, posts: list[dict], since: dt.datetime, st: dict | None = None) -> dict | None:
         wanted = normalise(spec["text"])

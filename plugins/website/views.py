@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, abort, render_template, request, send_file
-from hub_website import dip, export, ppid
+from hub_website import dip, ppid
 from hub_website.assets import FILE_ERRORS, asset_path, safe_download_name
 
 from hub.inputs import int_arg
@@ -70,6 +70,8 @@ def dip_file(entry_id: int):
 @public
 def dip_export():
     """The DIP table (what the public page lists) as XLSX, for the public-information assessment."""
+    from hub_website import export  # openpyxl: imported by the export only
+
     data = export.workbook_bytes(dip.search(_filters()))
     resp = send_file(
         io.BytesIO(data),

@@ -1,0 +1,49 @@
+"""Start-up: building the app imports no heavy library that only a few requests or jobs use."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+HEAVY = ("moviepy", "openpyxl", "fpdf", "tweepy", "facebook", "PIL", "numpy")
+
+CODE = """
+import json, sys
+from hub.app import create_app
+create_app()
+print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r})))
+"""
+
+
+def test_create_app_does_not_import_heavy_modules(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
+    env.update(
+        HUB_INSTANCE_DIR=str(tmp_path / "instance"),
+        HUB_DATABASE_URL=f"sqlite:///{tmp_path / 'hub.sqlite3'}",
+        HUB_MEDIA_DIR=str(tmp_path / "media"),
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", CODE.format(heavy=set(HEAVY))], env=env, capture_output=True, text=True, check=True
+    )
+    loaded = json.loads(out.stdout.strip().splitlines()[-1])
+    # the web process and every worker build the app: these cost memory in each of them
+    assert loaded == [], f"create_app() imported {loaded}; import them where they are used"
+
+
+def test_hub_up_serves_the_app_it_built_to_forked_workers(app, monkeypatch):
+    """`hub up` builds the app once; gunicorn forks the web workers from it (``preload_app``)."""
+    from gunicorn.app.base import BaseApplication
+
+    from hub.up import serve
+
+    seen = {}
+
+    def run(self):
+        seen.update(preload=self.cfg.preload_app, workers=self.cfg.workers, app=self.load())
+        self.cfg.post_fork(None, None)  # what each forked worker runs first: drops the inherited pool
+
+    monkeypatch.setattr(BaseApplication, "run", run)
+    serve(app, host="127.0.0.1", port=0, workers=1)
+    assert seen == {"preload": True, "workers": 1, "app": app}
