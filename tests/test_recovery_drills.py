@@ -9,10 +9,14 @@ timings) are 2 minutes after a killed worker and 1 minute after Redis comes back
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import signal
 import subprocess
 import time
 
+import psutil
 import pytest
 
 from hub.dispatch import kick
@@ -53,7 +57,13 @@ def workers(svc, tmp_path):
         return w
 
     yield _start
-    for w in started:
+    for w in started:  # the drill is over: no need for a warm shutdown
+        if w.proc.poll() is None:
+            family = psutil.Process(w.proc.pid).children(recursive=True)
+            os.killpg(w.proc.pid, signal.SIGKILL)
+            for child in family:
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    child.kill()
         w.stop()
 
 
