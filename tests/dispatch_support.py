@@ -17,6 +17,9 @@ FAST = {
     "DISPATCH_RETRY_MAX": 2,
     "DISPATCH_LEASE_SECONDS": 3,
     "DISPATCH_MAINTENANCE_INTERVAL": 0.5,
+    # a busy worker beats well inside the 3 s lease, so the reconciler never takes a live
+    # worker's job for a dead one's
+    "WORKER_HEARTBEAT": 1,
 }
 
 
