@@ -77,6 +77,16 @@ class HubUp:
     def healthz(self) -> requests.Response:
         return requests.get(self.url + "/healthz", timeout=5)
 
+    def web_workers(self) -> list[psutil.Process]:
+        """gunicorn's workers: forks of the arbiter (same command line) that listens on our port."""
+        owner = next(
+            psutil.Process(c.pid)
+            for c in psutil.net_connections("tcp")
+            if c.pid and c.status == psutil.CONN_LISTEN and c.laddr.port == self.port
+        )
+        arbiter = owner.parent() if owner.parent().cmdline() == owner.cmdline() else owner
+        return [p for p in arbiter.children() if p.cmdline() == arbiter.cmdline()]
+
     def child(self, word: str) -> psutil.Process:
         return next(p for p in psutil.Process(self.proc.pid).children() if word in p.cmdline())
 
@@ -104,7 +114,7 @@ def test_hub_up_survives_a_web_worker_exit_and_ctrl_c_leaves_nothing(tmp_path):
         assert redislite_dir.is_dir()
 
         # what a reload, max_requests recycling or a worker timeout does to one gunicorn worker
-        web_workers = web.children()
+        web_workers = hub.web_workers()
         assert web_workers
         web_workers[0].send_signal(signal.SIGTERM)
         psutil.wait_procs([web_workers[0]], timeout=30)
