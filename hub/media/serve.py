@@ -34,6 +34,8 @@ def serve(asset_id: int, variant: str):
     if asset is None or not can_view_asset(g.user, asset):
         abort(404)
     stem = (asset.original_name or f"media-{asset.id}").rsplit(".", 1)[0]
+    if asset.status in ("deleted", "rejected"):
+        asset_path(asset)  # raises FileGone (410) for the original and every derivative alike
     if variant == "original":
         path, mime = asset_path(asset), asset.mime
         name = asset.original_name or f"media-{asset.id}"

@@ -59,9 +59,10 @@ def open_asset(asset: Asset) -> Iterator[IO[bytes]]:
 
 def derivative_path(asset: Asset, label: str) -> Path | None:
     """The file of a derivative (``poster``, ``thumbnail``, ``preview`` or a rendition key) when it is
-    ready. Raises :class:`FileGone` (410) for a deleted or rejected asset, like its original."""
+    ready; None for a deleted or rejected asset (whatever the row or the disk still says).
+    Pages and the API answer 410 for those (:func:`hub.media.serve.serve`)."""
     if asset.status in ("deleted", "rejected"):
-        asset_path(asset)  # raises FileGone
+        return None
     entry = (asset.derivatives or {}).get(label) or (asset.derivatives or {}).get("renditions", {}).get(label)
     if not entry or entry.get("status", "ready") != "ready" or not entry.get("path"):
         return None
