@@ -242,15 +242,39 @@ def test_post_anyway_after_the_admin_checked_sends_without_a_look_up(app, make_i
 
 
 def test_alt_text_x_refuses_does_not_lose_the_post_and_is_noted(app, make_item, x_account, x_stub):
-    from hub.models import ItemAsset
+    from tests.stubs.x_api import problem
 
     item = make_item(image=True)
-    link = db.session.execute(db.select(ItemAsset).filter_by(item_id=item.id)).scalar_one()
-    link.alt_text = "Poster " * 200  # X takes at most 1000 characters
-    db.session.commit()
+    x_stub.fail_next("POST", "/2/media/metadata", lambda: problem(400, "Invalid Request", "alt text refused"))
     pub = social.publication_for(item, "x", str(x_account.id))
     result = social.call_publish(pub, item)
     tweet = x_stub.live_tweets()[result.remote_id]
     assert tweet["media_ids"] and x_stub.media[tweet["media_ids"][0]]["alt_text"] is None
     note = result.details["note"]
-    assert "tanpa teks alternatif" in note and "posted without alt text" in note and "poster.png: 400" in note
+    assert "tanpa teks alternatif" in note and "posted without alt text" in note and "alt text refused" in note
+
+
+def test_a_look_up_never_adopts_a_post_made_before_the_attempt_began(app, make_item, x_account, x_stub):
+    """Another hub (or a person) posted the same text on the account earlier: not ours, never taken over."""
+    import datetime as dt
+
+    item = make_item()
+    pub = social.publication_for(item, "x", str(x_account.id))
+    earlier = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    user_id = next(user["id"] for _secret, user in x_stub.tokens.values())
+    x_stub.tweets["999"] = {
+        "id": "999",
+        "text": item.body,
+        "media_ids": [],
+        "reply_to": None,
+        "user": user_id,
+        "created_at": earlier,
+        "deleted": False,
+    }
+    x_stub.server_error_next("POST", "/2/tweets")  # the answer is lost: the retry looks
+    with pytest.raises(TransientPublishError):
+        social.call_publish(pub, item)
+    with pytest.raises(PermanentPublishError, match="duplicate"):
+        social.call_publish(retry(pub), item)  # X itself refuses the same text again
+    assert pub.state["accounts"][str(x_account.id)].get("posts") == []
+    assert pub.remote_id is None

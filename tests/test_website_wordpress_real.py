@@ -145,3 +145,21 @@ def test_real_wordpress_renders_no_tag_written_in_the_hub(app, real_wp, editor, 
     assert any(".title" in where for where, _text in found)
     for where, text in found:
         assert "<script" not in text and "<img src=x" not in text, (where, text)
+
+
+def test_real_wordpress_two_hubs_publish_their_item_1_as_two_posts(make_app, real_wp, make_user, tmp_path):
+    """A second hub with its own database (staging, a reinstall) never takes over the first hub's post."""
+    from hub import migrate
+
+    posts = []
+    for n in (1, 2):
+        hub = make_app(DATABASE_URL=f"sqlite:///{tmp_path / f'hub{n}.sqlite3'}", MEDIA_DIR=str(tmp_path / f"m{n}"))
+        migrate.upgrade(hub)
+        with hub.app_context():
+            _site(real_wp)
+            item = make_item(make_user("wina", roles=["admin_website"]), title=f"Berita hub {n}")
+            assert item.id == 1
+            posts.append(int(call("publish", publication(item, "website"), item).remote_id))
+    assert posts[0] != posts[1]
+    first = real_wp.get(f"/posts/{posts[0]}", context="edit").json()
+    assert first["title"]["raw"] == "Berita hub 1" and first["status"] == "publish"

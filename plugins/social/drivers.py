@@ -123,8 +123,8 @@ class XDriver(_Driver):
             attached = sorted(str(k).partition("_")[2] for k in keys)
             if len(attached) != len(expected):
                 continue
-            if all(expected) and attached != sorted(map(str, expected)):
-                continue
+            if expected and (not all(expected) or attached != sorted(map(str, expected))):
+                continue  # media we did not upload: not proof that this post is ours
             return {"id": str(tweet["id"]), "url": self.url(str(tweet["id"])), "found": True}
         return None
 

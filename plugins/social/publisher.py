@@ -36,8 +36,11 @@ from hub.models import ChannelAccount, utcnow
 
 log = logging.getLogger(__name__)
 
-#: how far before the publication (or the lost attempt) to look for an earlier copy (clock skew)
+#: how far before the publication to look for an earlier copy (clock skew), when no attempt time is known
 LOOK_BACK = dt.timedelta(minutes=10)
+#: clock skew allowed before the lost attempt began: a post made earlier is not ours (another hub's,
+#: a person's), so it is never adopted
+ATTEMPT_SKEW = dt.timedelta(minutes=1)
 
 
 class _State:
@@ -161,10 +164,10 @@ def _warn_admins(accounts: list[ChannelAccount], state: _State) -> None:
 
 
 def _since(publication, pending: dict | None) -> dt.datetime:
-    start = publication.created_at or utcnow()
+    """Only a post made after the lost attempt began can be its copy (proof by time; X also by media ids)."""
     if pending:
-        start = min(start, dt.datetime.fromisoformat(pending["at"]))
-    return start - LOOK_BACK
+        return dt.datetime.fromisoformat(pending["at"]) - ATTEMPT_SKEW
+    return (publication.created_at or utcnow()) - LOOK_BACK
 
 
 def unpublish(publication, item, channel: str) -> bool:
