@@ -139,10 +139,10 @@ def test_invalid_definitions_are_refused_with_the_path_of_each_problem(change, e
 
 
 def test_an_item_keeps_the_version_it_started_with(app, people):
+    from hub_website.sites import add_site
+
     from hub.workflow import engine
     from hub.workflow.models import ItemWorkflow, StepInstance
-
-    from hub_website.sites import add_site
 
     add_site("website", "Situs Diskominfo", "http://127.0.0.1:9", "editor", "abcd" * 6)  # the check needs a site
     assign("vidcon_booking", people.sysadmin, kinds=["post"], channels=["website"], priority=10)
