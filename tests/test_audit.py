@@ -110,6 +110,10 @@ with app.app_context():
     for n in range(count):
         audit.record("test.concurrent", actor=None, details={"writer": name, "n": n})
         db.session.commit()
+        if n in (0, count // 2):  # meet the others here, so the chain interleaves even on a loaded box
+            (barrier / f"{name}-{n}").touch()
+            while not all((barrier / f"{w}-{n}").exists() for w in sys.argv[4].split(",")):
+                time.sleep(0.002)
 print("done", name)
 """
 
@@ -124,7 +128,7 @@ def test_three_processes_writing_at_once_keep_one_unbroken_chain(app, runner, tm
     names = ("a", "b", "c")
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(tmp_path), "60", name],
+            [sys.executable, "-c", WRITER, str(tmp_path), "60", name, ",".join(names)],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

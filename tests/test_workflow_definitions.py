@@ -145,6 +145,7 @@ def test_an_item_keeps_the_version_it_started_with(app, people):
     from hub.workflow.models import ItemWorkflow, StepInstance
 
     add_site("website", "Situs Diskominfo", "http://127.0.0.1:9", "editor", "abcd" * 6)  # the check needs a site
+    db.session.commit()  # the templates are loaded on their own connection: no write lock held here
     assign("vidcon_booking", people.sysadmin, kinds=["post"], channels=["website"], priority=10)
     first = new_item(people.pemohon, kind="post", channels=["website"], title="Rapat daring")
     engine.submit(first.id, people.pemohon)
