@@ -47,3 +47,31 @@ def test_hub_up_serves_the_app_it_built_to_forked_workers(app, monkeypatch):
     monkeypatch.setattr(BaseApplication, "run", run)
     serve(app, host="127.0.0.1", port=0, workers=1)
     assert seen == {"preload": True, "workers": 1, "app": app}
+
+
+WORKER_CODE = """
+import json, sys
+from sqlalchemy import inspect
+from hub.app import create_app
+from hub.jobs import make_worker
+from hub.models import Publication
+app = create_app()
+before = inspect(Publication).configured
+make_worker(app, name="warm-up-test")
+print(json.dumps([before, inspect(Publication).configured, "hub.dispatch.jobs" in sys.modules]))
+"""
+
+
+def test_worker_parent_prepares_what_every_forked_job_would_redo(tmp_path):
+    """RQ forks each job from the worker: what the parent has not prepared, every job pays for again."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
+    env.update(
+        HUB_INSTANCE_DIR=str(tmp_path / "instance"),
+        HUB_DATABASE_URL=f"sqlite:///{tmp_path / 'hub.sqlite3'}",
+        HUB_MEDIA_DIR=str(tmp_path / "media"),
+        HUB_REDIS_URL=os.environ.get("HUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/7"),
+    )
+    out = subprocess.run([sys.executable, "-c", WORKER_CODE], env=env, capture_output=True, text=True, check=True)
+    before, after, jobs_imported = json.loads(out.stdout.strip().splitlines()[-1])
+    assert before is False  # create_app alone leaves the mappers to the first query
+    assert after is True and jobs_imported is True
