@@ -6,7 +6,8 @@ import datetime as dt
 import io
 from pathlib import Path
 
-from fpdf import FPDF
+from fpdf import FPDF, FontFace
+from fpdf.enums import TableCellFillMode
 
 from hub.reports.base import Period, ReportResult
 from hub.reports.charts import COLOURS
@@ -51,6 +52,10 @@ class _PDF(FPDF):
         self.cell(0, 8, self.text_safe(f"{self.footer_text} · {self.page_no()}"), align="R")
 
 
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
 def _pdf_chart(pdf: _PDF, chart) -> None:
     top = max((v for _n, values in chart.series for v in values), default=0) or 1
     label_w, bar_w, row = 55, 105, 4.5
@@ -64,10 +69,12 @@ def _pdf_chart(pdf: _PDF, chart) -> None:
         for i, (_name, values) in enumerate(chart.series):
             value = values[r] if r < len(values) else 0
             colour = COLOURS[i % len(COLOURS)]
-            pdf.set_fill_color(int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16))
             width = bar_w * value / top
             if width > 0:
-                pdf.rect(pdf.l_margin + label_w, y + i * row + 0.5, width, row - 1, style="F")
+                # the bar's colour stays inside this context: fpdf2 fills table cells with the
+                # current fill colour, and a leaked bar colour once painted every table cell
+                with pdf.local_context(fill_color=_rgb(colour)):
+                    pdf.rect(pdf.l_margin + label_w, y + i * row + 0.5, width, row - 1, style="F")
             pdf.set_xy(pdf.l_margin + label_w + width + 1, y + i * row)
             pdf.cell(15, row, _cell(value))
         pdf.set_xy(pdf.l_margin, y + row * len(chart.series) + 1.5)
@@ -101,7 +108,12 @@ def to_pdf(title: str, period: Period, result: ReportResult, generated: str) -> 
         if not section.rows:
             pdf.multi_cell(0, 5, "—" if pdf.family == "dejavu" else "-", new_x="LMARGIN", new_y="NEXT")
             continue
-        with pdf.table(text_align="LEFT", line_height=4.5) as table:
+        # white cells and a light grey heading, whatever colour was last used on the page
+        pdf.set_fill_color(255, 255, 255)
+        heading = FontFace(emphasis="BOLD", fill_color=(235, 238, 242))
+        with pdf.table(
+            text_align="LEFT", line_height=4.5, headings_style=heading, cell_fill_mode=TableCellFillMode.NONE
+        ) as table:
             header = table.row()
             for col in section.columns:
                 header.cell(pdf.text_safe(str(col)))
