@@ -1,0 +1,104 @@
+"""What office staff see at an office monitor (1366x768) and on a phone (390x844):
+choice boxes beside their words, tables that fit the phone, destructive buttons that look
+different and ask first. Screenshots go to test-artifacts/."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from hub.extensions import db
+from hub.models import Item
+from tests.browser.conftest import browser_login, visit
+from tests.web_support import make_item, make_publication
+
+pytestmark = pytest.mark.browser
+
+SIZES = {"desk": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture(params=sorted(SIZES))
+def sized_page(request, browser, live_hub):
+    ctx = browser.new_context(
+        base_url=live_hub.url, locale="id-ID", viewport=SIZES[request.param], is_mobile=request.param == "phone"
+    )
+    ctx.set_default_timeout(15000)
+    try:
+        yield request.param, ctx.new_page()
+    finally:
+        ctx.close()
+
+
+def test_each_checkbox_sits_right_before_its_words(sized_page, make_user):
+    size, page = sized_page
+    creator = make_user("citra", roles=["pembuat_konten"])
+    browser_login(page, creator)
+    visit(page, "/items/new", f"item-form-{size}")
+    labels = page.locator("label:has(> input[name=channel])")
+    assert labels.count() >= 2
+    for i in range(labels.count()):
+        label = labels.nth(i)
+        box = label.locator("input").bounding_box()
+        words = label.locator("strong").bounding_box()
+        # the box is as wide as the box people see (a 100 %-wide input centres its box in a strip)
+        assert box["width"] <= 24, f"{size}: a channel checkbox is {box['width']:.0f} px wide"
+        gap = words["x"] - (box["x"] + box["width"])
+        assert 0 <= gap <= 16, f"{size}: the words of a channel box start {gap:.0f} px after the box"
+        # on the same line: the box's middle is within the words' line
+        middle = box["y"] + box["height"] / 2
+        assert words["y"] - 4 <= middle <= words["y"] + words["height"] + 4, f"{size}: box and words on two lines"
+
+
+def test_the_item_page_fits_a_phone_and_shows_no_bare_labels(sized_page, make_user):
+    size, page = sized_page
+    creator = make_user("citra", roles=["pembuat_konten"])
+    item = make_item(creator, "Festival Danau Singkarak", channels=("website", "x", "facebook"), status="approved")
+    now = dt.datetime.now(dt.UTC)
+    make_publication(item, "website", "published", published_at=now, remote_id="1234567", remote_url="https://x.test/p/1")
+    make_publication(item, "x", "failed", last_error="X menolak unggahan: teks terlalu panjang (403)")
+    make_publication(item, "facebook", "queued", scheduled_at=now + dt.timedelta(hours=3))
+    browser_login(page, creator)
+    visit(page, f"/items/{item.id}", f"item-page-{size}")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= SIZES[size]["width"], f"{size}: the item page is {width} px wide"
+    bare = page.evaluate(
+        """() => [...document.querySelectorAll('table.stack td')].filter(td => {
+            const style = getComputedStyle(td);
+            return style.display !== 'none' && td.offsetParent !== null && td.textContent.trim() === '';
+        }).map(td => td.dataset.label || td.outerHTML.slice(0, 60))"""
+    )
+    if size == "phone":
+        assert not bare, f"{len(bare)} empty cells ({bare}) show a bare label on the phone"
+
+
+def test_destructive_buttons_look_different_and_ask_first(sized_page, make_user, app):
+    size, page = sized_page
+    creator = make_user("citra", roles=["pembuat_konten"])
+    draft = make_item(creator, "Draf yang salah", channels=("website",), status="draft")
+    browser_login(page, creator)
+    visit(page, f"/items/{draft.id}", f"draft-{size}")
+    delete = page.locator("button", has_text="Hapus draf")
+    submit = page.locator("button", has_text="Ajukan")
+    colours = [b.evaluate("b => getComputedStyle(b).backgroundColor + ' ' + getComputedStyle(b).color") for b in (delete, submit)]
+    assert colours[0] != colours[1], f"{size}: Hapus draf looks like the main action ({colours[0]})"
+
+    asked: list[str] = []
+
+    def answer_no(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", answer_no)
+    delete.click()
+    page.wait_for_timeout(300)  # a dismissed confirm sends nothing: give a wrong submit the time to show
+    assert asked and "Hapus draf ini?" in asked[0]
+    with app.app_context():
+        assert db.session.get(Item, draft.id) is not None, "the draft was deleted though the person said no"
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        delete.click()
+    with app.app_context():
+        db.session.expire_all()
+        assert db.session.get(Item, draft.id) is None
