@@ -55,7 +55,9 @@ def test_the_item_page_fits_a_phone_and_shows_no_bare_labels(sized_page, make_us
     creator = make_user("citra", roles=["pembuat_konten"])
     item = make_item(creator, "Festival Danau Singkarak", channels=("website", "x", "facebook"), status="approved")
     now = dt.datetime.now(dt.UTC)
-    make_publication(item, "website", "published", published_at=now, remote_id="1234567", remote_url="https://x.test/p/1")
+    make_publication(
+        item, "website", "published", published_at=now, remote_id="1234567", remote_url="https://x.test/p/1"
+    )
     make_publication(item, "x", "failed", last_error="X menolak unggahan: teks terlalu panjang (403)")
     make_publication(item, "facebook", "queued", scheduled_at=now + dt.timedelta(hours=3))
     browser_login(page, creator)
@@ -80,7 +82,8 @@ def test_destructive_buttons_look_different_and_ask_first(sized_page, make_user,
     visit(page, f"/items/{draft.id}", f"draft-{size}")
     delete = page.locator("button", has_text="Hapus draf")
     submit = page.locator("button", has_text="Ajukan")
-    colours = [b.evaluate("b => getComputedStyle(b).backgroundColor + ' ' + getComputedStyle(b).color") for b in (delete, submit)]
+    look = "b => getComputedStyle(b).backgroundColor + ' ' + getComputedStyle(b).color"
+    colours = [b.evaluate(look) for b in (delete, submit)]
     assert colours[0] != colours[1], f"{size}: Hapus draf looks like the main action ({colours[0]})"
 
     asked: list[str] = []
