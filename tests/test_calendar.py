@@ -147,3 +147,21 @@ def test_admin_page_changes_hours_and_holidays_and_audits_it(app, client, make_o
     assert holiday.organisation_id is None and holiday.day == dt.date(2026, 8, 17)
     actions = db.session.execute(db.select(AuditEntry.action).order_by(AuditEntry.id)).scalars().all()
     assert "calendar.hours_changed" in actions and "calendar.holiday_added" in actions
+
+
+def test_a_window_ending_at_midnight_does_not_show_on_the_next_day():
+    from hub.calendar import entry_days
+    from hub.calendar.entries import CalendarEntry
+
+    wib = ZoneInfo("Asia/Jakarta")
+    first, last = dt.date(2026, 12, 1), dt.date(2026, 12, 31)
+    window = CalendarEntry(
+        dt.datetime(2026, 12, 8, 0, 0, tzinfo=wib), dt.datetime(2026, 12, 10, 0, 0, tzinfo=wib), "Tayang"
+    )
+    assert entry_days(window, wib, first, last) == [dt.date(2026, 12, 8), dt.date(2026, 12, 9)]
+    # the same window seen from a WITA office: 01:00 to 01:00 local, so it touches the 10th
+    assert entry_days(window, WITA, first, last)[-1] == dt.date(2026, 12, 10)
+    point = CalendarEntry(dt.datetime(2026, 12, 10, 0, 0, tzinfo=wib), dt.datetime(2026, 12, 10, 0, 0, tzinfo=wib), "X")
+    assert entry_days(point, wib, first, last) == [dt.date(2026, 12, 10)]
+    spill = CalendarEntry(dt.datetime(2026, 11, 30, 9, tzinfo=wib), dt.datetime(2027, 1, 2, 9, tzinfo=wib), "Y")
+    assert entry_days(spill, wib, first, last)[0] == first and entry_days(spill, wib, first, last)[-1] == last

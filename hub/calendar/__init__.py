@@ -30,6 +30,24 @@ def month_grid(first: dt.date) -> list[list[dt.date | None]]:
     ]
 
 
+def entry_days(entry, tz, first: dt.date, last: dt.date) -> list[dt.date]:
+    """The days between ``first`` and ``last`` (office time) on which ``entry`` shows.
+
+    A window's end is exclusive: a screening until 10 Dec 00:00 ends on 9 Dec. A point in
+    time (``end == start``) shows on its own day.
+    """
+    begin = entry.start.astimezone(tz)
+    finish = entry.end.astimezone(tz)
+    if finish > begin:
+        finish -= dt.timedelta(microseconds=1)
+    day, end_day = max(begin.date(), first), min(finish.date(), last)
+    days = []
+    while day <= end_day:
+        days.append(day)
+        day += dt.timedelta(days=1)
+    return days
+
+
 @bp.get("/calendar")
 @require()
 def index():
@@ -45,11 +63,8 @@ def index():
     end = dt.datetime.combine(nxt, dt.time(), tz).astimezone(dt.UTC)
     by_day: dict[dt.date, list] = {}
     for entry in collect(start, end, g.user):
-        day = max(entry.start.astimezone(tz).date(), first)
-        last = min(entry.end.astimezone(tz).date(), nxt - dt.timedelta(days=1))
-        while day <= last:
+        for day in entry_days(entry, tz, first, nxt - dt.timedelta(days=1)):
             by_day.setdefault(day, []).append(entry)
-            day += dt.timedelta(days=1)
     return render_template(
         "calendar/month.html",
         first=first,

@@ -14,7 +14,8 @@ from hub.permissions import visible_items_clause
 
 @dataclass(frozen=True)
 class CalendarEntry:
-    """One thing on the calendar. ``start``/``end`` are aware datetimes (``end`` may equal ``start``)."""
+    """One thing on the calendar. ``start``/``end`` are aware datetimes; ``end`` is exclusive (a window until
+    10 Dec 00:00 ends on 9 Dec), and ``end == start`` is a point in time."""
 
     start: dt.datetime
     end: dt.datetime
@@ -56,5 +57,6 @@ def collect(start: dt.datetime, end: dt.datetime, user) -> list[CalendarEntry]:
 
     entries = publication_entries(start, end, user)
     for result in plugins().hook.calendar_entries(start=start, end=end, user=user):
-        entries.extend(e for e in result or [] if e.start < end and e.end >= start)
+        # a window's end is exclusive; a point in time (end == start) counts at its start
+        entries.extend(e for e in result or [] if e.start < end and (e.end > start or e.end == e.start >= start))
     return sorted(entries, key=lambda e: (e.start, e.title))
