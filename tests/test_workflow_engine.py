@@ -3,6 +3,7 @@ end to end to stub channels, returns and re-entry, separation of duties, order, 
 
 from __future__ import annotations
 
+import re
 import threading
 
 import pytest
@@ -169,6 +170,21 @@ def test_return_to_creator_reenters_at_the_step_that_returned_it(app, people, vi
     assert step.step_key == "verify_3" and step.round == 2  # not back to the start
     decide(item.id, people.kepala_bidang)
     assert current_step(item.id).step_key == "approval"
+
+
+def test_the_resubmit_message_names_the_step_the_item_went_back_to(app, client, login, people, videotron_flow):
+    item = stub_item(people.pemohon)
+    engine.submit(item.id, people.pemohon)
+    walk_to(item, people, "verify_2")
+    decide(item.id, people.kepala_bidang, "return", return_to="creator", comment="Logo kabur; ganti videonya.")
+    login(client, people.pemohon)
+    resp = client.post(f"/items/{item.id}/submit", follow_redirects=True)
+    html = resp.get_data(as_text=True)
+    assert current_step(item.id).step_key == "verify_3"
+    assert "langkah pertama" not in html
+    flash = re.search(r'<div class="flash flash-success"[^>]*>(.*?)</div>', html, re.S).group(1)
+    assert flash.startswith("Diajukan. Konten kini berada di langkah"), flash
+    assert "Kepala Bidang" in flash, flash
 
 
 def test_return_to_previous_step_then_forward_again(app, people, videotron_flow):

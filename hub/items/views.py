@@ -211,7 +211,22 @@ def submit(item_id: int):
         db.session.rollback()
         _flash_error(exc)
         return redirect(url_for("items.show", item_id=item.id))
-    flash(_("Submitted. The item is now with the first step of its workflow."), "success")
+    from hub.workflow.timeline import open_step_names
+
+    names = open_step_names(item)
+    if names is None:
+        flash(_("Submitted."), "success")
+    else:
+        lang = _lang() if _lang() in ("id", "en") else "id"
+        # a resubmission re-enters at the step that returned it, not at the first one
+        flash(
+            _(
+                "Submitted. The item is now at the step “%(step)s” (%(role)s).",
+                step=names[0][lang],
+                role=names[1][lang],
+            ),
+            "success",
+        )
     return redirect(url_for("items.show", item_id=item.id))
 
 

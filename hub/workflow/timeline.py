@@ -81,6 +81,16 @@ def step_entries(item: Item) -> list[dict]:
     return entries
 
 
+def open_step_names(item: Item) -> tuple[dict, dict] | None:
+    """The item's open step and who must act, both as {"id": …, "en": …}; None when no step is open."""
+    state = st.state_of(item)
+    inst = st.open_step(item.id) if state is not None else None
+    if inst is None:
+        return None
+    step = store.parsed(inst_version(inst, state)).steps[inst.step_index]
+    return {"id": step.name_id, "en": step.name_en}, role_names(inst, item)
+
+
 def inst_version(instance: StepInstance, state):
     if instance.workflow_version_id == state.workflow_version_id:
         return state.version

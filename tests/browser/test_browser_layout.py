@@ -81,6 +81,8 @@ def test_destructive_buttons_look_different_and_ask_first(sized_page, make_user,
     browser_login(page, creator)
     visit(page, f"/items/{draft.id}", f"draft-{size}")
     delete = page.locator("button", has_text="Hapus draf")
+    # a draft is deleted, not withdrawn: one way out, not two
+    assert page.locator("button", has_text="Tarik").count() == 0
     submit = page.locator("button", has_text="Ajukan")
     look = "b => getComputedStyle(b).backgroundColor + ' ' + getComputedStyle(b).color"
     colours = [b.evaluate(look) for b in (delete, submit)]
