@@ -114,6 +114,13 @@ def set_language():
     lang = request.form.get("lang", "")
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
+        user = g.get("user")
+        if user is not None and user.language != lang:
+            # kept on the account: the next login, on any device, speaks it too
+            from hub.extensions import db
+
+            user.language = lang
+            db.session.commit()
     target = request.form.get("next") or "/"
     if not target.startswith("/") or target.startswith("//"):
         target = "/"

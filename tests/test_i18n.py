@@ -36,3 +36,19 @@ def test_every_catalogue_entry_is_translated():
                 if message.id and (not message.string or message.fuzzy):
                     untranslated.append(f"{po.relative_to(root)}: {message.id!r}")
     assert not untranslated, untranslated
+
+
+def test_the_language_choice_is_kept_on_the_account(app, make_user, login):
+    user = make_user("citra", roles=["pembuat_konten"])
+    first = app.test_client()
+    login(first, user)
+    assert '<html lang="id">' in first.get("/").get_data(as_text=True)
+    first.post("/lang", data={"lang": "en", "next": "/"})
+    # another browser (no session, no cookie): after logging in the hub speaks English
+    second = app.test_client()
+    login(second, user)
+    assert '<html lang="en">' in second.get("/").get_data(as_text=True)
+    second.post("/lang", data={"lang": "id", "next": "/"})
+    third = app.test_client()
+    login(third, user)
+    assert '<html lang="id">' in third.get("/").get_data(as_text=True)
