@@ -276,6 +276,49 @@ def detach(item_id: int, link_id: int):
     return redirect(url_for("items.show", item_id=item.id) + "#media")
 
 
+@bp.post("/items/<int:item_id>/media")
+@require("media.upload")
+def upload_media(item_id: int):
+    """Media without JavaScript: the item page's plain form (``file``, multipart) uploads one file
+    and adds it to the item. The drag-and-drop uploader needs JavaScript; this does not."""
+    import secrets
+
+    from hub.media.errors import MediaError
+    from hub.media.ingest import ingest
+    from hub.media.names import clean_upload_name
+    from hub.media.storage import Receiver, incoming_path
+
+    item = get_item_or_404(item_id)
+    if not service.can_edit(g.user, item):
+        abort(403)  # checked before a byte is stored: nothing is left behind
+    back = redirect(url_for("items.show", item_id=item.id) + "#media")
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash(_("Choose a file to upload first."), "error")
+        return back
+    path = incoming_path(f"form-{secrets.token_urlsafe(12)}")
+    receiver = None
+    try:
+        receiver = Receiver(path)
+        receiver.copy_from(upload.stream)
+        detected, sha256 = receiver.finish()
+        name = clean_upload_name(upload.filename)
+        asset, _duplicate = ingest(receiver.path, detected, sha256, name=name, user=g.user)
+        service.attach_asset(item, g.user, asset.id)
+        flash(_("Uploaded and added to the item."), "success")
+    except MediaError as exc:
+        db.session.rollback()
+        flash(exc.message_id if _lang() == "id" else exc.message_en, "error")
+    except WorkflowError as exc:
+        db.session.rollback()
+        _flash_error(exc)
+    finally:
+        if receiver is not None:
+            receiver.discard()
+        path.unlink(missing_ok=True)
+    return back
+
+
 @bp.post("/items/<int:item_id>/revise")
 @require("item.create")
 def revise(item_id: int):

@@ -107,3 +107,26 @@ def test_destructive_buttons_look_different_and_ask_first(sized_page, make_user,
     with app.app_context():
         db.session.expire_all()
         assert db.session.get(Item, draft.id) is None
+
+
+def test_media_upload_works_with_javascript_off(browser, live_hub, make_user, app, tmp_path):
+    from tests.media_factory import make_image
+
+    creator = make_user("citra", roles=["pembuat_konten"])
+    item = make_item(creator, "Festival Tabuik", channels=("website",), status="draft")
+    ctx = browser.new_context(base_url=live_hub.url, locale="id-ID", java_script_enabled=False)
+    ctx.set_default_timeout(15000)
+    try:
+        page = ctx.new_page()
+        browser_login(page, creator)
+        visit(page, f"/items/{item.id}", "item-page-no-javascript")
+        # the drag-and-drop uploader needs JavaScript: it is hidden, the plain form is there
+        assert not page.locator(".hub-uploader").is_visible()
+        page.set_input_files("#plain_file", str(make_image(tmp_path / "tabuik.png")))
+        with page.expect_navigation():
+            page.click(f"form[action='/items/{item.id}/media'] button[type=submit]")
+        assert "Berkas diunggah dan ditambahkan ke konten." in page.inner_text("main")
+        photo = page.inner_text("#media")
+        assert ".png" in photo and "Gambar" in photo, photo
+    finally:
+        ctx.close()
