@@ -100,6 +100,9 @@ def init_app(app: Flask) -> None:
     app.config["BABEL_DEFAULT_LOCALE"] = "en"
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
     babel.init_app(app, locale_selector=select_locale)
+    from hub import dates
+
+    dates.init_app(app)  # |moment, |day, |number: one way to write a date or a number
     app.register_blueprint(bp)
 
     @app.context_processor

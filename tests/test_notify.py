@@ -209,3 +209,25 @@ def test_overdue_command_sweeps_for_cron(app, runner, people, flow):
     result = runner.invoke(args=["workflow", "check-overdue"])
     assert result.exit_code == 0 and result.output.startswith("1 ")
     assert runner.invoke(args=["workflow", "check-overdue"]).output.startswith("0 ")
+
+
+def test_notifications_and_emails_write_the_due_time_in_the_offices_zone(app, smtp, people, run_jobs, flow):
+    people.operator.timezone = "Asia/Makassar"
+    db.session.commit()
+    item = new_item(people.pemohon, channels=[{"channel": "checked", "text": "Pendek."}])
+    engine.submit(item.id, people.pemohon)
+    (note,) = notes(people.verifikator)
+    step = current_step(item.id)
+    assert step.due_at is not None
+    from zoneinfo import ZoneInfo
+
+    from hub.dates import format_moment
+
+    wita = ZoneInfo("Asia/Makassar")
+    assert f"Batas waktu: {format_moment(step.due_at, wita, 'id', 'long')}." in note.body_id
+    assert " pukul " in note.body_id and note.body_id.rstrip(".").endswith("WITA")
+    assert f"Due: {format_moment(step.due_at, wita, 'en', 'long')}." in note.body_en and " at " in note.body_en
+    assert "Asia/" not in note.body_id + note.body_en  # no zone database names for people to decode
+    run_jobs()
+    body = smtp.messages[0].get_content()
+    assert format_moment(step.due_at, wita, "id", "long") in body

@@ -72,8 +72,8 @@ def test_channel_statistics_count_what_happened_in_the_period(client, make_user,
     html = client.get("/reports/channel_stats?start=2026-11-01&end=2026-11-30").get_data(as_text=True)
     assert "<svg" in html and "Publikasi per kanal" in html
     # website: 3 publications, 3 published, 0 failed, mean (10+20+30)/3 = 20 minutes; X: 3, 2, 1, 30
-    assert "<td>3</td><td>3</td><td>0</td><td>0</td><td>20.0</td>" in html
-    assert "<td>3</td><td>2</td><td>1</td><td>0</td><td>30.0</td>" in html
+    assert "<td>3</td><td>3</td><td>0</td><td>0</td><td>20,0</td>" in html
+    assert "<td>3</td><td>2</td><td>1</td><td>0</td><td>30,0</td>" in html
 
 
 def test_channel_statistics_export_to_pdf_and_xlsx(client, make_user, sign_in):
@@ -82,7 +82,7 @@ def test_channel_statistics_export_to_pdf_and_xlsx(client, make_user, sign_in):
     pdf = client.get("/reports/channel_stats.pdf?start=2026-11-01&end=2026-11-30")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
-    assert "Statistik publikasi kanal" in text and "2026-11-01" in text and "20.0" in text and "30.0" in text
+    assert "Statistik publikasi kanal" in text and "1 Nov 2026" in text and "20,0" in text and "30,0" in text
     xlsx = client.get("/reports/channel_stats.xlsx?start=2026-11-01&end=2026-11-30")
     assert xlsx.status_code == 200
     wb = load_workbook(io.BytesIO(xlsx.data))

@@ -127,21 +127,21 @@ def test_sla_report_matches_the_decisions(radio, make_user):
     sign_in(make_user("kabid", roles=["kepala_bidang"]))
     html = client.get("/reports/sla?start=2026-11-01&end=2026-11-30").get_data(as_text=True)
     # verifier: 4 decided, 3 on time, 1 late, 75 %, mean (5 + 25 + 8 + 2) / 4 = 10 minutes
-    assert "<td>Verifikasi</td><td>Verifikator</td><td>4</td><td>3</td><td>1</td><td>75.0</td><td>10.0</td>" in html
+    assert "<td>Verifikasi</td><td>Verifikator</td><td>4</td><td>3</td><td>1</td><td>75,0</td><td>10,0</td>" in html
     # head of agency: 3 decided, 1 on time, 2 late, 33.3 %, mean (35 + 5 + 18) / 3 = 19.3 minutes
     assert (
-        "<td>Persetujuan Kepala Dinas</td><td>Kepala Dinas</td><td>3</td><td>1</td><td>2</td><td>33.3</td><td>19.3</td>"
+        "<td>Persetujuan Kepala Dinas</td><td>Kepala Dinas</td><td>3</td><td>1</td><td>2</td><td>33,3</td><td>19,3</td>"
         in html
     )
     assert '<dd data-figure="0">7</dd>' in html and '<dd data-figure="1">4</dd>' in html
-    assert '<dd data-figure="2">57.1</dd>' in html
+    assert '<dd data-figure="2">57,1</dd>' in html
     # another month has none of them
     other = client.get("/reports/sla?start=2026-10-01&end=2026-10-31").get_data(as_text=True)
     assert '<dd data-figure="0">0</dd>' in other
 
     pdf = client.get("/reports/sla.pdf?start=2026-11-01&end=2026-11-30")
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
-    assert "Kepatuhan batas waktu" in text and "75.0" in text and "33.3" in text and "57.1" in text
+    assert "Kepatuhan batas waktu" in text and "75,0" in text and "33,3" in text and "57,1" in text
 
     wb = load_workbook(io.BytesIO(client.get("/reports/sla.xlsx?start=2026-11-01&end=2026-11-30").data))
     per_step = wb[wb.sheetnames[1]]
@@ -190,7 +190,11 @@ def test_dashboard_lists_open_steps_overdue_first(radio, make_user):
     submitted = html.split('id="my-items"')[1].split("</section>")[0]
     rows = {r.split("</a>")[0].rsplit(">", 1)[1]: r for r in submitted.split("<tr>")[2:]}
     assert "Posisi: Verifikasi (Verifikator)" in rows["Lama menunggu"] and "Terlambat" in rows["Lama menunggu"]
-    assert 'Batas waktu <time datetime="2026-11-10T02:10:00+00:00">10 Nov 2026 09:10</time>' in rows["Lama menunggu"]
+    due = (
+        'Batas waktu <time datetime="2026-11-10T02:10:00+00:00" title="Selasa, 10 November 2026 pukul 09.10 WIB">'
+        "10 Nov 2026 09.10 WIB</time>"
+    )
+    assert due in rows["Lama menunggu"]
     assert "Posisi: Verifikasi (Verifikator)" in rows["Baru masuk"] and "Terlambat" not in rows["Baru masuk"]
     draft = make_item(creator, "Belum diajukan", channels=("radio",), status="draft")
     html = client.get("/").get_data(as_text=True).split('id="my-items"')[1].split("</section>")[0]

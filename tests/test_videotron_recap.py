@@ -170,7 +170,7 @@ def test_content_plan_prepared_signed_by_the_head_of_division_and_printed(app, c
     pdf = client.get(f"/videotron/plans/{plan.id}.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
-    assert "Hari Kartini" in text and "Kabid Aplikasi" in text and "2027-04-14" in text
+    assert "Hari Kartini" in text and "Kabid Aplikasi" in text and "14 Apr 2027" in text
 
     # the hub's quarterly content-plan report carries the signed plan
     report = client.get("/reports/content_plan", query_string={"start": "2027-04-01", "end": "2027-06-30"})

@@ -84,9 +84,9 @@ def _format_datetime(value) -> str:
     """A UTC timestamp in the office's time zone and the person's language."""
     if value is None:
         return ""
-    from flask_babel import format_datetime
+    from hub.dates import format_moment
 
-    return format_datetime(value, "dd MMM yyyy HH:mm")
+    return format_moment(value)
 
 
 def _forced_password_change():

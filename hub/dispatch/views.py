@@ -86,15 +86,10 @@ def item_publications(item: Item) -> list[Publication]:
 
 
 def publication_time(value) -> str:
-    """A stored UTC time in the office's time zone, e.g. ``2026-12-12 08:00 WIB`` ("" for None)."""
-    if value is None:
-        return ""
-    from zoneinfo import ZoneInfo
+    """A stored UTC time in the reader's office zone and language, e.g. ``12 Des 2026 08.00 WIB``."""
+    from hub.dates import format_moment
 
-    from flask import current_app
-
-    local = value.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
-    return local.strftime("%Y-%m-%d %H:%M ") + (local.tzname() or "")
+    return format_moment(value)
 
 
 def _error(status: int, code: str, message: str):

@@ -6,7 +6,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, Response, abort, current_app, g, render_template, request
-from flask_babel import format_datetime, get_locale
+from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from hub.permissions import has_permission, require
 from hub.reports.base import Period, Report, ReportError, init_registry, reports, run
@@ -86,7 +87,13 @@ def _export(code: str, fmt: str) -> Response:
         abort(400, description=str(exc))
     result = run(report, period, g.user)
     title = report.title(_lang())
-    generated = format_datetime(dt.datetime.now(dt.UTC), "dd MMM yyyy HH:mm")
+    from hub.dates import format_moment
+
+    generated = _(
+        "Printed by %(name)s on %(when)s",
+        name=g.user.display_name,
+        when=format_moment(dt.datetime.now(dt.UTC), form="long"),
+    )
     name = f"{code}_{period.start.isoformat()}_{period.end.isoformat()}"
     if fmt == "pdf":
         body, mime = to_pdf(title, period, result, generated), "application/pdf"

@@ -37,7 +37,10 @@ class Period:
 
     @property
     def label(self) -> str:
-        return f"{self.start.isoformat()} – {self.end.isoformat()}"
+        """``1 Nov 2026 – 30 Nov 2026`` in the reader's language."""
+        from hub.dates import format_day
+
+        return f"{format_day(self.start)} – {format_day(self.end)}"
 
     def bounds(self, tz: str | None = None) -> tuple[dt.datetime, dt.datetime]:
         """[start, end) as aware UTC datetimes."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from pathlib import Path
 
@@ -17,13 +16,10 @@ FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/de
 
 
 def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.1f}"
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat(sep=" ", timespec="minutes") if isinstance(value, dt.datetime) else value.isoformat()
-    return str(value)
+    """A figure as the reader writes it (hub.dates): ``12,5``, ``7 Des 2026 08.30 WIB``; "" for None."""
+    from hub.dates import format_value
+
+    return "" if value is None else format_value(value)
 
 
 class _PDF(FPDF):

@@ -92,9 +92,11 @@ def step_details(instance: StepInstance | None, step: StepDef | None) -> dict:
 def _due_text(instance: StepInstance, cal) -> tuple[str, str]:
     if instance.due_at is None:
         return "", ""
-    local = instance.due_at.astimezone(cal.tz).strftime("%d-%m-%Y %H:%M")
-    zone = cal.tz.key
-    return f" Batas waktu: {local} ({zone}).", f" Due: {local} ({zone})."
+    from hub.dates import format_moment
+
+    due_id = format_moment(instance.due_at, cal.tz, "id", "long")
+    due_en = format_moment(instance.due_at, cal.tz, "en", "long")
+    return f" Batas waktu: {due_id}.", f" Due: {due_en}."
 
 
 def notify_step(item: Item, step: StepDef, instance: StepInstance | None, cal) -> None:

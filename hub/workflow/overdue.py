@@ -38,7 +38,10 @@ def _notify(instance: StepInstance, item: Item) -> None:
         return
     step = st.definition_of(state).steps[instance.step_index]
     cal = st.calendar_for_item(item, state.version.workflow)
-    due = instance.due_at.astimezone(cal.tz).strftime("%d-%m-%Y %H:%M")
+    from hub.dates import format_moment
+
+    due_id = format_moment(instance.due_at, cal.tz, "id", "long")
+    due_en = format_moment(instance.due_at, cal.tz, "en", "long")
     notify(
         holders(item, step),
         "overdue",
@@ -46,8 +49,8 @@ def _notify(instance: StepInstance, item: Item) -> None:
         url=f"/items/{item.id}",
         title_id=f"Terlambat: {item.title}",
         title_en=f"Overdue: {item.title}",
-        body_id=f"Langkah '{step.name_id}' melewati batas waktu {due} ({cal.tz.key}).",
-        body_en=f"Step '{step.name_en}' is past its due time {due} ({cal.tz.key}).",
+        body_id=f"Langkah “{step.name_id}” melewati batas waktu: {due_id}.",
+        body_en=f"Step “{step.name_en}” is past its due time: {due_en}.",
     )
 
 
