@@ -29,6 +29,8 @@ PATTERNS = {
     ("long", "en"): "EEEE, d MMMM y 'at' HH:mm",
     ("short", "id"): "d MMM y HH.mm",
     ("short", "en"): "d MMM y HH:mm",
+    ("time", "id"): "HH.mm",
+    ("time", "en"): "HH:mm",
 }
 DAY_PATTERNS = {
     ("long", "id"): "EEEE, d MMMM y",
@@ -70,7 +72,8 @@ def zone_name(tz: ZoneInfo, moment: dt.datetime | None = None) -> str:
 def format_moment(
     value: dt.datetime | None, tz: ZoneInfo | None = None, lang: str | None = None, form: str = "short"
 ) -> str:
-    """A moment in the office's zone: ``form`` is ``short`` or ``long``; "" for None."""
+    """A moment in the office's zone: ``form`` is ``short``, ``long`` or ``time`` (the time of day
+    alone, without the zone); "" for None."""
     if value is None:
         return ""
     lang = lang if lang in ("id", "en") else current_lang()
@@ -78,6 +81,8 @@ def format_moment(
     if value.tzinfo is None:  # stored UTC without its zone (SQLite)
         value = value.replace(tzinfo=dt.UTC)
     text = _babel_datetime(value, PATTERNS[(form, lang)], tzinfo=tz, locale=lang)
+    if form == "time":  # a time of day beside a moment that already names the zone
+        return text
     return f"{text} {zone_name(tz, value)}"
 
 
@@ -121,7 +126,8 @@ def format_value(value) -> str:
 
 
 def init_app(app) -> None:
-    app.add_template_filter(lambda v, form="short": format_moment(v, form=form), "moment")
+    app.add_template_filter(lambda v, form="short", tz=None: format_moment(v, tz, form=form), "moment")
+    app.add_template_filter(lambda tz: zone_name(tz), "zone")
     app.add_template_filter(lambda v, form="short": format_day(v, form=form), "day")
     app.add_template_filter(lambda v, digits=1: format_number(v, digits=digits), "number")
     app.add_template_filter(format_value, "figure")

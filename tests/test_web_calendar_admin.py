@@ -32,7 +32,7 @@ def test_calendar_shows_scheduled_publications_on_their_local_day(client, make_u
     html = client.get("/calendar?month=2026-11").get_data(as_text=True)
     cell = html.split('datetime="') if False else html
     day28 = cell.split("Sab 28 Nov")[1].split("</td>")[0]
-    assert "Pekan Budaya" in day28 and "03:30" in day28
+    assert "Pekan Budaya" in day28 and "03.30" in day28
     assert "Konten OPD" not in html  # another office's item, and no item.view_all
     assert "Pekan Budaya" not in client.get("/calendar?month=2026-12").get_data(as_text=True)
 
