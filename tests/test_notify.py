@@ -94,10 +94,11 @@ def test_next_steps_role_gets_an_in_app_note_and_an_email(app, smtp, people, mak
     assert [rcpts for _, rcpts in smtp.envelopes] == [["vera@example.go.id"]]
     message = smtp.messages[0]
     assert message["From"] == "hub@diskominfo.example.go.id"
-    assert message["Subject"] == f"Menunggu tindakan Anda: {item.title} / Waiting for you: {item.title}"
+    # one language per message: the person's own (kept on the account)
+    assert message["Subject"] == f"Menunggu tindakan Anda: {item.title}"
     body = message.get_content()
-    assert "Menerima surat permintaan" in body and "Receive the display request" in body
-    assert f"https://hub.example.go.id/items/{item.id}" in body
+    assert "Menerima surat permintaan" in body and "Receive the display request" not in body
+    assert f"Buka di hub: https://hub.example.go.id/items/{item.id}" in body
     assert notes(people.verifikator)[0].email_status == "sent"
     (refused,) = notes(second)
     assert refused.email_status == "failed" and "550" in refused.email_error
@@ -231,3 +232,16 @@ def test_notifications_and_emails_write_the_due_time_in_the_offices_zone(app, sm
     run_jobs()
     body = smtp.messages[0].get_content()
     assert format_moment(step.due_at, wita, "id", "long") in body
+
+
+def test_an_english_reader_gets_the_email_in_english_only(app, smtp, people, run_jobs, flow):
+    people.verifikator.language = "en"
+    db.session.commit()
+    item = new_item(people.pemohon, channels=[{"channel": "checked", "text": "Pendek."}])
+    engine.submit(item.id, people.pemohon)
+    run_jobs()
+    (message,) = [m for m in smtp.messages if m["To"] == "vera@example.go.id"]
+    assert message["Subject"] == f"Waiting for you: {item.title}"
+    body = message.get_content()
+    assert "Receive the display request" in body and "Menerima surat permintaan" not in body
+    assert " / " not in message["Subject"] and "Buka di hub" not in body and "Open in the hub: " in body

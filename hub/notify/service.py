@@ -81,12 +81,16 @@ def _after_rollback(session: Session) -> None:
     session.info.pop(_PENDING_KEY, None)
 
 
+#: the e-mail's last line, in the reader's language
+_OPEN = {"id": "Buka di hub: {link}", "en": "Open in the hub: {link}"}
+
+
 def _compose(note: Notification, user: User) -> tuple[str, str]:
-    first, second = ("id", "en") if (user.language or "id") == "id" else ("en", "id")
-    subject = f"{note.title(first)} / {note.title(second)}"
+    """Subject and body in the person's language only (the one chosen in the hub, kept on the account)."""
+    lang = "en" if user.language == "en" else "id"
     link = current_app.config["BASE_URL"].rstrip("/") + note.url if note.url else ""
-    parts = [note.title(first), note.body(first), "", note.title(second), note.body(second), "", link]
-    return subject, "\n".join(p for p in parts if p is not None).strip() + "\n"
+    parts = [note.title(lang), "", note.body(lang), "", _OPEN[lang].format(link=link) if link else None]
+    return note.title(lang), "\n".join(p for p in parts if p is not None).strip() + "\n"
 
 
 @job
