@@ -187,7 +187,7 @@ def test_upload_approve_publish_play(context, live_hub, hub_worker, channels_rea
     browser_login(page, people["kepala_bidang"])
     visit(page, "/reports/sla?start=2026-11-10&end=2026-11-10", "report-sla-flow")
     figures = [page.inner_text(f"dd[data-figure='{i}']") for i in range(3)]
-    assert figures == ["4", "2", "50.0"], figures
+    assert figures == ["4", "2", "50,0"], figures
     rows = page.locator("table").first.inner_text()
     for role_label in ("Verifikator", "Sub Koordinator", "Kepala Bidang", "Kepala Dinas"):
         assert role_label in rows
