@@ -21,8 +21,6 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from hub.hookspecs import hookimpl
-
 HUB_SDK_VERSION = "1.0"
 
 #: Every name of the API, grouped for the reference: (group, [(name, home module, one line)]).
@@ -31,10 +29,26 @@ REFERENCE: list[tuple[str, list[tuple[str, str, str]]]] = [
     (
         "Plugin basics",
         [
-            ("HUB_SDK_VERSION", "hub.sdk", "The version of this API, `MAJOR.MINOR` (a minor adds names, a major breaks)."),
-            ("hookimpl", "hub.hookspecs", "Marker for a hook implementation: `@hookimpl def register_channels(): ...`."),
-            ("plugin_config", "hub.plugins", "A plugin setting: environment `HUB_<NAME>_<KEY>`, then the database, then the default."),
-            ("installation_id", "hub.installation", "This installation's stable random id (for idempotency keys and remote markers)."),
+            (
+                "HUB_SDK_VERSION",
+                "hub.sdk",
+                "The version of this API, `MAJOR.MINOR` (a minor adds names, a major breaks).",
+            ),
+            (
+                "hookimpl",
+                "hub.hookspecs",
+                "Marker for a hook implementation: `@hookimpl def register_channels(): ...`.",
+            ),
+            (
+                "plugin_config",
+                "hub.plugins",
+                "A plugin setting: environment `HUB_<NAME>_<KEY>`, then the database, then the default.",
+            ),
+            (
+                "installation_id",
+                "hub.installation",
+                "This installation's stable random id (for idempotency keys and remote markers).",
+            ),
         ],
     ),
     (
@@ -42,8 +56,16 @@ REFERENCE: list[tuple[str, list[tuple[str, str, str]]]] = [
         [
             ("Channel", "hub.channels", "What `register_channels` returns: one publishing target and how it behaves."),
             ("OptionField", "hub.channels", "One per-item option a channel asks for on the item form."),
-            ("PluginSetting", "hub.channels", "One setting a plugin declares in `register_settings` (read with `plugin_config`)."),
-            ("Problem", "hub.channels", "A validation finding returned by `validate_item` (error or warning, both languages)."),
+            (
+                "PluginSetting",
+                "hub.channels",
+                "One setting a plugin declares in `register_settings` (read with `plugin_config`).",
+            ),
+            (
+                "Problem",
+                "hub.channels",
+                "A validation finding returned by `validate_item` (error or warning, both languages).",
+            ),
             ("Preview", "hub.channels", "What `preview` returns: how the item will look on the channel."),
             ("PreviewPart", "hub.channels", "One part of a `Preview` (a post of a thread, a slide, a page)."),
             ("PublishResult", "hub.channels", "What `publish` returns: the remote id and URL of what was made."),
@@ -52,12 +74,24 @@ REFERENCE: list[tuple[str, list[tuple[str, str, str]]]] = [
     (
         "Errors",
         [
-            ("HubError", "hub.exceptions", "Base of every error the hub raises; subclass it for a plugin's own errors."),
+            (
+                "HubError",
+                "hub.exceptions",
+                "Base of every error the hub raises; subclass it for a plugin's own errors.",
+            ),
             ("PluginError", "hub.exceptions", "A plugin is broken or misconfigured (stops start-up with one line)."),
             ("PublishError", "hub.exceptions", "Base of the errors `publish`/`unpublish` raise."),
             ("TransientPublishError", "hub.exceptions", "Publishing failed for now; the hub retries with back-off."),
-            ("PermanentPublishError", "hub.exceptions", "Publishing cannot succeed as things are; no retry, the admin is told."),
-            ("PublishOutcomeUnknown", "hub.exceptions", "The request may or may not have been applied remotely; the hub checks before retrying."),
+            (
+                "PermanentPublishError",
+                "hub.exceptions",
+                "Publishing cannot succeed as things are; no retry, the admin is told.",
+            ),
+            (
+                "PublishOutcomeUnknown",
+                "hub.exceptions",
+                "The request may or may not have been applied remotely; the hub checks before retrying.",
+            ),
             ("MediaError", "hub.media.errors", "A media problem with a status code and both-language message."),
             ("FileGone", "hub.media.storage", "An asset's file is missing from storage."),
             ("BadInput", "hub.inputs", "Malformed request input (answered 400 with both languages)."),
@@ -77,7 +111,11 @@ REFERENCE: list[tuple[str, list[tuple[str, str, str]]]] = [
             ("ItemStatus", "hub.models.item", "The statuses an item moves through."),
             ("ItemChannel", "hub.models.item", "One channel an item targets, with that channel's options."),
             ("ItemAsset", "hub.models.item", "An asset attached to an item, in order."),
-            ("Publication", "hub.models.publication", "One item on one channel (and target): the unit the dispatcher publishes."),
+            (
+                "Publication",
+                "hub.models.publication",
+                "One item on one channel (and target): the unit the dispatcher publishes.",
+            ),
             ("PublicationStatus", "hub.models.publication", "The statuses a publication moves through."),
             ("Asset", "hub.models.media", "An uploaded media file (image, video, document)."),
             ("AssetStatus", "hub.models.media", "The processing statuses of an asset."),
@@ -85,7 +123,11 @@ REFERENCE: list[tuple[str, list[tuple[str, str, str]]]] = [
             ("UserRole", "hub.models.org", "One role held by a user (the row behind `User.role_codes`)."),
             ("Organisation", "hub.models.org", "An office (the operator or a requesting office)."),
             ("ChannelAccount", "hub.models.settings", "A stored account of a channel (credentials encrypted at rest)."),
-            ("Setting", "hub.models.settings", "A stored setting row (`namespace`, `key`, `value`); plugin settings live in the plugin's namespace."),
+            (
+                "Setting",
+                "hub.models.settings",
+                "A stored setting row (`namespace`, `key`, `value`); plugin settings live in the plugin's namespace.",
+            ),
         ],
     ),
     (
@@ -93,7 +135,11 @@ REFERENCE: list[tuple[str, list[tuple[str, str, str]]]] = [
         [
             ("db", "hub.extensions", "The Flask-SQLAlchemy object: `db.session`, `db.select`; the caller commits."),
             ("Base", "hub.models.base", "Declarative base for a plugin's own tables (its migrations create them)."),
-            ("UTCDateTime", "hub.models.base", "Column type storing aware UTC datetimes on SQLite and PostgreSQL alike."),
+            (
+                "UTCDateTime",
+                "hub.models.base",
+                "Column type storing aware UTC datetimes on SQLite and PostgreSQL alike.",
+            ),
             ("utcnow", "hub.models.base", "The current aware UTC datetime (use it, not `datetime.utcnow`)."),
         ],
     ),
@@ -112,9 +158,17 @@ REFERENCE: list[tuple[str, list[tuple[str, str, str]]]] = [
         [
             ("asset_path", "hub.media.storage", "The path of an asset's stored file (raises `FileGone` when missing)."),
             ("open_asset", "hub.media.storage", "Open an asset's stored file for reading (a context manager)."),
-            ("derivative_path", "hub.media.storage", "The path of a derivative (thumbnail, poster) of an asset, or None."),
+            (
+                "derivative_path",
+                "hub.media.storage",
+                "The path of a derivative (thumbnail, poster) of an asset, or None.",
+            ),
             ("rendition_key", "hub.media.renditions", "The key naming a video rendition of a given size and length."),
-            ("request_rendition", "hub.media.renditions", "Ask for a rendition of an asset to be made (queued); returns its key."),
+            (
+                "request_rendition",
+                "hub.media.renditions",
+                "Ask for a rendition of an asset to be made (queued); returns its key.",
+            ),
         ],
     ),
     (
@@ -122,7 +176,11 @@ REFERENCE: list[tuple[str, list[tuple[str, str, str]]]] = [
         [
             ("StepDef", "hub.workflow.definition", "One step of a workflow definition (`key`, `kind`, `role`, names)."),
             ("current_step", "hub.workflow.queries", "The step the item waits on now, or None."),
-            ("deciding_step", "hub.workflow.queries", "The review/approval step the item waits on (up to the final approval), or None."),
+            (
+                "deciding_step",
+                "hub.workflow.queries",
+                "The review/approval step the item waits on (up to the final approval), or None.",
+            ),
             ("is_approval_step", "hub.workflow.queries", "True when the item waits on its final approval step."),
             ("may_decide", "hub.workflow.queries", "True when a person may decide the step the item waits on."),
         ],
@@ -143,7 +201,11 @@ REFERENCE: list[tuple[str, list[tuple[str, str, str]]]] = [
             ("NavEntry", "hub.web.nav", "A navigation link a plugin adds (`nav_entries` hook)."),
             ("Panel", "hub.web.panels", "A dashboard panel a plugin adds (`dashboard_panels` hook)."),
             ("HealthNote", "hub.web.panels", "Something wrong with a channel right now (`channel_health` hook)."),
-            ("CalendarEntry", "hub.calendar.entries", "One entry a plugin puts on the calendar (`calendar_entries` hook)."),
+            (
+                "CalendarEntry",
+                "hub.calendar.entries",
+                "One entry a plugin puts on the calendar (`calendar_entries` hook).",
+            ),
         ],
     ),
     (
@@ -174,7 +236,7 @@ _HOME: dict[str, tuple[str, str]] = {
     name: (module, {"_": "gettext", "record_audit": "record"}.get(name, name))
     for _group, names in REFERENCE
     for name, module, _line in names
-    if module != "hub.sdk" and name != "hookimpl"
+    if module != "hub.sdk"
 }
 
 
@@ -189,7 +251,9 @@ def __getattr__(name: str):
     try:
         module, attr = _HOME[name]
     except KeyError:
-        raise AttributeError(f"module 'hub.sdk' has no attribute {name!r} (the plugin API is listed in __all__)") from None
+        raise AttributeError(
+            f"module 'hub.sdk' has no attribute {name!r} (the plugin API is listed in __all__)"
+        ) from None
     value = getattr(importlib.import_module(module), attr)
     globals()[name] = value
     return value
@@ -226,6 +290,7 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
         TransientPublishError,
     )
     from hub.extensions import db  # noqa: F401
+    from hub.hookspecs import hookimpl  # noqa: F401
     from hub.inputs import BadInput, int_arg, json_object, json_value  # noqa: F401
     from hub.installation import installation_id  # noqa: F401
     from hub.jobs import enqueue, job  # noqa: F401

@@ -29,11 +29,36 @@ FIELD_CLASSES = [
 
 
 def _signature(obj) -> str:
+    """``(a: int, b: str = 'x') -> bool`` with annotations written as in the source (no quotes)."""
     try:
-        sig = str(inspect.signature(obj))
+        sig = inspect.signature(obj)
     except (TypeError, ValueError):
         return ""
-    return re.sub(r"<[^<>]* at 0x[0-9a-f]+>", "…", sig)  # an identity sentinel's repr changes every run
+    parts = []
+    star_done = False
+    for p in sig.parameters.values():
+        if p.kind is p.KEYWORD_ONLY and not star_done:
+            parts.append("*")
+            star_done = True
+        if p.kind is p.VAR_POSITIONAL:
+            star_done = True
+        text = {p.VAR_POSITIONAL: "*", p.VAR_KEYWORD: "**"}.get(p.kind, "") + p.name
+        if p.annotation is not p.empty:
+            text += f": {_annotation(p.annotation)}"
+        if p.default is not p.empty:
+            default = re.sub(r"<[^<>]* at 0x[0-9a-f]+>", "…", repr(p.default))  # an identity sentinel's repr varies
+            text += f" = {default}" if p.annotation is not p.empty else f"={default}"
+        parts.append(text)
+        if p.kind is p.POSITIONAL_ONLY and p is list(sig.parameters.values())[-1]:
+            parts.append("/")
+    result = f"({', '.join(parts)})"
+    if sig.return_annotation is not sig.empty:
+        result += f" -> {_annotation(sig.return_annotation)}"
+    return result
+
+
+def _annotation(annotation) -> str:
+    return annotation if isinstance(annotation, str) else inspect.formatannotation(annotation)
 
 
 def _kind(obj) -> str:
@@ -69,10 +94,14 @@ def _field_comments(cls) -> list[tuple[str, str, str]]:
 
 def _column_note(cls, name: str) -> str:
     table = getattr(cls, "__table__", None)
-    if table is None or name not in table.columns:
+    if table is None:
         return ""
+    if name not in table.columns:
+        return "relationship" if name in cls.__mapper__.relationships else ""
     column = table.columns[name]
-    parts = [str(column.type.compile(dialect=_dialect())) if not _is_custom(column.type) else type(column.type).__name__]
+    parts = [
+        str(column.type.compile(dialect=_dialect())) if not _is_custom(column.type) else type(column.type).__name__
+    ]
     if column.primary_key:
         parts.append("primary key")
     for fk in column.foreign_keys:
@@ -163,7 +192,8 @@ def render() -> str:
         "returns something other than `None` wins; otherwise every implementation's result is collected.",
         "",
     ]
-    for name, func in inspect.getmembers(hookspecs, inspect.isfunction):
+    specs = inspect.getmembers(hookspecs, inspect.isfunction)
+    for name, func in sorted(specs, key=lambda pair: pair[1].__code__.co_firstlineno):  # the file's order
         spec = getattr(func, "hub_spec", None)
         if spec is None:
             continue

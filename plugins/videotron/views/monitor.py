@@ -58,7 +58,9 @@ def incident_open(screen_id: int):
     )
     db.session.add(incident)
     db.session.flush()
-    record_audit("videotron.incident_opened", target_type="videotron_incident", target_id=incident.id, details={"kind": kind})
+    record_audit(
+        "videotron.incident_opened", target_type="videotron_incident", target_id=incident.id, details={"kind": kind}
+    )
     db.session.commit()
     flash(_("Incident recorded."), "success")
     return redirect(url_for(".screen", screen_id=screen.id))
