@@ -134,6 +134,17 @@ def _members(cls) -> list[tuple[str, str]]:
     return out
 
 
+def _public_names(text: str) -> str:
+    """``hub.channels.Channel`` -> ``hub.sdk.Channel`` for every name the API exports (plugins never see the home)."""
+    from hub import sdk
+
+    return re.sub(
+        r"\bhub(?:\.[a-z_]+)+\.([A-Za-z_]+)\b",
+        lambda m: f"hub.sdk.{m.group(1)}" if m.group(1) in sdk.__all__ else m.group(0),
+        text,
+    )
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -199,7 +210,7 @@ def render() -> str:
             continue
         args = ", ".join(inspect.signature(func).parameters)
         mode = "first result" if spec.get("firstresult") else "every result"
-        out += [f"### `{name}({args})`", "", f"*{mode}*", "", inspect.getdoc(func) or "", ""]
+        out += [f"### `{name}({args})`", "", f"*{mode}*", "", _public_names(inspect.getdoc(func) or ""), ""]
     return "\n".join(out).rstrip() + "\n"
 
 

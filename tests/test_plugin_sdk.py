@@ -3,11 +3,16 @@ written for another major version, with one line naming it; the workflow questio
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
+import threading
 import types
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -141,3 +146,78 @@ def test_workflow_questions_follow_the_item_through_its_chain(app, people):
     item = db.session.get(Item, item.id)
     assert deciding_step(item) is None and not is_approval_step(item)
     assert not may_decide(people.kepala_dinas, item)
+
+
+# --- the guide's example ------------------------------------------------------------------------
+
+
+def _guide_example() -> str:
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "plugins.md").read_text(encoding="utf-8")
+    section = guide.split("## A minimal plugin", 1)[1].split("\n## ", 1)[0]
+    return re.search(r"```python\n(.*?)```", section, re.S).group(1)
+
+
+class _Station(BaseHTTPRequestHandler):
+    received: list[dict] = []
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        self.received.append(body)
+        status = 503 if body["text"] == "busy" else 200
+        payload = json.dumps({"id": len(self.received)}).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+
+@pytest.fixture
+def station():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Station)
+    _Station.received = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/scripts", _Station.received
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_guides_example_plugin_imports_only_hub_sdk_and_publishes(tmp_path, monkeypatch, make_app, station):
+    from hub.sdk import Item, ItemChannel, Publication, PublishResult, TransientPublishError
+    from tests.test_plugin_boundary import boundary_offences
+
+    source = _guide_example()
+    assert boundary_offences(source, "hub_radio", set()) == []
+    site = _install(tmp_path, monkeypatch, ">=1.0")  # installed as the guide says: entry point radio = hub_radio
+    pkg = site / "hub_radio"
+    (pkg / "__init__.py").write_text(source)
+    lint = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--isolated", "--select", "F", str(pkg)], capture_output=True, text=True
+    )
+    assert lint.returncode == 0, lint.stdout  # no undefined names, no unused imports
+    url, received = station
+    monkeypatch.setenv("HUB_RADIO_WEBHOOK_URL", url)
+    app = make_app()
+    with app.app_context():
+        registry = plugins(app)
+        channel = registry.channels["radio"]
+        item = Item(title="Siaran", body="Festival Siti Nurbaya dibuka besok.")
+        item.channels.append(ItemChannel(channel="radio"))
+        results = registry.hook.validate_item(item=item, channel=channel, phase="submit")
+        assert [p for r in results for p in r if p.channel == "radio"] == []
+        item.channels[0].text = "x" * 501
+        problems = [p for r in registry.hook.validate_item(item=item, channel=channel, phase="submit") for p in r]
+        assert [p.rule for p in problems if p.channel == "radio"] == ["radio.length"]
+
+        item.channels[0].text = ""
+        publication = Publication(channel="radio", idempotency_key="hub-1:7:radio:")
+        result = registry.hook.publish(publication=publication, item=item, channel=channel)
+        assert result == PublishResult(remote_id="1")
+        assert received == [{"text": "Festival Siti Nurbaya dibuka besok.", "key": "hub-1:7:radio:"}]
+        item.body = "busy"
+        with pytest.raises(TransientPublishError, match="503"):
+            registry.hook.publish(publication=publication, item=item, channel=channel)
