@@ -126,3 +126,15 @@ def test_the_plugin_api_reference_is_the_generated_one():
         assert f"### `{hook}(" in committed
     for field in ("title", "extra", "channels"):
         assert f"| `{field}` |" in committed
+
+
+def test_bundled_plugins_state_the_sdk_range_they_are_written_for():
+    import importlib
+
+    from packaging.specifiers import SpecifierSet
+
+    from hub.sdk import HUB_SDK_VERSION
+
+    for package in _bundled():
+        module = importlib.import_module(f"{package}.plugin")
+        assert SpecifierSet(module.HUB_SDK_REQUIRES).contains(HUB_SDK_VERSION), package

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from hub.sdk import Channel, OptionField, PluginSetting, hookimpl
 
+HUB_SDK_REQUIRES = ">=1.0,<2"  #: the hub.sdk versions this plugin is written for
+
 
 def _account_choices(channel: str) -> list[tuple[str, str, str]]:
     """The active accounts of a channel, for the item form."""

@@ -14,6 +14,8 @@ from flask import current_app
 
 from hub.sdk import Channel, PermanentPublishError, PluginSetting, PublishResult, db, hookimpl
 
+HUB_SDK_REQUIRES = ">=1.0,<2"  #: the hub.sdk versions this plugin is written for
+
 HERE = Path(__file__).parent
 
 CHANNEL = Channel(

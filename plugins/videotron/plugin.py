@@ -13,6 +13,8 @@ from hub_videotron import feedversion, models, records  # noqa: F401 - registers
 
 from hub.sdk import Channel, OptionField, hookimpl
 
+HUB_SDK_REQUIRES = ">=1.0,<2"  #: the hub.sdk versions this plugin is written for
+
 HERE = Path(__file__).parent
 
 CHANNEL = Channel(

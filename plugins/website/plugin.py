@@ -22,6 +22,8 @@ from hub_website.sites import default_sites, site_for_target, sites
 
 from hub.sdk import Channel, OptionField, PermanentPublishError, PluginSetting, PublishResult, hookimpl, plugin_config
 
+HUB_SDK_REQUIRES = ">=1.0,<2"  #: the hub.sdk versions this plugin is written for
+
 HERE = Path(__file__).parent
 
 
