@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"hub: pengaturan salah / bad setting: {exc}", err=True)
         sys.exit(2)
     except PluginError as exc:  # a broken or incompatible plugin: one line naming it, no traceback
-        click.echo(f"hub: plugin: {exc}", err=True)
+        click.echo(f"hub: {exc}", err=True)
         sys.exit(2)
     group = build_cli(app)
     with app.app_context():

@@ -138,3 +138,18 @@ def test_bundled_plugins_state_the_sdk_range_they_are_written_for():
     for package in _bundled():
         module = importlib.import_module(f"{package}.plugin")
         assert SpecifierSet(module.HUB_SDK_REQUIRES).contains(HUB_SDK_VERSION), package
+
+
+def test_importing_hub_sdk_loads_only_what_is_used():
+    """A plugin's top-level ``from hub.sdk import …`` must not pull in PDF, spreadsheets or the engine."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\nfrom hub.sdk import Channel, Item, db, hookimpl, record_audit\n"
+        "heavy = ('fpdf', 'openpyxl', 'hub.workflow.engine', 'hub.reports.export')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
