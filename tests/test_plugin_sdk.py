@@ -35,6 +35,13 @@ RADIO = textwrap.dedent(
 )
 
 
+@pytest.fixture(autouse=True)
+def _forget_radio():
+    """Each test installs its own ``hub_radio``; none may leak to later tests (tests/test_plugins.py has one too)."""
+    yield
+    sys.modules.pop("hub_radio", None)
+
+
 def _install(tmp_path, monkeypatch, requires: str):
     """A plugin installed outside the repository (package + dist-info with the entry point)."""
     site = tmp_path / "site"

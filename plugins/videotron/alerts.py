@@ -85,7 +85,6 @@ def schedule_watch(at: dt.datetime) -> bool:
         enqueue(watch_screens, job_id=_slot_id(at), at=at, unique=True, result_ttl=600, failure_ttl=86400)
     except DuplicateJobError:
         return False
-
     redis_connection().set(_WATCH_KEY, at.isoformat(), ex=int(WATCH_EVERY.total_seconds()) * 3)
     return True
 
