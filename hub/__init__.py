@@ -1,8 +1,6 @@
 """The publishing hub: one upload, the office's SOP approval chain, every channel.
 
-Plugins import one name from here::
-
-    from hub import hookimpl
+Plugins import from :mod:`hub.sdk` only (``hookimpl`` stays here for older plugins).
 
 Nothing is done at import time; :func:`hub.app.create_app` builds everything.
 """

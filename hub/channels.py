@@ -45,13 +45,21 @@ class Channel:
     choosing targets.
     """
 
+    #: stable code of the channel ("videotron", "website", "x"); stored on items and publications
     name: str
+    #: the name people see, in Bahasa Indonesia
     label_id: str
+    #: the name people see, in English
     label_en: str
+    #: media kinds the channel can take: "video", "image", "document", "text"
     accepts: tuple[str, ...] = ("text",)
+    #: the item kinds it publishes (each becomes a kind an item may have)
     item_kinds: tuple[str, ...] = ()
+    #: the role code that publishes and manages the channel (decides its admin step)
     admin_role: str = "system_admin"
+    #: what the channel needs, shown to a creator choosing targets (Bahasa Indonesia)
     requirements_id: str = ""
+    #: the same in English
     requirements_en: str = ""
     #: character limit of the channel's variant text, None when unlimited
     text_limit: int | None = None
@@ -62,6 +70,7 @@ class Channel:
     #: options the item form shows as fields (screens, thread opt-in, categories…); the rest of
     #: ``ItemChannel.options`` stays editable as JSON
     option_fields: tuple[OptionField, ...] = ()
+    #: set by the hub: the name of the plugin that declared the channel
     plugin: str = ""
 
     def label(self, lang: str = "id") -> str:

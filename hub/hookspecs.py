@@ -4,7 +4,7 @@ A plugin is a module (or object) registered through the ``hub.plugins``
 setuptools entry-point group. It implements any of the hooks below with
 ``@hookimpl`` and the same argument names (it may take fewer)::
 
-    from hub import hookimpl
+    from hub.sdk import Channel, hookimpl
 
     @hookimpl
     def register_channels():

@@ -95,6 +95,11 @@ def has_permission(user, *perms: str) -> bool:
     return set(perms) <= permissions_of(user)
 
 
+def roles_with_permission(perm: str) -> set[str]:
+    """The codes of the roles that grant ``perm`` (e.g. who to notify about a settings problem)."""
+    return {code for code, perms in ROLE_PERMISSIONS.items() if perm in perms}
+
+
 def public(view):
     """Declare a view open to everyone (no login)."""
     view._hub_permission = PUBLIC

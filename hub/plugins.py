@@ -58,6 +58,34 @@ class PluginRegistry:
             raise PluginError(f"no installed plugin provides the channel {name!r}") from None
 
 
+def check_sdk_requirement(name: str, plugin: object) -> None:
+    """Refuse a plugin whose ``HUB_SDK_REQUIRES`` range excludes this hub's ``HUB_SDK_VERSION``.
+
+    ``HUB_SDK_REQUIRES`` is a PEP 440 specifier set (``">=1.0,<2"``) on the module the
+    entry point names. A plugin that states none is accepted (it takes the risk). The
+    error is one line naming the plugin, the range and the version, so ``hub up`` stops
+    with something an operator can act on.
+    """
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    from hub.sdk import HUB_SDK_VERSION
+
+    wanted = getattr(plugin, "HUB_SDK_REQUIRES", None)
+    if wanted is None:
+        return
+    try:
+        spec = SpecifierSet(str(wanted))
+    except InvalidSpecifier:
+        raise PluginError(
+            f"plugin {name!r} has an invalid HUB_SDK_REQUIRES {wanted!r} (expected a range such as '>=1.0,<2')"
+        ) from None
+    if not spec.contains(HUB_SDK_VERSION, prereleases=True):
+        raise PluginError(
+            f"plugin {name!r} requires hub.sdk {spec} but this hub provides hub.sdk {HUB_SDK_VERSION}; "
+            f"install a version of the plugin written for hub.sdk {HUB_SDK_VERSION}"
+        )
+
+
 def build_plugin_manager(app: Flask, extra_plugins: list | None = None) -> PluginRegistry:
     pm = pluggy.PluginManager("hub")
     pm.add_hookspecs(hookspecs)
@@ -72,6 +100,7 @@ def build_plugin_manager(app: Flask, extra_plugins: list | None = None) -> Plugi
             plugin = ep.load()
         except Exception as exc:  # a broken plugin must not be silently skipped
             raise PluginError(f"plugin {ep.name!r} ({ep.value}) failed to load: {exc}") from exc
+        check_sdk_requirement(ep.name, plugin)
         pm.register(plugin, name=ep.name)
         dist = ep.dist
         dists[ep.name] = (dist.name if dist else "", dist.version if dist else "")
@@ -82,6 +111,7 @@ def build_plugin_manager(app: Flask, extra_plugins: list | None = None) -> Plugi
             except ImportError as exc:
                 raise PluginError(f"extra plugin {plugin!r} cannot be imported: {exc}") from exc
         name = getattr(plugin, "__name__", None) or type(plugin).__name__
+        check_sdk_requirement(name, plugin)
         pm.register(plugin, name=name)
     try:
         pm.check_pending()

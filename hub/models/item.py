@@ -24,6 +24,8 @@ class ItemStatus(enum.StrEnum):
 
 
 class Item(Base):
+    """One piece of content: created once, decided through its workflow, published to every target channel."""
+
     __tablename__ = "item"
     #: keyset paging of the item list by status, office and creator (newest first: ``id`` descending)
     __table_args__ = (
@@ -32,15 +34,21 @@ class Item(Base):
         Index("ix_item_created_by_id_id", "created_by_id", "id"),
     )
 
+    #: the item's number (shown as #id)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: the requesting office
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    #: the person who created it (the creator: never decides its steps)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     #: what sort of content: "video", "article", "post", "ppid_document", "vidcon_booking"…
     kind: Mapped[str] = mapped_column(String(40), default="article")
+    #: the title shown everywhere; channels may have their own in ``ItemChannel.title``
     title: Mapped[str] = mapped_column(String(300), default="")
+    #: the main text; a channel's variant text (``ItemChannel.text``) overrides it there
     body: Mapped[str] = mapped_column(Text, default="")
+    #: the date of the event the content is about (the videotron window counts from it)
     event_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    #: where the event takes place
     event_place: Mapped[str] = mapped_column(String(300), default="")
     #: 1 (highest) .. 5 (lowest)
     priority: Mapped[int] = mapped_column(Integer, default=3)
@@ -48,27 +56,37 @@ class Item(Base):
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     #: approver allowed a display window longer than the SOP default (public need)
     public_need_exception: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: when the publications should go out (None: as soon as approved)
     publish_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: start of the display window on channels that show content for a time (screens)
     window_start: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: end of the display window
     window_end: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: an ``ItemStatus`` value
     status: Mapped[str] = mapped_column(String(20), default=ItemStatus.DRAFT.value, index=True)
     #: kind-specific fields (PPID class, unit, year…) declared by plugins
     extra: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: when it was created (aware UTC)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: when it last changed (aware UTC)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
+    #: the target channels with their variants and options (``ItemChannel``), loaded with the item
     channels: Mapped[list[ItemChannel]] = relationship(
         back_populates="item", cascade="all, delete-orphan", lazy="selectin", order_by="ItemChannel.id"
     )
+    #: the attached media in order (``ItemAsset``; ``media()`` gives the ``Asset`` rows)
     assets: Mapped[list[ItemAsset]] = relationship(
         back_populates="item", cascade="all, delete-orphan", lazy="selectin", order_by="ItemAsset.position"
     )
 
     @property
     def channel_names(self) -> list[str]:
+        """The names of the item's target channels, in the order they were added."""
         return [c.channel for c in self.channels]
 
     def target(self, channel: str) -> ItemChannel | None:
+        """The item's ``ItemChannel`` for ``channel``, or None when it does not target it."""
         return next((c for c in self.channels if c.channel == channel), None)
 
     def text_for(self, channel: str) -> str:
@@ -77,6 +95,7 @@ class Item(Base):
         return (target.text if target and target.text else None) or self.body
 
     def media(self, role: str | None = None) -> list[Asset]:
+        """The attached assets in order, only those of ``role`` ("main", "featured"…) when given."""
         return [a.asset for a in self.assets if role is None or a.role == role]
 
 
@@ -92,9 +111,13 @@ class ItemChannel(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"))
+    #: the channel's name (``Channel.name``)
     channel: Mapped[str] = mapped_column(String(50))
+    #: the channel's variant title ("": the item's title)
     title: Mapped[str] = mapped_column(String(300), default="")
+    #: the channel's variant text ("": the item's body); see ``Item.text_for``
     text: Mapped[str] = mapped_column(Text, default="")
+    #: what the channel's plugin needs, as it declared (screens, accounts, categories…)
     options: Mapped[dict] = mapped_column(JSON, default=dict)
 
     item: Mapped[Item] = relationship(back_populates="channels")

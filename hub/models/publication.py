@@ -31,15 +31,22 @@ class PublicationStatus(enum.StrEnum):
 
 
 class Publication(Base):
+    """One item on one channel target: the unit the dispatcher publishes, retries and reports on."""
+
     __tablename__ = "publication"
     __table_args__ = (UniqueConstraint("item_id", "channel", "target"),)
 
+    #: the publication's number
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: the item it publishes
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
+    #: the channel's name (``Channel.name``)
     channel: Mapped[str] = mapped_column(String(50))
     #: which account/site/screen group within the channel ("" when the channel has one target)
     target: Mapped[str] = mapped_column(String(100), default="")
+    #: a ``PublicationStatus`` value
     status: Mapped[str] = mapped_column(String(20), default=PublicationStatus.PENDING.value, index=True)
+    #: how many times a worker has tried to publish it
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     #: when it should go out (None: as soon as approved)
     scheduled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -47,11 +54,15 @@ class Publication(Base):
     next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     #: stable key a plugin can send to the channel or search for, so a retry finds the earlier copy
     idempotency_key: Mapped[str] = mapped_column(String(100), default="")
+    #: the channel's id of what was made (``PublishResult.remote_id``)
     remote_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    #: where the public sees it (``PublishResult.remote_url``)
     remote_url: Mapped[str | None] = mapped_column(String(1000), nullable=True)
     #: plugin-owned state kept across attempts (uploaded media ids, thread ids…)
     state: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: the last failure, in words for the admin
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: when the channel confirmed it (aware UTC)
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     #: while ``publishing``: the worker's lease, renewed by its heartbeat; once past, the
     #: reconciler treats the worker as dead and re-queues the row (hub.dispatch.reconcile)
@@ -60,7 +71,10 @@ class Publication(Base):
     retry_base: Mapped[int] = mapped_column(Integer, default=0)
     #: an admin asked to take it down; set until the ``unpublish`` job has finished
     unpublish_requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: when it was written (with the final approval)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: when it last changed
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
+    #: the item (loaded on access)
     item: Mapped[Item] = relationship()

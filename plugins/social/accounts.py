@@ -21,10 +21,7 @@ import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from hub.crypto import decrypt_json, encrypt_json
-from hub.exceptions import HubError
-from hub.extensions import db
-from hub.models import ChannelAccount, utcnow
+from hub.sdk import ChannelAccount, HubError, db, decrypt_json, encrypt_json, utcnow
 
 CHANNELS = ("x", "facebook")
 DEFAULT_BASE_URLS = {"x": "https://api.x.com", "facebook": "https://graph.facebook.com"}

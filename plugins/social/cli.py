@@ -12,8 +12,7 @@ import datetime as dt
 import click
 from hub_social.accounts import SECRET_FIELDS, AccountError, add_account, social_accounts
 
-from hub.extensions import db
-from hub.models import ChannelAccount
+from hub.sdk import ChannelAccount, db
 
 
 @click.group("social", help="Akun X dan Facebook / X and Facebook accounts.")

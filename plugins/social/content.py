@@ -67,7 +67,7 @@ def item_media(item) -> list[Media]:
 
 def _path(asset) -> Path:
     """The asset's file (the media area's resolver: inside MEDIA_DIR, gone once deleted)."""
-    from hub.media.storage import FileGone, asset_path
+    from hub.sdk import FileGone, asset_path
 
     try:
         return asset_path(asset)

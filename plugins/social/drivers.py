@@ -16,8 +16,7 @@ from collections.abc import Callable
 from hub_social import content
 from hub_social.accounts import credentials
 
-from hub.models import ChannelAccount, utcnow
-from hub.plugins import plugin_config
+from hub.sdk import ChannelAccount, plugin_config, utcnow
 
 _URL = re.compile(r"https?://\S+")
 #: uploaded media older than this are uploaded again (X keeps them about a day)
@@ -64,7 +63,7 @@ class _Driver:
     def file(self, asset_id: int) -> content.Media:
         m = self.media.get(asset_id)
         if m is None or not m.path.is_file():
-            from hub.exceptions import PermanentPublishError
+            from hub.sdk import PermanentPublishError
 
             raise PermanentPublishError(
                 f"Berkas media {asset_id} tidak ditemukan di penyimpanan; unggah ulang lalu terbitkan ulang."
@@ -176,7 +175,7 @@ def test_connection(account: ChannelAccount) -> tuple[bool, str]:
     Remembers what it learnt (X user id and name, the page's name) and the result in
     ``account.config``; the caller commits.
     """
-    from hub.exceptions import PublishError
+    from hub.sdk import PublishError
 
     config = dict(account.config or {})
     try:

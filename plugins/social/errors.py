@@ -6,7 +6,7 @@ the platform's own words so the admin sees what X or Facebook said.
 
 from __future__ import annotations
 
-from hub.exceptions import PermanentPublishError, PublishOutcomeUnknown, TransientPublishError
+from hub.sdk import PermanentPublishError, PublishOutcomeUnknown, TransientPublishError
 
 PLATFORM = {"x": "X", "facebook": "Facebook"}
 

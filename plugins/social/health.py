@@ -11,8 +11,7 @@ from dataclasses import dataclass
 
 from hub_social.accounts import expiring, social_accounts
 
-from hub.models import ChannelAccount, utcnow
-from hub.plugins import plugin_config
+from hub.sdk import ChannelAccount, plugin_config, utcnow
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,7 @@ def warnings(now: dt.datetime | None = None) -> list[AccountWarning]:
 
 
 def notes() -> list:
-    from hub.web.panels import HealthNote
+    from hub.sdk import HealthNote
 
     return [
         HealthNote(
@@ -90,15 +89,13 @@ def notify_expiring(accounts: list[ChannelAccount] | None = None) -> int:
     the hub has no notifications area. The caller commits.
     """
     try:
-        from hub.notify.service import notify
+        from hub.sdk import notify
     except ImportError:
         return 0
-    from hub.extensions import db
-    from hub.models import User, UserRole
-    from hub.permissions import ROLE_PERMISSIONS
+    from hub.sdk import User, UserRole, db, roles_with_permission
 
     wanted = {a.id for a in accounts} if accounts is not None else None
-    roles = {"admin_social"} | {r for r, perms in ROLE_PERMISSIONS.items() if "settings.manage" in perms}
+    roles = {"admin_social"} | roles_with_permission("settings.manage")
     people = None
     sent = 0
     for w in warnings():

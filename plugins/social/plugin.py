@@ -7,8 +7,9 @@ one publication per account (``publication_targets`` answers the account ids), a
 
 from __future__ import annotations
 
-from hub import hookimpl
-from hub.channels import Channel, OptionField, PluginSetting
+from hub.sdk import Channel, OptionField, PluginSetting, hookimpl
+
+HUB_SDK_REQUIRES = ">=1.0,<2"  #: the hub.sdk versions this plugin is written for
 
 
 def _account_choices(channel: str) -> list[tuple[str, str, str]]:
@@ -180,7 +181,7 @@ def register_commands(cli):
 
 @hookimpl
 def nav_entries():
-    from hub.web.nav import NavEntry
+    from hub.sdk import NavEntry
 
     return [
         NavEntry(
@@ -197,7 +198,7 @@ def nav_entries():
 
 @hookimpl
 def channel_health(user):
-    from hub.permissions import has_permission
+    from hub.sdk import has_permission
 
     if not (has_permission(user, "settings.manage") or has_permission(user, "publication.manage")):
         return []

@@ -10,7 +10,7 @@ from hub_social.accounts import AccountError, accounts_for
 from hub_social.content import facebook_posts, options_of, x_posts
 from hub_social.textcount import X_LIMIT, x_length
 
-from hub.channels import Preview, PreviewPart
+from hub.sdk import Preview, PreviewPart
 
 _FB_KIND = {
     "video": ("Video", "Video"),

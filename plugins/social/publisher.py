@@ -29,10 +29,7 @@ from hub_social.accounts import AccountError, accounts_for
 from hub_social.drivers import driver_for
 from hub_social.health import notify_expiring
 
-from hub.channels import PublishResult
-from hub.exceptions import PermanentPublishError, PublishError
-from hub.extensions import db
-from hub.models import ChannelAccount, utcnow
+from hub.sdk import ChannelAccount, PermanentPublishError, PublishError, PublishResult, db, utcnow
 
 log = logging.getLogger(__name__)
 

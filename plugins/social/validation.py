@@ -11,8 +11,7 @@ from hub_social import content
 from hub_social.accounts import AccountError, chosen_ids, social_accounts
 from hub_social.textcount import X_LIMIT, x_length
 
-from hub.channels import Problem
-from hub.models import ChannelAccount
+from hub.sdk import ChannelAccount, Problem
 
 
 def _mb(n: int) -> str:

@@ -21,20 +21,17 @@ from hub_social.drivers import test_connection
 from hub_social.health import warnings
 from hub_social.textcount import X_LIMIT, x_length
 
-from hub.extensions import db
-from hub.inputs import json_object
-from hub.models import ChannelAccount
-from hub.permissions import require
+from hub.sdk import ChannelAccount, db, json_object, require
 
 bp = Blueprint("social", __name__, url_prefix="/social", template_folder="templates")
 
 
 def _audit(action: str, account: ChannelAccount, **details) -> None:
     try:
-        from hub.audit import record
+        from hub.sdk import record_audit
     except ImportError:  # the audit trail is not installed in this build
         return
-    record(action, target_type="channel_account", target_id=account.id, details=details)
+    record_audit(action, target_type="channel_account", target_id=account.id, details=details)
 
 
 def _parse_expiry(raw: str) -> dt.datetime | None:

@@ -32,7 +32,7 @@ import tweepy
 from hub_social import errors
 from hub_social.transport import redirected_session
 
-from hub.exceptions import PermanentPublishError
+from hub.sdk import PermanentPublishError
 
 HOSTS = ("api.twitter.com", "api.x.com", "upload.twitter.com")
 API = "https://api.x.com"

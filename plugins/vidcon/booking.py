@@ -19,10 +19,7 @@ from flask import current_app
 from hub_vidcon.models import Booking, BookingStatus
 from sqlalchemy import select
 
-from hub.channels import Problem
-from hub.extensions import db
-from hub.models import utcnow
-from hub.plugins import plugin_config
+from hub.sdk import Problem, db, plugin_config, utcnow
 
 CHANNEL = "vidcon"
 

@@ -8,7 +8,7 @@ import enum
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hub.models import Base, Item, UTCDateTime, utcnow
+from hub.sdk import Base, Item, UTCDateTime, utcnow
 
 
 class BookingStatus(enum.StrEnum):

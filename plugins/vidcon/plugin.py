@@ -12,10 +12,9 @@ from pathlib import Path
 
 from flask import current_app
 
-from hub import hookimpl
-from hub.channels import Channel, PluginSetting, PublishResult
-from hub.exceptions import PermanentPublishError
-from hub.extensions import db
+from hub.sdk import Channel, PermanentPublishError, PluginSetting, PublishResult, db, hookimpl
+
+HUB_SDK_REQUIRES = ">=1.0,<2"  #: the hub.sdk versions this plugin is written for
 
 HERE = Path(__file__).parent
 
@@ -74,7 +73,7 @@ def register_blueprints(app):
 
 @hookimpl
 def nav_entries():
-    from hub.web.nav import NavEntry
+    from hub.sdk import NavEntry
 
     return [NavEntry("Video konferensi", "Video conferences", endpoint="vidcon.bookings", order=60)]
 
@@ -83,7 +82,7 @@ def nav_entries():
 def dashboard_panels(user):
     from hub_vidcon.surfaces import today_panel_html
 
-    from hub.web.panels import Panel
+    from hub.sdk import Panel
 
     html = today_panel_html(user)
     if html is None:
@@ -96,8 +95,7 @@ def calendar_entries(start, end, user):
     from flask import url_for
     from hub_vidcon.surfaces import bookings_between
 
-    from hub.calendar.entries import CalendarEntry
-    from hub.permissions import has_permission
+    from hub.sdk import CalendarEntry, has_permission
 
     if not has_permission(user, "item.view_all"):
         return []

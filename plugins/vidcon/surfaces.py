@@ -9,9 +9,7 @@ from hub_vidcon.booking import office_zone
 from hub_vidcon.models import Booking, BookingStatus
 from markupsafe import escape
 
-from hub.extensions import db
-from hub.models import utcnow
-from hub.permissions import has_permission
+from hub.sdk import db, has_permission, utcnow
 
 LIVE = (BookingStatus.CONFIRMED.value, BookingStatus.DONE.value)
 

@@ -10,9 +10,7 @@ from flask_babel import gettext as _
 from hub_vidcon.booking import EQUIPMENT, office_zone
 from hub_vidcon.models import Booking, BookingStatus
 
-from hub.extensions import db
-from hub.models import utcnow
-from hub.permissions import require
+from hub.sdk import db, require, utcnow
 
 bp = Blueprint("vidcon", __name__, url_prefix="/vidcon", template_folder="templates")
 
@@ -64,13 +62,13 @@ def booking(booking_id: int):
                 return render_template(
                     "vidcon/booking.html", booking=item, equipment=EQUIPMENT, zone=office_zone(), report=report
                 ), 422
-            from hub.audit import record
+            from hub.sdk import record_audit
 
             item.report = report
             item.status = BookingStatus.DONE.value
             item.reported_by_id = g.user.id
             item.reported_at = utcnow()
-            record("vidcon.booking_reported", actor=g.user, target_type="vidcon_booking", target_id=item.id)
+            record_audit("vidcon.booking_reported", actor=g.user, target_type="vidcon_booking", target_id=item.id)
         db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for(".booking", booking_id=item.id))

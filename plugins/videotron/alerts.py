@@ -19,9 +19,7 @@ import datetime as dt
 from flask import current_app
 from hub_videotron.records import Incident
 
-from hub.extensions import db
-from hub.jobs import job
-from hub.models import User, UserRole, utcnow
+from hub.sdk import User, UserRole, db, job, utcnow
 
 ALERT_ROLES = ("admin_videotron", "teknisi")
 WATCH_EVERY = dt.timedelta(seconds=60)
@@ -42,7 +40,7 @@ def recipients() -> list[User]:
 
 def notify_users(users: list[User], *, kind: str, title: tuple[str, str], body: tuple[str, str], url: str) -> int:
     """Hand one message to the hub's notifications (in-app, and e-mail when SMTP is configured); commits."""
-    from hub.notify.service import notify
+    from hub.sdk import notify
 
     rows = notify(users, kind, title_id=title[0], title_en=title[1], body_id=body[0], body_en=body[1], url=url)
     db.session.commit()
@@ -81,14 +79,12 @@ def schedule_watch(at: dt.datetime) -> bool:
     """Schedule the watch at ``at`` unless that minute's run is already there."""
     from rq.exceptions import DuplicateJobError
 
-    from hub.jobs import enqueue
+    from hub.sdk import enqueue, redis_connection
 
     try:
         enqueue(watch_screens, job_id=_slot_id(at), at=at, unique=True, result_ttl=600, failure_ttl=86400)
     except DuplicateJobError:
         return False
-    from hub.queue import redis_connection
-
     redis_connection().set(_WATCH_KEY, at.isoformat(), ex=int(WATCH_EVERY.total_seconds()) * 3)
     return True
 
@@ -96,7 +92,7 @@ def schedule_watch(at: dt.datetime) -> bool:
 def ensure_watch() -> None:
     """Start the watch's chain when no run was scheduled lately (never fails the caller)."""
     try:
-        from hub.queue import redis_connection
+        from hub.sdk import redis_connection
 
         if redis_connection().get(_WATCH_KEY) is None:
             schedule_watch(utcnow() + dt.timedelta(seconds=5))

@@ -9,8 +9,8 @@ decision. The final approval checks the window again with the mark.
 
 from __future__ import annotations
 
-from hub.audit import record
-from hub.models import Item, User
+from hub.sdk import Item, User, may_decide, record_audit
+from hub.sdk import deciding_step as sdk_deciding_step
 
 #: the marks and their (Bahasa Indonesia, English) names
 MARKS = {
@@ -24,27 +24,12 @@ MARKS = {
 
 def deciding_step(item: Item):
     """The review or approval step the item waits on (up to the final approval), or None."""
-    from hub.workflow import state as st
-
-    state = st.state_of(item)
-    if state is None or state.step_index is None:
-        return None
-    current = st.open_step(item.id)
-    if current is None or current.step_index != state.step_index:
-        return None
-    wf = st.definition_of(state)
-    if state.step_index > wf.approval_index:  # approved: the publication is made, the marks are settled
-        return None
-    step = wf.steps[state.step_index]
-    return None if step.kind == "prepare" or step.by_creator else step
+    return sdk_deciding_step(item)
 
 
 def may_mark(user: User | None, item: Item) -> bool:
     """True when ``user`` may decide the item's current step (so may mark it for the screens)."""
-    from hub.workflow.access import can_act
-
-    step = deciding_step(item)
-    return step is not None and user is not None and can_act(user, item, step)
+    return may_decide(user, item)
 
 
 def set_marks(item: Item, user: User, values: dict[str, bool]) -> dict[str, tuple[bool, bool]]:
@@ -55,7 +40,7 @@ def set_marks(item: Item, user: User, values: dict[str, bool]) -> dict[str, tupl
             changed[mark] = (bool(getattr(item, mark)), bool(values[mark]))
             setattr(item, mark, bool(values[mark]))
     if changed:
-        record(
+        record_audit(
             "videotron.item_marked",
             actor=user,
             target_type="item",

@@ -12,8 +12,7 @@ from hub_videotron.config import now, setting
 from hub_videotron.schedule import default_window, display_window, parse_dayparts
 from hub_videotron.screens import CHANNEL, channel_options, resolve_targets
 
-from hub.channels import Problem
-from hub.models import Asset, AssetStatus, Item
+from hub.sdk import Asset, AssetStatus, Item, Problem
 
 
 def _p(field: str, rule: str, msg_id: str, msg_en: str, severity: str = "error") -> Problem:

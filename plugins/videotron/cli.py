@@ -8,8 +8,7 @@ import click
 from hub_videotron.config import now, office_zone
 from hub_videotron.models import Screen
 
-from hub.exceptions import HubError
-from hub.extensions import db
+from hub.sdk import HubError, db
 
 
 def _screen(code: str) -> Screen:
@@ -43,11 +42,11 @@ def screens_cmd() -> None:
 def link_cmd(code: str) -> None:
     from hub_videotron.screens import issue_token, player_url
 
-    from hub.audit import record
+    from hub.sdk import record_audit
 
     screen = _screen(code)
     token = issue_token(screen)
-    record("videotron.secret_issued", actor=None, target_type="videotron_screen", target_id=screen.id)
+    record_audit("videotron.secret_issued", actor=None, target_type="videotron_screen", target_id=screen.id)
     db.session.commit()
     click.echo(player_url(token))
 
@@ -57,11 +56,11 @@ def link_cmd(code: str) -> None:
 def revoke_cmd(code: str) -> None:
     from hub_videotron.screens import revoke_tokens
 
-    from hub.audit import record
+    from hub.sdk import record_audit
 
     screen = _screen(code)
     count = revoke_tokens(screen)
-    record("videotron.secret_revoked", actor=None, target_type="videotron_screen", target_id=screen.id)
+    record_audit("videotron.secret_revoked", actor=None, target_type="videotron_screen", target_id=screen.id)
     db.session.commit()
     click.echo(f"{count} tautan dicabut / link(s) revoked")
 

@@ -12,9 +12,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from hub.channels import PluginSetting
-from hub.models import utcnow
-from hub.plugins import plugin_config
+from hub.sdk import PluginSetting, plugin_config, utcnow
 
 PLUGIN = "videotron"
 

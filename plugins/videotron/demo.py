@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from hub_videotron.models import Screen, ScreenGroup
 
-from hub.extensions import db
+from hub.sdk import db
 
 #: code, name, location, city/regency, latitude, longitude, groups
 SUMBAR_SCREENS = [

@@ -21,7 +21,7 @@ from hub_videotron.models import PlaylistEntry, Screen
 from sqlalchemy import event, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
-from hub.models import Asset, Item, Setting
+from hub.sdk import Asset, Item, Setting
 
 PLUGIN = "videotron"
 PENDING = "videotron.feed_bump"

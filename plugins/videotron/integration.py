@@ -11,9 +11,7 @@ from hub_videotron.config import now
 from hub_videotron.models import PlaylistEntry, Screen
 from hub_videotron.screens import has_live_token, is_online, silent_since
 
-from hub.extensions import db
-from hub.models import Item
-from hub.permissions import has_permission
+from hub.sdk import Item, db, has_permission
 
 
 def dashboard_panel(user) -> list:
@@ -24,7 +22,7 @@ def dashboard_panel(user) -> list:
 
     ensure_watch()  # a dashboard view restarts the silence watch too (e.g. after Redis was emptied)
 
-    from hub.web.panels import Panel
+    from hub.sdk import Panel
 
     rows = screen_states()
     html = render_template(
@@ -37,7 +35,7 @@ def dashboard_panel(user) -> list:
 
 
 def health_notes(user) -> list:
-    from hub.web.panels import HealthNote
+    from hub.sdk import HealthNote
 
     notes = []
     if has_permission(user, "screen.monitor"):
@@ -82,7 +80,7 @@ def _visible(user):
 
 def display_windows(start: dt.datetime, end: dt.datetime, user) -> list:
     """One calendar entry per item on the screens: its display window."""
-    from hub.calendar.entries import CalendarEntry
+    from hub.sdk import CalendarEntry
 
     rows = db.session.execute(
         db.select(Item.id, Item.title, db.func.min(PlaylistEntry.starts_at), db.func.max(PlaylistEntry.ends_at))
@@ -105,7 +103,7 @@ def content_plan_sections(period, user) -> list:
     from hub_videotron.plans import plan_table, quarter_of
     from hub_videotron.records import ContentPlan
 
-    from hub.reports.base import Section
+    from hub.sdk import Section
 
     sections = []
     quarters = {quarter_of(period.start), quarter_of(period.end)}

@@ -19,11 +19,18 @@ from pathlib import Path
 from hub_videotron.config import setting
 from hub_videotron.models import PlaylistEntry, Screen
 
-from hub.extensions import db
-from hub.media.errors import MediaError
-from hub.media.renditions import rendition_key, request_rendition
-from hub.media.storage import FileGone, asset_path, derivative_path
-from hub.models import Asset, AssetStatus, Item
+from hub.sdk import (
+    Asset,
+    AssetStatus,
+    FileGone,
+    Item,
+    MediaError,
+    asset_path,
+    db,
+    derivative_path,
+    rendition_key,
+    request_rendition,
+)
 
 ORIGINAL = "original"
 PREVIEW = "preview"

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hub.models import Asset, Base, Item, UTCDateTime, utcnow
+from hub.sdk import Asset, Base, Item, UTCDateTime, utcnow
 
 screen_group_member = Table(
     "videotron_screen_group_member",

@@ -19,8 +19,7 @@ from hub_videotron.models import PlaylistEntry, Screen
 from hub_videotron.records import Heartbeat, Incident, IncidentStatus, PlayRecord
 from hub_videotron.screens import has_live_token, is_online, silent_since
 
-from hub.extensions import db
-from hub.models import utcnow
+from hub.sdk import db, utcnow
 
 log = logging.getLogger(__name__)
 

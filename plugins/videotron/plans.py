@@ -15,9 +15,7 @@ from flask_babel import gettext as _
 from hub_videotron.config import now, office_zone
 from hub_videotron.records import PRODUCTION_DAYS, ContentPlan, ContentPlanEntry
 
-from hub.exceptions import HubError
-from hub.extensions import db
-from hub.models import User
+from hub.sdk import HubError, User, db
 
 CONTENT_TYPES = {"design": ("Desain", "Design"), "video": ("Video", "Video")}
 DIFFICULTIES = {"simple": ("Sederhana", "Simple"), "medium": ("Menengah", "Medium"), "hard": ("Sulit", "Hard")}
@@ -129,7 +127,7 @@ def hand_over(plan: ContentPlan) -> None:
 
 def plan_table(plan: ContentPlan, lang: str = "id"):
     """The plan as a report result (the page, the PDF and the content-plan report share it)."""
-    from hub.reports.base import ReportResult, Section
+    from hub.sdk import ReportResult, Section
 
     i = 0 if lang == "id" else 1
     rows = [
@@ -165,8 +163,7 @@ def plan_table(plan: ContentPlan, lang: str = "id"):
 
 
 def plan_pdf(plan: ContentPlan, lang: str = "id") -> bytes:
-    from hub.reports.base import Period
-    from hub.reports.export import to_pdf
+    from hub.sdk import Period, to_pdf
 
     first, last = quarter_bounds(plan.year, plan.quarter)
     title = _("Videotron content plan %(label)s", label=plan.label)

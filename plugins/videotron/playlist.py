@@ -25,10 +25,7 @@ from hub_videotron.schedule import display_window, in_dayparts, parse_dayparts
 from hub_videotron.screens import channel_options, hash_token, resolve_targets, screen_zone
 from sqlalchemy.orm import joinedload, lazyload
 
-from hub.channels import PublishResult
-from hub.exceptions import PermanentPublishError
-from hub.extensions import db
-from hub.models import AssetStatus, Item, Publication
+from hub.sdk import AssetStatus, Item, PermanentPublishError, Publication, PublishResult, db
 
 #: how far ahead the player is told about entries, so it can start them on time while offline
 LOOKAHEAD = dt.timedelta(hours=24)

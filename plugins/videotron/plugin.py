@@ -11,8 +11,9 @@ from pathlib import Path
 
 from hub_videotron import feedversion, models, records  # noqa: F401 - registers the plugin's tables and listeners
 
-from hub import hookimpl
-from hub.channels import Channel, OptionField
+from hub.sdk import Channel, OptionField, hookimpl
+
+HUB_SDK_REQUIRES = ">=1.0,<2"  #: the hub.sdk versions this plugin is written for
 
 HERE = Path(__file__).parent
 
@@ -142,7 +143,7 @@ def unpublish(publication, item, channel):
 
 @hookimpl
 def nav_entries():
-    from hub.web.nav import NavEntry
+    from hub.sdk import NavEntry
 
     return [
         NavEntry("Videotron", "Videotron", endpoint="videotron.monitor", order=60),
@@ -192,7 +193,7 @@ def calendar_entries(start, end, user):
 def register_reports():
     from hub_videotron.recap import build_recap
 
-    from hub.reports.base import Report
+    from hub.sdk import Report
 
     return [
         Report(

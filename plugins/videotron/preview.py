@@ -6,7 +6,7 @@ from hub_videotron.config import office_zone
 from hub_videotron.schedule import display_window
 from hub_videotron.screens import channel_options, resolve_targets
 
-from hub.channels import Preview, PreviewPart
+from hub.sdk import Preview, PreviewPart
 
 
 def _when(moment) -> str:

@@ -19,8 +19,7 @@ from hub_videotron.models import Screen
 from hub_videotron.records import PlayRecord
 from sqlalchemy import func
 
-from hub.extensions import db
-from hub.spreadsheets import csv_row
+from hub.sdk import csv_row, db
 
 
 @dataclass
@@ -96,7 +95,7 @@ def per_item(rows: list[RecapRow]) -> list[tuple[RecapRow, int]]:
 
 def build_recap(period, user):
     """The ``videotron_recap`` report for a :class:`hub.reports.base.Period` (any length)."""
-    from hub.reports.base import Chart, ReportResult, Section
+    from hub.sdk import Chart, ReportResult, Section
 
     start, end = period.bounds(office_zone().key)
     rows = recap_rows(start, end)

@@ -9,7 +9,7 @@ from hub_videotron.models import Screen
 from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hub.models import Base, User, UTCDateTime, utcnow
+from hub.sdk import Base, User, UTCDateTime, utcnow
 
 
 class Heartbeat(Base):

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from hub_videotron.config import office_zone, setting
 
-from hub.models import Item
+from hub.sdk import Item
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,7 @@ from hub_videotron.config import now, office_zone, setting
 from hub_videotron.models import Screen, ScreenGroup, ScreenToken
 from sqlalchemy.orm import joinedload
 
-from hub.extensions import db
-from hub.models import Item
+from hub.sdk import Item, db
 
 CHANNEL = "videotron"
 

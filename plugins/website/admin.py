@@ -7,10 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from hub_website.sites import CHANNELS, SiteError, add_site, check_connection, sites
 
-from hub.audit import record
-from hub.extensions import db
-from hub.models import ChannelAccount
-from hub.permissions import require
+from hub.sdk import ChannelAccount, db, record_audit, require
 
 bp = Blueprint("website_admin", __name__, template_folder="templates", url_prefix="/admin/websites")
 
@@ -59,7 +56,7 @@ def index():
             check = check_connection(site)
             if check.ok or form.get("save_anyway"):
                 db.session.flush()
-                record(
+                record_audit(
                     "website.site_added",
                     target_type="channel_account",
                     target_id=site.id,
@@ -84,7 +81,7 @@ def test(site_id: int):
     """Try the site's credentials: ``GET /wp-json/wp/v2/users/me?context=edit``."""
     site = _site_or_404(site_id)
     check = check_connection(site)
-    record("website.site_tested", target_type="channel_account", target_id=site.id, details={"ok": check.ok})
+    record_audit("website.site_tested", target_type="channel_account", target_id=site.id, details={"ok": check.ok})
     db.session.commit()
     flash(check.message_id if _lang() == "id" else check.message_en, "success" if check.ok else "error")
     return redirect(url_for(".index"))
@@ -95,7 +92,7 @@ def test(site_id: int):
 def set_active(site_id: int):
     site = _site_or_404(site_id)
     site.is_active = request.form.get("active") == "1"
-    record(
+    record_audit(
         "website.site_enabled" if site.is_active else "website.site_disabled",
         target_type="channel_account",
         target_id=site.id,
@@ -111,6 +108,6 @@ def make_default(site_id: int):
     site = _site_or_404(site_id)
     for other in sites(site.channel):
         other.config = {**(other.config or {}), "default": other.id == site.id}
-    record("website.site_default", target_type="channel_account", target_id=site.id)
+    record_audit("website.site_default", target_type="channel_account", target_id=site.id)
     db.session.commit()
     return redirect(url_for(".index"))

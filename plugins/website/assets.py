@@ -10,8 +10,7 @@ import hashlib
 import mimetypes
 import re
 
-from hub.media.storage import FileGone, asset_path, open_asset
-from hub.models import Asset
+from hub.sdk import Asset, FileGone, asset_path, open_asset
 
 __all__ = ["FILE_ERRORS", "asset_path", "head_and_tail", "open_asset", "upload_name"]
 

@@ -18,8 +18,7 @@ from dataclasses import replace
 from hub_website import assets, ppid
 from hub_website.sites import default_sites, limits, sites
 
-from hub.channels import Channel, Problem
-from hub.models import Asset, Item
+from hub.sdk import Asset, Channel, Item, Problem
 
 
 def _p(channel: str, field: str, rule: str, message_id: str, message_en: str) -> Problem:

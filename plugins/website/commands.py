@@ -9,8 +9,7 @@ import click
 from hub_website import dip, export
 from hub_website.sites import CHANNELS, SiteError, add_site, check_connection, sites
 
-from hub.audit import record
-from hub.extensions import db
+from hub.sdk import db, record_audit
 
 
 @click.group("website", help="Situs WordPress dan DIP / WordPress sites and the public information list.")
@@ -53,7 +52,7 @@ def add_site_cmd(channel, name, url, username, app_password, categories, dip_cat
             sys.exit(1)
         click.echo(f"{check.message_id} / {check.message_en}")
     db.session.flush()
-    record(
+    record_audit(
         "website.site_added",
         actor=None,
         target_type="channel_account",

@@ -9,9 +9,7 @@ from hub_website import ppid
 from hub_website.models import DipEntry
 from sqlalchemy import or_
 
-from hub.exceptions import PermanentPublishError
-from hub.extensions import db
-from hub.models import Item, utcnow
+from hub.sdk import Item, PermanentPublishError, db, utcnow
 
 
 def record(item: Item, *, site_url: str | None) -> DipEntry:

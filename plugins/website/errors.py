@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from hub_website.wordpress import WordPressError
 
-from hub.exceptions import PermanentPublishError, PublishError, TransientPublishError
+from hub.sdk import PermanentPublishError, PublishError, TransientPublishError
 
 _AUTH_CODES = {
     "incorrect_password",

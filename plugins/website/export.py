@@ -14,7 +14,7 @@ from flask import current_app
 from hub_website import ppid
 from hub_website.models import DipEntry
 
-from hub.spreadsheets import append_row, new_workbook
+from hub.sdk import append_row, new_workbook
 
 #: (header in Bahasa Indonesia / English, column width)
 COLUMNS = [

@@ -12,7 +12,7 @@ import datetime as dt
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hub.models import Asset, Base, Item, UTCDateTime, utcnow
+from hub.sdk import Asset, Base, Item, UTCDateTime, utcnow
 
 
 class DipEntry(Base):

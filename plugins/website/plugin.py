@@ -20,10 +20,9 @@ from hub_website.models import DipEntry
 from hub_website.publisher import SitePublisher
 from hub_website.sites import default_sites, site_for_target, sites
 
-from hub import hookimpl
-from hub.channels import Channel, OptionField, PluginSetting, PublishResult
-from hub.exceptions import PermanentPublishError
-from hub.plugins import plugin_config
+from hub.sdk import Channel, OptionField, PermanentPublishError, PluginSetting, PublishResult, hookimpl, plugin_config
+
+HUB_SDK_REQUIRES = ">=1.0,<2"  #: the hub.sdk versions this plugin is written for
 
 HERE = Path(__file__).parent
 
@@ -167,7 +166,7 @@ def register_commands(cli):
 
 @hookimpl
 def nav_entries():
-    from hub.web.nav import NavEntry
+    from hub.sdk import NavEntry
 
     return [
         NavEntry("DIP", "Public information", endpoint="ppid.dip_page", order=60),
@@ -186,8 +185,7 @@ def nav_entries():
 @hookimpl
 def channel_health(user):
     """The agency website channel has no active WordPress site: nothing can go out on it."""
-    from hub.permissions import has_permission
-    from hub.web.panels import HealthNote
+    from hub.sdk import HealthNote, has_permission
 
     if not (has_permission(user, "settings.manage") or has_permission(user, "publication.manage")):
         return []

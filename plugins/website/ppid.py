@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from hub.models import Asset, Item
+from hub.sdk import Asset, Item
 
 KIND = "ppid_document"
 

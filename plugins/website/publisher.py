@@ -19,10 +19,7 @@ from hub_website.errors import to_publish_error
 from hub_website.sites import client_for, limits
 from hub_website.wordpress import WordPressClient, WordPressError
 
-from hub.channels import PublishResult
-from hub.exceptions import PermanentPublishError
-from hub.installation import installation_id
-from hub.models import Asset, ChannelAccount, Item, Publication
+from hub.sdk import Asset, ChannelAccount, Item, PermanentPublishError, Publication, PublishResult, installation_id
 
 
 def post_slug(publication: Publication, item: Item) -> str:

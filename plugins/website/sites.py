@@ -15,11 +15,7 @@ from urllib.parse import urlsplit
 
 from hub_website.wordpress import WordPressClient, WordPressError
 
-from hub.crypto import decrypt_json, encrypt_json
-from hub.exceptions import HubError, PermanentPublishError
-from hub.extensions import db
-from hub.models import ChannelAccount
-from hub.plugins import plugin_config
+from hub.sdk import ChannelAccount, HubError, PermanentPublishError, db, decrypt_json, encrypt_json, plugin_config
 
 CHANNELS = ("website", "ppid")
 PLUGIN = "website"

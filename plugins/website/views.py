@@ -8,8 +8,7 @@ from flask import Blueprint, abort, render_template, request, send_file
 from hub_website import dip, ppid
 from hub_website.assets import FILE_ERRORS, asset_path, safe_download_name
 
-from hub.inputs import int_arg
-from hub.permissions import public
+from hub.sdk import int_arg, public
 
 bp = Blueprint("ppid", __name__, template_folder="templates", url_prefix="/ppid")
 

@@ -16,7 +16,7 @@ from typing import IO, Any
 
 import requests
 
-from hub.exceptions import HubError
+from hub.sdk import HubError
 
 USER_AGENT = "publishing-hub-website/0.1 (+https://github.com/)"
 

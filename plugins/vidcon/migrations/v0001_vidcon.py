@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import hub.models.base
+from hub.sdk import UTCDateTime
 
 revision = "v0001_vidcon"
 down_revision = None
@@ -24,8 +24,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("item_id", sa.Integer(), nullable=False),
         sa.Column("publication_id", sa.Integer(), nullable=False),
-        sa.Column("starts_at", hub.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("ends_at", hub.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("starts_at", UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ends_at", UTCDateTime(timezone=True), nullable=False),
         sa.Column("place", sa.String(length=200), nullable=False),
         sa.Column("platform", sa.String(length=100), nullable=False),
         sa.Column("meeting_link", sa.String(length=500), nullable=False),
@@ -36,8 +36,8 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("report", sa.Text(), nullable=False),
         sa.Column("reported_by_id", sa.Integer(), nullable=True),
-        sa.Column("reported_at", hub.models.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", hub.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("reported_at", UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["item_id"], ["item.id"], name=op.f("fk_vidcon_booking_item_id_item"), ondelete="CASCADE"
         ),

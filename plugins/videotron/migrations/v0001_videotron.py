@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import hub.models.base
+from hub.sdk import UTCDateTime
 
 revision = "v0001_videotron"
 down_revision = None
@@ -35,10 +35,10 @@ def upgrade() -> None:
         sa.Column("quarter", sa.Integer(), nullable=False),
         sa.Column("notes", sa.Text(), nullable=False),
         sa.Column("prepared_by_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", hub.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
         sa.Column("signed_by_id", sa.Integer(), nullable=True),
-        sa.Column("signed_at", hub.models.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("submitted_at", hub.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("signed_at", UTCDateTime(timezone=True), nullable=True),
+        sa.Column("submitted_at", UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["prepared_by_id"], ["user_account.id"], name=op.f("fk_videotron_content_plan_prepared_by_id_user_account")
         ),
@@ -88,13 +88,13 @@ def upgrade() -> None:
         sa.Column("timezone", sa.String(length=64), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("notes", sa.Text(), nullable=False),
-        sa.Column("last_seen_at", hub.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_seen_at", UTCDateTime(timezone=True), nullable=True),
         sa.Column("now_playing_item_id", sa.Integer(), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
-        sa.Column("last_error_at", hub.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_error_at", UTCDateTime(timezone=True), nullable=True),
         sa.Column("player_info", sa.JSON(), nullable=False),
-        sa.Column("silence_alerted_at", hub.models.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", hub.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("silence_alerted_at", UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["now_playing_item_id"],
             ["item.id"],
@@ -108,7 +108,7 @@ def upgrade() -> None:
         "videotron_heartbeat",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("screen_id", sa.Integer(), nullable=False),
-        sa.Column("received_at", hub.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("received_at", UTCDateTime(timezone=True), nullable=False),
         sa.Column("now_playing_item_id", sa.Integer(), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
         sa.Column("info", sa.JSON(), nullable=False),
@@ -132,10 +132,10 @@ def upgrade() -> None:
         sa.Column("title", sa.String(length=300), nullable=False),
         sa.Column("description", sa.Text(), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("opened_at", hub.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("opened_at", UTCDateTime(timezone=True), nullable=False),
         sa.Column("opened_by_id", sa.Integer(), nullable=True),
-        sa.Column("recovered_at", hub.models.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("resolved_at", hub.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("recovered_at", UTCDateTime(timezone=True), nullable=True),
+        sa.Column("resolved_at", UTCDateTime(timezone=True), nullable=True),
         sa.Column("resolved_by_id", sa.Integer(), nullable=True),
         sa.Column("resolution", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -162,15 +162,15 @@ def upgrade() -> None:
         sa.Column("item_id", sa.Integer(), nullable=False),
         sa.Column("publication_id", sa.Integer(), nullable=False),
         sa.Column("asset_id", sa.Integer(), nullable=False),
-        sa.Column("starts_at", hub.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("ends_at", hub.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("starts_at", UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ends_at", UTCDateTime(timezone=True), nullable=False),
         sa.Column("dayparts", sa.JSON(), nullable=False),
         sa.Column("priority", sa.Integer(), nullable=False),
         sa.Column("urgent", sa.Boolean(), nullable=False),
         sa.Column("event_date", sa.Date(), nullable=True),
         sa.Column("duration", sa.Float(), nullable=True),
-        sa.Column("created_at", hub.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("removed_at", hub.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
+        sa.Column("removed_at", UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["asset_id"], ["asset.id"], name=op.f("fk_videotron_playlist_entry_asset_id_asset")),
         sa.ForeignKeyConstraint(
             ["item_id"], ["item.id"], name=op.f("fk_videotron_playlist_entry_item_id_item"), ondelete="CASCADE"
@@ -226,9 +226,9 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("screen_id", sa.Integer(), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
-        sa.Column("created_at", hub.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
-        sa.Column("revoked_at", hub.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("revoked_at", UTCDateTime(timezone=True), nullable=True),
         sa.Column("revoked_by_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["created_by_id"], ["user_account.id"], name=op.f("fk_videotron_screen_token_created_by_id_user_account")
@@ -255,11 +255,11 @@ def upgrade() -> None:
         sa.Column("item_id", sa.Integer(), nullable=True),
         sa.Column("item_title", sa.String(length=300), nullable=False),
         sa.Column("play_uuid", sa.String(length=36), nullable=False),
-        sa.Column("started_at", hub.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("ended_at", hub.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("started_at", UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ended_at", UTCDateTime(timezone=True), nullable=False),
         sa.Column("duration", sa.Float(), nullable=False),
         sa.Column("completed", sa.Boolean(), nullable=False),
-        sa.Column("received_at", hub.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("received_at", UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["entry_id"],
             ["videotron_playlist_entry.id"],

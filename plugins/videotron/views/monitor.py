@@ -10,9 +10,7 @@ from hub_videotron.monitor import screen_states
 from hub_videotron.records import INCIDENT_KINDS, Incident, IncidentStatus
 from hub_videotron.views import bp
 
-from hub.audit import record
-from hub.extensions import db
-from hub.permissions import require
+from hub.sdk import db, record_audit, require
 
 
 @bp.get("/monitor")
@@ -60,7 +58,9 @@ def incident_open(screen_id: int):
     )
     db.session.add(incident)
     db.session.flush()
-    record("videotron.incident_opened", target_type="videotron_incident", target_id=incident.id, details={"kind": kind})
+    record_audit(
+        "videotron.incident_opened", target_type="videotron_incident", target_id=incident.id, details={"kind": kind}
+    )
     db.session.commit()
     flash(_("Incident recorded."), "success")
     return redirect(url_for(".screen", screen_id=screen.id))
@@ -80,7 +80,7 @@ def incident_resolve(incident_id: int):
         incident.resolution = resolution
         incident.resolved_at = now()
         incident.resolved_by_id = g.user.id
-        record("videotron.incident_resolved", target_type="videotron_incident", target_id=incident.id)
+        record_audit("videotron.incident_resolved", target_type="videotron_incident", target_id=incident.id)
         db.session.commit()
         flash(_("Incident resolved."), "success")
     return redirect(

@@ -9,9 +9,7 @@ from hub_videotron import plans as rules
 from hub_videotron.records import ContentPlan
 from hub_videotron.views import bp
 
-from hub.audit import record
-from hub.extensions import db
-from hub.permissions import has_permission, require
+from hub.sdk import db, has_permission, record_audit, require
 
 
 def _lang() -> str:
@@ -50,7 +48,7 @@ def plan_create():
     except (ValueError, rules.PlanError) as exc:
         flash(str(exc) if isinstance(exc, rules.PlanError) else _("Choose a year and a quarter."), "error")
         return redirect(url_for(".plans"))
-    record("videotron.plan_created", target_type="videotron_content_plan", target_id=plan.id)
+    record_audit("videotron.plan_created", target_type="videotron_content_plan", target_id=plan.id)
     db.session.commit()
     return redirect(url_for(".plan", plan_id=plan.id))
 
@@ -82,7 +80,7 @@ def _change(plan_id: int, action: str, change) -> Response:
         db.session.rollback()
         flash(str(exc), "error")
         return redirect(url_for(".plan", plan_id=plan_id))
-    record(f"videotron.plan_{action}", target_type="videotron_content_plan", target_id=plan.id)
+    record_audit(f"videotron.plan_{action}", target_type="videotron_content_plan", target_id=plan.id)
     db.session.commit()
     flash(_("Content plan saved."), "success")
     return redirect(url_for(".plan", plan_id=plan.id))

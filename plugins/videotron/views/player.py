@@ -18,10 +18,7 @@ from hub_videotron.playlist import cached_feed
 from hub_videotron.screens import find_token
 from hub_videotron.views import PACKAGE, bp
 
-from hub.extensions import csrf, db
-from hub.inputs import json_value
-from hub.models import Asset
-from hub.permissions import public
+from hub.sdk import Asset, csrf_exempt, db, json_value, public
 
 STATIC = PACKAGE / "static"
 PLAYER_FILES = {"player.js", "player.css"}
@@ -95,7 +92,7 @@ def playlist(token: str):
 
 
 @bp.post("/player/<token>/heartbeat")
-@csrf.exempt
+@csrf_exempt
 @public
 def heartbeat(token: str):
     screen, reason = _resolve(token)
@@ -113,7 +110,7 @@ def heartbeat(token: str):
 
 
 @bp.post("/player/<token>/plays")
-@csrf.exempt
+@csrf_exempt
 @public
 def plays(token: str):
     screen, reason = _resolve(token)

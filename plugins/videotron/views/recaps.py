@@ -10,7 +10,7 @@ from hub_videotron.plans import today
 from hub_videotron.recap import month_of, recap_csv, week_of
 from hub_videotron.views import bp
 
-from hub.permissions import require
+from hub.sdk import require
 
 REPORT = "videotron_recap"
 

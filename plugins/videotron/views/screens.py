@@ -14,10 +14,7 @@ from hub_videotron.records import INCIDENT_KINDS, Incident, PlayRecord
 from hub_videotron.screens import has_live_token, is_online, issue_token, player_url, revoke_tokens
 from hub_videotron.views import bp
 
-from hub.audit import record
-from hub.extensions import db
-from hub.models import Item
-from hub.permissions import has_permission, require
+from hub.sdk import Item, db, has_permission, record_audit, require
 
 CODE = re.compile(r"^[a-z0-9][a-z0-9-]{1,59}$")
 NUMBERS = {"width_px": int, "height_px": int, "width_m": float, "height_m": float}
@@ -111,7 +108,7 @@ def screen_new():
         return _form_page(screen, errors, 422)
     db.session.add(screen)
     db.session.flush()
-    record(
+    record_audit(
         "videotron.screen_created", target_type="videotron_screen", target_id=screen.id, details={"code": screen.code}
     )
     db.session.commit()
@@ -131,7 +128,7 @@ def screen_edit(screen_id: int):
         page = _form_page(screen, errors, 422)
         db.session.rollback()
         return page
-    record(
+    record_audit(
         "videotron.screen_changed", target_type="videotron_screen", target_id=screen.id, details={"code": screen.code}
     )
     db.session.commit()
@@ -176,12 +173,12 @@ def screen_secret(screen_id: int):
     screen = _screen_or_404(screen_id)
     if request.form.get("action") == "revoke":
         revoke_tokens(screen, by=g.user)
-        record("videotron.secret_revoked", target_type="videotron_screen", target_id=screen.id)
+        record_audit("videotron.secret_revoked", target_type="videotron_screen", target_id=screen.id)
         db.session.commit()
         flash(_("The player link was revoked; the screen stops at its next check."), "success")
         return redirect(url_for(".screen", screen_id=screen.id))
     token = issue_token(screen, by=g.user)
-    record("videotron.secret_issued", target_type="videotron_screen", target_id=screen.id)
+    record_audit("videotron.secret_issued", target_type="videotron_screen", target_id=screen.id)
     db.session.commit()
     # shown once, never stored in clear or put in the session
     response = make_response(render_template("videotron/secret.html", screen=screen, url=player_url(token)))
@@ -203,7 +200,7 @@ def groups():
             group = ScreenGroup(code=code, name=name, description=request.form.get("description", "").strip()[:500])
             db.session.add(group)
             db.session.flush()
-            record("videotron.group_created", target_type="videotron_screen_group", target_id=group.id)
+            record_audit("videotron.group_created", target_type="videotron_screen_group", target_id=group.id)
             db.session.commit()
             flash(_("Group saved. Add screens to it from each screen's form."), "success")
         return redirect(url_for(".groups"))
@@ -268,7 +265,7 @@ def item_versions(item_id: int):
     """An admin asks for the item's video conformed to each of its screens (size and one-minute limit)."""
     from hub_videotron.media import request_screen_versions
 
-    from hub.media.errors import MediaError
+    from hub.sdk import MediaError
 
     item = db.session.get(Item, item_id) or abort(404)
     try:
@@ -279,7 +276,7 @@ def item_versions(item_id: int):
     if not keys:
         flash(_("This item is not on any screen yet."), "error")
     else:
-        record(
+        record_audit(
             "videotron.versions_requested",
             target_type="item",
             target_id=item.id,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import hub.models.base
+from hub.sdk import UTCDateTime
 
 revision = "w0001_website"
 down_revision = None
@@ -32,9 +32,9 @@ def upgrade() -> None:
         sa.Column("retention", sa.String(length=100), nullable=False),
         sa.Column("file_format", sa.String(length=20), nullable=False),
         sa.Column("site_url", sa.String(length=1000), nullable=True),
-        sa.Column("published_at", hub.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("withdrawn_at", hub.models.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("updated_at", hub.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("published_at", UTCDateTime(timezone=True), nullable=False),
+        sa.Column("withdrawn_at", UTCDateTime(timezone=True), nullable=True),
+        sa.Column("updated_at", UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["asset_id"], ["asset.id"], name=op.f("fk_website_dip_entry_asset_id_asset")),
         sa.ForeignKeyConstraint(
             ["item_id"], ["item.id"], name=op.f("fk_website_dip_entry_item_id_item"), ondelete="CASCADE"
