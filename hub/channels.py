@@ -38,10 +38,12 @@ class OptionField:
 class Channel:
     """A place content goes out to, declared by a plugin's ``register_channels`` hook.
 
-    ``name`` is a stable code ("videotron", "website", "x"…). ``accepts`` lists the
+    ``name`` is a stable code ("radio", "x"…). ``accepts`` lists the
     media kinds the channel can take ("video", "image", "document", "text"); ``item_kinds``
-    lists the item kinds it publishes. ``admin_role`` is the role code that publishes
-    and manages it. ``requirements_id``/``requirements_en`` are shown to a creator
+    lists the item kinds it publishes. ``admin_role`` is the role code that decides the
+    item's channel-admin step, publishes and manages it: a core role or one a plugin declares
+    (``register_roles``) holding ``item.decide``, else start-up stops. The default,
+    ``admin_channel`` (Admin Kanal), is the core's generic channel admin. ``requirements_id``/``requirements_en`` are shown to a creator
     choosing targets.
     """
 
@@ -50,7 +52,7 @@ class Channel:
     label_en: str
     accepts: tuple[str, ...] = ("text",)
     item_kinds: tuple[str, ...] = ()
-    admin_role: str = "system_admin"
+    admin_role: str = "admin_channel"
     requirements_id: str = ""
     requirements_en: str = ""
     #: character limit of the channel's variant text, None when unlimited

@@ -12,7 +12,7 @@ import sys
 import click
 from flask import Flask, current_app
 
-from hub.exceptions import ConfigError, HubError
+from hub.exceptions import ConfigError, HubError, PluginError
 
 
 @click.group(help="Hub publikasi / The publishing hub.")
@@ -169,6 +169,9 @@ def main(argv: list[str] | None = None) -> None:
         app = create_app()
     except ConfigError as exc:
         click.echo(f"hub: pengaturan salah / bad setting: {exc}", err=True)
+        sys.exit(2)
+    except PluginError as exc:
+        click.echo(f"hub: {exc}", err=True)
         sys.exit(2)
     group = build_cli(app)
     with app.app_context():

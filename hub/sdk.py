@@ -23,6 +23,13 @@ from hub.channels import (
     Problem,
     PublishResult,
 )
+from hub.declarations import (
+    CHANNEL_ADMIN_PERMISSIONS,
+    ItemField,
+    ItemKind,
+    Permission,
+    Role,
+)
 from hub.exceptions import (
     PermanentPublishError,
     PluginError,
@@ -35,7 +42,12 @@ from hub.hookspecs import hookimpl
 HUB_SDK_VERSION = "1.0"
 
 __all__ = [
+    "CHANNEL_ADMIN_PERMISSIONS",
     "HUB_SDK_VERSION",
+    "ItemField",
+    "ItemKind",
+    "Permission",
+    "Role",
     "Channel",
     "OptionField",
     "PermanentPublishError",

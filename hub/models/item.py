@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.models.base import Base, UTCDateTime, utcnow
@@ -36,7 +36,7 @@ class Item(Base):
     #: the requesting office
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    #: what sort of content: "video", "article", "post", "ppid_document", "vidcon_booking"…
+    #: what sort of content: "article", "post", "video" or a kind a plugin declares (``register_item_kinds``)
     kind: Mapped[str] = mapped_column(String(40), default="article")
     title: Mapped[str] = mapped_column(String(300), default="")
     body: Mapped[str] = mapped_column(Text, default="")
@@ -44,15 +44,12 @@ class Item(Base):
     event_place: Mapped[str] = mapped_column(String(300), default="")
     #: 1 (highest) .. 5 (lowest)
     priority: Mapped[int] = mapped_column(Integer, default=3)
-    #: approved as urgent (serta-merta): interrupts loops, goes first
-    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
-    #: approver allowed a display window longer than the SOP default (public need)
-    public_need_exception: Mapped[bool] = mapped_column(Boolean, default=False)
     publish_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     window_start: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     window_end: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     status: Mapped[str] = mapped_column(String(20), default=ItemStatus.DRAFT.value, index=True)
-    #: kind-specific fields (PPID class, unit, year…) declared by plugins
+    #: the fields plugins declare (``register_item_fields``, :class:`hub.declarations.ItemField`), by name,
+    #: and other kind-specific values a plugin keeps with the item
     extra: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
