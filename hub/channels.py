@@ -38,7 +38,7 @@ class OptionField:
 class Channel:
     """A place content goes out to, declared by a plugin's ``register_channels`` hook.
 
-    ``name`` is a stable code ("radio", "x"…). ``accepts`` lists the
+    ``name`` is a stable code ("radio", "tv"…). ``accepts`` lists the
     media kinds the channel can take ("video", "image", "document", "text"); ``item_kinds``
     lists the item kinds it publishes. ``admin_role`` is the role code that decides the
     item's channel-admin step, publishes and manages it: a core role or one a plugin declares

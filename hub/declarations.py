@@ -49,7 +49,7 @@ class Role:
 
 @dataclass(frozen=True)
 class Permission:
-    """A permission a plugin's views require (``screen.manage``…), with the roles that hold it.
+    """A permission a plugin's views require (``radio.tune``…), with the roles that hold it.
 
     ``code`` should start with the plugin's own prefix; ``roles`` may name core roles and roles
     any installed plugin declares (a plugin's own roles may list it in ``Role.permissions``

@@ -118,8 +118,8 @@ def display_period_end(item):
 
     Media retention asks this for an item that is approved but has no ``window_end`` (its
     publication never succeeded, so nothing wrote the period): SOP 000 keeps no file after
-    its period. A channel plugin that knows the item's default period (the videotron's
-    H-7..H+1 around the event date) returns its end as an aware UTC ``datetime``; return
+    its period. A channel plugin that knows the item's default period (the days around
+    the event date a screen channel shows it) returns its end as an aware UTC ``datetime``; return
     ``None`` for items you do not target. Without an answer the item's media are kept.
     """
 

@@ -113,11 +113,10 @@ def _wants_json() -> bool:
 def require(*perms: str):
     """Declare that a view needs a logged-in user holding every permission in ``perms``.
 
-    ``require()`` with no codes means: any logged-in user.
+    ``require()`` with no codes means: any logged-in user. The codes are the core's or those a
+    plugin declares (``register_permissions``); a plugin's module may be imported before they are
+    known, so an unknown code stops start-up once the app is built (:func:`unknown_permissions`).
     """
-    unknown = [p for p in perms if p not in PERMISSIONS]
-    if unknown:
-        raise ValueError(f"unknown permission(s) {unknown}; add them to hub.permissions.PERMISSIONS")
 
     def decorator(view):
         @functools.wraps(view)
@@ -143,6 +142,18 @@ def require(*perms: str):
         return wrapped
 
     return decorator
+
+
+def unknown_permissions(app) -> list[str]:
+    """``"<endpoint>: <codes>"`` for every view of ``app`` requiring a permission no one declared."""
+    found = []
+    for endpoint, view in sorted(app.view_functions.items()):
+        perms = declared_permission(view)
+        if isinstance(perms, tuple):
+            unknown = [p for p in perms if p not in PERMISSIONS and p != "authenticated"]
+            if unknown:
+                found.append(f"{endpoint}: {', '.join(unknown)}")
+    return found
 
 
 def declared_permission(view) -> object | None:

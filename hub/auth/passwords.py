@@ -93,7 +93,7 @@ def _user_words(user) -> list[str]:
 
 
 def _channel_words() -> list[str]:
-    """The installed channels' names ("videotron"…): as guessable here as the agency's name."""
+    """The installed channels' names: as guessable here as the agency's name."""
     from flask import has_app_context
 
     if not has_app_context():

@@ -119,7 +119,7 @@ def _date(value, field: str) -> dt.date | None:
 
 
 def _channels(raw) -> list[dict]:
-    """``["website", …]`` or ``[{"channel": "x", "text": …, "title": …, "options": {…}}, …]``."""
+    """``["radio", …]`` or ``[{"channel": "tv", "text": …, "title": …, "options": {…}}, …]``."""
     from hub.plugins import plugins
 
     known = plugins().channels

@@ -9,7 +9,7 @@ plugin reads. The core keeps no column for one plugin: a plugin declares its ite
 (``register_item_fields``) and their values live in the typed JSON column ``item.extra`` under
 the field's name. A true value is copied to ``extra["urgent"]`` / ``extra["public_need_exception"]``
 (a false one is the absence of the key), then the columns are dropped; the downgrade puts them back.
-Values already in ``extra`` (the production difficulty) stay where they are.
+Values already in ``extra`` (another plugin field) stay where they are.
 """
 
 from __future__ import annotations
