@@ -43,8 +43,8 @@ class Channel:
     lists the item kinds it publishes. ``admin_role`` is the role code that decides the
     item's channel-admin step, publishes and manages it: a core role or one a plugin declares
     (``register_roles``) holding ``item.decide``, else start-up stops. The default,
-    ``admin_channel`` (Admin Kanal), is the core's generic channel admin. ``requirements_id``/``requirements_en`` are shown to a creator
-    choosing targets.
+    ``admin_channel`` (Admin Kanal), is the core's generic channel admin.
+    ``requirements_id``/``requirements_en`` are shown to a creator choosing targets.
     """
 
     name: str

@@ -142,7 +142,9 @@ class ItemField:
                     raise TypeError
                 return int(raw)
             except (TypeError, ValueError):
-                raise ValueError((f"{self.label_id}: harus berupa angka.", f"{self.label_en}: must be a number.")) from None
+                raise ValueError(
+                    (f"{self.label_id}: harus berupa angka.", f"{self.label_en}: must be a number.")
+                ) from None
         if self.type == "choice":
             allowed = [code for code, _id, _en in self.choices]
             if str(raw) not in allowed:

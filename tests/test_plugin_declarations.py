@@ -115,7 +115,11 @@ class RadioPlugin:
         return [
             ItemField("airtime_seconds", "Durasi siaran (detik)", "Airtime (seconds)", type="int"),
             ItemField(
-                "slot", "Slot siaran", "Slot", type="choice", choices=(("pagi", "Pagi", "Morning"), ("sore", "Sore", "Evening"))
+                "slot",
+                "Slot siaran",
+                "Slot",
+                type="choice",
+                choices=(("pagi", "Pagi", "Morning"), ("sore", "Sore", "Evening")),
             ),
             ItemField("on_air_now", "Siaran langsung", "On air now", type="bool", creator_sets=False),
         ]
@@ -276,8 +280,12 @@ def test_upgrading_an_old_database_keeps_the_marks_difficulty_and_content_plans(
             db.session.execute(sa.insert(old_item).values(title=title, **common, **values))
         plan = ContentPlan(year=2027, quarter=2, notes="Triwulan II", prepared_by_id=vito.id, signed_by_id=vito.id)
         plan.entries = [
-            ContentPlanEntry(planned_date=dt.date(2027, 4, 21), title="Hari Kartini", content_type="video", difficulty="medium"),
-            ContentPlanEntry(planned_date=dt.date(2027, 5, 20), title="Harkitnas", content_type="design", difficulty="hard"),
+            ContentPlanEntry(
+                planned_date=dt.date(2027, 4, 21), title="Hari Kartini", content_type="video", difficulty="medium"
+            ),
+            ContentPlanEntry(
+                planned_date=dt.date(2027, 5, 20), title="Harkitnas", content_type="design", difficulty="hard"
+            ),
         ]
         db.session.add(plan)
         db.session.commit()

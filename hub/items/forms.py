@@ -81,9 +81,7 @@ def form_to_data(form: MultiDict, channels: Mapping[str, Channel] | list[str], i
         )
     data["channels"] = targets
     if "extra_fields" in form:  # the form drew the plugins' item fields (an unticked box clears its field)
-        data["extra"] = {
-            spec.name: _extra_value(form, spec) for spec in (item_fields or ()) if spec.creator_sets
-        }
+        data["extra"] = {spec.name: _extra_value(form, spec) for spec in (item_fields or ()) if spec.creator_sets}
     return data
 
 

@@ -23,6 +23,7 @@ from hub.workflow.store import add_default_assignment, get_version, get_workflow
 
 log = logging.getLogger(__name__)
 
+
 def template_sources(app: Flask) -> list[tuple[str, dict]]:
     """``(source, definition)`` of every plugin's template (a :class:`~pathlib.Path` is read as YAML)."""
     from hub.plugins import plugins
