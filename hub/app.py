@@ -60,6 +60,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     for blueprints in registry.hook.register_blueprints(app=app):
         for bp in blueprints or []:
             app.register_blueprint(bp)
+    from hub.permissions import unknown_permissions
+
+    unknown = unknown_permissions(app)
+    if unknown:  # a plugin's view requires a permission nobody declared (register_permissions)
+        from hub.exceptions import PluginError
+
+        raise PluginError(f"views require unknown permissions: {'; '.join(unknown)}")
 
     @app.before_request
     def _no_user_yet():

@@ -38,14 +38,16 @@ class OptionField:
 class Channel:
     """A place content goes out to, declared by a plugin's ``register_channels`` hook.
 
-    ``name`` is a stable code ("videotron", "website", "x"…). ``accepts`` lists the
+    ``name`` is a stable code ("radio", "tv"…). ``accepts`` lists the
     media kinds the channel can take ("video", "image", "document", "text"); ``item_kinds``
-    lists the item kinds it publishes. ``admin_role`` is the role code that publishes
-    and manages it. ``requirements_id``/``requirements_en`` are shown to a creator
-    choosing targets.
+    lists the item kinds it publishes. ``admin_role`` is the role code that decides the
+    item's channel-admin step, publishes and manages it: a core role or one a plugin declares
+    (``register_roles``) holding ``item.decide``, else start-up stops. The default,
+    ``admin_channel`` (Admin Kanal), is the core's generic channel admin.
+    ``requirements_id``/``requirements_en`` are shown to a creator choosing targets.
     """
 
-    #: stable code of the channel ("videotron", "website", "x"); stored on items and publications
+    #: stable code of the channel ("radio", "tv"…); stored on items and publications
     name: str
     #: the name people see, in Bahasa Indonesia
     label_id: str
@@ -55,8 +57,8 @@ class Channel:
     accepts: tuple[str, ...] = ("text",)
     #: the item kinds it publishes (each becomes a kind an item may have)
     item_kinds: tuple[str, ...] = ()
-    #: the role code that publishes and manages the channel (decides its admin step)
-    admin_role: str = "system_admin"
+    #: the role code that decides the channel's admin step, publishes and manages it (default: Admin Kanal)
+    admin_role: str = "admin_channel"
     #: what the channel needs, shown to a creator choosing targets (Bahasa Indonesia)
     requirements_id: str = ""
     #: the same in English

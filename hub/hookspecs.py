@@ -118,8 +118,8 @@ def display_period_end(item):
 
     Media retention asks this for an item that is approved but has no ``window_end`` (its
     publication never succeeded, so nothing wrote the period): SOP 000 keeps no file after
-    its period. A channel plugin that knows the item's default period (the videotron's
-    H-7..H+1 around the event date) returns its end as an aware UTC ``datetime``; return
+    its period. A channel plugin that knows the item's default period (the days around
+    the event date a screen channel shows it) returns its end as an aware UTC ``datetime``; return
     ``None`` for items you do not target. Without an answer the item's media are kept.
     """
 
@@ -159,11 +159,59 @@ def register_settings():
 
 @hookspec
 def register_workflow_templates():
-    """Contribute approval workflow templates (SOPs as data).
+    """Contribute approval workflow templates (SOPs as data) with their default assignments.
 
-    Returns a list of dicts in the workflow YAML format described in
-    ``docs/workflows.md``. Templates are loaded into the database by
-    ``hub db upgrade`` and by ``hub up`` when they are not there yet.
+    Returns a list of templates, each a dict in the workflow YAML format described in
+    ``docs/workflows.md`` or the :class:`pathlib.Path` of such a YAML file (kept in the
+    plugin's own folder). A template's ``applies_to`` (``channels``, ``kinds``,
+    ``organisation_kinds``) becomes its default workflow assignment when the template is
+    first stored, so an item targeting the plugin's channel finds its workflow with no
+    manual assignment. Templates are loaded into the database by ``hub db upgrade`` and
+    by ``hub up`` when they are not there yet.
+    """
+
+
+# --- what a plugin brings besides channels (hub.declarations) --------------------------------
+
+
+@hookspec
+def register_roles():
+    """Declare the roles this plugin brings (its channel's admin, an operator…).
+
+    Fires once when the app is built. Returns a list of :class:`hub.declarations.Role`
+    (``code``, ``label_id``, ``label_en``, descriptions, ``permissions``). The codes join the
+    core's roles: they can be given to user accounts, named by workflow steps and used as a
+    channel's ``admin_role``. A code the core or another plugin declares already stops
+    start-up with :class:`hub.exceptions.PluginError`.
+    """
+
+
+@hookspec
+def register_permissions():
+    """Declare the permissions this plugin's views require.
+
+    Fires once when the app is built, before the plugin's blueprints are imported. Returns a
+    list of :class:`hub.declarations.Permission` (``code``, ``label_id``, ``label_en``, and
+    ``roles``: the core or plugin roles that hold it).
+    """
+
+
+@hookspec
+def register_item_kinds():
+    """Declare the item kinds this plugin publishes ("video", "ppid_document"…).
+
+    Fires once when the app is built. Returns a list of :class:`hub.declarations.ItemKind`;
+    they are offered on the item form (with their titles) and accepted by the API.
+    """
+
+
+@hookspec
+def register_item_fields():
+    """Declare extra fields of an item this plugin needs.
+
+    Fires once when the app is built. Returns a list of :class:`hub.declarations.ItemField`.
+    Values are stored in ``Item.extra[name]``, shown on the item form, accepted in the API's
+    ``extra`` and validated by the field's type. Field names must be unique across plugins.
     """
 
 

@@ -2,7 +2,7 @@
 
 Every remote idempotency key, slug and marker carries it (``hub-<id>-<item>-<channel>``),
 so two hubs (production and staging, a reinstall) publishing their own item 1 to the same
-WordPress site or social account never find, adopt, edit or delete each other's posts.
+site or account of an outside platform never find, adopt, edit or delete each other's posts.
 It is made at ``hub db upgrade`` (or at first use) and travels with the database in a
 backup; a restored backup keeps its posts. Plugins read it with :func:`installation_id`.
 """

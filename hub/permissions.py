@@ -13,7 +13,8 @@ import functools
 
 from flask import g, jsonify, redirect, request, url_for
 
-from hub.roles import CHANNEL_ADMIN_ROLES, ROLES
+from hub.declarations import CHANNEL_ADMIN_PERMISSIONS
+from hub.roles import ROLES
 
 PUBLIC = "public"
 
@@ -30,10 +31,6 @@ PERMISSIONS: dict[str, tuple[str, str]] = {
     "settings.manage": ("Mengelola pengaturan", "Manage settings"),
     "audit.view": ("Melihat jejak audit", "View the audit trail"),
     "report.view": ("Melihat laporan", "View reports"),
-    "screen.monitor": ("Memantau layar videotron", "Monitor screens"),
-    "screen.manage": ("Mengelola layar videotron", "Manage screens"),
-    "content_plan.manage": ("Menyusun rencana konten videotron", "Prepare videotron content plans"),
-    "content_plan.sign": ("Menandatangani rencana konten videotron", "Sign videotron content plans"),
     "account.self": ("Mengelola akun sendiri", "Manage own account"),
 }
 
@@ -50,24 +47,11 @@ _APPROVERS = (
 ROLE_PERMISSIONS: dict[str, set[str]] = {code: {"account.self"} for code in ROLES}
 for _code in _APPROVERS:
     ROLE_PERMISSIONS[_code] |= {"item.decide", "item.view_all", "report.view", "item.create", "media.upload"}
-for _code in CHANNEL_ADMIN_ROLES:
-    ROLE_PERMISSIONS[_code] |= {
-        "publication.manage",
-        "item.view_all",
-        "item.decide",
-        "report.view",
-        "media.upload",
-        "item.create",
-    }
-ROLE_PERMISSIONS["admin_videotron"] |= {"screen.monitor", "screen.manage"}
-ROLE_PERMISSIONS["teknisi"] |= {"screen.monitor", "screen.manage", "item.view_all", "item.decide"}
+ROLE_PERMISSIONS["admin_channel"] |= set(CHANNEL_ADMIN_PERMISSIONS)
+ROLE_PERMISSIONS["teknisi"] |= {"item.view_all", "item.decide"}
 ROLE_PERMISSIONS["pembuat_konten"] |= {"item.create", "media.upload", "item.view_own_org"}
 ROLE_PERMISSIONS["pemohon"] |= {"item.create", "media.upload", "item.view_own_org"}
 ROLE_PERMISSIONS["kepala_dinas"] |= {"audit.view"}
-# SOP 000 flow B: the Sub Koordinator prepares the quarterly videotron plan, the Kepala Bidang signs it
-ROLE_PERMISSIONS["sub_koordinator"] |= {"content_plan.manage"}
-ROLE_PERMISSIONS["admin_videotron"] |= {"content_plan.manage"}
-ROLE_PERMISSIONS["kepala_bidang"] |= {"content_plan.sign"}
 # A system administrator manages users and settings but approves nothing (separation of duties).
 ROLE_PERMISSIONS["system_admin"] |= {
     "user.manage",
@@ -76,9 +60,30 @@ ROLE_PERMISSIONS["system_admin"] |= {
     "audit.view",
     "report.view",
     "item.view_all",
-    "screen.manage",
-    "screen.monitor",
 }
+
+#: the core's own permissions and grants (before any plugin added to them)
+CORE_PERMISSIONS: dict[str, tuple[str, str]] = dict(PERMISSIONS)
+CORE_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {code: frozenset(p) for code, p in ROLE_PERMISSIONS.items()}
+
+
+def install_plugin_permissions(roles, permissions) -> None:
+    """Make :data:`PERMISSIONS` and :data:`ROLE_PERMISSIONS` the core's plus the plugins' declarations.
+
+    ``roles``: :class:`hub.declarations.Role` (each holds ``account.self`` and its ``permissions``);
+    ``permissions``: :class:`hub.declarations.Permission` (granted to their ``roles``). The codes
+    are checked by :func:`hub.plugins.build_plugin_manager` first. Changed in place, like ``ROLES``.
+    """
+    PERMISSIONS.clear()
+    PERMISSIONS.update(CORE_PERMISSIONS)
+    PERMISSIONS.update({p.code: (p.label_id, p.label_en) for p in permissions})
+    ROLE_PERMISSIONS.clear()
+    ROLE_PERMISSIONS.update({code: set(p) for code, p in CORE_ROLE_PERMISSIONS.items()})
+    for role in roles:
+        ROLE_PERMISSIONS[role.code] = {"account.self", *role.permissions}
+    for permission in permissions:
+        for code in permission.roles:
+            ROLE_PERMISSIONS[code].add(permission.code)
 
 
 def permissions_of(user) -> set[str]:
@@ -113,11 +118,10 @@ def _wants_json() -> bool:
 def require(*perms: str):
     """Declare that a view needs a logged-in user holding every permission in ``perms``.
 
-    ``require()`` with no codes means: any logged-in user.
+    ``require()`` with no codes means: any logged-in user. The codes are the core's or those a
+    plugin declares (``register_permissions``); a plugin's module may be imported before they are
+    known, so an unknown code stops start-up once the app is built (:func:`unknown_permissions`).
     """
-    unknown = [p for p in perms if p not in PERMISSIONS]
-    if unknown:
-        raise ValueError(f"unknown permission(s) {unknown}; add them to hub.permissions.PERMISSIONS")
 
     def decorator(view):
         @functools.wraps(view)
@@ -143,6 +147,18 @@ def require(*perms: str):
         return wrapped
 
     return decorator
+
+
+def unknown_permissions(app) -> list[str]:
+    """``"<endpoint>: <codes>"`` for every view of ``app`` requiring a permission no one declared."""
+    found = []
+    for endpoint, view in sorted(app.view_functions.items()):
+        perms = declared_permission(view)
+        if isinstance(perms, tuple):
+            unknown = [p for p in perms if p not in PERMISSIONS and p != "authenticated"]
+            if unknown:
+                found.append(f"{endpoint}: {', '.join(unknown)}")
+    return found
 
 
 def declared_permission(view) -> object | None:

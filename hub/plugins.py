@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from hub import hookspecs
 from hub.channels import Channel, PluginSetting
+from hub.declarations import FIELD_TYPES, ItemField, ItemKind, Permission, Role
 from hub.exceptions import PluginError
 
 if TYPE_CHECKING:
@@ -46,6 +47,11 @@ class PluginRegistry:
         self.channels: dict[str, Channel] = {}
         self.settings: dict[str, dict[str, PluginSetting]] = {}
         self.info: dict[str, PluginInfo] = {}
+        #: what the plugins declare besides channels (hub.declarations), by code / name
+        self.roles: dict[str, Role] = {}
+        self.permissions: dict[str, Permission] = {}
+        self.item_kinds: dict[str, ItemKind] = {}
+        self.item_fields: dict[str, ItemField] = {}
 
     @property
     def hook(self):
@@ -126,6 +132,7 @@ def build_plugin_manager(app: Flask, extra_plugins: list | None = None) -> Plugi
             registry.channels[channel.name] = replace(channel, plugin=impl.plugin_name)
     for impl in pm.hook.register_settings.get_hookimpls():
         registry.settings[impl.plugin_name] = {s.key: s for s in impl.function() or []}
+    _collect_declarations(registry)
 
     for name, plugin in pm.list_name_plugin():
         dist_name, version = dists.get(name, ("", getattr(plugin, "__version__", "")))
@@ -138,6 +145,75 @@ def build_plugin_manager(app: Flask, extra_plugins: list | None = None) -> Plugi
         )
     app.extensions[EXT_KEY] = registry
     return registry
+
+
+def _declared(pm: pluggy.PluginManager, hook_name: str, key: str, found: dict, what: str, taken=()) -> None:
+    """Collect one declaration hook into ``found`` (code -> declaration with ``plugin`` set); a code
+    declared twice (or one of ``taken``, the core's) stops start-up naming both."""
+    for impl in getattr(pm.hook, hook_name).get_hookimpls():
+        for decl in impl.function() or []:
+            code = getattr(decl, key)
+            if code in taken:
+                raise PluginError(f'Plugin "{impl.plugin_name}": {what} "{code}" is the core\'s already')
+            if code in found:
+                other = found[code].plugin
+                raise PluginError(f'Plugin "{impl.plugin_name}": {what} "{code}" is declared by "{other}" already')
+            found[code] = replace(decl, plugin=impl.plugin_name)
+
+
+def _collect_declarations(registry: PluginRegistry) -> None:
+    """Roles, permissions, item kinds and fields of every plugin; then install the roles and
+    permissions next to the core's and check every channel's ``admin_role``."""
+    from hub import permissions as perms
+    from hub import roles
+
+    pm = registry.pm
+    _declared(pm, "register_roles", "code", registry.roles, "role", roles.CORE_ROLES)
+    _declared(pm, "register_permissions", "code", registry.permissions, "permission", perms.CORE_PERMISSIONS)
+    _declared(pm, "register_item_kinds", "code", registry.item_kinds, "item kind")
+    _declared(pm, "register_item_fields", "name", registry.item_fields, "item field")
+    known_roles = set(roles.CORE_ROLES) | set(registry.roles)
+    known_perms = set(perms.CORE_PERMISSIONS) | set(registry.permissions)
+    for role in registry.roles.values():
+        unknown = sorted(set(role.permissions) - known_perms)
+        if unknown:
+            raise PluginError(f'Plugin "{role.plugin}": role "{role.code}" has unknown permission(s) {unknown}')
+    for permission in registry.permissions.values():
+        unknown = sorted(set(permission.roles) - known_roles)
+        if unknown:
+            raise PluginError(
+                f'Plugin "{permission.plugin}": permission "{permission.code}" names unknown role(s) {unknown}'
+            )
+    for item_field in registry.item_fields.values():
+        if item_field.type not in FIELD_TYPES:
+            raise PluginError(
+                f'Plugin "{item_field.plugin}": item field "{item_field.name}" has type "{item_field.type}" '
+                f"(one of {', '.join(FIELD_TYPES)})"
+            )
+    roles.install_plugin_roles(registry.roles.values())
+    perms.install_plugin_permissions(registry.roles.values(), registry.permissions.values())
+    for channel in registry.channels.values():
+        check_admin_role(channel)
+
+
+def check_admin_role(channel: Channel) -> None:
+    """Stop start-up (one line, naming the plugin and the role) when nobody could decide the channel's
+    admin step: its ``admin_role`` is no role, or a role without ``item.decide``."""
+    from hub.permissions import ROLE_PERMISSIONS
+    from hub.roles import ROLES
+
+    role = channel.admin_role
+    if role not in ROLES:
+        raise PluginError(
+            f'Plugin "{channel.plugin}": kanal "{channel.name}" memakai admin_role "{role}" yang bukan peran / '
+            f'channel "{channel.name}" has admin_role "{role}", which is not a role (known: {", ".join(sorted(ROLES))})'
+        )
+    if "item.decide" not in ROLE_PERMISSIONS.get(role, ()):
+        raise PluginError(
+            f'Plugin "{channel.plugin}": admin_role "{role}" dari kanal "{channel.name}" tidak dapat memutuskan '
+            f'langkah admin / channel "{channel.name}" has admin_role "{role}", which cannot decide the '
+            f"channel's admin step (it lacks the permission item.decide)"
+        )
 
 
 def plugins(app: Flask | None = None) -> PluginRegistry:

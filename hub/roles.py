@@ -3,6 +3,9 @@
 Workflow steps, permissions and user accounts refer to roles by these codes.
 Each organisation may show a role under its own title (``Organisation.role_titles``);
 the code never changes. Labels are (Bahasa Indonesia, English).
+
+:data:`ROLES` holds the core's roles and, once an app is built, the roles its plugins
+declare (``register_roles``, :func:`install_plugin_roles`).
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ class RoleInfo:
     label_id: str
     label_en: str
     description: str
+    #: the plugin that declared the role ("" for the core's)
+    plugin: str = ""
 
 
 ROLES: dict[str, RoleInfo] = {
@@ -27,10 +32,13 @@ ROLES: dict[str, RoleInfo] = {
         RoleInfo("sub_koordinator", "Sub Koordinator", "Sub-coordinator", "Manages content and schedules."),
         RoleInfo("verifikator", "Verifikator", "Verifier", "Checks content against the criteria."),
         RoleInfo("pembuat_konten", "Pembuat Konten", "Content Creator", "Prepares and submits content."),
-        RoleInfo("admin_videotron", "Admin Videotron", "Videotron Admin", "Publishes approved videotron content."),
-        RoleInfo("admin_website", "Admin Website", "Website Admin", "Publishes approved website/PPID content."),
-        RoleInfo("admin_social", "Admin Media Sosial", "Social Media Admin", "Publishes approved social posts."),
-        RoleInfo("teknisi", "Teknisi / Tim Teknis", "Technician", "Keeps screens and vidcon equipment running."),
+        RoleInfo(
+            "admin_channel",
+            "Admin Kanal",
+            "Channel Admin",
+            "Decides the admin step of, and publishes on, every channel that names no admin role of its own.",
+        ),
+        RoleInfo("teknisi", "Teknisi / Tim Teknis", "Technician", "Keeps the channels' equipment running."),
         RoleInfo("pejabat_pengawas", "Pejabat Pengawas", "Supervisory Official", "Verifies facts (SOP 004)."),
         RoleInfo(
             "pejabat_administrator",
@@ -48,8 +56,25 @@ ROLES: dict[str, RoleInfo] = {
     ]
 }
 
-#: The admin role that publishes each bundled channel family.
-CHANNEL_ADMIN_ROLES = ("admin_videotron", "admin_website", "admin_social")
+#: the admin role of a channel that names none (``Channel.admin_role``'s default)
+DEFAULT_CHANNEL_ADMIN_ROLE = "admin_channel"
+
+#: the core's own roles (ROLES before any plugin added to it)
+CORE_ROLES: dict[str, RoleInfo] = dict(ROLES)
+
+
+def install_plugin_roles(roles) -> None:
+    """Make :data:`ROLES` the core's roles plus ``roles`` (:class:`hub.declarations.Role`, with ``plugin`` set).
+
+    Called by :func:`hub.plugins.build_plugin_manager` for each app built; the dict is changed in
+    place so every module that imported it sees the plugins' roles.
+    """
+    ROLES.clear()
+    ROLES.update(CORE_ROLES)
+    for role in roles:
+        ROLES[role.code] = RoleInfo(
+            role.code, role.label_id, role.label_en, role.description_en or role.description_id, plugin=role.plugin
+        )
 
 
 def role_label(code: str, lang: str = "id", *, own_titles: bool = True) -> str:

@@ -72,6 +72,28 @@ REFERENCE: list[tuple[str, list[tuple[str, str, str]]]] = [
         ],
     ),
     (
+        "What a plugin brings",
+        [
+            (
+                "Role",
+                "hub.declarations",
+                "A role a plugin declares (`register_roles`): code, both titles, its permissions.",
+            ),
+            ("Permission", "hub.declarations", "A permission a plugin declares (`register_permissions`)."),
+            ("ItemKind", "hub.declarations", "An item kind a plugin declares (`register_item_kinds`)."),
+            (
+                "ItemField",
+                "hub.declarations",
+                "A typed item field a plugin declares (`register_item_fields`), kept in `Item.extra`.",
+            ),
+            (
+                "CHANNEL_ADMIN_PERMISSIONS",
+                "hub.declarations",
+                "The permissions a channel's admin role needs (give them to a plugin's admin role).",
+            ),
+        ],
+    ),
+    (
         "Errors",
         [
             (
@@ -281,6 +303,7 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
         PublishResult,
     )
     from hub.crypto import decrypt_json, encrypt_json  # noqa: F401
+    from hub.declarations import CHANNEL_ADMIN_PERMISSIONS, ItemField, ItemKind, Permission, Role  # noqa: F401
     from hub.exceptions import (  # noqa: F401
         HubError,
         PermanentPublishError,

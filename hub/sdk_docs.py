@@ -29,7 +29,7 @@ FIELD_CLASSES = [
 
 
 def _signature(obj) -> str:
-    """``(a: int, b: str = 'x') -> bool`` with annotations written as in the source (no quotes)."""
+    """``(a: int, b: str = 'abc') -> bool`` with annotations written as in the source (no quotes)."""
     try:
         sig = inspect.signature(obj)
     except (TypeError, ValueError):

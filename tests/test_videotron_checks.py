@@ -164,7 +164,7 @@ def test_the_window_defaults_to_h_minus_7_to_h_plus_1(clock, creator, screen):
     assert [(p.field, p.severity) for p in at_submit] == [("window_end", "warning")]  # the approver decides
     assert "pengecualian" in at_submit[0].message_id and "exception" in at_submit[0].message_en
     assert errors(longer, "approve") == ["videotron.window_too_long"]
-    longer.public_need_exception = True  # the approver marks the public need
+    longer.extra = {**longer.extra, "public_need_exception": True}  # the approver marks the public need
     db.session.commit()
     assert problems(longer, "approve") == []
 

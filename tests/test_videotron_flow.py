@@ -120,7 +120,7 @@ def test_a_longer_window_waits_for_the_approvers_public_need_exception(
     assert client.post(marks, data=both).status_code == 302
     db.session.expire_all()
     item = db.session.get(Item, item.id)
-    assert item.public_need_exception is True and item.urgent is True
+    assert item.extra["public_need_exception"] is True and item.extra["urgent"] is True
     from hub.models import AuditEntry
 
     entry = db.session.scalar(db.select(AuditEntry).filter_by(action="videotron.item_marked"))
@@ -131,7 +131,7 @@ def test_a_longer_window_waits_for_the_approvers_public_need_exception(
     assert settled.status_code == 409  # approved: the marks are settled
     assert "tidak sedang menunggu keputusan" in settled.get_data(as_text=True)
     db.session.expire_all()
-    assert db.session.get(Item, item.id).urgent is True
+    assert db.session.get(Item, item.id).extra["urgent"] is True
     pub = db.session.scalar(db.select(Publication).filter_by(item_id=item.id, channel="videotron"))
     assert pub.scheduled_at == dt.datetime(2027, 3, 1, tzinfo=WIB)  # the dispatcher publishes at the window's start
     from hub.plugins import plugins  # ...which the test does not wait for: the hook as the due job calls it

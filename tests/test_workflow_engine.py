@@ -294,12 +294,12 @@ def test_channel_checks_run_again_before_the_final_approval(app, people):
 
 
 def make_channel_admin(people):
-    """The checked channel is administered by system_admin (the default); that role decides nothing, so the
-    test uses a website admin and points the edit step at them through the channel's admin role."""
+    """The checked channel names no admin role: the default, the core's generic channel admin
+    (``admin_channel``), decides its admin step."""
     from hub.models import User, UserRole
 
     user = User(username="editor", organisation=people.operator, full_name="Edi Editor", email="e@example.go.id")
-    user.roles = [UserRole(role="system_admin"), UserRole(role="admin_website")]
+    user.roles = [UserRole(role="admin_channel")]
     db.session.add(user)
     db.session.commit()
     return user

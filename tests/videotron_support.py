@@ -93,6 +93,9 @@ def probed_asset(path: Path, user) -> Asset:
 
 
 def videotron_item(user, asset: Asset | None, *, screens=(), groups=(), dayparts=None, **fields) -> Item:
+    """An item for the videotron; ``urgent=True``/``public_need_exception=True`` are the approver's marks
+    (kept in ``Item.extra``, the plugin's declared fields)."""
+    extra = {mark: True for mark in ("urgent", "public_need_exception") if fields.pop(mark, False)}
     options: dict = {}
     if screens:
         options["screens"] = list(screens)
@@ -106,6 +109,7 @@ def videotron_item(user, asset: Asset | None, *, screens=(), groups=(), dayparts
         kind="video",
         title=fields.pop("title", "Pekan Budaya Sumatera Barat"),
         event_date=fields.pop("event_date", dt.date(2027, 3, 20)),
+        extra={**fields.pop("extra", {}), **extra},
         **fields,
     )
     item.channels = [ItemChannel(channel="videotron", options=options)]

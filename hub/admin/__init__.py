@@ -1,7 +1,7 @@
 """Administration: the index of every administrative page, and the organisations pages.
 
 The other administrative pages belong to their areas (users: auth; workflows and the
-working calendar: workflow; channel accounts: the channel plugins; screens: videotron);
+working calendar: workflow; channel accounts, screens and the like: the channel plugins);
 the index links them through the navigation registry (``section="admin"``), so a link
 appears once its page exists and only for people who may open it.
 """

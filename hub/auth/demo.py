@@ -25,9 +25,7 @@ DEMO_USERS = [
     ("subkoor", "Sub Koordinator", "sub_koordinator", "Diskominfotik"),
     ("verifikator", "Verifikator Konten", "verifikator", "Diskominfotik"),
     ("kreator", "Pembuat Konten", "pembuat_konten", "Diskominfotik"),
-    ("admin.videotron", "Admin Videotron", "admin_videotron", "Diskominfotik"),
-    ("admin.web", "Admin Website", "admin_website", "Diskominfotik"),
-    ("admin.sosmed", "Admin Media Sosial", "admin_social", "Diskominfotik"),
+    ("admin.kanal", "Admin Kanal", "admin_channel", "Diskominfotik"),
     ("teknisi", "Tim Teknis", "teknisi", "Diskominfotik"),
     ("pengawas", "Pejabat Pengawas", "pejabat_pengawas", "Diskominfotik"),
     ("pejabat.admin", "Pejabat Administrator", "pejabat_administrator", "Diskominfotik"),
@@ -36,11 +34,21 @@ DEMO_USERS = [
 ]
 
 
+def demo_users() -> list[tuple[str, str, str, str]]:
+    """:data:`DEMO_USERS` and one account per role the installed plugins declare (``admin_x`` -> ``admin.x``)."""
+    from hub.plugins import plugins
+
+    declared = [
+        (role.code.replace("_", "."), role.label_id, role.code, "Diskominfotik") for role in plugins().roles.values()
+    ]
+    return DEMO_USERS + declared
+
+
 def load_demo_users(echo: Callable[[str], None] = print) -> list[tuple[str, str]]:
     """Create the demo accounts that do not exist yet; returns (user name, TOTP secret) of the new ones."""
     created = []
     password_hash = None
-    for username, full_name, role, short in DEMO_USERS:
+    for username, full_name, role, short in demo_users():
         if db.session.scalar(db.select(User.id).where(User.username == username)) is not None:
             continue
         org = db.session.scalar(db.select(Organisation).where(Organisation.short_name == short))

@@ -37,11 +37,9 @@ CONTEXT_WORDS = (
     "minangkabau",
     "provinsi",
     "pemprov",
-    "videotron",
     "hub",
     "publikasi",
     "publishing",
-    "ppid",
     "opd",
     "admin",
     "password",
@@ -92,6 +90,17 @@ def _user_words(user) -> list[str]:
     for value in (getattr(org, "name", ""), getattr(org, "short_name", "")):
         words.extend(w for w in re.split(r"[^a-z0-9]+", (value or "").lower()) if len(w) >= 4)
     return words
+
+
+def _channel_words() -> list[str]:
+    """The installed channels' names: as guessable here as the agency's name."""
+    from flask import has_app_context
+
+    if not has_app_context():
+        return []
+    from hub.plugins import plugins
+
+    return [name.lower() for name in plugins().channels if len(name) >= 4]
 
 
 def _only_context(password: str, words: list[str]) -> bool:
@@ -167,7 +176,7 @@ def problems(password: str, user=None) -> list[tuple[str, str]]:
                 "This password is too common (it is on a list of breached passwords); choose another.",
             )
         )
-    elif _only_context(password, list(CONTEXT_WORDS) + _user_words(user)):
+    elif _only_context(password, list(CONTEXT_WORDS) + _channel_words() + _user_words(user)):
         found.append(
             (
                 "Kata sandi hanya terdiri dari nama, instansi, daerah atau angka; tambahkan kata lain.",

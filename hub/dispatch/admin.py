@@ -44,7 +44,7 @@ class RemoteRefInvalid(HubError):
 def can_manage(user: User | None, pub: Publication) -> bool:
     """True when ``user`` may act on ``pub``: ``publication.manage`` and the channel's admin role.
 
-    A channel declares its ``admin_role`` (``admin_videotron``…); holders of
+    A channel declares its ``admin_role`` (``admin_radio``…); holders of
     ``publication.manage`` act on channels whose admin role they hold. A channel whose
     plugin is gone, or that names no role the hub knows, is open to every holder of
     ``publication.manage``.

@@ -28,7 +28,7 @@ ITEM_SCHEMA = {
         "publish_at": {"type": "string", "format": "date-time", "description": "no zone: the office's"},
         "window_start": {"type": "string", "format": "date-time"},
         "window_end": {"type": "string", "format": "date-time"},
-        "extra": {"type": "object", "description": "kind-specific fields, e.g. difficulty"},
+        "extra": {"type": "object", "description": "kind-specific fields; those plugins declare are validated"},
         "organisation_id": {"type": "integer", "description": "staff who see every office only"},
         "channels": {
             "type": "array",

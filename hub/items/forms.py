@@ -39,8 +39,10 @@ def _field_value(form: MultiDict, key: str, field: OptionField):
     return value or None
 
 
-def form_to_data(form: MultiDict, channels: Mapping[str, Channel] | list[str]) -> dict:
-    """``channels``: the installed channels by name (their ``option_fields`` become options), or just names."""
+def form_to_data(form: MultiDict, channels: Mapping[str, Channel] | list[str], item_fields=()) -> dict:
+    """``channels``: the installed channels by name (their ``option_fields`` become options), or just names;
+    ``item_fields``: the plugins' :class:`~hub.declarations.ItemField` (fields ``extra_<name>``, with a
+    marker ``extra_fields``), put in ``data["extra"]``."""
     data = {key: form.get(key, "") for key in FIELDS if key in form}
     targets = []
     for name in form.getlist("channel"):
@@ -78,9 +80,16 @@ def form_to_data(form: MultiDict, channels: Mapping[str, Channel] | list[str]) -
             }
         )
     data["channels"] = targets
-    if "difficulty" in form:
-        data["extra"] = {"difficulty": form.get("difficulty") or None}
+    if "extra_fields" in form:  # the form drew the plugins' item fields (an unticked box clears its field)
+        data["extra"] = {spec.name: _extra_value(form, spec) for spec in (item_fields or ()) if spec.creator_sets}
     return data
+
+
+def _extra_value(form: MultiDict, spec):
+    key = f"extra_{spec.name}"
+    if spec.type == "bool":
+        return True if form.get(key) in ("1", "on", "true") else None
+    return (form.get(key) or "").strip() or None
 
 
 def other_options(channel: Channel, options: dict | None) -> dict:

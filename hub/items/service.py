@@ -17,8 +17,8 @@ from hub.permissions import can_view_item, has_permission
 from hub.workflow.calendar import office_timezone
 from hub.workflow.errors import InvalidRequest, NotAllowed
 
-#: item kinds offered besides those the installed channels declare
-BASE_KINDS = ("article", "post", "video", "ppid_document", "vidcon_booking")
+#: the core's item kinds; plugins add theirs (``register_item_kinds``, ``Channel.item_kinds``)
+BASE_KINDS = ("article", "post", "video")
 ASSET_ROLES = ("main", "featured", "gallery", "document")
 TEXT_FIELDS = {"title": 300, "body": 200_000, "event_place": 300}
 
@@ -26,10 +26,48 @@ TEXT_FIELDS = {"title": 300, "body": 200_000, "event_place": 300}
 def item_kinds() -> list[str]:
     from hub.plugins import plugins
 
-    kinds = set(BASE_KINDS)
-    for channel in plugins().channels.values():
+    registry = plugins()
+    kinds = set(BASE_KINDS) | set(registry.item_kinds)
+    for channel in registry.channels.values():
         kinds.update(channel.item_kinds)
     return sorted(kinds)
+
+
+def item_fields(kind: str | None = None) -> list:
+    """The extra fields plugins declare (:class:`hub.declarations.ItemField`), those for ``kind`` when given."""
+    from hub.plugins import plugins
+
+    fields = plugins().item_fields.values()
+    return [f for f in fields if kind is None or f.applies_to(kind)]
+
+
+def clean_extra(extra: dict) -> dict:
+    """``extra`` with the plugin-declared fields checked and converted (None: remove the key).
+
+    Keys no plugin declares are kept as given; a field the creator may not set
+    (``ItemField.creator_sets=False``, an approver's mark) is refused.
+    """
+    from hub.plugins import plugins
+
+    declared = plugins().item_fields
+    cleaned = {}
+    for key, value in extra.items():
+        spec = declared.get(key)
+        if spec is None:
+            cleaned[key] = value
+            continue
+        if not spec.creator_sets:
+            raise InvalidRequest(
+                f"{spec.label_id}: tidak diisi oleh pembuat konten.",
+                f"{spec.label_en}: is not set by the item's creator.",
+                field=f"extra.{key}",
+            )
+        try:
+            cleaned[key] = spec.clean(value)
+        except ValueError as exc:
+            message_id, message_en = exc.args[0]
+            raise InvalidRequest(message_id, message_en, field=f"extra.{key}") from None
+    return cleaned
 
 
 def can_edit(user: User | None, item: Item) -> bool:
@@ -81,7 +119,7 @@ def _date(value, field: str) -> dt.date | None:
 
 
 def _channels(raw) -> list[dict]:
-    """``["website", …]`` or ``[{"channel": "x", "text": …, "title": …, "options": {…}}, …]``."""
+    """``["radio", …]`` or ``[{"channel": "tv", "text": …, "title": …, "options": {…}}, …]``."""
     from hub.plugins import plugins
 
     known = plugins().channels
@@ -149,7 +187,8 @@ def apply_fields(item: Item, data: dict) -> None:
     if "extra" in data:
         if not isinstance(data["extra"], dict):
             raise InvalidRequest("extra harus berupa objek.", "extra must be an object.", field="extra")
-        item.extra = {**(item.extra or {}), **data["extra"]}
+        merged = {**(item.extra or {}), **clean_extra(data["extra"])}
+        item.extra = {key: value for key, value in merged.items() if value is not None}
     if "channels" in data:
         wanted = _channels(data["channels"])
         current = {c.channel: c for c in item.channels}

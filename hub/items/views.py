@@ -19,7 +19,6 @@ from hub.workflow.errors import ChecksFailed, WorkflowError
 
 bp = Blueprint("items", __name__)
 
-DIFFICULTIES = ("design", "simple", "medium", "hard")
 #: items on one page of the list
 PAGE_SIZE = 200
 
@@ -57,7 +56,7 @@ def _form_context(item: Item | None, problems=None):
         "item": item,
         "channels": list(plugins().channels.values()),
         "kinds": service.item_kinds(),
-        "difficulties": DIFFICULTIES,
+        "item_fields": [f for f in service.item_fields() if f.creator_sets],
         "tz": tz,
         "local_input": lambda v: local_input(v, tz),
         "other_options": other_options,
@@ -69,7 +68,7 @@ def _form_context(item: Item | None, problems=None):
 def _save_form(item: Item | None):
     from hub.plugins import plugins
 
-    data = form_to_data(request.form, plugins().channels)
+    data = form_to_data(request.form, plugins().channels, service.item_fields())
     if item is None:
         item = service.create_item(g.user, data)
     else:

@@ -49,8 +49,8 @@ def validate(width, height, max_seconds, fit) -> tuple[int, int, int, str]:
     if not 1 <= max_seconds <= 3600:
         raise MediaError(
             "bad_rendition",
-            "Durasi maksimum harus antara 1 dan 3600 detik (videotron: 60).",
-            "The maximum duration must be between 1 and 3600 seconds (videotron: 60).",
+            "Durasi maksimum harus antara 1 dan 3600 detik.",
+            "The maximum duration must be between 1 and 3600 seconds.",
             status=400,
         )
     if fit not in FITS:

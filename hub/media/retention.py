@@ -11,7 +11,8 @@ The same run deletes the bytes of unfinished uploads idle for ``MEDIA_UPLOAD_EXP
 and re-queues probes stuck for 15 minutes (a lost job), and removes every file still on disk of
 an asset already deleted or rejected. An approved item without ``window_end`` (its publication
 never succeeded) is over when the ``display_period_end`` hook's answer (the channel's default
-period, e.g. the videotron's H-7..H+1) ended more than ``MEDIA_RETENTION_DAYS`` ago. :func:`run_retention` is run by
+period, e.g. the days around the event a screen channel shows it) ended more than
+``MEDIA_RETENTION_DAYS`` ago. :func:`run_retention` is run by
 ``hub media retention``; the worker's maintenance loop (:mod:`hub.dispatch.maintenance`) calls
 :func:`enqueue_if_due` on every pass, which queues :func:`retention_job` once per
 ``MEDIA_RETENTION_EVERY_HOURS`` across all workers.

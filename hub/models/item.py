@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.models.base import Base, UTCDateTime, utcnow
@@ -40,22 +40,18 @@ class Item(Base):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
     #: the person who created it (the creator: never decides its steps)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    #: what sort of content: "video", "article", "post", "ppid_document", "vidcon_booking"…
+    #: what sort of content: "article", "post", "video" or a kind a plugin declares (``register_item_kinds``)
     kind: Mapped[str] = mapped_column(String(40), default="article")
     #: the title shown everywhere; channels may have their own in ``ItemChannel.title``
     title: Mapped[str] = mapped_column(String(300), default="")
     #: the main text; a channel's variant text (``ItemChannel.text``) overrides it there
     body: Mapped[str] = mapped_column(Text, default="")
-    #: the date of the event the content is about (the videotron window counts from it)
+    #: the date of the event the content is about (display windows count from it)
     event_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     #: where the event takes place
     event_place: Mapped[str] = mapped_column(String(300), default="")
     #: 1 (highest) .. 5 (lowest)
     priority: Mapped[int] = mapped_column(Integer, default=3)
-    #: approved as urgent (serta-merta): interrupts loops, goes first
-    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
-    #: approver allowed a display window longer than the SOP default (public need)
-    public_need_exception: Mapped[bool] = mapped_column(Boolean, default=False)
     #: when the publications should go out (None: as soon as approved)
     publish_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     #: start of the display window on channels that show content for a time (screens)
@@ -64,7 +60,8 @@ class Item(Base):
     window_end: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     #: an ``ItemStatus`` value
     status: Mapped[str] = mapped_column(String(20), default=ItemStatus.DRAFT.value, index=True)
-    #: kind-specific fields (PPID class, unit, year…) declared by plugins
+    #: the fields plugins declare (``register_item_fields``, :class:`hub.declarations.ItemField`), by name,
+    #: and other kind-specific values a plugin keeps with the item
     extra: Mapped[dict] = mapped_column(JSON, default=dict)
     #: when it was created (aware UTC)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

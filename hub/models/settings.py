@@ -22,7 +22,7 @@ class Setting(Base):
 
 
 class ChannelAccount(Base):
-    """An account on an outside platform (an X account, a Facebook page, a WordPress site).
+    """An account on an outside platform (a page, an account, a site).
 
     ``secret`` holds the credentials encrypted with :mod:`hub.crypto`; ``config``
     holds what is not secret. ``base_url`` is the API endpoint (the real one by
@@ -33,7 +33,7 @@ class ChannelAccount(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), nullable=True)
-    #: the channel name the account serves ("x", "facebook", "website", "ppid"…)
+    #: the name of the channel the account serves (``Channel.name``)
     channel: Mapped[str] = mapped_column(String(50), index=True)
     name: Mapped[str] = mapped_column(String(200))
     base_url: Mapped[str] = mapped_column(String(500), default="")

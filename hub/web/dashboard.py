@@ -120,7 +120,5 @@ def dashboard():
         health=plugin_health(user),
         panels=plugin_panels(user),
         channels=registry.channels,
-        can_see_health=has_permission(user, "publication.manage")
-        or has_permission(user, "item.view_all")
-        or has_permission(user, "screen.monitor"),
+        can_see_health=has_permission(user, "publication.manage") or has_permission(user, "item.view_all"),
     )

@@ -35,8 +35,6 @@ KIND_LABELS = {
     "article": _l("Article"),
     "post": _l("Post"),
     "video": _l("Video"),
-    "ppid_document": _l("Public-information document (PPID)"),
-    "vidcon_booking": _l("Video-conference booking"),
     # media kinds
     "image": _l("Image"),
     "document": _l("Document"),
@@ -53,9 +51,15 @@ def status_label(code: str) -> str:
 
 
 def kind_label(code: str) -> str:
-    """An item kind or a media kind in the page's language (a plugin's own kind shows as its code)."""
+    """An item kind or a media kind in the page's language: the core's, else the title a plugin
+    declared (``register_item_kinds``), else the code."""
     label = KIND_LABELS.get(code)
-    return str(label) if label is not None else (code or "").replace("_", " ")
+    if label is not None:
+        return str(label)
+    from hub.plugins import plugins
+
+    declared = plugins().item_kinds.get(code)
+    return declared.label(lang()) if declared else (code or "").replace("_", " ")
 
 
 def channel_label(name: str) -> str:

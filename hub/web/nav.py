@@ -90,15 +90,6 @@ CORE_ENTRIES: list[NavEntry] = [
         description_en="Steps, roles and time limits",
     ),
     _E(
-        "Layar videotron",
-        "Screens",
-        "admin",
-        50,
-        path="/videotron/screens",
-        description_id="Layar, playlist dan pemantauan",
-        description_en="Screens, playlists and monitoring",
-    ),
-    _E(
         "Kalender kerja dan hari libur",
         "Working calendar and holidays",
         "admin",

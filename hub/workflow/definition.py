@@ -32,7 +32,7 @@ class StepDef:
     name_id: str
     name_en: str
     limit: Duration | None = None
-    #: item.extra field whose value picks the limit from ``limit_values`` (production difficulty)
+    #: item.extra field whose value picks the limit from ``limit_values`` (a field a plugin declares)
     limit_field: str = ""
     limit_values: dict[str, Duration] = field(default_factory=dict)
     inputs_id: str = ""

@@ -1,5 +1,5 @@
-"""Load the workflow templates into the database: the SOPs bundled in
-``hub/workflow/templates/*.yaml`` and those plugins give through ``register_workflow_templates``.
+"""Load the workflow templates into the database: the SOPs the plugins give through
+``register_workflow_templates`` (dicts, or YAML files in the plugin's own folder).
 
 Run by ``hub db upgrade`` and ``hub up`` (:func:`hub.migrate.upgrade`). Idempotent: a
 template already stored adds nothing; a template changed by a new release becomes a new
@@ -23,20 +23,16 @@ from hub.workflow.store import add_default_assignment, get_version, get_workflow
 
 log = logging.getLogger(__name__)
 
-TEMPLATE_DIR = Path(__file__).parent / "templates"
-
-
-def bundled_templates() -> list[dict]:
-    return [document.from_yaml(path.read_text(encoding="utf-8")) for path in sorted(TEMPLATE_DIR.glob("*.yaml"))]
-
 
 def template_sources(app: Flask) -> list[tuple[str, dict]]:
-    """``(source, definition)`` of every template: bundled first, then each plugin's."""
+    """``(source, definition)`` of every plugin's template (a :class:`~pathlib.Path` is read as YAML)."""
     from hub.plugins import plugins
 
-    found = [("bundled", data) for data in bundled_templates()]
+    found = []
     for impl in plugins(app).hook.register_workflow_templates.get_hookimpls():
         for data in impl.function() or []:
+            if isinstance(data, Path):
+                data = document.from_yaml(data.read_text(encoding="utf-8"))
             found.append((f"plugin:{impl.plugin_name}", data))
     return found
 

@@ -205,3 +205,13 @@ def channel_health(user):
     from hub_social.health import notes
 
     return notes()
+
+
+# --- what the plugin brings besides its channels (hub_social.declarations) -------------------------
+
+
+@hookimpl
+def register_roles():
+    from hub_social.declarations import ROLES
+
+    return ROLES

@@ -178,3 +178,20 @@ def _int_or_none(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+# --- what the plugin brings besides its channel (hub_vidcon.declarations) -------------------------
+
+
+@hookimpl
+def register_item_kinds():
+    from hub_vidcon.declarations import ITEM_KINDS
+
+    return ITEM_KINDS
+
+
+@hookimpl
+def register_workflow_templates():
+    from hub_vidcon.declarations import workflow_templates
+
+    return workflow_templates()

@@ -9,6 +9,8 @@ decision. The final approval checks the window again with the mark.
 
 from __future__ import annotations
 
+from hub_videotron.declarations import set_mark
+
 from hub.sdk import Item, User, may_decide, record_audit
 from hub.sdk import deciding_step as sdk_deciding_step
 
@@ -36,9 +38,10 @@ def set_marks(item: Item, user: User, values: dict[str, bool]) -> dict[str, tupl
     """Set the marks named in ``values``; returns ``{mark: (old, new)}`` of those that changed (audited)."""
     changed = {}
     for mark in MARKS:
-        if mark in values and bool(getattr(item, mark)) != bool(values[mark]):
-            changed[mark] = (bool(getattr(item, mark)), bool(values[mark]))
-            setattr(item, mark, bool(values[mark]))
+        old = bool((item.extra or {}).get(mark))
+        if mark in values and old != bool(values[mark]):
+            changed[mark] = (old, bool(values[mark]))
+            set_mark(item, mark, bool(values[mark]))
     if changed:
         record_audit(
             "videotron.item_marked",

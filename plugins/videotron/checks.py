@@ -9,6 +9,7 @@ Each problem names the field and the rule, and says in both languages what to ch
 from __future__ import annotations
 
 from hub_videotron.config import now, setting
+from hub_videotron.declarations import public_need_exception
 from hub_videotron.schedule import default_window, display_window, parse_dayparts
 from hub_videotron.screens import CHANNEL, channel_options, resolve_targets
 
@@ -135,7 +136,7 @@ def check_window(item: Item, phase: str) -> list[Problem]:
     before, after = int(setting("days_before")), int(setting("days_after"))
     allowed = default_window(item.event_date) if item.event_date else None
     too_long = allowed is None or window.start < allowed.start or window.end > allowed.end
-    if too_long and not item.public_need_exception:
+    if too_long and not public_need_exception(item):
         problems.append(
             _p(
                 "window_end",

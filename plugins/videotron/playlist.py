@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from flask import current_app, url_for
 from hub_videotron.checks import main_video
 from hub_videotron.config import now, setting
+from hub_videotron.declarations import urgent
 from hub_videotron.models import PlaylistEntry, Screen
 from hub_videotron.schedule import display_window, in_dayparts, parse_dayparts
 from hub_videotron.screens import channel_options, hash_token, resolve_targets, screen_zone
@@ -78,7 +79,7 @@ def _outdated(entries: list[PlaylistEntry], item: Item) -> bool:
         or {e.screen_id for e in entries} != screens
         or window is None
         or (first.starts_at, first.ends_at) != (window.start, window.end)
-        or (first.priority, first.urgent, first.event_date) != (item.priority, item.urgent, item.event_date)
+        or (first.priority, first.urgent, first.event_date) != (item.priority, urgent(item), item.event_date)
         or (first.dayparts or []) != (channel_options(item).get("dayparts") or [])
     )
 
@@ -119,7 +120,7 @@ def _write_entries(publication: Publication, item: Item, existing: list[Playlist
             db.session.add(entry)
         entry.asset_id, entry.duration = asset.id, asset.duration
         entry.starts_at, entry.ends_at, entry.dayparts = window.start, window.end, dayparts
-        entry.priority, entry.urgent, entry.event_date = item.priority, item.urgent, item.event_date
+        entry.priority, entry.urgent, entry.event_date = item.priority, urgent(item), item.event_date
         entry.removed_at = None
         entries.append(entry)
     for gone in by_screen.values():  # screens the revision no longer targets

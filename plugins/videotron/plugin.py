@@ -148,6 +148,15 @@ def nav_entries():
     return [
         NavEntry("Videotron", "Videotron", endpoint="videotron.monitor", order=60),
         NavEntry(
+            "Layar videotron",
+            "Screens",
+            path="/videotron/screens",
+            section="admin",
+            order=50,
+            description_id="Layar, playlist dan pemantauan",
+            description_en="Screens, playlists and monitoring",
+        ),
+        NavEntry(
             "Grup layar videotron",
             "Screen groups",
             endpoint="videotron.groups",
@@ -215,3 +224,34 @@ def report_sections(report, period, user):
     from hub_videotron.integration import content_plan_sections
 
     return content_plan_sections(period, user)
+
+
+# --- what the plugin brings besides its channel (hub_videotron.declarations) ----------------------
+
+
+@hookimpl
+def register_roles():
+    from hub_videotron.declarations import ROLES
+
+    return ROLES
+
+
+@hookimpl
+def register_permissions():
+    from hub_videotron.declarations import PERMISSIONS
+
+    return PERMISSIONS
+
+
+@hookimpl
+def register_item_fields():
+    from hub_videotron.declarations import ITEM_FIELDS
+
+    return ITEM_FIELDS
+
+
+@hookimpl
+def register_workflow_templates():
+    from hub_videotron.declarations import workflow_templates
+
+    return workflow_templates()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hub_videotron.config import office_zone
+from hub_videotron.declarations import public_need_exception, urgent
 from hub_videotron.schedule import display_window
 from hub_videotron.screens import channel_options, resolve_targets
 
@@ -33,9 +34,9 @@ def screen_preview(item) -> Preview:
         note_en="The video plays full screen, in turn with the other content of the screen's playlist.",
     )
     note_id, note_en = f"{screens_id} · {when_id}", f"{screens_en} · {when_en}"
-    if item.urgent:
+    if urgent(item):
         note_id, note_en = f"{note_id} · serta-merta (diputar lebih dulu)", f"{note_en} · urgent (plays first)"
-    if item.public_need_exception:
+    if public_need_exception(item):
         note_id += " · pengecualian kebutuhan masyarakat"
         note_en += " · public-need exception"
     return Preview(parts=(part,), note_id=note_id, note_en=note_en)

@@ -301,3 +301,27 @@ def unpublish(publication, item, channel):
 
 
 __all__ = ["DipEntry", "PPID", "WEBSITE"]
+
+
+# --- what the plugin brings besides its channels (hub_website.declarations) ------------------------
+
+
+@hookimpl
+def register_roles():
+    from hub_website.declarations import ROLES
+
+    return ROLES
+
+
+@hookimpl
+def register_item_kinds():
+    from hub_website.declarations import ITEM_KINDS
+
+    return ITEM_KINDS
+
+
+@hookimpl
+def register_workflow_templates():
+    from hub_website.declarations import workflow_templates
+
+    return workflow_templates()
