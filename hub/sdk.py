@@ -31,6 +31,7 @@ from hub.exceptions import (
     TransientPublishError,
 )
 from hub.hookspecs import hookimpl
+from hub.plugins import plugin_config
 
 HUB_SDK_VERSION = "1.0"
 
@@ -51,4 +52,5 @@ __all__ = [
     "_",
     "hookimpl",
     "lazy_gettext",
+    "plugin_config",
 ]
