@@ -18,7 +18,7 @@ NAME = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
 
 PYPROJECT = '''\
 [build-system]
-requires = ["setuptools>=68"]
+requires = ["setuptools>=61"]
 build-backend = "setuptools.build_meta"
 
 [project]

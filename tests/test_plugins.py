@@ -108,7 +108,7 @@ def test_third_party_plugin_in_the_hub_command(third_party, tmp_path):
     env["HUB_INSTANCE_DIR"] = str(tmp_path / "instance")
     out = subprocess.run([sys.executable, "-m", "hub", "plugins"], env=env, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
-    assert re.search(r"^radio\s+1\.2\.3\s+channels: radio$", out.stdout, re.M), out.stdout
+    assert re.search(r"^radio\s+1\.2\.3\s+\[hub-radio\]\s+channels: radio$", out.stdout, re.M), out.stdout
     for name in BUNDLED:
         assert re.search(rf"^{name}\s", out.stdout, re.M)
     ping = subprocess.run(
