@@ -97,13 +97,17 @@ def plugins_cmd(as_json: bool) -> None:
 
 
 def _unassigned_channels(names: list[str]) -> list[str] | None:
-    """The channels without a workflow assignment; None when the database cannot be read."""
+    """The channels without a workflow assignment; None when the database cannot be read or holds
+    no workflow yet (`hub db upgrade` loads the templates)."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from hub.extensions import db
+    from hub.workflow.models import Workflow
     from hub.workflow.selection import unassigned_channels
 
     try:
+        if db.session.execute(db.select(Workflow.id).limit(1)).first() is None:
+            return None
         return unassigned_channels(names, load_templates=False)
     except SQLAlchemyError:
         db.session.rollback()
