@@ -159,3 +159,10 @@ def test_the_guides_radio_item_is_published_once_the_admin_assigns_a_workflow(
 
     assert [(p.channel, p.status) for p in _publications(item.id)] == [("radio", "published")]
     assert [r["json"]["script"] for r in webhook_stub.requests] == ["Festival Siti Nurbaya, Sabtu di Padang."]
+
+
+def test_the_guides_example_is_the_file_the_suite_runs():
+    guide = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
+    section = guide.split("## A minimal plugin", 1)[1].split("\n## ", 1)[0]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    assert code == (EXAMPLE / "hub_radio" / "__init__.py").read_text(encoding="utf-8")
