@@ -96,6 +96,8 @@ def build_plugin_manager(app: Flask, extra_plugins: list | None = None) -> Plugi
         registry.settings[impl.plugin_name] = {s.key: s for s in impl.function() or []}
 
     for name, plugin in pm.list_name_plugin():
+        if plugin is None:  # blocked (DISABLED_PLUGINS)
+            continue
         dist_name, version = dists.get(name, ("", getattr(plugin, "__version__", "")))
         registry.info[name] = PluginInfo(
             name=name,
