@@ -2,8 +2,9 @@
 
 Order: add the specs, let pluggy load the ``hub.plugins`` entry-point group
 (``load_setuptools_entrypoints``; the bundled plugins come in this way too, and pluggy
-keeps each one's distribution, shown by ``hub plugins``; ``DISABLED_PLUGINS`` are blocked), register any plugins given in the test config,
-then ``check_pending()`` so an implementation of an unknown hook fails loudly.
+keeps each one's distribution, shown by ``hub plugins``; ``DISABLED_PLUGINS`` are blocked),
+register any plugins given in the test config, then ``check_pending()`` so an
+implementation of an unknown hook fails loudly.
 """
 
 from __future__ import annotations
@@ -70,9 +71,7 @@ def build_plugin_manager(app: Flask, extra_plugins: list | None = None) -> Plugi
         pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
     except Exception as exc:  # a broken plugin must not be silently skipped
         raise PluginError(_load_failure(pm, exc)) from exc
-    dists = {
-        pm.get_name(plugin): (dist.project_name, dist.version) for plugin, dist in pm.list_plugin_distinfo()
-    }
+    dists = {pm.get_name(plugin): (dist.project_name, dist.version) for plugin, dist in pm.list_plugin_distinfo()}
     for plugin in extra_plugins or []:
         if isinstance(plugin, str):  # a module name: HUB_EXTRA_PLUGINS='["tests.stub_channel"]' for subprocesses
             try:

@@ -16,7 +16,7 @@ from hub.exceptions import PluginError
 
 NAME = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
 
-PYPROJECT = '''\
+PYPROJECT = """\
 [build-system]
 requires = ["setuptools>=61"]
 build-backend = "setuptools.build_meta"
@@ -41,7 +41,7 @@ hub_{{name}} = ["translations/*/LC_MESSAGES/*.po"]
 
 [tool.pytest.ini_options]
 testpaths = ["tests"]
-'''
+"""
 
 INIT = '''\
 """{{Title}}: a channel plugin for the publishing hub."""
@@ -194,7 +194,7 @@ def publish(publication, item, channel):
     return PublishResult(remote_id=str(answer.get("id") or publication.idempotency_key))
 '''
 
-PO = '''\
+PO = """\
 # Indonesian catalogue of hub-{{name}}; the hub merges it with its own at start-up.
 msgid ""
 msgstr ""
@@ -209,9 +209,9 @@ msgstr "Webhook menolak konten ini (HTTP %(status)s)."
 
 msgid "No webhook URL is set for this channel."
 msgstr "URL webhook untuk kanal ini belum diatur."
-'''
+"""
 
-README = '''\
+README = """\
 # hub-{{name}}
 
 A channel plugin for the publishing hub: approved items are POSTed as JSON
@@ -235,7 +235,7 @@ approves, the hub publishes), assigned to the channel when the hub starts (`hub 
 The test uses the hub's testing kit (`hub.testing`, loaded by pytest automatically): the
 `make_item` and `approve_through` fixtures and a local webhook stub (`webhook_stub`).
 Set `HUB_TEST_DATABASE_URL` / `HUB_TEST_REDIS_URL` to run on PostgreSQL / your Redis.
-'''
+"""
 
 TEST = '''\
 """An item for the {{name}} channel goes through its approval chain and reaches the webhook."""

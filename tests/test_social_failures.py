@@ -130,7 +130,9 @@ def test_duplicate_content_fails_with_the_platforms_message(app, make_social_ite
     assert len(x_stub.live_tweets()) == 1
 
 
-def test_a_rejected_video_fails_with_the_platforms_message(app, make_social_item, x_account, x_stub, sample_media, tmp_path):
+def test_a_rejected_video_fails_with_the_platforms_message(
+    app, make_social_item, x_account, x_stub, sample_media, tmp_path
+):
     item = make_social_item(video=True)
     # corrupt the stored file: X accepts the upload, then its processing fails
     path = app.config["MEDIA_DIR"] + "/" + item.media("main")[0].stored_name
@@ -159,7 +161,9 @@ def test_facebook_throttling_and_expired_token(app, make_social_item, fb_account
     assert "#190" in str(caught.value) and "Hubungkan ulang" in str(caught.value)
 
 
-def test_unpublish_deletes_every_post_of_the_publication(app, make_social_item, x_account, fb_account, x_stub, graph_stub):
+def test_unpublish_deletes_every_post_of_the_publication(
+    app, make_social_item, x_account, fb_account, x_stub, graph_stub
+):
     item = make_social_item(channels={"x": {}, "facebook": {}}, image=True, video=True)
     x_pub = social.publication_for(item, "x", str(x_account.id))
     fb_pub = social.publication_for(item, "facebook", str(fb_account.id))
