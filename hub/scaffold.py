@@ -60,7 +60,6 @@ is internal. Settings are read with ``plugin_config``: the environment variable
 from __future__ import annotations
 
 import requests
-
 from hub.sdk import (
     Channel,
     PermanentPublishError,
