@@ -68,7 +68,10 @@ def plugins_cmd(as_json: bool) -> None:
             "version": info.version,
             "distribution": info.distribution,
             "channels": [c.name for c in info.channels],
-            "channels_without_workflow": [c.name for c in info.channels if unassigned and c.name in unassigned],
+            # None: unknown (the database is not ready)
+            "channels_without_workflow": None
+            if unassigned is None
+            else [c.name for c in info.channels if c.name in unassigned],
         }
         for info in sorted(registry.info.values(), key=lambda i: i.name)
     ]

@@ -18,6 +18,9 @@ def hub_plugins(recording_channel):
 
 
 def test_hub_plugins_shows_distributions_and_the_channel_without_a_workflow(runner):
+    from hub.workflow.loader import load_templates
+
+    load_templates()  # what `hub db upgrade` and `hub up` do (a test before may have emptied the tables)
     result = runner.invoke(args=["plugins", "--json"])
     assert result.exit_code == 0, result.output
     rows = {row["name"]: row for row in json.loads(result.output)}

@@ -109,6 +109,7 @@ def test_third_party_plugin_in_the_hub_command(third_party, tmp_path):
     out = subprocess.run([sys.executable, "-m", "hub", "plugins"], env=env, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert re.search(r"^radio\s+1\.2\.3\s+\[hub-radio\]\s+channels: radio$", out.stdout, re.M), out.stdout
+    assert "Workflow assignments could not be read (database not ready: hub db upgrade)." in out.stdout
     for name in BUNDLED:
         assert re.search(rf"^{name}\s", out.stdout, re.M)
     ping = subprocess.run(
