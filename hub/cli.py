@@ -61,12 +61,17 @@ def plugins_cmd(as_json: bool) -> None:
     from hub.plugins import plugins
 
     registry = plugins()
+    unassigned = _unassigned_channels(list(registry.channels))
     rows = [
         {
             "name": info.name,
             "version": info.version,
             "distribution": info.distribution,
             "channels": [c.name for c in info.channels],
+            # None: unknown (the database is not ready)
+            "channels_without_workflow": None
+            if unassigned is None
+            else [c.name for c in info.channels if c.name in unassigned],
         }
         for info in sorted(registry.info.values(), key=lambda i: i.name)
     ]
@@ -77,7 +82,57 @@ def plugins_cmd(as_json: bool) -> None:
         return
     for row in rows:
         channels = ", ".join(row["channels"]) or "-"
-        click.echo(f"{row['name']:<14} {row['version'] or '-':<10} channels: {channels}")
+        dist = f"[{row['distribution']}]" if row["distribution"] else "-"
+        click.echo(f"{row['name']:<14} {row['version'] or '-':<10} {dist:<24} channels: {channels}")
+    if unassigned is None:
+        click.echo(
+            "Penugasan alur kerja tidak dapat dibaca (basis data belum siap: hub db upgrade). / "
+            "Workflow assignments could not be read (database not ready: hub db upgrade)."
+        )
+    elif unassigned:
+        names = ", ".join(unassigned)
+        click.echo(
+            f"Kanal tanpa alur kerja: {names}; kontennya ditolak saat diajukan (422 no_workflow). "
+            "Tetapkan alur kerja di /admin/workflows. / "
+            f"Channels without a workflow: {names}; their items are refused at submission (422 no_workflow). "
+            "Assign a workflow at /admin/workflows."
+        )
+
+
+def _unassigned_channels(names: list[str]) -> list[str] | None:
+    """The channels without a workflow assignment; None when the database cannot be read or holds
+    no workflow yet (`hub db upgrade` loads the templates)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from hub.extensions import db
+    from hub.workflow.models import Workflow
+    from hub.workflow.selection import unassigned_channels
+
+    try:
+        if db.session.execute(db.select(Workflow.id).limit(1)).first() is None:
+            return None
+        return unassigned_channels(names, load_templates=False)
+    except SQLAlchemyError:
+        db.session.rollback()
+        return None
+
+
+@cli.group("plugin", help="Membuat plugin / Write plugins.")
+def plugin_group() -> None:
+    pass
+
+
+@plugin_group.command("new", help="Buat paket plugin baru / Write a new plugin package (hub-NAME) to start from.")
+@click.argument("name")
+@click.option("--dir", "parent", default=".", show_default=True, help="Folder the package is written in.")
+def plugin_new(name: str, parent: str) -> None:
+    from pathlib import Path
+
+    from hub.scaffold import new_plugin
+
+    root = new_plugin(name, Path(parent))
+    click.echo(f"Plugin ditulis di / Plugin written in {root}")
+    click.echo(f"  pip install -e {root} && cd {root} && pytest")
 
 
 # --- worker and up ---------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Blueprint, Flask, current_app, g, redirect, request, session
+from flask import Blueprint, Flask, current_app, g, has_request_context, redirect, request, session
 from flask_babel import Babel
 
 from hub.permissions import public
@@ -84,6 +84,8 @@ def compile_catalogues(app: Flask) -> Path:
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # a background job (a plugin's publish raising a translated error)
+        return languages[0]
     chosen = session.get("lang")
     if chosen in languages:
         return chosen

@@ -1,8 +1,10 @@
 """The plugin manager: built in :func:`hub.app.create_app`, kept in ``app.extensions``.
 
-Order: add the specs, load the ``hub.plugins`` entry-point group (the bundled
-plugins come in this way too), register any plugins given in the test config,
-then ``check_pending()`` so an implementation of an unknown hook fails loudly.
+Order: add the specs, let pluggy load the ``hub.plugins`` entry-point group
+(``load_setuptools_entrypoints``; the bundled plugins come in this way too, and pluggy
+keeps each one's distribution, shown by ``hub plugins``; ``DISABLED_PLUGINS`` are blocked),
+register any plugins given in the test config, then ``check_pending()`` so an
+implementation of an unknown hook fails loudly.
 """
 
 from __future__ import annotations
@@ -97,19 +99,15 @@ def build_plugin_manager(app: Flask, extra_plugins: list | None = None) -> Plugi
     pm.add_hookspecs(hookspecs)
     registry = PluginRegistry(pm)
 
-    disabled = set(app.config.get("DISABLED_PLUGINS") or [])
-    dists: dict[str, tuple[str, str]] = {}
-    for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
-        if ep.name in disabled or pm.has_plugin(ep.name):
-            continue
-        try:
-            plugin = ep.load()
-        except Exception as exc:  # a broken plugin must not be silently skipped
-            raise PluginError(f"plugin {ep.name!r} ({ep.value}) failed to load: {exc}") from exc
-        check_sdk_requirement(ep.name, plugin)
-        pm.register(plugin, name=ep.name)
-        dist = ep.dist
-        dists[ep.name] = (dist.name if dist else "", dist.version if dist else "")
+    for name in app.config.get("DISABLED_PLUGINS") or []:
+        pm.set_blocked(name)
+    try:
+        pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+    except Exception as exc:  # a broken plugin must not be silently skipped
+        raise PluginError(_load_failure(pm, exc)) from exc
+    dists = {pm.get_name(plugin): (dist.project_name, dist.version) for plugin, dist in pm.list_plugin_distinfo()}
+    for plugin, _dist in pm.list_plugin_distinfo():
+        check_sdk_requirement(pm.get_name(plugin), plugin)  # a plugin written for another API major stops here
     for plugin in extra_plugins or []:
         if isinstance(plugin, str):  # a module name: HUB_EXTRA_PLUGINS='["tests.stub_channel"]' for subprocesses
             try:
@@ -135,6 +133,8 @@ def build_plugin_manager(app: Flask, extra_plugins: list | None = None) -> Plugi
     _collect_declarations(registry)
 
     for name, plugin in pm.list_name_plugin():
+        if plugin is None:  # blocked (DISABLED_PLUGINS)
+            continue
         dist_name, version = dists.get(name, ("", getattr(plugin, "__version__", "")))
         registry.info[name] = PluginInfo(
             name=name,
@@ -214,6 +214,15 @@ def check_admin_role(channel: Channel) -> None:
             f'langkah admin / channel "{channel.name}" has admin_role "{role}", which cannot decide the '
             f"channel's admin step (it lacks the permission item.decide)"
         )
+
+
+def _load_failure(pm: pluggy.PluginManager, exc: Exception) -> str:
+    """One line naming the entry point that failed: pluggy loads them in order, so it is the
+    first one neither registered nor blocked."""
+    for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
+        if not pm.has_plugin(ep.name) and not pm.is_blocked(ep.name):
+            return f"plugin {ep.name!r} ({ep.value}) failed to load: {exc}"
+    return f"a plugin failed to load: {exc}"
 
 
 def plugins(app: Flask | None = None) -> PluginRegistry:

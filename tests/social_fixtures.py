@@ -72,8 +72,9 @@ def fb_account(app, graph_stub, social_settings):
 
 
 @pytest.fixture
-def make_item(app, make_user, sample_media):
-    """``make_item(text=…, channels={"x": {...options}}, image=True or a count, video=True)`` -> a committed Item."""
+def make_social_item(app, make_user, sample_media):
+    """``make_social_item(text=…, channels={"x": {...options}}, image=True or a count, video=True)``
+    -> a committed Item."""
     creator = make_user("kreator", roles=["pembuat_konten"])
 
     def _make(*, text="Festival Budaya Minangkabau 2026 di Padang.", channels=None, image=False, video=False, **kw):

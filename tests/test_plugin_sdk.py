@@ -173,7 +173,7 @@ class _Station(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         self.received.append(body)
-        status = 503 if body["text"] == "busy" else 200
+        status = 503 if body["script"] == "busy" else 200
         payload = json.dumps({"id": len(self.received)}).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -188,7 +188,7 @@ def station():
     _Station.received = []
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/scripts", _Station.received
+    yield f"http://127.0.0.1:{server.server_address[1]}", _Station.received
     server.shutdown()
     server.server_close()
 
@@ -207,7 +207,7 @@ def test_the_guides_example_plugin_imports_only_hub_sdk_and_publishes(tmp_path, 
     )
     assert lint.returncode == 0, lint.stdout  # no undefined names, no unused imports
     url, received = station
-    monkeypatch.setenv("HUB_RADIO_WEBHOOK_URL", url)
+    monkeypatch.setenv("HUB_RADIO_STATION_URL", url)
     app = make_app()
     with app.app_context():
         registry = plugins(app)
@@ -224,7 +224,7 @@ def test_the_guides_example_plugin_imports_only_hub_sdk_and_publishes(tmp_path, 
         publication = Publication(channel="radio", idempotency_key="hub-1:7:radio:")
         result = registry.hook.publish(publication=publication, item=item, channel=channel)
         assert result == PublishResult(remote_id="1")
-        assert received == [{"text": "Festival Siti Nurbaya dibuka besok.", "key": "hub-1:7:radio:"}]
+        assert received == [{"script": "Festival Siti Nurbaya dibuka besok.", "reference": "hub-1:7:radio:"}]
         item.body = "busy"
         with pytest.raises(TransientPublishError, match="503"):
             registry.hook.publish(publication=publication, item=item, channel=channel)

@@ -108,7 +108,8 @@ def test_third_party_plugin_in_the_hub_command(third_party, tmp_path):
     env["HUB_INSTANCE_DIR"] = str(tmp_path / "instance")
     out = subprocess.run([sys.executable, "-m", "hub", "plugins"], env=env, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
-    assert re.search(r"^radio\s+1\.2\.3\s+channels: radio$", out.stdout, re.M), out.stdout
+    assert re.search(r"^radio\s+1\.2\.3\s+\[hub-radio\]\s+channels: radio$", out.stdout, re.M), out.stdout
+    assert "Workflow assignments could not be read (database not ready: hub db upgrade)." in out.stdout
     for name in BUNDLED:
         assert re.search(rf"^{name}\s", out.stdout, re.M)
     ping = subprocess.run(
@@ -209,3 +210,57 @@ def test_plugin_settings_are_read_once_per_transaction_and_see_changes(app):
     db.session.execute(db.update(Setting).where(Setting.key == "poll_seconds").values(value=25))
     db.session.commit()  # another process's change: seen in the next transaction
     assert plugin_config("videotron", "poll_seconds") == 25
+
+
+def _site_with(tmp_path, monkeypatch, name: str, source: str) -> None:
+    """An installed distribution ``hub-<name>`` whose entry point ``<name>`` is the module ``hub_<name>``."""
+    site = tmp_path / "site"
+    (site / f"hub_{name}").mkdir(parents=True)
+    (site / f"hub_{name}" / "__init__.py").write_text(source)
+    dist = site / f"hub_{name}-0.3.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: hub-{name}\nVersion: 0.3.0\n")
+    (dist / "entry_points.txt").write_text(f"[hub.plugins]\n{name} = hub_{name}\n")
+    monkeypatch.syspath_prepend(str(site))
+
+
+def test_a_plugin_that_fails_to_import_stops_the_hub_naming_its_entry_point(tmp_path, monkeypatch, make_app):
+    _site_with(tmp_path, monkeypatch, "broken", "raise RuntimeError('missing station key')\n")
+    try:
+        with pytest.raises(PluginError, match=r"plugin 'broken' \(hub_broken\) failed to load: missing station key"):
+            make_app()
+    finally:
+        sys.modules.pop("hub_broken", None)
+
+
+def test_disabled_plugins_are_not_loaded(tmp_path, monkeypatch, make_app):
+    _site_with(tmp_path, monkeypatch, "tv", THIRD_PARTY.replace('"radio"', '"tv"'))
+    try:
+        assert plugins(make_app()).info["tv"].distribution == "hub-tv"
+        registry = plugins(make_app(DISABLED_PLUGINS=["tv", "vidcon"]))
+        assert "tv" not in registry.info and "vidcon" not in registry.info and "tv" not in registry.channels
+        assert "website" in registry.info
+    finally:
+        sys.modules.pop("hub_tv", None)
+
+
+def test_the_testing_kit_imports_nothing_of_the_hub_in_a_run_that_does_not_use_it(tmp_path):
+    (tmp_path / "test_other.py").write_text(
+        "import sys\n\n"
+        "def test_other():\n"
+        "    loaded = [m for m in sys.modules if m.split('.')[0] in ('flask', 'sqlalchemy', 'redis', 'rq')]\n"
+        "    loaded += [m for m in sys.modules if m.startswith('hub.') and m not in ('hub.testing', 'hub.hookspecs')]\n"
+        "    assert loaded == []\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_other.py"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "1 passed" in out.stdout
+    assert not (tmp_path / "instance").exists()  # nor did it create anything

@@ -10,7 +10,7 @@ from hub.extensions import db
 from hub.models import ChannelAccount, utcnow
 from tests.social_support import PAGE_ID, PAGE_TOKEN, X_SECRETS
 
-#: the fixtures (x_stub, graph_stub, x_account, fb_account, make_item…)
+#: the fixtures (x_stub, graph_stub, x_account, fb_account, make_social_item…)
 pytest_plugins = ["tests.social_fixtures"]
 
 

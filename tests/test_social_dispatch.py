@@ -10,7 +10,7 @@ from hub.extensions import db
 from hub.models import ItemStatus
 from tests.dispatch_support import FAST, drive, publications
 
-#: the fixtures (x_stub, graph_stub, x_account, fb_account, make_item…)
+#: the fixtures (x_stub, graph_stub, x_account, fb_account, make_social_item…)
 pytest_plugins = ["tests.social_fixtures"]
 
 
@@ -35,9 +35,9 @@ def by_channel(item_id: int) -> dict:
 
 
 def test_an_approved_item_with_an_image_and_a_video_reaches_x_and_facebook(
-    app, make_item, x_account, fb_account, x_stub, graph_stub, make_user
+    app, make_social_item, x_account, fb_account, x_stub, graph_stub, make_user
 ):
-    item = make_item(channels={"x": {}, "facebook": {}}, image=True, video=True)
+    item = make_social_item(channels={"x": {}, "facebook": {}}, image=True, video=True)
     approve(item)
     drive(app, lambda: all(p.status == "published" for p in publications(item.id)), timeout=40)
 
@@ -65,10 +65,10 @@ def test_an_approved_item_with_an_image_and_a_video_reaches_x_and_facebook(
     assert video["deleted"] is True
 
 
-def test_a_rate_limit_is_waited_out_and_a_lost_answer_is_not_posted_twice(app, make_item, x_account, x_stub):
+def test_a_rate_limit_is_waited_out_and_a_lost_answer_is_not_posted_twice(app, make_social_item, x_account, x_stub):
     x_stub.rate_limit_next("POST", "/2/tweets", reset_in=2)
     x_stub.lose_next_answer("POST", "/2/tweets")
-    item = make_item()
+    item = make_social_item()
     approve(item)
     drive(app, lambda: publications(item.id)[0].status == "published")
 
@@ -83,12 +83,12 @@ def test_a_rate_limit_is_waited_out_and_a_lost_answer_is_not_posted_twice(app, m
     assert pub.state["accounts"][str(x_account.id)]["posts"][0]["found"] is True
 
 
-def test_bad_credentials_fail_at_once_and_tell_the_admin_to_reconnect(app, make_item, x_account, x_stub):
+def test_bad_credentials_fail_at_once_and_tell_the_admin_to_reconnect(app, make_social_item, x_account, x_stub):
     from hub_social.accounts import set_secrets
 
     set_secrets(x_account, {"consumer_secret": "rotated-by-someone-else"})
     db.session.commit()
-    item = make_item()
+    item = make_social_item()
     approve(item)
     drive(app, lambda: publications(item.id)[0].status == "failed")
 

@@ -10,7 +10,7 @@ from hub.exceptions import PermanentPublishError, PublishOutcomeUnknown, Transie
 from hub.extensions import db
 from tests import social_support as social
 
-#: the fixtures (x_stub, graph_stub, x_account, fb_account, make_item…)
+#: the fixtures (x_stub, graph_stub, x_account, fb_account, make_social_item…)
 pytest_plugins = ["tests.social_fixtures"]
 
 
@@ -22,8 +22,8 @@ def retry(pub):
     return pub
 
 
-def test_x_rate_limit_is_waited_out_then_the_post_goes_out_once(app, make_item, x_account, x_stub):
-    item = make_item()
+def test_x_rate_limit_is_waited_out_then_the_post_goes_out_once(app, make_social_item, x_account, x_stub):
+    item = make_social_item()
     pub = social.publication_for(item, "x", str(x_account.id))
     x_stub.rate_limit_next("POST", "/2/tweets", reset_in=2)
     with pytest.raises(TransientPublishError) as caught:
@@ -42,13 +42,13 @@ def test_x_rate_limit_is_waited_out_then_the_post_goes_out_once(app, make_item, 
     assert not [r for r in x_stub.requests if r[0] == "GET" and r[1].endswith("/tweets")]
 
 
-def test_bad_x_credentials_fail_at_once_and_tell_the_admin_to_reconnect(app, make_item, x_account, x_stub):
+def test_bad_x_credentials_fail_at_once_and_tell_the_admin_to_reconnect(app, make_social_item, x_account, x_stub):
     from hub_social.accounts import set_secrets
     from hub_social.health import warnings
 
     set_secrets(x_account, {"access_token_secret": "a-secret-that-was-revoked"})  # the signature no longer verifies
     db.session.commit()
-    item = make_item()
+    item = make_social_item()
     pub = social.publication_for(item, "x", str(x_account.id))
     with pytest.raises(PermanentPublishError) as caught:
         social.call_publish(pub, item)
@@ -64,8 +64,8 @@ def test_bad_x_credentials_fail_at_once_and_tell_the_admin_to_reconnect(app, mak
     assert x_account.config["needs_reconnect"] is False
 
 
-def test_x_401_from_the_platform_is_permanent(app, make_item, x_account, x_stub):
-    item = make_item()
+def test_x_401_from_the_platform_is_permanent(app, make_social_item, x_account, x_stub):
+    item = make_social_item()
     pub = social.publication_for(item, "x", str(x_account.id))
     x_stub.unauthorized_next("POST", "/2/tweets")
     with pytest.raises(PermanentPublishError, match="Reconnect"):
@@ -74,9 +74,9 @@ def test_x_401_from_the_platform_is_permanent(app, make_item, x_account, x_stub)
 
 @pytest.mark.parametrize("channel", ["x", "facebook"])
 def test_a_lost_answer_after_the_platform_accepted_does_not_post_twice(
-    app, make_item, x_account, fb_account, x_stub, graph_stub, channel
+    app, make_social_item, x_account, fb_account, x_stub, graph_stub, channel
 ):
-    item = make_item(channels={channel: {}}, text="Jadwal vaksinasi keliling pekan ini.")
+    item = make_social_item(channels={channel: {}}, text="Jadwal vaksinasi keliling pekan ini.")
     account = x_account if channel == "x" else fb_account
     pub = social.publication_for(item, channel, str(account.id))
     if channel == "x":
@@ -98,8 +98,8 @@ def test_a_lost_answer_after_the_platform_accepted_does_not_post_twice(
     assert pub.state["accounts"][str(account.id)]["posts"][0]["found"] is True
 
 
-def test_when_the_earlier_copy_cannot_be_looked_for_a_person_decides(app, make_item, x_account, x_stub):
-    item = make_item()
+def test_when_the_earlier_copy_cannot_be_looked_for_a_person_decides(app, make_social_item, x_account, x_stub):
+    item = make_social_item()
     pub = social.publication_for(item, "x", str(x_account.id))
     x_stub.lose_next_answer("POST", "/2/tweets")
     with pytest.raises(TransientPublishError):
@@ -110,8 +110,8 @@ def test_when_the_earlier_copy_cannot_be_looked_for_a_person_decides(app, make_i
     assert len(x_stub.live_tweets()) == 1
 
 
-def test_x_server_error_on_create_is_retried_after_looking(app, make_item, x_account, x_stub):
-    item = make_item()
+def test_x_server_error_on_create_is_retried_after_looking(app, make_social_item, x_account, x_stub):
+    item = make_social_item()
     pub = social.publication_for(item, "x", str(x_account.id))
     x_stub.server_error_next("POST", "/2/tweets")
     with pytest.raises(TransientPublishError):
@@ -121,8 +121,8 @@ def test_x_server_error_on_create_is_retried_after_looking(app, make_item, x_acc
     assert list(x_stub.live_tweets()) == [result.remote_id]
 
 
-def test_duplicate_content_fails_with_the_platforms_message(app, make_item, x_account, x_stub):
-    first, second = make_item(), make_item()
+def test_duplicate_content_fails_with_the_platforms_message(app, make_social_item, x_account, x_stub):
+    first, second = make_social_item(), make_social_item()
     social.call_publish(social.publication_for(first, "x", str(x_account.id)), first)
     with pytest.raises(PermanentPublishError) as caught:
         social.call_publish(social.publication_for(second, "x", str(x_account.id)), second)
@@ -130,8 +130,10 @@ def test_duplicate_content_fails_with_the_platforms_message(app, make_item, x_ac
     assert len(x_stub.live_tweets()) == 1
 
 
-def test_a_rejected_video_fails_with_the_platforms_message(app, make_item, x_account, x_stub, sample_media, tmp_path):
-    item = make_item(video=True)
+def test_a_rejected_video_fails_with_the_platforms_message(
+    app, make_social_item, x_account, x_stub, sample_media, tmp_path
+):
+    item = make_social_item(video=True)
     # corrupt the stored file: X accepts the upload, then its processing fails
     path = app.config["MEDIA_DIR"] + "/" + item.media("main")[0].stored_name
     with open(path, "r+b") as fh:
@@ -141,8 +143,8 @@ def test_a_rejected_video_fails_with_the_platforms_message(app, make_item, x_acc
     assert x_stub.live_tweets() == {}
 
 
-def test_facebook_throttling_and_expired_token(app, make_item, fb_account, graph_stub):
-    item = make_item(channels={"facebook": {}})
+def test_facebook_throttling_and_expired_token(app, make_social_item, fb_account, graph_stub):
+    item = make_social_item(channels={"facebook": {}})
     pub = social.publication_for(item, "facebook", str(fb_account.id))
     graph_stub.rate_limit_next("POST", f"/v21.0/{social.PAGE_ID}/feed", minutes=2)
     with pytest.raises(TransientPublishError) as caught:
@@ -151,7 +153,7 @@ def test_facebook_throttling_and_expired_token(app, make_item, fb_account, graph
     result = social.call_publish(retry(pub), item)
     assert list(graph_stub.live_posts()) == [result.remote_id]
 
-    other = make_item(channels={"facebook": {}}, text="Pengumuman kedua.")
+    other = make_social_item(channels={"facebook": {}}, text="Pengumuman kedua.")
     graph_stub.expire_token(fb_account_token := "EAAB-page-token-diskominfo")
     assert fb_account_token
     with pytest.raises(PermanentPublishError) as caught:
@@ -159,8 +161,10 @@ def test_facebook_throttling_and_expired_token(app, make_item, fb_account, graph
     assert "#190" in str(caught.value) and "Hubungkan ulang" in str(caught.value)
 
 
-def test_unpublish_deletes_every_post_of_the_publication(app, make_item, x_account, fb_account, x_stub, graph_stub):
-    item = make_item(channels={"x": {}, "facebook": {}}, image=True, video=True)
+def test_unpublish_deletes_every_post_of_the_publication(
+    app, make_social_item, x_account, fb_account, x_stub, graph_stub
+):
+    item = make_social_item(channels={"x": {}, "facebook": {}}, image=True, video=True)
     x_pub = social.publication_for(item, "x", str(x_account.id))
     fb_pub = social.publication_for(item, "facebook", str(fb_account.id))
     social.call_publish(x_pub, item)
@@ -177,13 +181,13 @@ def test_unpublish_deletes_every_post_of_the_publication(app, make_item, x_accou
     assert deletes == 2 == len([r for r in x_stub.requests if r[0] == "DELETE"])
 
 
-def test_a_media_post_is_found_again_by_its_media_not_confused_with_another(app, make_item, x_account, x_stub):
+def test_a_media_post_is_found_again_by_its_media_not_confused_with_another(app, make_social_item, x_account, x_stub):
     """Two posts with only an image look alike on the timeline (no text); the look-up compares their media."""
-    earlier = make_item(text="", image=True)
+    earlier = make_social_item(text="", image=True)
     social.call_publish(social.publication_for(earlier, "x", str(x_account.id)), earlier)
     [other_post] = x_stub.live_tweets()
 
-    item = make_item(text="", image=True)
+    item = make_social_item(text="", image=True)
     pub = social.publication_for(item, "x", str(x_account.id))
     x_stub.server_error_next("POST", "/2/tweets")  # refused: nothing created, the hub cannot know
     with pytest.raises(TransientPublishError):
@@ -194,7 +198,7 @@ def test_a_media_post_is_found_again_by_its_media_not_confused_with_another(app,
     uploaded = pub.state["accounts"][str(x_account.id)]["media"]
     assert x_stub.tweets[result.remote_id]["media_ids"] == [m["id"] for m in uploaded.values()]
 
-    lost = make_item(text="", image=True)
+    lost = make_social_item(text="", image=True)
     lost_pub = social.publication_for(lost, "x", str(x_account.id))
     x_stub.lose_next_answer("POST", "/2/tweets")  # created, the answer lost: found by its image
     with pytest.raises(TransientPublishError):
@@ -207,9 +211,9 @@ def test_a_media_post_is_found_again_by_its_media_not_confused_with_another(app,
     ]
 
 
-def test_a_text_x_finds_too_long_fails_at_once_in_xs_words(app, make_item, x_account, x_stub):
+def test_a_text_x_finds_too_long_fails_at_once_in_xs_words(app, make_social_item, x_account, x_stub):
     """Checks normally stop it at submission; if a text gets through anyway, X's own refusal reaches the admin."""
-    item = make_item(text="Pengumuman " * 30)  # 330 characters, no thread
+    item = make_social_item(text="Pengumuman " * 30)  # 330 characters, no thread
     pub = social.publication_for(item, "x", str(x_account.id))
     with pytest.raises(PermanentPublishError) as caught:
         social.call_publish(pub, item)
@@ -219,8 +223,8 @@ def test_a_text_x_finds_too_long_fails_at_once_in_xs_words(app, make_item, x_acc
     assert "pending" not in pub.state["accounts"][str(x_account.id)], "a definite no leaves nothing to look for"
 
 
-def test_post_anyway_after_the_admin_checked_sends_without_a_look_up(app, make_item, x_account, x_stub):
-    item = make_item()
+def test_post_anyway_after_the_admin_checked_sends_without_a_look_up(app, make_social_item, x_account, x_stub):
+    item = make_social_item()
     pub = social.publication_for(item, "x", str(x_account.id))
     x_stub.server_error_next("POST", "/2/tweets")  # nothing posted, but the hub cannot know
     with pytest.raises(TransientPublishError):
@@ -241,10 +245,10 @@ def test_post_anyway_after_the_admin_checked_sends_without_a_look_up(app, make_i
     assert "confirmed_absent" not in pub.state
 
 
-def test_alt_text_x_refuses_does_not_lose_the_post_and_is_noted(app, make_item, x_account, x_stub):
+def test_alt_text_x_refuses_does_not_lose_the_post_and_is_noted(app, make_social_item, x_account, x_stub):
     from tests.stubs.x_api import problem
 
-    item = make_item(image=True)
+    item = make_social_item(image=True)
     x_stub.fail_next("POST", "/2/media/metadata", lambda: problem(400, "Invalid Request", "alt text refused"))
     pub = social.publication_for(item, "x", str(x_account.id))
     result = social.call_publish(pub, item)
@@ -254,11 +258,11 @@ def test_alt_text_x_refuses_does_not_lose_the_post_and_is_noted(app, make_item, 
     assert "tanpa teks alternatif" in note and "posted without alt text" in note and "alt text refused" in note
 
 
-def test_a_look_up_never_adopts_a_post_made_before_the_attempt_began(app, make_item, x_account, x_stub):
+def test_a_look_up_never_adopts_a_post_made_before_the_attempt_began(app, make_social_item, x_account, x_stub):
     """Another hub (or a person) posted the same text on the account earlier: not ours, never taken over."""
     import datetime as dt
 
-    item = make_item()
+    item = make_social_item()
     pub = social.publication_for(item, "x", str(x_account.id))
     earlier = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
     user_id = next(user["id"] for _secret, user in x_stub.tokens.values())

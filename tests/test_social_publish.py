@@ -8,15 +8,15 @@ from hub.extensions import db
 from hub.models import Setting
 from tests import social_support as social
 
-#: the fixtures (x_stub, graph_stub, x_account, fb_account, make_item…)
+#: the fixtures (x_stub, graph_stub, x_account, fb_account, make_social_item…)
 pytest_plugins = ["tests.social_fixtures"]
 
 
 def test_an_item_with_an_image_and_a_video_goes_to_x_and_facebook(
-    app, make_item, x_account, fb_account, x_stub, graph_stub, sample_media
+    app, make_social_item, x_account, fb_account, x_stub, graph_stub, sample_media
 ):
     db.session.add(Setting(namespace="social", key="facebook_resumable_over_bytes", value=1000))
-    item = make_item(channels={"x": {}, "facebook": {}}, image=True, video=True)
+    item = make_social_item(channels={"x": {}, "facebook": {}}, image=True, video=True)
     x_pub = social.publication_for(item, "x", str(x_account.id))
     fb_pub = social.publication_for(item, "facebook", str(fb_account.id))
 
@@ -57,13 +57,13 @@ def test_an_item_with_an_image_and_a_video_goes_to_x_and_facebook(
     assert [p["id"] for p in fb_posts] == [fb_video["id"], photo_posts[0]["id"]]
 
 
-def test_a_long_text_goes_out_as_a_thread_and_a_lost_reply_is_not_doubled(app, make_item, x_account, x_stub):
+def test_a_long_text_goes_out_as_a_thread_and_a_lost_reply_is_not_doubled(app, make_social_item, x_account, x_stub):
     from hub_social.textcount import split_thread
 
     from hub.exceptions import TransientPublishError
 
     long = " ".join(f"Poin {i}: jalan provinsi ruas Padang–Bukittinggi ditutup sementara." for i in range(12))
-    item = make_item(text=long, channels={"x": {"thread": True}})
+    item = make_social_item(text=long, channels={"x": {"thread": True}})
     pub = social.publication_for(item, "x", str(x_account.id))
     parts = split_thread(long)
     assert len(parts) == 3
@@ -84,7 +84,7 @@ def test_a_long_text_goes_out_as_a_thread_and_a_lost_reply_is_not_doubled(app, m
     assert [p["id"] for p in result.details["posts"]] == [t["id"] for t in tweets]
 
 
-def test_a_publication_without_a_target_goes_to_every_chosen_account(app, make_item, x_stub):
+def test_a_publication_without_a_target_goes_to_every_chosen_account(app, make_social_item, x_stub):
     from hub_social.accounts import AccountError, add_account
 
     first = add_account("x", "Diskominfo", dict(social.X_SECRETS), base_url=x_stub.url)
@@ -97,7 +97,7 @@ def test_a_publication_without_a_target_goes_to_every_chosen_account(app, make_i
         base_url=x_stub.url,
     )  # fmt: skip
     db.session.commit()
-    item = make_item(channels={"x": {"accounts": [second.id, first.id]}})
+    item = make_social_item(channels={"x": {"accounts": [second.id, first.id]}})
     result = social.call_publish(social.publication_for(item, "x"), item)
 
     tweets = x_stub.live_tweets()
@@ -110,9 +110,9 @@ def test_a_publication_without_a_target_goes_to_every_chosen_account(app, make_i
         add_account("x", "Salah", dict(social.X_SECRETS), base_url="ftp://gateway.internal")
 
 
-def test_facebook_photos_go_in_one_post_and_a_text_post_carries_its_link(app, make_item, fb_account, graph_stub):
+def test_facebook_photos_go_in_one_post_and_a_text_post_carries_its_link(app, make_social_item, fb_account, graph_stub):
     link = "https://diskominfo.sumbarprov.go.id/berita/festival"
-    album = make_item(channels={"facebook": {"link": link}}, image=2)
+    album = make_social_item(channels={"facebook": {"link": link}}, image=2)
     result = social.call_publish(social.publication_for(album, "facebook", str(fb_account.id)), album)
     post = graph_stub.posts[result.remote_id]
     assert post["kind"] == "feed" and post["message"] == f"{album.body}\n\n{link}"
@@ -121,7 +121,7 @@ def test_facebook_photos_go_in_one_post_and_a_text_post_carries_its_link(app, ma
     assert [p["alt_text"] for p in photos] == ["Poster festival", "Foto 2"]
     assert result.remote_url == f"https://www.facebook.com/{social.PAGE_ID}/posts/{result.remote_id.split('_')[1]}"
 
-    text = make_item(channels={"facebook": {"link": link}}, text="Baca selengkapnya di situs kami.")
+    text = make_social_item(channels={"facebook": {"link": link}}, text="Baca selengkapnya di situs kami.")
     result = social.call_publish(social.publication_for(text, "facebook", str(fb_account.id)), text)
     post = graph_stub.posts[result.remote_id]
     assert (post["message"], post["link"], post["photos"]) == ("Baca selengkapnya di situs kami.", link, [])

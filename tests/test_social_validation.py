@@ -8,7 +8,7 @@ from hub_social.textcount import split_thread, x_length
 from hub.extensions import db
 from hub.plugins import plugins
 
-#: the fixtures (x_stub, graph_stub, x_account, fb_account, make_item…)
+#: the fixtures (x_stub, graph_stub, x_account, fb_account, make_social_item…)
 pytest_plugins = ["tests.social_fixtures"]
 
 
@@ -38,10 +38,10 @@ def test_x_counts_like_x(text, weight):
     assert x_length(text) == weight
 
 
-def test_a_281_weighted_character_x_variant_is_refused_at_submission_with_the_count(app, make_item, x_account):
+def test_a_281_weighted_character_x_variant_is_refused_at_submission_with_the_count(app, make_social_item, x_account):
     # 258 Latin characters + 1 link (23) = 281: one too many, though the raw text is far longer
     text = "a" * 257 + " https://diskominfo.sumbarprov.go.id/berita/sangat/panjang/sekali/" + "x" * 40
-    item = make_item(text="badan tidak dipakai")
+    item = make_social_item(text="badan tidak dipakai")
     item.channels[0].text = text
     db.session.commit()
     assert x_length(text) == 281 and len(text) > 281
@@ -57,11 +57,11 @@ def test_a_281_weighted_character_x_variant_is_refused_at_submission_with_the_co
     assert errors(item) == []
 
 
-def test_a_long_text_is_accepted_when_the_item_opts_into_a_thread(app, make_item, x_account):
+def test_a_long_text_is_accepted_when_the_item_opts_into_a_thread(app, make_social_item, x_account):
     long = " ".join(f"Kalimat nomor {i} tentang festival budaya." for i in range(30))
-    refused = make_item(text=long)
+    refused = make_social_item(text=long)
     assert errors(refused) == ["x.length"]
-    threaded = make_item(text=long, channels={"x": {"thread": True}})
+    threaded = make_social_item(text=long, channels={"x": {"thread": True}})
     assert errors(threaded) == []
     parts = split_thread(long)
     assert len(parts) > 1 and all(x_length(p) <= 280 for p in parts)
@@ -77,8 +77,8 @@ def test_an_unbroken_run_longer_than_a_post_is_cut_between_characters():
     assert "".join(p.rsplit(" (", 1)[0] for p in parts) == "字" * 300
 
 
-def test_media_rules_and_the_split_warning(app, make_item, x_account, fb_account):
-    item = make_item(channels={"x": {}, "facebook": {}}, image=True, video=True)
+def test_media_rules_and_the_split_warning(app, make_social_item, x_account, fb_account):
+    item = make_social_item(channels={"x": {}, "facebook": {}}, image=True, video=True)
     x_problems = {p.rule: p for p in problems(item, "x")}
     assert x_problems["x.media_split"].severity == "warning"
     assert problems(item, "facebook")[0].rule == "facebook.media_split"
@@ -94,18 +94,18 @@ def test_media_rules_and_the_split_warning(app, make_item, x_account, fb_account
     assert "x.media_type" in errors(item, "x") and errors(item, "facebook") == ["facebook.media_type"]
 
 
-def test_accounts_chosen_by_the_item_must_exist_and_be_active(app, make_item, x_account):
-    assert errors(make_item(channels={"x": {"accounts": [x_account.id]}})) == []
-    assert errors(make_item(channels={"x": {"accounts": [x_account.id + 100]}})) == ["social.account_unknown"]
+def test_accounts_chosen_by_the_item_must_exist_and_be_active(app, make_social_item, x_account):
+    assert errors(make_social_item(channels={"x": {"accounts": [x_account.id]}})) == []
+    assert errors(make_social_item(channels={"x": {"accounts": [x_account.id + 100]}})) == ["social.account_unknown"]
     x_account.is_active = False
     db.session.commit()
-    item = make_item(channels={"x": {}})
+    item = make_social_item(channels={"x": {}})
     # no active account: a warning for the creator, an error before final approval
     assert [p.severity for p in problems(item) if p.rule == "social.no_account"] == ["warning"]
     assert errors(item, phase="approve") == ["social.no_account"]
 
 
-def test_one_publication_per_chosen_account(app, make_item, x_stub):
+def test_one_publication_per_chosen_account(app, make_social_item, x_stub):
     from hub_social.accounts import add_account
 
     from tests.social_support import X_SECRETS
@@ -117,9 +117,9 @@ def test_one_publication_per_chosen_account(app, make_item, x_stub):
     db.session.commit()
     registry = plugins()
     channel = registry.channels["x"]
-    every = make_item()
+    every = make_social_item()
     assert registry.hook.publication_targets(item=every, channel=channel) == [str(first.id), str(second.id)]
-    chosen = make_item(channels={"x": {"accounts": [second.id]}})
+    chosen = make_social_item(channels={"x": {"accounts": [second.id]}})
     assert registry.hook.publication_targets(item=chosen, channel=channel) == [str(second.id)]
     website = registry.channels.get("website")
     if website is not None:  # another channel's item is not ours to split
@@ -159,11 +159,11 @@ def test_submitting_through_the_api_refuses_281_weighted_characters_and_shows_th
 
 
 def test_the_item_page_previews_the_x_thread_and_the_facebook_posts(
-    app, client, make_item, make_user, login, x_account, fb_account
+    app, client, make_social_item, make_user, login, x_account, fb_account
 ):
     long = " ".join(f"Kalimat nomor {i} tentang festival budaya." for i in range(30))
     channels = {"x": {"thread": True}, "facebook": {"link": "https://sumbarprov.go.id/"}}
-    item = make_item(text=long, channels=channels, image=2)
+    item = make_social_item(text=long, channels=channels, image=2)
     parts = split_thread(long)
     login(client, make_user("kabid", roles=["kepala_bidang"]))
     page = client.get(f"/items/{item.id}").get_data(as_text=True)

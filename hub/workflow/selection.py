@@ -66,3 +66,25 @@ def select_workflow(item: Item) -> Workflow:
             "ask an administrator to assign one.",
         )
     return chosen
+
+
+def unassigned_channels(names, *, load_templates: bool = True) -> list[str]:
+    """Those of the channel ``names`` for which no item could get a workflow: no assignment of an
+    active workflow names the channel or accepts any channel. Their items are refused at
+    submission (422 ``no_workflow``); ``hub plugins`` and the workflow admin page list them.
+    ``load_templates=False`` reads only (``hub db upgrade`` loads the templates)."""
+    if load_templates:
+        from hub.workflow.loader import ensure_templates
+
+        ensure_templates()
+    rows = db.session.execute(
+        db.select(WorkflowAssignment.channels)
+        .join(Workflow, Workflow.id == WorkflowAssignment.workflow_id)
+        .where(Workflow.is_active.is_(True))
+    ).scalars()
+    covered: set[str] = set()
+    for channels in rows:
+        if not channels:
+            return []  # an assignment for any channel: every channel has a workflow
+        covered.update(channels)
+    return sorted(set(names) - covered)

@@ -54,7 +54,12 @@ def workflows():
         except WorkflowError as exc:
             db.session.rollback()
             flash(exc.message(_lang()), "error")
-            return render_template("workflow/workflows.html", workflows=store.list_workflows(), yaml=text), 422
+            return render_template(
+                "workflow/workflows.html",
+                workflows=store.list_workflows(),
+                yaml=text,
+                unassigned=_unassigned_channels(),
+            ), 422
         flash(
             _("Workflow %(code)s saved as version %(n)s.", code=workflow.code, n=version.number)
             if created
@@ -62,7 +67,46 @@ def workflows():
             "success",
         )
         return redirect(url_for("workflow.workflow", code=workflow.code))
-    return render_template("workflow/workflows.html", workflows=store.list_workflows(), yaml="")
+    return render_template(
+        "workflow/workflows.html", workflows=store.list_workflows(), yaml="", unassigned=_unassigned_channels()
+    )
+
+
+def _unassigned_channels() -> list:
+    """The installed channels no workflow applies to (their items are refused at submission)."""
+    from hub.plugins import plugins
+    from hub.workflow.selection import unassigned_channels
+
+    channels = plugins().channels
+    return [channels[name] for name in unassigned_channels(channels)]
+
+
+@bp.post("/admin/workflows/channels")
+@require("workflow.manage")
+def assign_channel():
+    """Give a channel that has no workflow one: an assignment of the chosen workflow to that channel."""
+    from hub.plugins import plugins
+    from hub.workflow.errors import InvalidRequest
+
+    ensure_templates()
+    name = request.form.get("channel", "")
+    try:
+        channel = plugins().channels.get(name)
+        if channel is None:
+            raise InvalidRequest("Kanal tidak dikenal.", "Unknown channel.", field="channel")
+        workflow = store.get_workflow(request.form.get("workflow", ""))
+        if workflow is None or not workflow.is_active:
+            raise InvalidRequest("Pilih alur kerja yang aktif.", "Choose an active workflow.", field="workflow")
+        create_assignment(workflow, {"channels": [channel.name]}, g.user)
+    except WorkflowError as exc:
+        db.session.rollback()
+        flash(exc.message(_lang()), "error")
+        return redirect(url_for("workflow.workflows"))
+    flash(
+        _("Channel %(channel)s now follows the workflow %(code)s.", channel=channel.label(_lang()), code=workflow.code),
+        "success",
+    )
+    return redirect(url_for("workflow.workflows"))
 
 
 def _workflow_or_404(code: str):
