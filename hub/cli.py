@@ -119,12 +119,46 @@ def up_cmd(host: str, port: int, demo: bool, workers: int, web_workers: int) -> 
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int, help="Web server processes.")
 def web_cmd(host: str, port: int, workers: int) -> None:
+    """Run by :func:`main` without an app of its own: with several web workers the app is built
+    here, in gunicorn's master, and forked into them (``preload_app``, shared pages); with one, in
+    that worker only (a copy in a master that serves nothing would only cost memory)."""
     from hub.config import validate_connections
     from hub.up import serve
 
-    app = current_app._get_current_object()
-    validate_connections(app)
-    serve(app, host=host, port=port, workers=workers)
+    if workers > 1:
+        app = _guarded(_build_app)
+        with app.app_context():
+            _guarded(lambda: validate_connections(app))
+            serve(app, host=host, port=port, workers=workers)
+    else:
+        _guarded(_check_settings)  # a bad setting still stops here, with one line naming it
+        serve(None, host=host, port=port, workers=workers)
+
+
+def _build_app() -> Flask:
+    from hub.app import create_app
+
+    return create_app()
+
+
+def _check_settings() -> None:
+    from hub.config import load_config, validate_static
+
+    app = Flask("hub", instance_relative_config=True)
+    load_config(app)
+    validate_static(app)
+
+
+def _guarded(fn):
+    """``fn()``; a bad setting or an unusable service ends the command with one line saying why."""
+    try:
+        return fn()
+    except ConfigError as exc:
+        click.echo(f"hub: pengaturan salah / bad setting: {exc}", err=True)
+        sys.exit(2)
+    except HubError as exc:
+        click.echo(f"hub: {exc}", err=True)
+        sys.exit(1)
 
 
 def build_cli(app: Flask) -> click.Group:
@@ -161,15 +195,14 @@ def _configure_logging() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from hub.app import create_app
-
+    args = sys.argv[1:] if argv is None else list(argv)
     _configure_logging()
+    if args[:1] == ["web"]:
+        # the web server decides where its app is built (see web_cmd): not here
+        web_cmd.main(args=args[1:], prog_name="hub web", standalone_mode=True)
+        return
 
-    try:
-        app = create_app()
-    except ConfigError as exc:
-        click.echo(f"hub: pengaturan salah / bad setting: {exc}", err=True)
-        sys.exit(2)
+    app = _guarded(_build_app)
     group = build_cli(app)
     with app.app_context():
         try:
