@@ -8,11 +8,20 @@ command inside the app's context.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
-from flask import Flask, current_app
 
 from hub.exceptions import ConfigError, HubError
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def _current_app() -> Flask:
+    from flask import current_app
+
+    return current_app._get_current_object()
 
 
 @click.group(help="Hub publikasi / The publishing hub.")
@@ -33,7 +42,7 @@ def db_upgrade() -> None:
     from hub.config import validate_connections
     from hub.migrate import upgrade
 
-    app = current_app._get_current_object()
+    app = _current_app()
     validate_connections(app)
     upgrade(app)
     click.echo("Basis data mutakhir / Database is up to date.")
@@ -43,7 +52,7 @@ def db_upgrade() -> None:
 def db_current() -> None:
     from hub.migrate import current_heads, script_heads
 
-    app = current_app._get_current_object()
+    app = _current_app()
     applied, wanted = current_heads(app), script_heads(app)
     click.echo(f"applied: {', '.join(sorted(applied)) or '-'}")
     click.echo(f"latest:  {', '.join(sorted(wanted))}")
@@ -90,7 +99,7 @@ def worker_cmd(burst: bool, name: str | None) -> None:
     from hub.config import validate_connections
     from hub.jobs import run_worker
 
-    app = current_app._get_current_object()
+    app = _current_app()
     validate_connections(app)
     run_worker(app, burst=burst, name=name)
 
@@ -105,7 +114,7 @@ def up_cmd(host: str, port: int, demo: bool, workers: int, web_workers: int) -> 
     from hub.up import run_up
 
     run_up(
-        current_app._get_current_object(),
+        _current_app(),
         host=host,
         port=port,
         demo=demo,
@@ -121,7 +130,8 @@ def up_cmd(host: str, port: int, demo: bool, workers: int, web_workers: int) -> 
 def web_cmd(host: str, port: int, workers: int) -> None:
     """Run by :func:`main` without an app of its own: with several web workers the app is built
     here, in gunicorn's master, and forked into them (``preload_app``, shared pages); with one, in
-    that worker only (a copy in a master that serves nothing would only cost memory)."""
+    that worker only: a copy in a master that serves nothing would only cost memory (the master
+    then imports neither the app nor Flask)."""
     from hub.config import validate_connections
     from hub.up import serve
 
@@ -131,7 +141,7 @@ def web_cmd(host: str, port: int, workers: int) -> None:
             _guarded(lambda: validate_connections(app))
             serve(app, host=host, port=port, workers=workers)
     else:
-        _guarded(_check_settings)  # a bad setting still stops here, with one line naming it
+        # this master imports no Flask: a bad setting stops the worker, which says which one
         serve(None, host=host, port=port, workers=workers)
 
 
@@ -139,14 +149,6 @@ def _build_app() -> Flask:
     from hub.app import create_app
 
     return create_app()
-
-
-def _check_settings() -> None:
-    from hub.config import load_config, validate_static
-
-    app = Flask("hub", instance_relative_config=True)
-    load_config(app)
-    validate_static(app)
 
 
 def _guarded(fn):

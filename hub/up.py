@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from flask import Flask
 
 from hub.config import DEFAULTS, validate_connections
 from hub.supervisor import (  # noqa: F401 - the names ``hub up``'s process handling always had
@@ -37,6 +36,8 @@ from hub.supervisor import (  # noqa: F401 - the names ``hub up``'s process hand
 )
 
 if TYPE_CHECKING:
+    from flask import Flask
+
     from hub.embedded_redis import EmbeddedRedis
 
 log = logging.getLogger(__name__)
@@ -150,7 +151,12 @@ def serve(app: Flask | None, *, host: str, port: int, workers: int) -> None:
 
 
 def _instance_dir() -> str:
-    from hub.config import instance_dir
+    """The instance folder without building an app (``hub up`` always sets ``HUB_INSTANCE_DIR``)."""
+    from hub.config import instance_dir, private_folder
+
+    if os.environ.get("HUB_INSTANCE_DIR"):
+        return str(private_folder(Path(os.environ["HUB_INSTANCE_DIR"])))
+    from flask import Flask
 
     return str(instance_dir(Flask("hub", instance_relative_config=True)))
 
