@@ -1,12 +1,16 @@
 """Benchmark the hub at a province's scale beside bare baselines measured in the same run.
 
-    .venv/bin/python -m bench.run [--scale 0.1] [--samples 200] [--upload]
+    .venv/bin/python -m bench.run [--scale 0.1] [--samples 200] [--players 50] [--upload] [--only ROWS]
 
 Seeds the data set (:mod:`bench.seed`) into a fresh database (SQLite in a temporary folder, or
 PostgreSQL when ``HUB_BENCH_DATABASE_URL`` is set: its ``public`` schema is dropped first), starts
 the hub and a bare Flask app (:mod:`bench.bare`) with the same gunicorn settings (2 ``gthread``
 workers, 8 threads), then requests each path from both, alternating one hub request with one bare
-request, and prints medians and p95. ``--upload`` also runs :mod:`bench.upload_memory` (1 GiB).
+request, and prints medians and p95. The kiosk rows (:mod:`bench.kiosk`) poll with 50 players
+at once on the 304 path, in bursts that take turns with the bare app's; the probe row
+(:mod:`bench.probe`) times the hub's media probe beside ``ffprobe``. ``--upload`` also runs
+:mod:`bench.upload_memory` (1 GiB, beside ``cp``). ``--only paths,kiosk,dispatch,memory,probe,upload``
+runs those rows only (the data set is seeded whatever the rows).
 """
 
 from __future__ import annotations
@@ -219,52 +223,99 @@ def idle_memory(folder: Path, env: dict) -> str:
     )
 
 
+#: the rows ``--only`` picks from; ``upload`` (1 GiB, minutes) runs only when asked
+ROWS = ("paths", "kiosk", "dispatch", "memory", "probe", "upload")
+
+
+def selected_rows(only: str | None, upload: bool) -> set[str]:
+    if only:
+        rows = {r.strip() for r in only.split(",") if r.strip()}
+        unknown = rows - set(ROWS)
+        if unknown:
+            raise SystemExit(f"--only: unknown rows {sorted(unknown)}; choose from {', '.join(ROWS)}")
+    else:
+        rows = set(ROWS) - {"upload"}
+    return rows | ({"upload"} if upload else set())
+
+
+def kiosk_rows(env: dict, app, base: str, bare: str, players: int) -> list[str]:
+    from bench import kiosk
+
+    lines = []
+    for entries in kiosk.ENTRY_COUNTS:
+        with app.app_context():
+            paths = kiosk.seed_screens(entries, players)
+        hub, baseline = kiosk.measure(base, bare, paths)
+        lines.append(kiosk.row(entries, hub, baseline, players))
+        print(lines[-1], flush=True)
+    return lines
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 100,000 items (default)")
     parser.add_argument("--samples", type=int, default=200, help="requests per path and side")
     parser.add_argument("--dispatch", type=int, default=1000, help="items per dispatch run")
     parser.add_argument("--round-trips", type=int, default=30, help="approval → published samples")
+    parser.add_argument("--players", type=int, default=50, help="concurrent kiosk players polling")
     parser.add_argument("--upload", action="store_true", help="also run bench/upload_memory.py (1 GiB)")
+    parser.add_argument(
+        "--only", metavar="ROWS", help=f"comma-separated rows to run, of: {', '.join(ROWS)} (default: all but upload)"
+    )
     args = parser.parse_args()
+    rows = selected_rows(args.only, args.upload)
     from hub.embedded_redis import EmbeddedRedis
     from tests.helpers import free_port
 
     folder = Path(tempfile.mkdtemp(prefix="hub-bench-"))
     redis = EmbeddedRedis(folder / "redis").start()
     procs: list[subprocess.Popen] = []
+    lines = ["| path | hub | bare baseline | ratio |", "|---|---|---|---|"]
     try:
         env = hub_env(folder, fresh_database(folder), redis.url)
         subprocess.run([sys.executable, "-m", "hub", "db", "upgrade"], env=env, check=True, capture_output=True)
         app, info = seed_database(env, args.scale)
-        port, bare_port = free_port(), free_port()
-        base, bare = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{bare_port}"
-        procs.append(
-            start([sys.executable, *GUNICORN, "-b", f"127.0.0.1:{port}", "hub:create_app()"], env, base + "/healthz")
-        )
-        procs.append(
-            start([sys.executable, *GUNICORN, "-b", f"127.0.0.1:{bare_port}", "bench.bare:app"], env, bare + "/")
-        )
-        print(f"\nscale {args.scale}: {info['counts']}; {args.samples} samples per path and side, interleaved\n")
-        lines = measure_paths(base, bare, info, args.samples)
-        for proc in procs:
-            stop(proc)
-        procs.clear()
-        from bench import dispatch
+        print(f"\nscale {args.scale}: {info['counts']}; rows: {', '.join(r for r in ROWS if r in rows)}\n")
+        if rows & {"paths", "kiosk"}:
+            port, bare_port = free_port(), free_port()
+            base, bare = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{bare_port}"
+            hub_cmd = [sys.executable, *GUNICORN, "-b", f"127.0.0.1:{port}", "hub:create_app()"]
+            procs.append(start(hub_cmd, env, base + "/healthz"))
+            procs.append(
+                start([sys.executable, *GUNICORN, "-b", f"127.0.0.1:{bare_port}", "bench.bare:app"], env, bare + "/")
+            )
+            if "paths" in rows:
+                print(f"{args.samples} samples per path and side, interleaved", flush=True)
+                lines += measure_paths(base, bare, info, args.samples)[2:]
+            if "kiosk" in rows:
+                lines += kiosk_rows(env, app, base, bare, args.players)
+            for proc in procs:
+                stop(proc)
+            procs.clear()
+        if "dispatch" in rows:
+            from bench import dispatch
 
-        with app.app_context():
-            lines += dispatch.measure(env, info["user_ids"]["pembuat_konten"], args.dispatch, args.round_trips)
-        print("\n".join(lines[-2:]), flush=True)
-        lines.append(idle_memory(folder, env))
-        print(lines[-1], flush=True)
-        print("\n" + "\n".join(lines))
+            with app.app_context():
+                lines += dispatch.measure(env, info["user_ids"]["pembuat_konten"], args.dispatch, args.round_trips)
+            print("\n".join(lines[-2:]), flush=True)
+        if "memory" in rows:
+            lines.append(idle_memory(folder, env))
+            print(lines[-1], flush=True)
+        if "probe" in rows:
+            from bench import probe
+
+            lines += probe.measure(app)
+            print("\n".join(lines[-2:]), flush=True)
     finally:
         for proc in procs:
             stop(proc)
         redis.stop()
         shutil.rmtree(folder, ignore_errors=True)
-    if args.upload:
-        return subprocess.call([sys.executable, str(ROOT / "bench" / "upload_memory.py")])
+    if "upload" in rows:
+        from bench import upload_memory
+
+        lines += upload_memory.table_rows(upload_memory.run_uploads(1024), 1024)
+    print("\n" + "\n".join(lines))
     return 0
 
 

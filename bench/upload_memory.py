@@ -211,13 +211,24 @@ def upload_multipart(base: str, headers: dict, body: PaddedVideo):
     return requests.post(f"{base}/api/v1/media", data=form, headers={**headers, "Content-Type": ctype})
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size-mb", type=int, default=1024, help="upload size in MiB (default 1024 = 1 GiB)")
-    parser.add_argument("--budget-mb", type=int, default=64, help="allowed RSS growth in MiB (default 64)")
-    args = parser.parse_args()
-    size = args.size_mb * MiB
+def copy_seconds(head: bytes, size: int, folder: Path) -> float:
+    """The baseline: ``cp`` of the same bytes from a file on the same disk (then both removed)."""
+    src, dst = folder / "cp-src.mp4", folder / "cp-dst.mp4"
+    body = PaddedVideo(head, size)
+    with open(src, "wb") as fh:
+        while block := body.read(8 * MiB):
+            fh.write(block)
+    started = time.monotonic()
+    subprocess.run(["cp", str(src), str(dst)], check=True)
+    seconds = time.monotonic() - started
+    src.unlink()
+    dst.unlink()
+    return seconds
 
+
+def run_uploads(size_mb: int) -> list[tuple[str, RssSampler, float, int, float]]:
+    """Each upload way once, each beside a ``cp`` of the same size: (label, rss, seconds, status, cp seconds)."""
+    size = size_mb * MiB
     with tempfile.TemporaryDirectory(prefix="hub-bench-") as tmp:
         folder = Path(tmp)
         head = make_head(folder / "src")
@@ -242,6 +253,7 @@ def main() -> int:
                 ("one-shot (raw body)", lambda: upload_once(base, headers, PaddedVideo(head, size))),
                 ("one-shot (multipart)", lambda: upload_multipart(base, headers, PaddedVideo(head, size))),
             ):
+                cp = copy_seconds(head, size, folder)
                 started = time.monotonic()
                 with RssSampler(pid) as rss:
                     resp = run()
@@ -249,19 +261,39 @@ def main() -> int:
                 body = resp.json()
                 assert resp.status_code in (200, 201), body
                 assert body["size"] == size and body["sha256"] == expected.hexdigest(), body
-                results.append((label, rss, seconds, resp.status_code))
+                results.append((label, rss, seconds, resp.status_code, cp))
         finally:
             web.terminate()
             web.wait(timeout=30)
             redis.stop()
+    return results
+
+
+def table_rows(results, size_mb: int) -> list[str]:
+    """The rows of ``bench.run``'s table: time beside ``cp`` and the web worker's RSS growth."""
+    return [
+        f"| upload {size_mb} MiB, {label} (RSS growth {rss.growth / MiB:.0f} MiB) | {seconds:.1f} s "
+        f"| {cp:.1f} s (cp) | ×{seconds / cp:.1f} |"
+        for label, rss, seconds, _status, cp in results
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size-mb", type=int, default=1024, help="upload size in MiB (default 1024 = 1 GiB)")
+    parser.add_argument("--budget-mb", type=int, default=64, help="allowed RSS growth in MiB (default 64)")
+    args = parser.parse_args()
+    size = args.size_mb * MiB
+    results = run_uploads(args.size_mb)
 
     print(f"upload of {size:,} bytes ({args.size_mb} MiB) through gunicorn (1 gthread worker):")
     worst = 0
-    for label, rss, seconds, status in results:
+    for label, rss, seconds, status, cp in results:
         worst = max(worst, rss.growth)
         print(
             f"  {label:<26} RSS before {rss.before / MiB:7.1f} MiB, peak {rss.peak / MiB:7.1f} MiB, "
-            f"growth {rss.growth / MiB:6.1f} MiB, {seconds:5.1f} s ({size / MiB / seconds:5.0f} MiB/s), HTTP {status}"
+            f"growth {rss.growth / MiB:6.1f} MiB, {seconds:5.1f} s ({size / MiB / seconds:5.0f} MiB/s), HTTP {status}, "
+            f"cp {cp:.1f} s (x{seconds / cp:.1f})"
         )
     verdict = "OK" if worst < args.budget_mb * MiB else "OVER BUDGET"
     print(f"largest growth: {worst / MiB:.1f} MiB (budget {args.budget_mb} MiB): {verdict}")

@@ -7,8 +7,6 @@ Nothing is done at import time; :func:`hub.app.create_app` builds everything.
 
 from __future__ import annotations
 
-from hub.hookspecs import hookimpl
-
 __version__ = "0.1.0"
 
 __all__ = ["hookimpl", "__version__", "create_app"]
@@ -19,3 +17,13 @@ def create_app(test_config=None):
     from hub.app import create_app as _create_app
 
     return _create_app(test_config)
+
+
+def __getattr__(name: str):
+    # ``hookimpl`` on first use: ``hub up``'s supervisor (``python -m hub``) imports this package
+    # and nothing of the app
+    if name == "hookimpl":
+        from hub.hookspecs import hookimpl
+
+        return hookimpl
+    raise AttributeError(f"module 'hub' has no attribute {name!r}")

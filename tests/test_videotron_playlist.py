@@ -472,3 +472,26 @@ def test_the_etag_follows_the_clock_without_a_version_change(app, clock, creator
         assert _poll(client, url, etag).status_code == 304, moment
     db.session.expire_all()
     assert screen.feed_version == version
+
+
+def test_a_player_holding_a_fresh_etag_is_still_stopped_at_once(app, clock, client):
+    """The 304 path answers from one statement and the feed this process built: a revoked secret or
+    a screen switched off is seen at the very next poll, ETag or not."""
+    from hub_videotron.screens import revoke_tokens
+
+    from tests.query_counter import count_statements
+
+    screens = [make_screen("padang-bappeda"), make_screen("solok-pandan")]
+    urls = [f"/videotron/player/{player_link(s)}/playlist.json" for s in screens]
+    etags = [client.get(url).headers["ETag"] for url in urls]
+    with count_statements() as seen:
+        assert client.get(urls[0], headers={"If-None-Match": etags[0]}).status_code == 304
+    assert len(seen) == 1, seen
+
+    revoke_tokens(screens[0])
+    screens[1].active = False
+    db.session.commit()
+    gone = client.get(urls[0], headers={"If-None-Match": etags[0]})
+    assert gone.status_code == 410 and gone.get_json()["error"] == "revoked"
+    off = client.get(urls[1], headers={"If-None-Match": etags[1]})
+    assert off.status_code == 410 and off.get_json()["error"] == "inactive"

@@ -14,7 +14,6 @@ import secrets
 import time
 
 import pyotp
-import segno
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
@@ -119,6 +118,8 @@ def provisioning_uri(user, secret: str) -> str:
 
 def qr_svg(uri: str) -> str:
     """The QR code as inline SVG markup (rendered on the server; no script, no outside service)."""
+    import segno  # only the enrolment page draws a QR code: not loaded in every process
+
     return segno.make(uri, error="m").svg_inline(scale=5, dark="#000", light="#fff")
 
 

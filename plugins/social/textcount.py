@@ -12,8 +12,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from twitter_text import parse_tweet
-
 X_LIMIT = 280
 #: a thread's parts end with " (i/n)"; room kept for it
 _NUMBER_ROOM = len(" (99/99)")
@@ -21,6 +19,10 @@ _NUMBER_ROOM = len(" (99/99)")
 
 def x_length(text: str) -> int:
     """The weighted length X gives ``text`` (280 is the most a post may have)."""
+    # imported here: twitter_text (and the pkg_resources it loads) costs about 17 MiB in every
+    # process that builds the app, and only the posts' length checks use it
+    from twitter_text import parse_tweet
+
     return parse_tweet(text or "").weightedLength
 
 

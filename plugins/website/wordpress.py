@@ -14,8 +14,6 @@ import html
 import re
 from typing import IO, Any
 
-import requests
-
 from hub.sdk import HubError
 
 USER_AGENT = "publishing-hub-website/0.1 (+https://github.com/)"
@@ -80,6 +78,8 @@ class WordPressClient:
         self.api = self.base_url + "/wp-json/wp/v2"
         self.timeout = timeout
         self.upload_timeout = upload_timeout
+        import requests  # here, not at import: the web process loads this module at start
+
         self.session = requests.Session()
         self.session.auth = (username, app_password)
         self.session.headers["User-Agent"] = USER_AGENT
@@ -97,6 +97,8 @@ class WordPressClient:
     # --- the one place requests are made ---------------------------------------------------------
 
     def request(self, method: str, path: str, *, timeout: float | None = None, **kwargs) -> Any:
+        import requests
+
         url = self.api + path
         try:
             limits = (min(10.0, self.timeout), timeout or self.timeout)

@@ -14,7 +14,7 @@ from flask import abort, jsonify, make_response, render_template, request, send_
 from hub_videotron.config import now
 from hub_videotron.models import PlaylistEntry, Screen
 from hub_videotron.monitor import record_heartbeat, record_plays
-from hub_videotron.playlist import cached_feed
+from hub_videotron.playlist import cached_feed, unchanged_etag
 from hub_videotron.screens import find_token
 from hub_videotron.views import PACKAGE, bp
 
@@ -77,10 +77,16 @@ def player(token: str):
 @bp.get("/player/<token>/playlist.json")
 @public
 def playlist(token: str):
+    at = now()
+    etag = unchanged_etag(token, request.if_none_match, at)
+    if etag is not None:  # nothing changed: one statement, nothing built
+        response = make_response("", 304)
+        response.set_etag(etag)
+        response.headers["Cache-Control"] = "no-cache"
+        return _private(response)
     screen, reason = _resolve(token)
     if screen is None:
         return _gone_json(reason, _status(reason))
-    at = now()
     built = cached_feed(screen, token, at)  # built once per feed version and time span
     if built.etag in request.if_none_match:
         response = make_response("", 304)
