@@ -1,6 +1,6 @@
 """Benchmark the hub at a province's scale beside bare baselines measured in the same run.
 
-    .venv/bin/python -m bench.run [--scale 0.1] [--samples 200] [--upload]
+    .venv/bin/python -m bench.run [--scale 0.1] [--samples 200] [--upload] [--only dispatch]
 
 Seeds the data set (:mod:`bench.seed`) into a fresh database (SQLite in a temporary folder, or
 PostgreSQL when ``HUB_BENCH_DATABASE_URL`` is set: its ``public`` schema is dropped first), starts
@@ -27,6 +27,8 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 MiB = 1024 * 1024
+#: what ``--only`` can name: the web paths, the dispatch rows, the idle memory of ``hub up``
+PARTS = ("paths", "dispatch", "memory")
 GUNICORN = ["-m", "gunicorn", "-w", "2", "-k", "gthread", "--threads", "8", "--timeout", "120"]
 
 
@@ -226,7 +228,15 @@ def main() -> int:
     parser.add_argument("--dispatch", type=int, default=1000, help="items per dispatch run")
     parser.add_argument("--round-trips", type=int, default=30, help="approval → published samples")
     parser.add_argument("--upload", action="store_true", help="also run bench/upload_memory.py (1 GiB)")
+    parser.add_argument(
+        "--only",
+        default=",".join(PARTS),
+        help=f"comma-separated parts to run: {', '.join(PARTS)} (default: all; the data set is always seeded)",
+    )
     args = parser.parse_args()
+    parts = {p.strip() for p in args.only.split(",") if p.strip()}
+    if not parts or parts - set(PARTS):
+        parser.error(f"--only takes {', '.join(PARTS)}")
     from hub.embedded_redis import EmbeddedRedis
     from tests.helpers import free_port
 
@@ -237,26 +247,30 @@ def main() -> int:
         env = hub_env(folder, fresh_database(folder), redis.url)
         subprocess.run([sys.executable, "-m", "hub", "db", "upgrade"], env=env, check=True, capture_output=True)
         app, info = seed_database(env, args.scale)
-        port, bare_port = free_port(), free_port()
-        base, bare = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{bare_port}"
-        procs.append(
-            start([sys.executable, *GUNICORN, "-b", f"127.0.0.1:{port}", "hub:create_app()"], env, base + "/healthz")
-        )
-        procs.append(
-            start([sys.executable, *GUNICORN, "-b", f"127.0.0.1:{bare_port}", "bench.bare:app"], env, bare + "/")
-        )
         print(f"\nscale {args.scale}: {info['counts']}; {args.samples} samples per path and side, interleaved\n")
-        lines = measure_paths(base, bare, info, args.samples)
-        for proc in procs:
-            stop(proc)
-        procs.clear()
-        from bench import dispatch
+        lines: list[str] = []
+        if "paths" in parts:
+            port, bare_port = free_port(), free_port()
+            base, bare = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{bare_port}"
+            procs.append(
+                start([sys.executable, *GUNICORN, "-b", f"127.0.0.1:{port}", "hub:create_app()"], env, base + "/healthz")
+            )
+            procs.append(
+                start([sys.executable, *GUNICORN, "-b", f"127.0.0.1:{bare_port}", "bench.bare:app"], env, bare + "/")
+            )
+            lines += measure_paths(base, bare, info, args.samples)
+            for proc in procs:
+                stop(proc)
+            procs.clear()
+        if "dispatch" in parts:
+            from bench import dispatch
 
-        with app.app_context():
-            lines += dispatch.measure(env, info["user_ids"]["pembuat_konten"], args.dispatch, args.round_trips)
-        print("\n".join(lines[-2:]), flush=True)
-        lines.append(idle_memory(folder, env))
-        print(lines[-1], flush=True)
+            with app.app_context():
+                lines += dispatch.measure(env, info["user_ids"]["pembuat_konten"], args.dispatch, args.round_trips)
+            print("\n".join(lines[-2:]), flush=True)
+        if "memory" in parts:
+            lines.append(idle_memory(folder, env))
+            print(lines[-1], flush=True)
         print("\n" + "\n".join(lines))
     finally:
         for proc in procs:

@@ -93,7 +93,7 @@ def _finish(
     return True
 
 
-@job
+@job(in_process=True)
 def publish_publication(publication_id: int, attempt: int | None = None) -> str:
     """Make one attempt at publishing; returns the resulting status (or "skipped")."""
     pub = _claim(publication_id, attempt)
@@ -187,7 +187,7 @@ def _record(pub: Publication, attempt: int, state: dict, channel: Channel, kind:
     return S.QUEUED
 
 
-@job
+@job(in_process=True)
 def unpublish_publication(publication_id: int) -> str:
     """Take a published publication down through the channel's ``unpublish`` hook.
 
