@@ -227,7 +227,9 @@ class HubWorker(Worker):
         return self.fork_lock if self.fork_lock is not None else contextlib.nullcontext()
 
     def fork_work_horse(self, job, queue):
-        with self._forking():
+        from hub.dispatch.lease import keeper
+
+        with self._forking(), keeper().renewing:  # no lease renewal of a finished in-process job either
             return super().fork_work_horse(job, queue)
 
     def run_maintenance_tasks(self):

@@ -67,6 +67,9 @@ class _Keeper:
         self._thread: threading.Thread | None = None
         #: when the thread looks at the leases next (it is only woken for a lease due before)
         self._wakes_at = float("inf")
+        #: held while a lease is renewed: the worker forks a work-horse only outside it (a fork
+        #: during a renewal would copy a busy connection pool into the child)
+        self.renewing = threading.Lock()
 
     def hold(self, lease: Lease) -> None:
         with self._lock:
@@ -103,7 +106,7 @@ class _Keeper:
                     if lease not in self._due:  # released meanwhile: the job recorded its outcome
                         continue
                 try:
-                    with lease.app.app_context():
+                    with self.renewing, lease.app.app_context():
                         lease.renew()
                 except Exception:  # keep trying; a missed renewal only shortens the lease
                     log.exception("could not renew the lease on publication %s", lease.pub_id)
