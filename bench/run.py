@@ -253,7 +253,9 @@ def main() -> int:
             port, bare_port = free_port(), free_port()
             base, bare = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{bare_port}"
             procs.append(
-                start([sys.executable, *GUNICORN, "-b", f"127.0.0.1:{port}", "hub:create_app()"], env, base + "/healthz")
+                start(
+                    [sys.executable, *GUNICORN, "-b", f"127.0.0.1:{port}", "hub:create_app()"], env, base + "/healthz"
+                )
             )
             procs.append(
                 start([sys.executable, *GUNICORN, "-b", f"127.0.0.1:{bare_port}", "bench.bare:app"], env, bare + "/")

@@ -28,9 +28,9 @@ from datetime import UTC, datetime, timedelta
 import redis
 from flask import Flask, current_app, has_app_context
 from rq import Worker, worker_registration
-from rq.worker import WorkerStatus
 from rq.job import Job
 from rq.scheduler import RQScheduler
+from rq.worker import WorkerStatus
 
 from hub.queue import get_queue, redis_connection
 

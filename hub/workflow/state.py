@@ -25,7 +25,6 @@ from hub.workflow.definition import WorkflowDef
 from hub.workflow.errors import DecisionConflict
 from hub.workflow.models import ItemWorkflow, StepInstance, StepStatus, Workflow
 
-
 #: loader options for an item whose channels and assets are not needed (a transition of its
 #: workflow): they stay unloaded until read, instead of two ``selectin`` loads on every get
 PLAIN_ITEM = (lazyload(Item.channels), lazyload(Item.assets))
