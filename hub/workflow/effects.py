@@ -37,8 +37,6 @@ class AfterCommit:
     def run(self) -> None:
         from hub.workflow.overdue import schedule_open_steps
 
-        if self.schedule_overdue:
-            schedule_open_steps(self.item_id)
         if self.publication_events:
             from hub.dispatch import transitions
 
@@ -50,6 +48,8 @@ class AfterCommit:
                 kick([self.item_id])
             except Exception:  # noqa: BLE001 - rows are committed; the maintenance loop relays them
                 log.exception("could not hand item %s's publications to the queue now", self.item_id)
+        if self.schedule_overdue:  # after the kick: the publish jobs do not wait for it
+            schedule_open_steps(self.item_id)
         if self.new_status and self.new_status != self.old_status:
             from hub.plugins import plugins
 
