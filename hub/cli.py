@@ -150,13 +150,20 @@ def plugin_new(name: str, parent: str) -> None:
 @cli.command("worker", help="Jalankan pekerja latar / Run a background worker (RQ, with scheduler).")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 @click.option("--name", default=None, help="Worker name (default: host and pid).")
-def worker_cmd(burst: bool, name: str | None) -> None:
+@click.option(
+    "--fork-every-job",
+    is_flag=True,
+    default=None,
+    help="Fork a work-horse for every job, also the dispatch jobs that otherwise run in the worker's process "
+    "(default: HUB_WORKER_FORK_EVERY_JOB, else false).",
+)
+def worker_cmd(burst: bool, name: str | None, fork_every_job: bool | None) -> None:
     from hub.config import validate_connections
     from hub.jobs import run_worker
 
     app = _current_app()
     validate_connections(app)
-    run_worker(app, burst=burst, name=name)
+    run_worker(app, burst=burst, name=name, fork_every_job=fork_every_job)
 
 
 @cli.command("up", help="Jalankan semuanya / Start everything: migrations, Redis, worker, web server.")

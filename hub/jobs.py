@@ -4,6 +4,12 @@ Jobs are module-level functions that take ids, never live objects, and are
 decorated with :func:`job` so they run inside an application context. The
 worker (``hub worker``) builds the app once and runs jobs in forked
 work-horses; each horse drops the database connections it inherited.
+
+Jobs declared ``@job(in_process=True)`` (the dispatch jobs) run in the worker's own
+process instead, with no fork: they keep the worker's database connections, compiled
+statements and caches from one job to the next (see :meth:`HubWorker.execute_job` for
+their heartbeats and time limits). ``hub worker --fork-every-job`` (or
+``HUB_WORKER_FORK_EVERY_JOB=true``) forks for every job again.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from flask import Flask, current_app, has_app_context
 from rq import Worker, worker_registration
 from rq.job import Job
 from rq.scheduler import RQScheduler
+from rq.worker import WorkerStatus
 
 from hub.queue import get_queue, redis_connection
 
@@ -41,8 +48,20 @@ def _app_for_jobs() -> Flask:
     return _job_app
 
 
-def job(func):
-    """Run ``func`` inside an application context (the worker's app, or one built on demand)."""
+#: import paths (``module.name``, RQ's ``job.func_name``) of the jobs declared ``in_process``
+IN_PROCESS_JOBS: set[str] = set()
+
+
+def job(func=None, *, in_process: bool = False):
+    """Run ``func`` inside an application context (the worker's app, or one built on demand).
+
+    ``@job(in_process=True)``: the worker runs it in its own process rather than a forked
+    work-horse. Only for short, bounded jobs that cannot take the process down (no native
+    media code, no unbounded memory): a job that never returns is ended by the worker's
+    watchdog, which takes the whole worker with it (:meth:`HubWorker.execute_job`).
+    """
+    if func is None:
+        return functools.partial(job, in_process=in_process)
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
@@ -51,6 +70,8 @@ def job(func):
         with _app_for_jobs().app_context():
             return func(*args, **kwargs)
 
+    if in_process:
+        IN_PROCESS_JOBS.add(f"{func.__module__}.{func.__qualname__}")
     return wrapper
 
 
@@ -208,11 +229,52 @@ class HubWorker(Worker):
 
         configure_mappers()
 
+    #: run the jobs declared ``@job(in_process=True)`` in this process (False: fork for every job)
+    in_process = True
+    #: seconds past a job's timeout after which a job running in this process ends the worker
+    #: (RQ kills a work-horse at the same point: ``monitor_work_horse``)
+    hard_limit_grace = 60
+
+    def runs_in_process(self, job: Job) -> bool:
+        return self.in_process and job.func_name in IN_PROCESS_JOBS
+
+    def execute_job(self, job, queue):
+        """A job declared ``in_process`` runs here, without a fork (RQ's ``SimpleWorker`` way).
+
+        What the parent does for a horse is done by a watch thread instead: it sends the
+        heartbeats (worker, execution, job) every ``job_monitoring_interval`` so the worker
+        does not look dead while the job runs, and when the job outlives its timeout by
+        :attr:`hard_limit_grace` seconds (its ``JobTimeoutException``, raised by SIGALRM in
+        this thread, did not end it: stuck in native code) it SIGKILLs this process, as RQ
+        SIGKILLs a horse. A killed worker is what the dispatch lease and reconciler recover
+        from: the row's lease stops being renewed and the publication is attempted again.
+        """
+        if not self.runs_in_process(job):
+            return super().execute_job(job, queue)
+        execution = self.prepare_execution(job)
+        watch = _JobWatch(self, job, execution)
+        watch.start()
+        try:
+            self.perform_job(job, queue, execution)
+        finally:
+            watch.stop()
+        self.set_state(WorkerStatus.IDLE)
+
+    def kill_horse(self, *args, **kwargs):
+        """RQ's, but never without a horse: with ``horse_pid`` 0 RQ would signal this worker's own
+        process group (a "stop job" command for a job running in this process)."""
+        if not self.horse_pid:
+            self.log.warning("Worker %s: no work-horse to kill (the job runs in this process)", self.name)
+            return
+        super().kill_horse(*args, **kwargs)
+
     def _forking(self):
         return self.fork_lock if self.fork_lock is not None else contextlib.nullcontext()
 
     def fork_work_horse(self, job, queue):
-        with self._forking():
+        from hub.dispatch.lease import keeper
+
+        with self._forking(), keeper().renewing:  # no lease renewal of a finished in-process job either
             return super().fork_work_horse(job, queue)
 
     def run_maintenance_tasks(self):
@@ -241,6 +303,43 @@ class HubWorker(Worker):
                 db.session.remove()
 
 
+class _JobWatch(threading.Thread):
+    """The heartbeats and the hard time limit of a job running in the worker's own process."""
+
+    def __init__(self, worker: HubWorker, job: Job, execution):
+        super().__init__(name=f"job-watch-{job.id}", daemon=True)
+        self.worker, self.job, self.execution = worker, job, execution
+        self._done = threading.Event()
+        self.started_at = time.monotonic()
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join(timeout=5)
+
+    def over_limit(self) -> bool:
+        timeout = self.job.timeout
+        if timeout is None or timeout == -1:
+            return False
+        return time.monotonic() - self.started_at > float(timeout) + self.worker.hard_limit_grace
+
+    def run(self) -> None:
+        while not self._done.wait(self.worker.job_monitoring_interval):
+            if self.over_limit():
+                log.critical(
+                    "worker %s: job %s ran %.0f s past its timeout of %s s and ignored it; ending the worker "
+                    "(the dispatch lease and the reconciler recover what it was doing)",
+                    self.worker.name,
+                    self.job.id,
+                    time.monotonic() - self.started_at - float(self.job.timeout),
+                    self.job.timeout,
+                )
+                os.kill(os.getpid(), signal.SIGKILL)
+            try:
+                self.worker.maintain_heartbeats(self.job, self.execution)
+            except Exception:  # Redis restarting: the next beat tries again
+                log.warning("worker %s: could not send a heartbeat for job %s", self.worker.name, self.job.id)
+
+
 def heartbeat_seconds(app: Flask) -> int:
     return max(1, int(app.config.get("WORKER_HEARTBEAT") or 10))
 
@@ -263,7 +362,19 @@ def live_workers(app: Flask | None = None, *, now: datetime | None = None) -> li
     return alive
 
 
-def make_worker(app: Flask, *, name: str | None = None, worker_class=HubWorker) -> HubWorker:
+def forks_every_job(app: Flask) -> bool:
+    """``HUB_WORKER_FORK_EVERY_JOB``: run even the ``in_process`` jobs in forked work-horses."""
+    value = app.config.get("WORKER_FORK_EVERY_JOB")
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
+
+
+def make_worker(
+    app: Flask, *, name: str | None = None, worker_class=HubWorker, fork_every_job: bool | None = None
+) -> HubWorker:
+    """A worker for the hub's queue. ``fork_every_job`` (default: ``HUB_WORKER_FORK_EVERY_JOB``)
+    forks a work-horse for every job, also the ones declared ``in_process``."""
     global _job_app
     _job_app = app
     conn = redis_connection(app)
@@ -279,6 +390,7 @@ def make_worker(app: Flask, *, name: str | None = None, worker_class=HubWorker) 
     )
     worker.flask_app = app
     worker._parent_pid = os.getpid()
+    worker.in_process = not (fork_every_job if fork_every_job is not None else forks_every_job(app))
     worker.warm_up()
     return worker
 
@@ -290,8 +402,11 @@ def run_worker(
     with_scheduler: bool = True,
     name: str | None = None,
     maintenance: bool | None = None,
+    fork_every_job: bool | None = None,
 ) -> bool:
     """Run a worker until stopped (or, with ``burst``, until the queue is empty).
+
+    ``fork_every_job``: see :func:`make_worker`.
 
     ``maintenance`` (default: when not ``burst``) also runs the dispatch maintenance
     loop (relay + reconciler, :mod:`hub.dispatch.maintenance`) in a thread.
@@ -310,7 +425,7 @@ def run_worker(
     backoff = RECONNECT_FIRST
     try:
         while True:
-            worker = make_worker(app, name=name)
+            worker = make_worker(app, name=name, fork_every_job=fork_every_job)
             if loop is not None:
                 worker.fork_lock, worker.ready = loop.pass_lock, loop.ready
             started = time.monotonic()

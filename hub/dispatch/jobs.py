@@ -59,6 +59,7 @@ def _claim(publication_id: int, attempt: int | None) -> Publication | None:
             S.PUBLISHING,
             allowed_from={S.QUEUED},
             expect_attempts=pub.attempts,
+            seen_status=pub.status,
             attempts=pub.attempts + 1,
             lease_until=utcnow() + dt.timedelta(seconds=lease),
             action="publication.attempt",
@@ -81,6 +82,7 @@ def _finish(
             allowed_from=allowed_from or {S.PUBLISHING},
             action=action,
             expect_attempts=attempt,
+            seen_status=S.PUBLISHING,  # this attempt's own claim (a lease run out may have re-queued it)
             details={"attempt": attempt, **(details or {})},
             lease_until=None,
             **values,
@@ -93,7 +95,7 @@ def _finish(
     return True
 
 
-@job
+@job(in_process=True)
 def publish_publication(publication_id: int, attempt: int | None = None) -> str:
     """Make one attempt at publishing; returns the resulting status (or "skipped")."""
     pub = _claim(publication_id, attempt)
@@ -187,7 +189,7 @@ def _record(pub: Publication, attempt: int, state: dict, channel: Channel, kind:
     return S.QUEUED
 
 
-@job
+@job(in_process=True)
 def unpublish_publication(publication_id: int) -> str:
     """Take a published publication down through the channel's ``unpublish`` hook.
 

@@ -46,6 +46,7 @@ def transition(
     *,
     allowed_from: set[str] | None = None,
     expect_attempts: int | None = None,
+    seen_status: str | None = None,
     action: str | None = None,
     actor=None,
     details: dict | None = None,
@@ -55,37 +56,40 @@ def transition(
 
     ``allowed_from`` narrows the states accepted (default: every state :data:`ALLOWED`
     lets reach ``new_status``); ``expect_attempts`` additionally requires that attempt count
-    (a stale job cannot touch a row another attempt owns). ``values`` are other columns
-    to set in the same UPDATE. Adds the audit entry ``action`` (default
-    ``publication.<new_status>``) and returns the refreshed row; raises
-    :class:`TransitionNotAllowed` when the row is not in an allowed state.
+    (a stale job cannot touch a row another attempt owns). ``seen_status`` (with
+    ``expect_attempts``) is the state the caller last saw the row in: the conditional UPDATE
+    is tried on it at once, and the row is read only when it no longer matches. ``values``
+    are other columns to set in the same UPDATE. Adds the audit entry ``action`` (default
+    ``publication.<new_status>``) and returns the row, expired (it reloads on first use);
+    raises :class:`TransitionNotAllowed` when the row is not in an allowed state.
     """
     db.session.flush()
-    current = db.session.execute(
-        db.select(Publication.status, Publication.attempts).where(Publication.id == pub_id)
-    ).one_or_none()
-    if current is None:
-        raise TransitionNotAllowed(f"Publikasi {pub_id} tidak ada / publication {pub_id} does not exist")
-    old_status, old_attempts = current
     permitted = {s for s, nexts in ALLOWED.items() if new_status in nexts}
     if allowed_from is not None:
         permitted &= set(allowed_from)
-    if old_status not in permitted or (expect_attempts is not None and old_attempts != expect_attempts):
-        raise TransitionNotAllowed(
-            f"Publikasi {pub_id} berstatus {old_status}, tidak bisa menjadi {new_status} / "
-            f"publication {pub_id} is {old_status} and cannot become {new_status}"
-        )
-    stmt = (
-        update(Publication)
-        .where(Publication.id == pub_id, Publication.status == old_status, Publication.attempts == old_attempts)
-        .values(status=str(new_status), updated_at=utcnow(), **values)
-        .execution_options(synchronize_session=False)
-    )
-    if db.session.execute(stmt).rowcount != 1:
-        raise TransitionNotAllowed(
-            f"Publikasi {pub_id} baru saja diubah oleh proses lain / "
-            f"publication {pub_id} was changed by another process just now ({old_status} -> {new_status})"
-        )
+    old = None
+    if seen_status is not None and expect_attempts is not None and seen_status in permitted:
+        if _update(pub_id, str(seen_status), expect_attempts, new_status, values):
+            old = (str(seen_status), expect_attempts)
+    if old is None:
+        current = db.session.execute(
+            db.select(Publication.status, Publication.attempts).where(Publication.id == pub_id)
+        ).one_or_none()
+        if current is None:
+            raise TransitionNotAllowed(f"Publikasi {pub_id} tidak ada / publication {pub_id} does not exist")
+        old_status, old_attempts = current
+        if old_status not in permitted or (expect_attempts is not None and old_attempts != expect_attempts):
+            raise TransitionNotAllowed(
+                f"Publikasi {pub_id} berstatus {old_status}, tidak bisa menjadi {new_status} / "
+                f"publication {pub_id} is {old_status} and cannot become {new_status}"
+            )
+        if not _update(pub_id, old_status, old_attempts, new_status, values):
+            raise TransitionNotAllowed(
+                f"Publikasi {pub_id} baru saja diubah oleh proses lain / "
+                f"publication {pub_id} was changed by another process just now ({old_status} -> {new_status})"
+            )
+        old = (old_status, old_attempts)
+    old_status = old[0]
     audit(
         action or f"publication.{new_status}",
         actor=actor,
@@ -95,8 +99,21 @@ def transition(
     if old_status != new_status:
         db.session.info.setdefault(_EVENTS_KEY, []).append((pub_id, str(old_status), str(new_status)))
     pub = db.session.get(Publication, pub_id)
-    db.session.refresh(pub)
+    # reloaded on first use (in this transaction: the UPDATE holds the row), not read again now:
+    # callers mostly commit at once, which expires it anyway
+    db.session.expire(pub)
     return pub
+
+
+def _update(pub_id: int, old_status: str, old_attempts: int, new_status: str, values: dict) -> bool:
+    """The conditional UPDATE: True when the row was still ``old_status`` at ``old_attempts``."""
+    stmt = (
+        update(Publication)
+        .where(Publication.id == pub_id, Publication.status == old_status, Publication.attempts == old_attempts)
+        .values(status=str(new_status), updated_at=utcnow(), **values)
+        .execution_options(synchronize_session=False)
+    )
+    return db.session.execute(stmt).rowcount == 1
 
 
 def audit(action: str, *, pub_id: int, actor=None, details: dict | None = None) -> None:

@@ -9,6 +9,8 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
+from sqlalchemy.orm import lazyload
+
 from hub.extensions import db
 from hub.models import Item, ItemStatus, User
 from hub.workflow.access import holders
@@ -29,11 +31,12 @@ class AfterCommit:
     extra: list = field(default_factory=list)
     #: publication state changes made in the transaction, announced once it committed
     publication_events: list = field(default_factory=list)
+    #: False when the transition left the item without an open step (nothing can fall overdue)
+    schedule_overdue: bool = True
 
     def run(self) -> None:
         from hub.workflow.overdue import schedule_open_steps
 
-        schedule_open_steps(self.item_id)
         if self.publication_events:
             from hub.dispatch import transitions
 
@@ -45,6 +48,8 @@ class AfterCommit:
                 kick([self.item_id])
             except Exception:  # noqa: BLE001 - rows are committed; the maintenance loop relays them
                 log.exception("could not hand item %s's publications to the queue now", self.item_id)
+        if self.schedule_overdue:  # after the kick: the publish jobs do not wait for it
+            schedule_open_steps(self.item_id)
         if self.new_status and self.new_status != self.old_status:
             from hub.plugins import plugins
 
@@ -120,11 +125,13 @@ def notify_step(item: Item, step: StepDef, instance: StepInstance | None, cal) -
     )
 
 
-def notify_creator(item: Item, kind: str, title_id: str, title_en: str, body_id: str = "", body_en: str = "") -> None:
+def notify_creator(item: Item, kind: str, title_id: str, title_en: str, body_id: str = "", body_en: str = "") -> list:
+    """Add the creator's notification (not committed); returns the rows added."""
     from hub.notify.service import notify
 
-    notify(
-        [db.session.get(User, item.created_by_id)],
+    return notify(
+        # the person's own columns: their roles are not needed to notify them
+        [db.session.get(User, item.created_by_id, options=(lazyload(User.roles),))],
         kind,
         item_id=item.id,
         url=f"/items/{item.id}",

@@ -30,7 +30,8 @@ SUBMITTABLE = (S.DRAFT.value, S.RETURNED.value)
 
 
 def _item(item_id: int) -> Item:
-    item = db.session.get(Item, item_id, populate_existing=True)
+    # channels and assets load when read (the channels' checks), not on every decision
+    item = db.session.get(Item, item_id, populate_existing=True, options=st.PLAIN_ITEM)
     if item is None:
         raise InvalidRequest(f"Konten {item_id} tidak ada.", f"Item {item_id} does not exist.")
     return item
@@ -108,11 +109,13 @@ def decide(
     checklist: list[str] | tuple[str, ...] = (),
     publish_at: dt.datetime | None = None,
     system: bool = False,
+    step_kind: str | None = None,
 ) -> Decision:
     """Decide the item's current step: ``approve``, ``return`` (to ``creator`` or ``previous``)
     or ``reject``. ``step_id`` names the step the person looked at; a different (older or
     later) step is refused, so nothing is decided twice and no step is skipped.
-    ``system=True`` is the dispatcher completing a publish step (no person, no checks).
+    ``system=True`` is the dispatcher completing a publish step (no person, no checks);
+    ``step_kind`` refuses (:class:`DecisionConflict`) a current step of another kind.
     """
     item = _item(item_id)
     state = st.state_of(item)
@@ -120,6 +123,12 @@ def decide(
     if state is None or state.step_index is None or current is None or current.step_index != state.step_index:
         raise DecisionConflict(
             "Konten ini tidak sedang menunggu keputusan.", "This item is not waiting for a decision."
+        )
+    if step_kind is not None and current.kind != step_kind:
+        raise DecisionConflict(
+            "Langkah yang sedang berjalan bukan langkah yang dimaksud.",
+            "The current step is not of the kind meant.",
+            current_step_id=current.id,
         )
     if step_id is not None and step_id != current.id:
         raise DecisionConflict(
@@ -169,7 +178,7 @@ def decide(
 
     st.claim(state, state.revision, state.step_index)
     now = utcnow()
-    cal = st.calendar_for_item(item, state.version.workflow)
+    cal = st.LazyCalendar(item, state)
     old = item.status
     after = effects.AfterCommit(item.id, old)
     status = {"approve": StepStatus.APPROVED, "return": StepStatus.RETURNED, "reject": StepStatus.REJECTED}
@@ -188,6 +197,8 @@ def decide(
     )
     db.session.add(record)
     nxt = _apply(item, state, wf, decision, return_to, comment, now, cal, after)
+    # at most one step is open at a time: none entered, none whose due time needs a check
+    after.schedule_overdue = nxt is not None
     db.session.flush()
     effects.audit(
         "item.decision",
@@ -344,22 +355,19 @@ def revise(item_id: int, user: User) -> Item:
 def complete_publish_step(item_id: int) -> bool:
     """Close the item's open publish step when every publication has reached its channel.
 
-    Called after each publication change; True when it closed the step. A concurrent
-    close (an admin confirming) makes this one a no-op.
+    Called after each publication change; True when it closed the step (and committed
+    whatever the session held with it). A concurrent close (an admin confirming) makes this
+    one a no-op.
     """
     from hub.models import Publication, PublicationStatus
 
-    item = db.session.get(Item, item_id, populate_existing=True)
-    state = st.state_of(item) if item is not None else None
-    current = st.open_step(item_id) if state is not None else None
-    if current is None or current.kind != "publish":
-        return False
+    # the cheap test first: an item with several publications is called once per publication
     statuses = set(db.session.execute(db.select(Publication.status).where(Publication.item_id == item_id)).scalars())
     done = {PublicationStatus.PUBLISHED.value, PublicationStatus.CANCELLED.value, PublicationStatus.UNPUBLISHED.value}
     if not statuses or not statuses <= done or PublicationStatus.PUBLISHED.value not in statuses:
         return False
-    try:
-        decide(item_id, None, "approve", step_id=current.id, system=True, comment="")
+    try:  # decide() reads the item, its state and its open step (a publish step, or nothing happens)
+        decide(item_id, None, "approve", system=True, comment="", step_kind="publish")
     except DecisionConflict:
         return False
     return True
