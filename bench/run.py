@@ -153,7 +153,7 @@ def row(name: str, hub: list[float], bare: list[float]) -> str:
     return f"| {name} | {h50:.1f} / {h95:.1f} ms | {b50:.1f} / {b95:.1f} ms | ×{h95 / b95:.0f} |"
 
 
-def measure_paths(base: str, bare: str, info: dict, samples: int) -> list[str]:
+def measure_paths(base: str, bare: str, info: dict, samples: int, only: list[str] | None = None) -> list[str]:
     def get(url, *, status=200, cookies=None, token=None):
         headers = {"Authorization": f"Bearer {info['tokens'][token]}"} if token else {}
         session = requests.Session()
@@ -178,6 +178,8 @@ def measure_paths(base: str, bare: str, info: dict, samples: int) -> list[str]:
             f"{bare}/api?offset={deep}",
         ),
     ]
+    if only:
+        paths = [p for p in paths if any(word.lower() in p[0].lower() for word in only)]
     lines = ["| path | hub p50 / p95 | bare p50 / p95 | p95 ratio |", "|---|---|---|---|"]
     for name, hub_get, bare_url in paths:
         bare_session = requests.Session()
@@ -226,6 +228,13 @@ def main() -> int:
     parser.add_argument("--dispatch", type=int, default=1000, help="items per dispatch run")
     parser.add_argument("--round-trips", type=int, default=30, help="approval → published samples")
     parser.add_argument("--upload", action="store_true", help="also run bench/upload_memory.py (1 GiB)")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="WORD",
+        help="measure only the web paths whose name contains WORD (repeatable: 'dashboard', 'inbox', 'audit'); "
+        "skips dispatch and memory",
+    )
     args = parser.parse_args()
     from hub.embedded_redis import EmbeddedRedis
     from tests.helpers import free_port
@@ -246,10 +255,13 @@ def main() -> int:
             start([sys.executable, *GUNICORN, "-b", f"127.0.0.1:{bare_port}", "bench.bare:app"], env, bare + "/")
         )
         print(f"\nscale {args.scale}: {info['counts']}; {args.samples} samples per path and side, interleaved\n")
-        lines = measure_paths(base, bare, info, args.samples)
+        lines = measure_paths(base, bare, info, args.samples, args.only)
         for proc in procs:
             stop(proc)
         procs.clear()
+        if args.only:
+            print("\n" + "\n".join(lines))
+            return 0
         from bench import dispatch
 
         with app.app_context():

@@ -5,20 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from hub.extensions import db
 from hub.models import Item, ItemChannel, ItemStatus, User, utcnow
-from hub.permissions import can_view_item
-from hub.workflow import state as st
-from hub.workflow.access import CREATOR, can_act
+from hub.permissions import has_permission, visible_items_clause
+from hub.workflow import store
+from hub.workflow.access import CREATOR
 from hub.workflow.definition import CHANNEL_ADMIN
-from hub.workflow.models import ItemWorkflow, StepInstance, StepStatus
+from hub.workflow.models import ItemWorkflow, StepInstance, StepStatus, WorkflowVersion
 
 
 @dataclass
 class InboxEntry:
-    item: Item
-    step: StepInstance | None  #: None for a draft not submitted yet
+    #: the item's ``id``, ``title``, ``status``, ``created_at`` (a row of those columns, not the whole item)
+    item: Any
+    #: the open step's ``id``, ``step_key``, ``role``, ``started_at``, ``due_at``; None for a draft not submitted yet
+    step: Any
     name_id: str
     name_en: str
 
@@ -49,6 +52,13 @@ class InboxEntry:
         }
 
 
+@dataclass
+class InboxPage:
+    entries: list[InboxEntry]
+    #: the offset of the next page, None on the last one
+    next_offset: int | None
+
+
 def _administered_channels(user: User) -> list[str]:
     """The channels whose admin role ``user`` holds (they act on those items' ``channel_admin`` steps)."""
     from hub.plugins import plugins
@@ -57,50 +67,104 @@ def _administered_channels(user: User) -> list[str]:
     return sorted(name for name, channel in plugins().channels.items() if channel.admin_role in mine)
 
 
-def inbox_for(user: User, limit: int = 200) -> list[InboxEntry]:
+def _sort_key(entry: InboxEntry):
+    # overdue first, then by due time, undated (and drafts) last: due time ascending, by item id
+    return (entry.due_at is None, entry.due_at or _FAR, entry.item.id)
+
+
+_FAR = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
+def _may_act_clause(user: User):
+    """The open steps ``user`` may act on now, as SQL (the rule of :func:`hub.workflow.access.can_act`).
+
+    The creator's own steps (preparation, ``by_creator`` tasks); with ``item.decide``, the steps
+    of the user's roles and the ``channel_admin`` steps of items on a channel they administer,
+    never on an item they created (separation of duties).
+    """
+    candidates = [db.and_(StepInstance.role == CREATOR, Item.created_by_id == user.id)]
+    if user.is_active and has_permission(user, "item.decide"):
+        decide = [StepInstance.role.in_(sorted(user.role_codes - {CREATOR, CHANNEL_ADMIN}))]
+        administered = _administered_channels(user)
+        if administered:
+            on_my_channel = (
+                db.select(ItemChannel.id)
+                .where(ItemChannel.item_id == StepInstance.item_id, ItemChannel.channel.in_(administered))
+                .exists()
+            )
+            decide.append(db.and_(StepInstance.role == CHANNEL_ADMIN, on_my_channel))
+        candidates.append(db.and_(db.or_(*decide), Item.created_by_id != user.id))
+    return db.or_(*candidates)
+
+
+def inbox_page(user: User, limit: int = 50, offset: int = 0) -> InboxPage:
     """Open steps ``user`` may act on now, plus their own drafts; overdue first, then by due time.
 
-    One statement for the open steps with their items and workflow states: only the
-    ``channel_admin`` steps of items on a channel ``user`` administers are read.
+    Who may act, which items they may see, the order and the page are all decided in SQL: two
+    statements (the open steps with their items' titles, the drafts) read at most ``offset +
+    limit + 1`` narrow rows each, whatever the number of open steps in the province; the
+    definitions that name the steps are parsed once per process.
     """
-    roles = sorted(user.role_codes)
-    candidates = [
-        StepInstance.role.in_(roles),
-        db.and_(StepInstance.role == CREATOR, Item.created_by_id == user.id),
-    ]
-    administered = _administered_channels(user)
-    if administered:
-        on_my_channel = (
-            db.select(ItemChannel.id)
-            .where(ItemChannel.item_id == StepInstance.item_id, ItemChannel.channel.in_(administered))
-            .exists()
+    wanted = offset + limit + 1
+    steps = db.session.execute(
+        db.select(
+            StepInstance.id,
+            StepInstance.item_id,
+            StepInstance.step_index,
+            StepInstance.step_key,
+            StepInstance.role,
+            StepInstance.started_at,
+            StepInstance.due_at,
+            StepInstance.workflow_version_id,
+            WorkflowVersion.digest,
+            Item.title,
+            Item.status,
+            Item.created_at,
         )
-        candidates.append(db.and_(StepInstance.role == CHANNEL_ADMIN, on_my_channel))
-    rows = db.session.execute(
-        db.select(StepInstance, Item, ItemWorkflow)
         .join(Item, Item.id == StepInstance.item_id)
         .join(
             ItemWorkflow,
             db.and_(ItemWorkflow.item_id == StepInstance.item_id, ItemWorkflow.step_index == StepInstance.step_index),
         )
+        .join(WorkflowVersion, WorkflowVersion.id == StepInstance.workflow_version_id)
         .where(StepInstance.status == StepStatus.OPEN.value)
-        .where(db.or_(*candidates))
-        .order_by(StepInstance.id)
+        .where(_may_act_clause(user), visible_items_clause(user))
+        .order_by(StepInstance.due_at.is_(None), StepInstance.due_at, StepInstance.item_id)
+        .limit(wanted)
     ).all()
+    definitions = store.parsed_versions({row.workflow_version_id: row.digest for row in steps})
     entries = []
-    for instance, item, state in rows:
-        if not can_view_item(user, item):
-            continue
-        step = st.definition_of(state).steps[instance.step_index]
-        if step.kind == "prepare" or can_act(user, item, step):
-            entries.append(InboxEntry(item, instance, step.name_id, step.name_en))
+    for row in steps:
+        wf_def = definitions.get(row.workflow_version_id)
+        item = _ItemRow(row.item_id, row.title, row.status, row.created_at)
+        entries.append(
+            InboxEntry(
+                item,
+                row,
+                store.step_name(wf_def, row.step_index, row.step_key, "id"),
+                store.step_name(wf_def, row.step_index, row.step_key, "en"),
+            )
+        )
     drafts = db.session.execute(
-        db.select(Item)
+        db.select(Item.id, Item.title, Item.status, Item.created_at)
         .where(Item.created_by_id == user.id, Item.status == ItemStatus.DRAFT.value)
-        .order_by(Item.updated_at.desc())
-        .limit(limit)
-    ).scalars()
+        .order_by(Item.id)
+        .limit(wanted)
+    ).all()
     entries.extend(InboxEntry(d, None, "Draf belum diajukan", "Draft, not submitted yet") for d in drafts)
-    far = dt.datetime.max.replace(tzinfo=dt.UTC)
-    entries.sort(key=lambda e: (not e.overdue, e.due_at or far, e.item.id))
-    return entries[:limit]
+    entries.sort(key=_sort_key)
+    more = len(entries) > offset + limit
+    return InboxPage(entries[offset : offset + limit], offset + limit if more else None)
+
+
+@dataclass(frozen=True)
+class _ItemRow:
+    id: int
+    title: str
+    status: str
+    created_at: dt.datetime
+
+
+def inbox_for(user: User, limit: int = 200) -> list[InboxEntry]:
+    """The first ``limit`` entries of :func:`inbox_page`."""
+    return inbox_page(user, limit).entries
