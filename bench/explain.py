@@ -5,7 +5,8 @@
 Runs the dashboard, the inbox (page and API), the audit page and the item list in this process
 (Flask's test client, the bench's people) against the database ``bench.run`` seeded (``--seed``
 seeds it first, dropping its ``public`` schema), a few times each, and prints per path the time of
-the request and every statement it ran with its time; ``--plans`` adds PostgreSQL's ``EXPLAIN
+the request (wall clock, and the CPU time of this process: steadier on a busy machine) and every
+statement it ran with its time; ``--plans`` adds PostgreSQL's ``EXPLAIN
 (ANALYZE, BUFFERS)`` of the statements that took over ``--slow`` ms. SQLite (no URL) needs
 ``--seed``.
 """
@@ -132,21 +133,22 @@ def main() -> int:
             seen.append(((time.perf_counter() - conn.info["t0"]) * 1000, statement, parameters))
 
         headers = {"Authorization": f"Bearer {tokens[role]}"} if api else {}
-        times = []
+        times, cpu = [], []
         for _ in range(args.runs):
             seen.clear()
             event.listen(engine, "before_cursor_execute", before)
             event.listen(engine, "after_cursor_execute", after)
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             response = clients[role].get(path, headers=headers)
             times.append((time.perf_counter() - t) * 1000)
+            cpu.append((time.process_time() - c) * 1000)
             event.remove(engine, "before_cursor_execute", before)
             event.remove(engine, "after_cursor_execute", after)
             assert response.status_code == 200, (path, response.status_code)
         sql_ms = sum(s[0] for s in seen)
         print(
-            f"\n=== {name} {path}: median {statistics.median(times):.1f} ms, last {times[-1]:.1f} ms, "
-            f"{len(seen)} statements, {sql_ms:.1f} ms in SQL"
+            f"\n=== {name} {path}: median {statistics.median(times):.1f} ms (CPU of this process "
+            f"{statistics.median(cpu):.1f} ms), {len(seen)} statements, {sql_ms:.1f} ms in SQL (last run)"
         )
         for ms, statement, _params in seen:
             print(f"  {ms:7.2f} ms  {' '.join(statement.split())[:220]}")

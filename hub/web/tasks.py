@@ -53,7 +53,7 @@ def my_tasks(user, limit: int = 50) -> list[Task]:
     """
     try:
         from hub.workflow import store
-        from hub.workflow.models import StepInstance, StepStatus, WorkflowVersion
+        from hub.workflow.models import OPEN_STEP, StepInstance, WorkflowVersion
     except ImportError:  # a build without the workflow area
         return []
     from hub.web.links import item_url
@@ -71,6 +71,8 @@ def my_tasks(user, limit: int = 50) -> list[Task]:
             .exists()
         )
         mine.append(db.and_(StepInstance.role == "channel_admin", on_my_channel, Item.created_by_id != user.id))
+    # the roles alone as well, which ``mine`` implies: the planners read ix_workflow_step_open_role_due_at by role
+    roles = sorted(user.role_codes | {"creator"} | ({"channel_admin"} if admin_of else set()))
     rows = db.session.execute(
         db.select(
             StepInstance.item_id,
@@ -83,7 +85,7 @@ def my_tasks(user, limit: int = 50) -> list[Task]:
         )
         .join(Item, Item.id == StepInstance.item_id)
         .join(WorkflowVersion, WorkflowVersion.id == StepInstance.workflow_version_id)
-        .where(StepInstance.status == StepStatus.OPEN.value, db.or_(*mine), visible_items_clause(user))
+        .where(OPEN_STEP, StepInstance.role.in_(roles), db.or_(*mine), visible_items_clause(user))
         # the order of sort_tasks: overdue first is due time ascending, undated last
         .order_by(StepInstance.due_at.is_(None), StepInstance.due_at, StepInstance.item_id)
         .limit(limit)

@@ -13,7 +13,7 @@ from hub.permissions import has_permission, visible_items_clause
 from hub.workflow import store
 from hub.workflow.access import CREATOR
 from hub.workflow.definition import CHANNEL_ADMIN
-from hub.workflow.models import ItemWorkflow, StepInstance, StepStatus, WorkflowVersion
+from hub.workflow.models import OPEN_STEP, ItemWorkflow, StepInstance, WorkflowVersion
 
 
 @dataclass
@@ -83,7 +83,9 @@ def _may_act_clause(user: User):
     never on an item they created (separation of duties).
     """
     candidates = [db.and_(StepInstance.role == CREATOR, Item.created_by_id == user.id)]
+    roles = {CREATOR}
     if user.is_active and has_permission(user, "item.decide"):
+        roles |= user.role_codes - {CHANNEL_ADMIN}
         decide = [StepInstance.role.in_(sorted(user.role_codes - {CREATOR, CHANNEL_ADMIN}))]
         administered = _administered_channels(user)
         if administered:
@@ -93,8 +95,10 @@ def _may_act_clause(user: User):
                 .exists()
             )
             decide.append(db.and_(StepInstance.role == CHANNEL_ADMIN, on_my_channel))
+            roles.add(CHANNEL_ADMIN)
         candidates.append(db.and_(db.or_(*decide), Item.created_by_id != user.id))
-    return db.or_(*candidates)
+    # the roles alone as well, which the rest implies: the planners read ix_workflow_step_open_role_due_at by role
+    return db.and_(StepInstance.role.in_(sorted(roles)), db.or_(*candidates))
 
 
 def inbox_page(user: User, limit: int = 50, offset: int = 0) -> InboxPage:
@@ -127,7 +131,7 @@ def inbox_page(user: User, limit: int = 50, offset: int = 0) -> InboxPage:
             db.and_(ItemWorkflow.item_id == StepInstance.item_id, ItemWorkflow.step_index == StepInstance.step_index),
         )
         .join(WorkflowVersion, WorkflowVersion.id == StepInstance.workflow_version_id)
-        .where(StepInstance.status == StepStatus.OPEN.value)
+        .where(OPEN_STEP)
         .where(_may_act_clause(user), visible_items_clause(user))
         .order_by(StepInstance.due_at.is_(None), StepInstance.due_at, StepInstance.item_id)
         .limit(wanted)

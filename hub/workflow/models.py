@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, literal, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.models.base import Base, UTCDateTime, utcnow
@@ -224,3 +224,8 @@ class Holiday(Base):
     )
     day: Mapped[dt.date] = mapped_column(Date, index=True)
     name: Mapped[str] = mapped_column(String(200), default="")
+
+
+#: "the step is open" with 'open' written in the statement, not bound: the planners of PostgreSQL and
+#: SQLite use a partial index (``WHERE status = 'open'``) only when they see the value
+OPEN_STEP = StepInstance.status == literal(StepStatus.OPEN.value, literal_execute=True)
