@@ -64,10 +64,11 @@ def hub_env(folder: Path, db_url: str, redis_url: str | None) -> dict[str, str]:
     return env
 
 
-def seed_database(env: dict[str, str], scale: float) -> dict:
-    """Seed in this process (the app reads its settings from the environment); add login sessions."""
+def seed_database(env: dict[str, str], scale: float, reuse: bool = False) -> dict:
+    """Seed in this process (the app reads its settings from the environment); add login sessions.
+    ``reuse``: the database holds a data set seeded before; only the logins are added."""
     os.environ.update(env)
-    from bench.seed import seed
+    from bench.seed import existing, seed
     from hub.app import create_app
     from hub.auth.models import AuthSession
     from hub.auth.sessions import _digest
@@ -76,7 +77,7 @@ def seed_database(env: dict[str, str], scale: float) -> dict:
 
     app = create_app()
     with app.app_context():
-        info = seed(scale)
+        info = existing() if reuse else seed(scale)
         serializer = app.session_interface.get_signing_serializer(app)
         info["cookies"] = {}
         for role, user_id in info["user_ids"].items():
@@ -229,6 +230,11 @@ def main() -> int:
     parser.add_argument("--round-trips", type=int, default=30, help="approval → published samples")
     parser.add_argument("--upload", action="store_true", help="also run bench/upload_memory.py (1 GiB)")
     parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure the PostgreSQL data set a previous run seeded (upgraded, not dropped; --scale is ignored)",
+    )
+    parser.add_argument(
         "--only",
         action="append",
         metavar="WORD",
@@ -243,9 +249,12 @@ def main() -> int:
     redis = EmbeddedRedis(folder / "redis").start()
     procs: list[subprocess.Popen] = []
     try:
-        env = hub_env(folder, fresh_database(folder), redis.url)
+        if args.reuse and not os.environ.get("HUB_BENCH_DATABASE_URL"):
+            raise SystemExit("--reuse needs HUB_BENCH_DATABASE_URL (the SQLite data set lives in a temporary folder)")
+        db_url = os.environ["HUB_BENCH_DATABASE_URL"] if args.reuse else fresh_database(folder)
+        env = hub_env(folder, db_url, redis.url)
         subprocess.run([sys.executable, "-m", "hub", "db", "upgrade"], env=env, check=True, capture_output=True)
-        app, info = seed_database(env, args.scale)
+        app, info = seed_database(env, args.scale, reuse=args.reuse)
         port, bare_port = free_port(), free_port()
         base, bare = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{bare_port}"
         procs.append(

@@ -47,22 +47,24 @@ def _admin_channels(user) -> list[str]:
 def my_tasks(user, limit: int = 50) -> list[Task]:
     """The first ``limit`` open steps waiting for ``user``, overdue first.
 
-    Who it is for, the order and the limit are decided in SQL, which reads ``limit`` narrow rows
-    (the step, its item's title, its version's digest) whatever the number of open steps; the step
-    names come from the definitions parsed once per process.
+    Who it is for, the order and the limit are decided in SQL, which reads about ``limit`` narrow
+    rows per role (the step, its item's title, its version's digest) whatever the number of open
+    steps (:func:`hub.workflow.inbox.first_open_steps`); the step names come from the definitions
+    parsed once per process.
     """
     try:
         from hub.workflow import store
-        from hub.workflow.models import OPEN_STEP, StepInstance, WorkflowVersion
+        from hub.workflow.inbox import first_open_steps
+        from hub.workflow.models import StepInstance, WorkflowVersion
     except ImportError:  # a build without the workflow area
         return []
     from hub.web.links import item_url
 
-    mine = [
-        # nobody decides a step of an item they created (separation of duties)
-        db.and_(StepInstance.role.in_(sorted(user.role_codes)), Item.created_by_id != user.id),
-        db.and_(StepInstance.role == "creator", Item.created_by_id == user.id),
-    ]
+    visible = visible_items_clause(user)
+    # nobody decides a step of an item they created (separation of duties)
+    others = db.and_(Item.created_by_id != user.id, visible)
+    branches = [(role, others) for role in sorted(user.role_codes - {"creator", "channel_admin"})]
+    branches.append(("creator", db.and_(Item.created_by_id == user.id, visible)))
     admin_of = _admin_channels(user)
     if admin_of:
         on_my_channel = (
@@ -70,26 +72,18 @@ def my_tasks(user, limit: int = 50) -> list[Task]:
             .where(ItemChannel.item_id == StepInstance.item_id, ItemChannel.channel.in_(admin_of))
             .exists()
         )
-        mine.append(db.and_(StepInstance.role == "channel_admin", on_my_channel, Item.created_by_id != user.id))
-    # the roles alone as well, which ``mine`` implies: the planners read ix_workflow_step_open_role_due_at by role
-    roles = sorted(user.role_codes | {"creator"} | ({"channel_admin"} if admin_of else set()))
-    rows = db.session.execute(
-        db.select(
-            StepInstance.item_id,
-            StepInstance.step_index,
-            StepInstance.step_key,
-            StepInstance.due_at,
-            StepInstance.workflow_version_id,
-            WorkflowVersion.digest,
-            Item.title,
-        )
-        .join(Item, Item.id == StepInstance.item_id)
-        .join(WorkflowVersion, WorkflowVersion.id == StepInstance.workflow_version_id)
-        .where(OPEN_STEP, StepInstance.role.in_(roles), db.or_(*mine), visible_items_clause(user))
-        # the order of sort_tasks: overdue first is due time ascending, undated last
-        .order_by(StepInstance.due_at.is_(None), StepInstance.due_at, StepInstance.item_id)
-        .limit(limit)
-    ).all()
+        branches.append(("channel_admin", db.and_(on_my_channel, others)))
+    rows = first_open_steps(
+        {
+            "step_index": StepInstance.step_index,
+            "step_key": StepInstance.step_key,
+            "workflow_version_id": StepInstance.workflow_version_id,
+            "digest": WorkflowVersion.digest,
+            "title": Item.title,
+        },
+        branches,
+        limit,
+    )
     definitions = store.parsed_versions({r.workflow_version_id: r.digest for r in rows})
     lang = str(get_locale() or "id")
     tasks = [

@@ -75,18 +75,55 @@ def _sort_key(entry: InboxEntry):
 _FAR = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
-def _may_act_clause(user: User):
-    """The open steps ``user`` may act on now, as SQL (the rule of :func:`hub.workflow.access.can_act`).
+def first_open_steps(columns: dict, branches: list[tuple[str, Any]], limit: int, *, current_only: bool = False):
+    """The first ``limit`` open steps by due time (undated last, then by item id) among ``branches``.
+
+    ``branches`` are ``(role, condition)``: the open steps of that role whose item meets the
+    condition (``Item`` is joined). One subquery per role walks ``ix_workflow_step_open_role_due_at``
+    in due order and stops after ``limit`` rows that qualify, so a page reads about ``limit`` steps
+    and items per role whatever the number of open steps in the province; the union of those is
+    sorted once more. ``columns`` maps result names to columns of ``StepInstance``, ``Item`` or
+    ``WorkflowVersion``; ``due_at`` and ``item_id`` are always selected. ``current_only``: only the
+    step the item's workflow is at (``ItemWorkflow.step_index``).
+    """
+    columns = {"due_at": StepInstance.due_at, "item_id": StepInstance.item_id, **columns}
+    parts = []
+    for role, condition in branches:
+        stmt = (
+            db.select(*(col.label(name) for name, col in columns.items()))
+            .select_from(StepInstance)
+            .join(Item, Item.id == StepInstance.item_id)
+            .join(WorkflowVersion, WorkflowVersion.id == StepInstance.workflow_version_id)
+            .where(OPEN_STEP, StepInstance.role == role, condition)
+            .order_by(StepInstance.due_at.asc().nulls_last(), StepInstance.item_id)
+            .limit(limit)
+        )
+        if current_only:
+            # a correlated lookup by primary key per row, not a join: the planner keeps walking the
+            # index in due order and stops at ``limit`` (a join made it hash all of item_workflow)
+            at = db.select(ItemWorkflow.step_index).where(ItemWorkflow.item_id == StepInstance.item_id)
+            stmt = stmt.where(StepInstance.step_index == at.scalar_subquery())
+        parts.append(db.select(stmt.subquery()))
+    if not parts:
+        return []
+    union = (db.union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
+    return db.session.execute(
+        db.select(union).order_by(union.c.due_at.asc().nulls_last(), union.c.item_id).limit(limit)
+    ).all()
+
+
+def _may_act_branches(user: User) -> list[tuple[str, Any]]:
+    """The open steps ``user`` may act on now, per role (the rule of :func:`hub.workflow.access.can_act`).
 
     The creator's own steps (preparation, ``by_creator`` tasks); with ``item.decide``, the steps
     of the user's roles and the ``channel_admin`` steps of items on a channel they administer,
-    never on an item they created (separation of duties).
+    never on an item they created (separation of duties). Each only on items ``user`` may see.
     """
-    candidates = [db.and_(StepInstance.role == CREATOR, Item.created_by_id == user.id)]
-    roles = {CREATOR}
+    visible = visible_items_clause(user)
+    branches = [(CREATOR, db.and_(Item.created_by_id == user.id, visible))]
     if user.is_active and has_permission(user, "item.decide"):
-        roles |= user.role_codes - {CHANNEL_ADMIN}
-        decide = [StepInstance.role.in_(sorted(user.role_codes - {CREATOR, CHANNEL_ADMIN}))]
+        others = db.and_(Item.created_by_id != user.id, visible)
+        branches += [(role, others) for role in sorted(user.role_codes - {CREATOR, CHANNEL_ADMIN})]
         administered = _administered_channels(user)
         if administered:
             on_my_channel = (
@@ -94,11 +131,8 @@ def _may_act_clause(user: User):
                 .where(ItemChannel.item_id == StepInstance.item_id, ItemChannel.channel.in_(administered))
                 .exists()
             )
-            decide.append(db.and_(StepInstance.role == CHANNEL_ADMIN, on_my_channel))
-            roles.add(CHANNEL_ADMIN)
-        candidates.append(db.and_(db.or_(*decide), Item.created_by_id != user.id))
-    # the roles alone as well, which the rest implies: the planners read ix_workflow_step_open_role_due_at by role
-    return db.and_(StepInstance.role.in_(sorted(roles)), db.or_(*candidates))
+            branches.append((CHANNEL_ADMIN, db.and_(on_my_channel, others)))
+    return branches
 
 
 def inbox_page(user: User, limit: int = 50, offset: int = 0) -> InboxPage:
@@ -106,36 +140,27 @@ def inbox_page(user: User, limit: int = 50, offset: int = 0) -> InboxPage:
 
     Who may act, which items they may see, the order and the page are all decided in SQL: two
     statements (the open steps with their items' titles, the drafts) read at most ``offset +
-    limit + 1`` narrow rows each, whatever the number of open steps in the province; the
-    definitions that name the steps are parsed once per process.
+    limit + 1`` narrow rows per role, whatever the number of open steps in the province (see
+    :func:`first_open_steps`); the definitions that name the steps are parsed once per process.
     """
     wanted = offset + limit + 1
-    steps = db.session.execute(
-        db.select(
-            StepInstance.id,
-            StepInstance.item_id,
-            StepInstance.step_index,
-            StepInstance.step_key,
-            StepInstance.role,
-            StepInstance.started_at,
-            StepInstance.due_at,
-            StepInstance.workflow_version_id,
-            WorkflowVersion.digest,
-            Item.title,
-            Item.status,
-            Item.created_at,
-        )
-        .join(Item, Item.id == StepInstance.item_id)
-        .join(
-            ItemWorkflow,
-            db.and_(ItemWorkflow.item_id == StepInstance.item_id, ItemWorkflow.step_index == StepInstance.step_index),
-        )
-        .join(WorkflowVersion, WorkflowVersion.id == StepInstance.workflow_version_id)
-        .where(OPEN_STEP)
-        .where(_may_act_clause(user), visible_items_clause(user))
-        .order_by(StepInstance.due_at.is_(None), StepInstance.due_at, StepInstance.item_id)
-        .limit(wanted)
-    ).all()
+    steps = first_open_steps(
+        {
+            "id": StepInstance.id,
+            "step_index": StepInstance.step_index,
+            "step_key": StepInstance.step_key,
+            "role": StepInstance.role,
+            "started_at": StepInstance.started_at,
+            "workflow_version_id": StepInstance.workflow_version_id,
+            "digest": WorkflowVersion.digest,
+            "title": Item.title,
+            "status": Item.status,
+            "created_at": Item.created_at,
+        },
+        _may_act_branches(user),
+        wanted,
+        current_only=True,
+    )
     definitions = store.parsed_versions({row.workflow_version_id: row.digest for row in steps})
     entries = []
     for row in steps:

@@ -125,6 +125,7 @@ class ItemWorkflow(Base):
 
 
 OPEN_WHERE = "status = 'open'"
+OPEN_INCLUDE = ["id", "step_index", "step_key", "workflow_version_id", "started_at"]
 
 
 class StepInstance(Base):
@@ -139,6 +140,8 @@ class StepInstance(Base):
             "role",
             "due_at",
             "item_id",
+            # PostgreSQL: what the inbox and the dashboard read of a step, for index-only scans
+            postgresql_include=OPEN_INCLUDE,
             postgresql_where=text(OPEN_WHERE),
             sqlite_where=text(OPEN_WHERE),
         ),

@@ -4,8 +4,9 @@ Revision ID: 0012_perf_indexes
 Revises: 0011_indexes
 Create Date: 2026-12-06
 
-``ix_workflow_step_open_role_due_at`` (partial: open steps only) serves the inbox's and the
-dashboard's "open steps of these roles, by due time"; ``ix_publication_trouble_updated_at``
+``ix_workflow_step_open_role_due_at`` (partial: open steps only; on PostgreSQL it includes the
+columns those pages read, for index-only scans) serves the inbox's and the dashboard's "first
+open steps of each role, by due time"; ``ix_publication_trouble_updated_at``
 (partial: failed / needs attention) the dashboard's failed publications, newest first;
 ``ix_item_created_by_id_updated_at`` its "items I submitted", latest change first. Partial
 indexes work on PostgreSQL and SQLite alike.
@@ -32,6 +33,7 @@ def upgrade() -> None:
         "workflow_step",
         ["role", "due_at", "item_id"],
         unique=False,
+        postgresql_include=["id", "step_index", "step_key", "workflow_version_id", "started_at"],
         postgresql_where=sa.text(OPEN_WHERE),
         sqlite_where=sa.text(OPEN_WHERE),
     )
