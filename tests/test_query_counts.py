@@ -225,3 +225,38 @@ def test_inbox_and_dashboard_read_narrow_rows(app, client, people, flow, login):
         assert "workflow_version.definition" not in sql, (url, sql)
         assert not [s for s in seen if re.search(r"\bitem(_\d+)?\.body\b", s)], url
         assert "Acara 0" in page or url == "/" and person is people.kepala_dinas
+
+
+def test_open_steps_of_several_roles_merge_in_due_order(app, client, people, flow, make_user, api_headers):
+    """One subquery per role reads that role's first steps by due time; the page is the first of
+    their union: a person holding two roles sees both roles' steps, overdue first, in one order."""
+    from hub.models import utcnow
+    from hub.web.tasks import my_tasks
+    from hub.workflow.models import StepInstance
+
+    both = make_user("dua", roles=["verifikator", "kepala_bidang"], org=people.operator)
+    ids = _submitted(people, 6)
+    now = utcnow()
+    # steps 0, 2, 4 wait for the Kepala Bidang, 1, 3, 5 for the Verifikator; due in the order 5, 0, 3, 2, 1, 4
+    order = [5, 0, 3, 2, 1, 4]
+    for rank, n in enumerate(order):
+        db.session.execute(
+            db.update(StepInstance)
+            .where(StepInstance.item_id == ids[n], StepInstance.status == "open")
+            .values(
+                role="kepala_bidang" if n % 2 == 0 else "verifikator", due_at=now + dt.timedelta(hours=2 * rank - 3)
+            )
+        )
+    db.session.commit()
+    expected = [ids[n] for n in order]
+    body = client.get("/api/v1/inbox?limit=4", headers=api_headers(both)).get_json()
+    assert [e["item_id"] for e in body["entries"]] == expected[:4] and body["next_offset"] == 4
+    assert [e["overdue"] for e in body["entries"]] == [True, True, False, False]
+    rest = client.get("/api/v1/inbox?limit=4&offset=4", headers=api_headers(both)).get_json()
+    assert [e["item_id"] for e in rest["entries"]] == expected[4:] and rest["next_offset"] is None
+    with app.test_request_context():
+        assert [t.item_id for t in my_tasks(both, limit=3)] == expected[:3]
+    # one role only: the other role's steps are not theirs
+    assert [
+        e["item_id"] for e in client.get("/api/v1/inbox", headers=api_headers(people.verifikator)).get_json()["entries"]
+    ] == [ids[n] for n in order if n % 2]
