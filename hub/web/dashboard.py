@@ -101,9 +101,18 @@ def failed_publications(user, limit: int = 50) -> list[dict]:
         db.select(Publication)
         .where(Publication.status.in_(TROUBLE))
         .options(
+            # what the panel shows: not the channel's state, keys or remote ids
+            load_only(
+                Publication.id,
+                Publication.item_id,
+                Publication.channel,
+                Publication.status,
+                Publication.last_error,
+                Publication.updated_at,
+            ),
             joinedload(Publication.item).options(
                 load_only(Item.id, Item.title), lazyload(Item.channels), lazyload(Item.assets)
-            )
+            ),
         )
         .order_by(Publication.updated_at.desc())
         .limit(limit)
