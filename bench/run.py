@@ -68,10 +68,11 @@ def hub_env(folder: Path, db_url: str, redis_url: str | None) -> dict[str, str]:
     return env
 
 
-def seed_database(env: dict[str, str], scale: float) -> dict:
-    """Seed in this process (the app reads its settings from the environment); add login sessions."""
+def seed_database(env: dict[str, str], scale: float, reuse: bool = False) -> dict:
+    """Seed in this process (the app reads its settings from the environment); add login sessions.
+    ``reuse``: the database holds a data set seeded before; only the logins are added."""
     os.environ.update(env)
-    from bench.seed import seed
+    from bench.seed import existing, seed
     from hub.app import create_app
     from hub.auth.models import AuthSession
     from hub.auth.sessions import _digest
@@ -80,7 +81,7 @@ def seed_database(env: dict[str, str], scale: float) -> dict:
 
     app = create_app()
     with app.app_context():
-        info = seed(scale)
+        info = existing() if reuse else seed(scale)
         serializer = app.session_interface.get_signing_serializer(app)
         info["cookies"] = {}
         for role, user_id in info["user_ids"].items():
@@ -157,7 +158,7 @@ def row(name: str, hub: list[float], bare: list[float]) -> str:
     return f"| {name} | {h50:.1f} / {h95:.1f} ms | {b50:.1f} / {b95:.1f} ms | ×{h95 / b95:.0f} |"
 
 
-def measure_paths(base: str, bare: str, info: dict, samples: int) -> list[str]:
+def measure_paths(base: str, bare: str, info: dict, samples: int, only: list[str] | None = None) -> list[str]:
     def get(url, *, status=200, cookies=None, token=None):
         headers = {"Authorization": f"Bearer {info['tokens'][token]}"} if token else {}
         session = requests.Session()
@@ -182,6 +183,8 @@ def measure_paths(base: str, bare: str, info: dict, samples: int) -> list[str]:
             f"{bare}/api?offset={deep}",
         ),
     ]
+    if only:
+        paths = [p for p in paths if any(word.lower() in p[0].lower() for word in only)]
     lines = ["| path | hub p50 / p95 | bare p50 / p95 | p95 ratio |", "|---|---|---|---|"]
     for name, hub_get, bare_url in paths:
         bare_session = requests.Session()
@@ -260,6 +263,17 @@ def main() -> int:
     parser.add_argument("--players", type=int, default=50, help="concurrent kiosk players polling")
     parser.add_argument("--upload", action="store_true", help="also run bench/upload_memory.py (1 GiB)")
     parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure the PostgreSQL data set a previous run seeded (upgraded, not dropped; --scale is ignored)",
+    )
+    parser.add_argument(
+        "--path",
+        action="append",
+        metavar="WORD",
+        help="with the paths row: only the web paths whose name contains WORD (repeatable: dashboard, inbox, audit)",
+    )
+    parser.add_argument(
         "--only", metavar="ROWS", help=f"comma-separated rows to run, of: {', '.join(ROWS)} (default: all but upload)"
     )
     args = parser.parse_args()
@@ -272,9 +286,12 @@ def main() -> int:
     procs: list[subprocess.Popen] = []
     lines = ["| path | hub | bare baseline | ratio |", "|---|---|---|---|"]
     try:
-        env = hub_env(folder, fresh_database(folder), redis.url)
+        if args.reuse and not os.environ.get("HUB_BENCH_DATABASE_URL"):
+            raise SystemExit("--reuse needs HUB_BENCH_DATABASE_URL (the SQLite data set lives in a temporary folder)")
+        db_url = os.environ["HUB_BENCH_DATABASE_URL"] if args.reuse else fresh_database(folder)
+        env = hub_env(folder, db_url, redis.url)
         subprocess.run([sys.executable, "-m", "hub", "db", "upgrade"], env=env, check=True, capture_output=True)
-        app, info = seed_database(env, args.scale)
+        app, info = seed_database(env, args.scale, reuse=args.reuse)
         print(f"\nscale {args.scale}: {info['counts']}; rows: {', '.join(r for r in ROWS if r in rows)}\n")
         if rows & {"paths", "kiosk"}:
             port, bare_port = free_port(), free_port()
@@ -286,7 +303,7 @@ def main() -> int:
             )
             if "paths" in rows:
                 print(f"{args.samples} samples per path and side, interleaved", flush=True)
-                lines += measure_paths(base, bare, info, args.samples)[2:]
+                lines += measure_paths(base, bare, info, args.samples, args.path)[2:]
             if "kiosk" in rows:
                 lines += kiosk_rows(env, app, base, bare, args.players)
             for proc in procs:

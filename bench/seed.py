@@ -197,16 +197,37 @@ def seed(scale: float = 1.0, *, echo=print) -> dict:
     else:
         db.session.execute(db.text("ANALYZE"))
         db.session.commit()
-    who = {
-        "kepala_dinas": users[orgs[0].id, "kepala_dinas"],
-        "verifikator": users[orgs[1].id, "verifikator"],
-        "pembuat_konten": users[orgs[1].id, "pembuat_konten"],
-        "system_admin": users[orgs[0].id, "system_admin"],
-    }
-    tokens = {role: create_token(u, "bench", 30)[1] for role, u in who.items()}
-    db.session.commit()
     echo(
         f"seeded {counts['item']:,} items, {counts['step']:,} workflow steps, {counts['publication']:,} publications, "
         f"{counts['audit']:,} audit entries in {time.monotonic() - started:.0f} s"
     )
+    return _people(counts)
+
+
+#: the people the bench acts as: (office number, role)
+PEOPLE = {
+    "kepala_dinas": (0, "kepala_dinas"),
+    "verifikator": (1, "verifikator"),
+    "pembuat_konten": (1, "pembuat_konten"),
+    "system_admin": (0, "system_admin"),
+}
+
+
+def _people(counts: dict) -> dict:
+    """New API tokens for the bench's people (looked up by user name), with the data set's counts."""
+    who = {
+        role: db.session.scalar(db.select(User).where(User.username == f"bb{office:02d}_{code}"))
+        for role, (office, code) in PEOPLE.items()
+    }
+    tokens = {role: create_token(u, "bench", 30)[1] for role, u in who.items()}
+    db.session.commit()
     return {"tokens": tokens, "user_ids": {r: u.id for r, u in who.items()}, "counts": counts}
+
+
+def existing() -> dict:
+    """What :func:`seed` returns, for a database it seeded before (``bench.run --reuse``)."""
+    counts = {
+        name: db.session.scalar(db.select(db.func.count()).select_from(table))
+        for name, table in (("item", Item), ("step", StepInstance), ("publication", Publication), ("audit", AuditEntry))
+    }
+    return _people(counts)

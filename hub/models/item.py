@@ -32,6 +32,8 @@ class Item(Base):
         Index("ix_item_status_id", "status", "id"),
         Index("ix_item_organisation_id_id", "organisation_id", "id"),
         Index("ix_item_created_by_id_id", "created_by_id", "id"),
+        #: the dashboard's "items I submitted" (a person's latest, by last change)
+        Index("ix_item_created_by_id_updated_at", "created_by_id", "updated_at"),
     )
 
     #: the item's number (shown as #id)

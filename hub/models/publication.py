@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.models.base import Base, UTCDateTime, utcnow
@@ -30,11 +30,24 @@ class PublicationStatus(enum.StrEnum):
     UNPUBLISHED = "unpublished"  #: taken down after publication
 
 
+#: the publications that need a person (the dashboard's channel-health panel)
+TROUBLE_WHERE = "status IN ('failed', 'needs_attention')"
+
+
 class Publication(Base):
     """One item on one channel target: the unit the dispatcher publishes, retries and reports on."""
 
     __tablename__ = "publication"
-    __table_args__ = (UniqueConstraint("item_id", "channel", "target"),)
+    __table_args__ = (
+        UniqueConstraint("item_id", "channel", "target"),
+        # the dashboard's failed publications, newest first: a small partial index, read backwards
+        Index(
+            "ix_publication_trouble_updated_at",
+            "updated_at",
+            postgresql_where=text(TROUBLE_WHERE),
+            sqlite_where=text(TROUBLE_WHERE),
+        ),
+    )
 
     #: the publication's number
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from flask import g, render_template
 from flask_babel import get_locale
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import joinedload, lazyload, load_only
 
 from hub.extensions import db
 from hub.models import Item, Publication, PublicationStatus
@@ -38,31 +38,47 @@ class Whereabouts:
 def open_steps(item_ids: list[int], lang: str) -> dict[int, Whereabouts]:
     """The open step of each item (name in ``lang``, the role that acts, the due time), read in one query."""
     try:
+        from hub.workflow import store
         from hub.workflow.models import StepInstance, StepStatus, WorkflowVersion
     except ImportError:  # a build without the workflow area
         return {}
-    from hub.reports.steps import _step_name
     from hub.web.labels import role_name
 
     if not item_ids:
         return {}
     rows = db.session.execute(
-        db.select(StepInstance, WorkflowVersion.definition)
+        db.select(
+            StepInstance.item_id,
+            StepInstance.step_index,
+            StepInstance.step_key,
+            StepInstance.role,
+            StepInstance.due_at,
+            StepInstance.workflow_version_id,
+            WorkflowVersion.digest,
+        )
         .join(WorkflowVersion, WorkflowVersion.id == StepInstance.workflow_version_id)
         .where(StepInstance.item_id.in_(item_ids), StepInstance.status == StepStatus.OPEN.value)
         .order_by(StepInstance.id)
     ).all()
+    definitions = store.parsed_versions({r.workflow_version_id: r.digest for r in rows})
     found = {}
-    for step, definition in rows:
-        name = _step_name(definition, step.step_index, step.step_key, lang)
-        found[step.item_id] = Whereabouts(name, role_name(step.role), step.due_at)
+    for r in rows:
+        name = store.step_name(definitions.get(r.workflow_version_id), r.step_index, r.step_key, lang)
+        found[r.item_id] = Whereabouts(name, role_name(r.role), r.due_at)
     return found
 
 
 def submitted_items(user, limit: int = 20) -> list[dict]:
     """The person's latest items, each with the step it waits at and its publications' states per channel."""
     items = db.session.scalars(
-        db.select(Item).where(Item.created_by_id == user.id).order_by(Item.updated_at.desc()).limit(limit)
+        db.select(Item)
+        .where(Item.created_by_id == user.id)
+        # what the panel shows (title, status, channels), along ix_item_created_by_id_updated_at
+        .options(
+            load_only(Item.id, Item.title, Item.status, Item.created_by_id, Item.updated_at), lazyload(Item.assets)
+        )
+        .order_by(Item.updated_at.desc())
+        .limit(limit)
     ).all()
     pubs: dict[int, list[Publication]] = {}
     if items:
@@ -84,10 +100,23 @@ def failed_publications(user, limit: int = 50) -> list[dict]:
     rows = db.session.scalars(
         db.select(Publication)
         .where(Publication.status.in_(TROUBLE))
-        .options(joinedload(Publication.item).options(lazyload(Item.channels), lazyload(Item.assets)))
+        .options(
+            # what the panel shows: not the channel's state, keys or remote ids
+            load_only(
+                Publication.id,
+                Publication.item_id,
+                Publication.channel,
+                Publication.status,
+                Publication.last_error,
+                Publication.updated_at,
+            ),
+            joinedload(Publication.item).options(
+                load_only(Item.id, Item.title), lazyload(Item.channels), lazyload(Item.assets)
+            ),
+        )
         .order_by(Publication.updated_at.desc())
         .limit(limit)
-    ).all()  # one statement: the panel shows each publication's item title, not its channels or media
+    ).all()  # one statement along ix_publication_trouble: the panel shows each item's title, not its body or media
     return [{"publication": p, "url": item_url(p.item_id)} for p in rows]
 
 

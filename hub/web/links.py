@@ -20,5 +20,8 @@ def path_if_served(path: str) -> str | None:
 
 
 def item_url(item_id: int) -> str | None:
-    """The item page (workflow area), when it exists."""
-    return path_if_served(f"/items/{item_id}")
+    """The item page (workflow area), when it exists (looked up once per app: its routes are fixed)."""
+    served = current_app.extensions.get("hub.item_page_served")
+    if served is None:
+        served = current_app.extensions["hub.item_page_served"] = path_if_served("/items/1") is not None
+    return f"/items/{item_id}" if served else None

@@ -12,7 +12,7 @@ from hub.permissions import can_view_item, require
 from hub.workflow import engine, store
 from hub.workflow.document import from_yaml
 from hub.workflow.errors import InvalidRequest, NotFound
-from hub.workflow.inbox import inbox_for
+from hub.workflow.inbox import inbox_page
 from hub.workflow.loader import ensure_templates
 from hub.workflow.models import Decision, WorkflowAssignment
 
@@ -72,8 +72,12 @@ def decision_json(d: Decision) -> dict:
 @bp.get("/inbox")
 @require()
 def inbox():
-    """What waits for you: open steps of your roles and your own steps and drafts, overdue first."""
-    return jsonify(entries=[e.as_dict() for e in inbox_for(g.user)])
+    """What waits for you: open steps of your roles and your own steps and drafts, overdue first.
+
+    ``limit`` entries (default 50, at most 200) from ``offset``; ``next_offset`` is the offset of the
+    next page, null on the last one."""
+    page = inbox_page(g.user, int_arg("limit", 50, lo=1, hi=200), int_arg("offset", 0, hi=100_000))
+    return jsonify(entries=[e.as_dict() for e in page.entries], next_offset=page.next_offset)
 
 
 @bp.get("/items/<int:item_id>/decisions")

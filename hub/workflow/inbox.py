@@ -5,20 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from hub.extensions import db
 from hub.models import Item, ItemChannel, ItemStatus, User, utcnow
-from hub.permissions import can_view_item
-from hub.workflow import state as st
-from hub.workflow.access import CREATOR, can_act
+from hub.permissions import has_permission, visible_items_clause
+from hub.workflow import store
+from hub.workflow.access import CREATOR
 from hub.workflow.definition import CHANNEL_ADMIN
-from hub.workflow.models import ItemWorkflow, StepInstance, StepStatus
+from hub.workflow.models import OPEN_STEP, ItemWorkflow, StepInstance, WorkflowVersion
 
 
 @dataclass
 class InboxEntry:
-    item: Item
-    step: StepInstance | None  #: None for a draft not submitted yet
+    #: the item's ``id``, ``title``, ``status``, ``created_at`` (a row of those columns, not the whole item)
+    item: Any
+    #: the open step's ``id``, ``step_key``, ``role``, ``started_at``, ``due_at``; None for a draft not submitted yet
+    step: Any
     name_id: str
     name_en: str
 
@@ -49,6 +52,13 @@ class InboxEntry:
         }
 
 
+@dataclass
+class InboxPage:
+    entries: list[InboxEntry]
+    #: the offset of the next page, None on the last one
+    next_offset: int | None
+
+
 def _administered_channels(user: User) -> list[str]:
     """The channels whose admin role ``user`` holds (they act on those items' ``channel_admin`` steps)."""
     from hub.plugins import plugins
@@ -57,50 +67,133 @@ def _administered_channels(user: User) -> list[str]:
     return sorted(name for name, channel in plugins().channels.items() if channel.admin_role in mine)
 
 
-def inbox_for(user: User, limit: int = 200) -> list[InboxEntry]:
+def _sort_key(entry: InboxEntry):
+    # overdue first, then by due time, undated (and drafts) last: due time ascending, by item id
+    return (entry.due_at is None, entry.due_at or _FAR, entry.item.id)
+
+
+_FAR = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
+def first_open_steps(columns: dict, branches: list[tuple[str, Any]], limit: int, *, current_only: bool = False):
+    """The first ``limit`` open steps by due time (undated last, then by item id) among ``branches``.
+
+    ``branches`` are ``(role, condition)``: the open steps of that role whose item meets the
+    condition (``Item`` is joined). One subquery per role walks ``ix_workflow_step_open_role_due_at``
+    in due order and stops after ``limit`` rows that qualify, so a page reads about ``limit`` steps
+    and items per role whatever the number of open steps in the province; the union of those is
+    sorted once more. ``columns`` maps result names to columns of ``StepInstance``, ``Item`` or
+    ``WorkflowVersion``; ``due_at`` and ``item_id`` are always selected. ``current_only``: only the
+    step the item's workflow is at (``ItemWorkflow.step_index``).
+    """
+    columns = {"due_at": StepInstance.due_at, "item_id": StepInstance.item_id, **columns}
+    parts = []
+    for role, condition in branches:
+        stmt = (
+            db.select(*(col.label(name) for name, col in columns.items()))
+            .select_from(StepInstance)
+            .join(Item, Item.id == StepInstance.item_id)
+            .join(WorkflowVersion, WorkflowVersion.id == StepInstance.workflow_version_id)
+            .where(OPEN_STEP, StepInstance.role == role, condition)
+            .order_by(StepInstance.due_at.asc().nulls_last(), StepInstance.item_id)
+            .limit(limit)
+        )
+        if current_only:
+            # a correlated lookup by primary key per row, not a join: the planner keeps walking the
+            # index in due order and stops at ``limit`` (a join made it hash all of item_workflow)
+            at = db.select(ItemWorkflow.step_index).where(ItemWorkflow.item_id == StepInstance.item_id)
+            stmt = stmt.where(StepInstance.step_index == at.scalar_subquery())
+        parts.append(db.select(stmt.subquery()))
+    if not parts:
+        return []
+    union = (db.union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
+    return db.session.execute(
+        db.select(union).order_by(union.c.due_at.asc().nulls_last(), union.c.item_id).limit(limit)
+    ).all()
+
+
+def _may_act_branches(user: User) -> list[tuple[str, Any]]:
+    """The open steps ``user`` may act on now, per role (the rule of :func:`hub.workflow.access.can_act`).
+
+    The creator's own steps (preparation, ``by_creator`` tasks); with ``item.decide``, the steps
+    of the user's roles and the ``channel_admin`` steps of items on a channel they administer,
+    never on an item they created (separation of duties). Each only on items ``user`` may see.
+    """
+    visible = visible_items_clause(user)
+    branches = [(CREATOR, db.and_(Item.created_by_id == user.id, visible))]
+    if user.is_active and has_permission(user, "item.decide"):
+        others = db.and_(Item.created_by_id != user.id, visible)
+        branches += [(role, others) for role in sorted(user.role_codes - {CREATOR, CHANNEL_ADMIN})]
+        administered = _administered_channels(user)
+        if administered:
+            on_my_channel = (
+                db.select(ItemChannel.id)
+                .where(ItemChannel.item_id == StepInstance.item_id, ItemChannel.channel.in_(administered))
+                .exists()
+            )
+            branches.append((CHANNEL_ADMIN, db.and_(on_my_channel, others)))
+    return branches
+
+
+def inbox_page(user: User, limit: int = 50, offset: int = 0) -> InboxPage:
     """Open steps ``user`` may act on now, plus their own drafts; overdue first, then by due time.
 
-    One statement for the open steps with their items and workflow states: only the
-    ``channel_admin`` steps of items on a channel ``user`` administers are read.
+    Who may act, which items they may see, the order and the page are all decided in SQL: two
+    statements (the open steps with their items' titles, the drafts) read at most ``offset +
+    limit + 1`` narrow rows per role, whatever the number of open steps in the province (see
+    :func:`first_open_steps`); the definitions that name the steps are parsed once per process.
     """
-    roles = sorted(user.role_codes)
-    candidates = [
-        StepInstance.role.in_(roles),
-        db.and_(StepInstance.role == CREATOR, Item.created_by_id == user.id),
-    ]
-    administered = _administered_channels(user)
-    if administered:
-        on_my_channel = (
-            db.select(ItemChannel.id)
-            .where(ItemChannel.item_id == StepInstance.item_id, ItemChannel.channel.in_(administered))
-            .exists()
-        )
-        candidates.append(db.and_(StepInstance.role == CHANNEL_ADMIN, on_my_channel))
-    rows = db.session.execute(
-        db.select(StepInstance, Item, ItemWorkflow)
-        .join(Item, Item.id == StepInstance.item_id)
-        .join(
-            ItemWorkflow,
-            db.and_(ItemWorkflow.item_id == StepInstance.item_id, ItemWorkflow.step_index == StepInstance.step_index),
-        )
-        .where(StepInstance.status == StepStatus.OPEN.value)
-        .where(db.or_(*candidates))
-        .order_by(StepInstance.id)
-    ).all()
+    wanted = offset + limit + 1
+    steps = first_open_steps(
+        {
+            "id": StepInstance.id,
+            "step_index": StepInstance.step_index,
+            "step_key": StepInstance.step_key,
+            "role": StepInstance.role,
+            "started_at": StepInstance.started_at,
+            "workflow_version_id": StepInstance.workflow_version_id,
+            "digest": WorkflowVersion.digest,
+            "title": Item.title,
+            "status": Item.status,
+            "created_at": Item.created_at,
+        },
+        _may_act_branches(user),
+        wanted,
+        current_only=True,
+    )
+    definitions = store.parsed_versions({row.workflow_version_id: row.digest for row in steps})
     entries = []
-    for instance, item, state in rows:
-        if not can_view_item(user, item):
-            continue
-        step = st.definition_of(state).steps[instance.step_index]
-        if step.kind == "prepare" or can_act(user, item, step):
-            entries.append(InboxEntry(item, instance, step.name_id, step.name_en))
+    for row in steps:
+        wf_def = definitions.get(row.workflow_version_id)
+        item = _ItemRow(row.item_id, row.title, row.status, row.created_at)
+        entries.append(
+            InboxEntry(
+                item,
+                row,
+                store.step_name(wf_def, row.step_index, row.step_key, "id"),
+                store.step_name(wf_def, row.step_index, row.step_key, "en"),
+            )
+        )
     drafts = db.session.execute(
-        db.select(Item)
+        db.select(Item.id, Item.title, Item.status, Item.created_at)
         .where(Item.created_by_id == user.id, Item.status == ItemStatus.DRAFT.value)
-        .order_by(Item.updated_at.desc())
-        .limit(limit)
-    ).scalars()
+        .order_by(Item.id)
+        .limit(wanted)
+    ).all()
     entries.extend(InboxEntry(d, None, "Draf belum diajukan", "Draft, not submitted yet") for d in drafts)
-    far = dt.datetime.max.replace(tzinfo=dt.UTC)
-    entries.sort(key=lambda e: (not e.overdue, e.due_at or far, e.item.id))
-    return entries[:limit]
+    entries.sort(key=_sort_key)
+    more = len(entries) > offset + limit
+    return InboxPage(entries[offset : offset + limit], offset + limit if more else None)
+
+
+@dataclass(frozen=True)
+class _ItemRow:
+    id: int
+    title: str
+    status: str
+    created_at: dt.datetime
+
+
+def inbox_for(user: User, limit: int = 200) -> list[InboxEntry]:
+    """The first ``limit`` entries of :func:`inbox_page`."""
+    return inbox_page(user, limit).entries

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, literal, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.models.base import Base, UTCDateTime, utcnow
@@ -124,10 +124,28 @@ class ItemWorkflow(Base):
     version: Mapped[WorkflowVersion] = relationship(lazy="joined")
 
 
+OPEN_WHERE = "status = 'open'"
+OPEN_INCLUDE = ["id", "step_index", "step_key", "workflow_version_id", "started_at"]
+
+
 class StepInstance(Base):
     """One entry of an item into one step: who must act, since when, by when, and the outcome."""
 
     __tablename__ = "workflow_step"
+    #: the inbox's and the dashboard's open steps of some roles by due time: a partial index of the
+    #: few open steps among the hundreds of thousands decided
+    __table_args__ = (
+        Index(
+            "ix_workflow_step_open_role_due_at",
+            "role",
+            "due_at",
+            "item_id",
+            # PostgreSQL: what the inbox and the dashboard read of a step, for index-only scans
+            postgresql_include=OPEN_INCLUDE,
+            postgresql_where=text(OPEN_WHERE),
+            sqlite_where=text(OPEN_WHERE),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
@@ -209,3 +227,8 @@ class Holiday(Base):
     )
     day: Mapped[dt.date] = mapped_column(Date, index=True)
     name: Mapped[str] = mapped_column(String(200), default="")
+
+
+#: "the step is open" with 'open' written in the statement, not bound: the planners of PostgreSQL and
+#: SQLite use a partial index (``WHERE status = 'open'``) only when they see the value
+OPEN_STEP = StepInstance.status == literal(StepStatus.OPEN.value, literal_execute=True)

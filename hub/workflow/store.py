@@ -59,6 +59,27 @@ def parsed(version: WorkflowVersion) -> WorkflowDef:
     return found
 
 
+def parsed_versions(digests: dict[int, str]) -> dict[int, WorkflowDef]:
+    """The :class:`WorkflowDef` of each version id in ``digests`` (version id -> its digest, as a
+    list query selects them beside its rows): the definitions already parsed in this process come
+    from the cache without reading or decoding their JSON; the others are read in one statement."""
+    found = {vid: _BY_DIGEST[digest] for vid, digest in digests.items() if digest and digest in _BY_DIGEST}
+    missing = sorted(set(digests) - set(found))
+    if missing:
+        for version in db.session.scalars(db.select(WorkflowVersion).where(WorkflowVersion.id.in_(missing))):
+            found[version.id] = parsed(version)
+    return found
+
+
+def step_name(wf_def: WorkflowDef | None, index: int, key: str, lang: str) -> str:
+    """The name of step ``index`` of a definition in ``lang`` (its key when the definition has no such step)."""
+    steps = wf_def.steps if wf_def is not None else ()
+    if not 0 <= index < len(steps):
+        return key
+    step = steps[index]
+    return (step.name_id if lang == "id" else step.name_en) or step.name_id or key
+
+
 def save_definition(
     data: dict,
     *,

@@ -24,10 +24,13 @@ from hub.workflow.assignments import (
 from hub.workflow.definition import CHANNEL_ADMIN
 from hub.workflow.document import from_yaml
 from hub.workflow.errors import WorkflowError
-from hub.workflow.inbox import inbox_for
+from hub.workflow.inbox import inbox_page
 from hub.workflow.loader import ensure_templates
 
 bp = Blueprint("workflow", __name__)
+
+#: entries on one page of the inbox
+INBOX_PAGE = 50
 
 
 def _lang() -> str:
@@ -37,8 +40,16 @@ def _lang() -> str:
 @bp.get("/inbox")
 @require()
 def inbox():
-    """What waits for me, with due times, overdue first."""
-    return render_template("workflow/inbox.html", entries=inbox_for(g.user), lang=_lang())
+    """What waits for me, with due times, overdue first; :data:`INBOX_PAGE` entries a page (``offset=``)."""
+    offset = int_arg("offset", 0, hi=100_000)
+    page = inbox_page(g.user, INBOX_PAGE, offset)
+    return render_template(
+        "workflow/inbox.html",
+        entries=page.entries,
+        next_offset=page.next_offset,
+        prev_offset=max(0, offset - INBOX_PAGE) if offset else None,
+        lang=_lang(),
+    )
 
 
 @bp.route("/admin/workflows", methods=["GET", "POST"])

@@ -1,7 +1,7 @@
 """plugin fields: the two item columns only one channel plugin used move into ``item.extra``
 
 Revision ID: 0012_plugin_fields
-Revises: 0011_indexes
+Revises: 0012_perf_indexes
 Create Date: 2026-12-06
 
 ``item.urgent`` and ``item.public_need_exception`` were an approver's marks that only a channel
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_plugin_fields"
-down_revision = "0011_indexes"
+down_revision = "0012_perf_indexes"
 branch_labels = None
 depends_on = None
 
