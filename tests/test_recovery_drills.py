@@ -82,8 +82,9 @@ def test_worker_killed_at_any_point_publishes_exactly_once(app, svc, make_user, 
     else:
         reached = svc.pause_event(point)
     item = approve_item(user, "stub")
-    first = workers(app, "doomed", pause_at=None if point == "during-call" else point)
+    # queued before the worker starts: a starting worker's reconciler pass would otherwise race the kick
     assert kick([item.id]) == 1
+    first = workers(app, "doomed", pause_at=None if point == "during-call" else point)
     wait_for(reached.is_set, timeout=60, what=f"the worker to reach {point}")
     first.kill()
     killed_at = time.monotonic()
