@@ -10,7 +10,7 @@ import pytest
 
 from hub.extensions import db
 from hub.models import Item
-from tests.browser.conftest import browser_login, visit
+from tests.browser.conftest import ARTIFACTS, browser_login, visit
 from tests.web_support import make_item, make_publication
 
 pytestmark = pytest.mark.browser
@@ -128,5 +128,32 @@ def test_media_upload_works_with_javascript_off(browser, live_hub, make_user, ap
         assert "Berkas diunggah dan ditambahkan ke konten." in page.inner_text("main")
         photo = page.inner_text("#media")
         assert ".png" in photo and "Gambar" in photo, photo
+    finally:
+        ctx.close()
+
+
+def test_a_channels_fields_show_only_while_it_is_chosen(browser, live_hub, make_user):
+    creator = make_user("citra", roles=["pembuat_konten"])
+    ctx = browser.new_context(base_url=live_hub.url, locale="id-ID", viewport=SIZES["desk"])
+    ctx.set_default_timeout(15000)
+    try:
+        page = ctx.new_page()
+        browser_login(page, creator)
+        visit(page, "/items/new", "item-form-nothing-chosen")
+        short = page.evaluate("document.documentElement.scrollHeight")
+        first = page.locator("input[name=channel]").first
+        name = first.get_attribute("value")
+        assert not page.locator(f"#text_{name}").is_visible()
+        first.check()
+        assert page.locator(f"#text_{name}").is_visible()
+        page.screenshot(path=str(ARTIFACTS / "item-form-one-chosen.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollHeight") > short
+        # the form is as long as what the person does: all channels unchosen fit in a few screens
+        assert short < 4 * SIZES["desk"]["height"], f"the empty item form is {short} px tall"
+        first.uncheck()
+        assert not page.locator(f"#text_{name}").is_visible()
+        # the skip link takes a keyboard user past every channel section to the save button
+        page.click("a.skiplink")
+        assert page.evaluate("location.hash") == "#save"
     finally:
         ctx.close()

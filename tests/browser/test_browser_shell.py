@@ -89,6 +89,8 @@ def test_variant_texts_count_live_the_way_each_channel_counts(context, live_hub,
     page = context.new_page()
     browser_login(page, creator)
     visit(page, "/items/new", "item-form")
+    for name in ("x", "facebook"):  # a channel's variant text shows once the channel is chosen
+        page.check(f"input[name=channel][value={name}]")
     # X counts a link as 23 whatever its length (the server's count, POST /social/count)
     page.fill("#text_x", "Lihat https://diskominfo.sumbarprov.go.id/berita/festival-siti-nurbaya-2026 ")
     wait_until(lambda: page.text_content("#count_x") == "30/280", timeout=15, what="the X count")
