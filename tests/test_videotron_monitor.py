@@ -294,3 +294,17 @@ def test_a_technicians_dashboard_restarts_the_silence_watch(app, clock, client, 
     assert redis_connection().get(_WATCH_KEY) is not None
     scheduled = ScheduledJobRegistry(queue=get_queue()).get_job_ids()
     assert [j for j in scheduled if j.startswith("videotron-watch-")]
+
+
+def test_the_screen_count_reads_right_in_both_languages_for_one_screen(app):
+    from flask import render_template_string, session
+    from flask_babel import refresh
+
+    expected = {"en": ("1 screen online", "2 screens online"), "id": ("1 layar daring", "2 layar daring")}
+    tpl = '{{ ngettext("%(num)d screen online", "%(num)d screens online", n) }}'
+    for lang, (one, many) in expected.items():
+        with app.test_request_context("/"):
+            session["lang"] = lang
+            refresh()
+            assert render_template_string(tpl, n=1) == one
+            assert render_template_string(tpl, n=2) == many
