@@ -157,3 +157,21 @@ def test_a_channels_fields_show_only_while_it_is_chosen(browser, live_hub, make_
         assert page.evaluate("location.hash") == "#save"
     finally:
         ctx.close()
+
+
+def test_the_top_bar_is_one_line_for_an_administrator_at_1366(browser, live_hub, make_user):
+    sysadmin = make_user("sysadmin", roles=["system_admin"])
+    ctx = browser.new_context(base_url=live_hub.url, locale="id-ID", viewport=SIZES["desk"])
+    ctx.set_default_timeout(15000)
+    try:
+        page = ctx.new_page()
+        browser_login(page, sysadmin)
+        visit(page, "/admin/", "topbar-admin-1366")
+        links = page.locator("nav .navlinks a")
+        assert links.count() >= 8
+        tops = {round(links.nth(i).bounding_box()["y"]) for i in range(links.count())}
+        assert len(tops) == 1, f"the navigation wraps onto {len(tops)} lines"
+        bar = page.locator("header.topbar").bounding_box()
+        assert bar["height"] < 70, f"the top bar is {bar['height']:.0f} px tall"
+    finally:
+        ctx.close()
