@@ -141,7 +141,7 @@ def test_cli_disable_and_reset_2fa(app, runner, client, make_user, login, api_he
     assert runner.invoke(args=["user", "disable", "nobody"]).exit_code != 0
 
 
-def test_demo_accounts_one_per_main_role_with_secrets_printed_once(app, capsys):
+def test_demo_accounts_one_per_main_role_with_their_secrets_and_a_login_line(app, capsys, runner, make_user):
     import pyotp
 
     from hub.auth.demo import DEMO_PASSWORD, DEMO_USERS
@@ -156,8 +156,17 @@ def test_demo_accounts_one_per_main_role_with_secrets_printed_once(app, capsys):
     assert {"system_admin", "kepala_dinas", "verifikator", "pembuat_konten", "pemohon", "admin_videotron"} <= roles
     assert users["pemohon.dispar"].organisation.short_name == "Dispar"
     secret = re.search(r"^\s+kadis\s+([A-Z2-7]+)$", out, re.M).group(1)
-    load_demo(app)  # idempotent: nothing new, nothing printed again
-    assert secret not in capsys.readouterr().out
+    assert "hub user totp-code kreator" in out  # how to log in without an authenticator app
+    count = db.session.scalar(db.select(db.func.count(User.id)))
+    load_demo(app)  # idempotent: no new account, but the secrets are shown again (the first console is gone)
+    again = capsys.readouterr().out
+    assert re.search(r"^\s+kadis\s+([A-Z2-7]+)$", again, re.M).group(1) == secret
+    assert db.session.scalar(db.select(db.func.count(User.id))) == count
+    code = runner.invoke(args=["user", "totp-code", "kadis"])
+    assert code.exit_code == 0 and pyotp.TOTP(secret).verify(code.output.strip(), valid_window=1)
+    real = make_user("vera", roles=["verifikator"])  # a real account: its code is its owner's alone
+    refused = runner.invoke(args=["user", "totp-code", real.username])
+    assert refused.exit_code != 0 and "akun demo" in refused.output
     client = app.test_client()
     client.post("/login", data={"username": "kadis", "password": DEMO_PASSWORD})
     assert client.post("/login/code", data={"code": pyotp.TOTP(secret).now()}).status_code == 302

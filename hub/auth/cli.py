@@ -142,6 +142,26 @@ def user_reset_password(username: str) -> None:
     click.echo(f"Kata sandi sementara / temporary password: {password}")
 
 
+@user_group.command("totp-code", help="Kode TOTP sekarang, akun demo saja / The current TOTP code of a demo account.")
+@click.argument("username")
+def user_totp_code(username: str) -> None:
+    import pyotp
+
+    from hub.auth import totp
+    from hub.auth.demo import is_demo
+
+    user = _user(username)
+    tf = totp.state(user)
+    if not is_demo(user):
+        raise click.ClickException(
+            "Hanya untuk akun demo; akun sungguhan memakai aplikasi autentikatornya. / "
+            "Demo accounts only; a real account uses its own authenticator app."
+        )
+    if tf is None or tf.enrolled_at is None:
+        raise click.ClickException("Akun ini belum memakai 2FA. / This account has no two-factor yet.")
+    click.echo(pyotp.TOTP(totp.secret_of(tf)).now())
+
+
 @user_group.command("list", help="Daftar pengguna / List users.")
 def user_list() -> None:
     from hub.models import User

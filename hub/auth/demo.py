@@ -15,6 +15,14 @@ from hub.extensions import db
 from hub.models import Organisation, User, UserRole
 
 DEMO_PASSWORD = "Coba-Demo-Hub-2026"
+#: demo accounts' e-mail domain (``.invalid`` is reserved: no real address ends so)
+DEMO_DOMAIN = "demo.invalid"
+
+
+def is_demo(user) -> bool:
+    """An account :func:`load_demo_users` made (never a real person's)."""
+    return bool(user.email) and user.email.endswith("@" + DEMO_DOMAIN)
+
 
 #: (user name, full name, role, office short name)
 DEMO_USERS = [
@@ -55,7 +63,7 @@ def load_demo_users(echo: Callable[[str], None] = print) -> list[tuple[str, str]
         if org is None:
             continue
         password_hash = password_hash or passwords.hash_password(DEMO_PASSWORD)
-        user = User(username=username, full_name=full_name, organisation=org, email=f"{username}@demo.invalid")
+        user = User(username=username, full_name=full_name, organisation=org, email=f"{username}@{DEMO_DOMAIN}")
         user.roles = [UserRole(role=role)]
         passwords.set_password(user, DEMO_PASSWORD)
         db.session.add(user)
@@ -71,9 +79,25 @@ def load_demo_users(echo: Callable[[str], None] = print) -> list[tuple[str, str]
         )
         created.append((username, secret))
     db.session.commit()
-    if created:
+    shown = created or existing_demo_secrets()
+    if shown:
         echo(f"Akun demo / demo accounts — kata sandi / password: {DEMO_PASSWORD}")
-        echo("Rahasia TOTP (sekali tampil) / TOTP secrets (shown once):")
-        for username, secret in created:
+        echo("Rahasia TOTP (untuk aplikasi autentikator) / TOTP secrets (for an authenticator app):")
+        for username, secret in shown:
             echo(f"  {username:<17} {secret}")
+        echo(
+            "Kode masuk sekarang / a login code now: hub user totp-code kreator  (hanya akun demo / demo accounts only)"
+        )
     return created
+
+
+def existing_demo_secrets() -> list[tuple[str, str]]:
+    """(user name, TOTP secret) of the demo accounts already there: a second ``hub up --demo`` shows
+    them again, since the first start's console is usually gone."""
+    users = db.session.scalars(db.select(User).where(User.email.like(f"%@{DEMO_DOMAIN}")).order_by(User.id))
+    shown = []
+    for user in users:
+        tf = totp.state(user)
+        if tf is not None and tf.enrolled_at is not None:
+            shown.append((user.username, totp.secret_of(tf)))
+    return shown
