@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import statistics
 import tempfile
 import time
@@ -25,25 +24,12 @@ from sqlalchemy import event
 
 
 def _login(app, client, user_id: int) -> None:
-    from hub.auth.models import AuthSession
-    from hub.auth.sessions import _digest
+    from bench.run import session_cookie
     from hub.extensions import db
-    from hub.models import utcnow
 
-    sid = secrets.token_urlsafe(32)
-    now = utcnow()
-    db.session.add(
-        AuthSession(
-            key_hash=_digest(sid),
-            user_id=user_id,
-            created_at=now,
-            last_seen_at=now,
-            expires_at=now.replace(year=now.year + 1),
-        )
-    )
+    name, value = session_cookie(app, user_id)
     db.session.commit()
-    serializer = app.session_interface.get_signing_serializer(app)
-    client.set_cookie(app.config["SESSION_COOKIE_NAME"], serializer.dumps({"sid": sid}))
+    client.set_cookie(name, value)
 
 
 def _token(user_id: int) -> str:

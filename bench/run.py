@@ -68,35 +68,44 @@ def hub_env(folder: Path, db_url: str, redis_url: str | None) -> dict[str, str]:
     return env
 
 
+def session_cookie(app, user_id: int) -> tuple[str, str]:
+    """A year-long login session for ``user_id`` (added, not committed): the cookie's name and value."""
+    from hub.auth.models import AuthSession
+    from hub.auth.sessions import _digest
+    from hub.extensions import db
+    from hub.models import utcnow
+
+    sid = secrets.token_urlsafe(32)
+    now = utcnow()
+    db.session.add(
+        AuthSession(
+            key_hash=_digest(sid),
+            user_id=user_id,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now.replace(year=now.year + 1),
+        )
+    )
+    serializer = app.session_interface.get_signing_serializer(app)
+    return app.config["SESSION_COOKIE_NAME"], serializer.dumps({"sid": sid})
+
+
 def seed_database(env: dict[str, str], scale: float, reuse: bool = False) -> dict:
     """Seed in this process (the app reads its settings from the environment); add login sessions.
     ``reuse``: the database holds a data set seeded before; only the logins are added."""
     os.environ.update(env)
     from bench.seed import existing, seed
     from hub.app import create_app
-    from hub.auth.models import AuthSession
-    from hub.auth.sessions import _digest
     from hub.extensions import db
-    from hub.models import Item, utcnow
+    from hub.models import Item
 
     app = create_app()
     with app.app_context():
         info = existing() if reuse else seed(scale)
-        serializer = app.session_interface.get_signing_serializer(app)
         info["cookies"] = {}
         for role, user_id in info["user_ids"].items():
-            sid = secrets.token_urlsafe(32)
-            now = utcnow()
-            db.session.add(
-                AuthSession(
-                    key_hash=_digest(sid),
-                    user_id=user_id,
-                    created_at=now,
-                    last_seen_at=now,
-                    expires_at=now.replace(year=now.year + 1),
-                )
-            )
-            info["cookies"][role] = {app.config["SESSION_COOKIE_NAME"]: serializer.dumps({"sid": sid})}
+            name, value = session_cookie(app, user_id)
+            info["cookies"][role] = {name: value}
         creator = db.session.get(db.Model.registry._class_registry["User"], info["user_ids"]["pembuat_konten"])
         info["own_items"] = db.session.scalar(
             db.select(db.func.count()).select_from(Item).where(Item.organisation_id == creator.organisation_id)

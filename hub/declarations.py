@@ -68,7 +68,7 @@ class Permission:
 
 @dataclass(frozen=True)
 class ItemKind:
-    """A sort of item a plugin publishes ("video", "ppid_document"…), offered on the item form."""
+    """A sort of item a plugin publishes ("video", "radio_script"…), offered on the item form."""
 
     code: str
     label_id: str

@@ -198,7 +198,7 @@ def register_permissions():
 
 @hookspec
 def register_item_kinds():
-    """Declare the item kinds this plugin publishes ("video", "ppid_document"…).
+    """Declare the item kinds this plugin publishes ("video", "radio_script"…).
 
     Fires once when the app is built. Returns a list of :class:`hub.declarations.ItemKind`;
     they are offered on the item form (with their titles) and accepted by the API.

@@ -35,7 +35,7 @@ class Workflow(Base):
     __tablename__ = "workflow"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    #: stable code ("videotron_request"); the YAML's ``code``
+    #: stable code ("media_request"); the YAML's ``code``
     code: Mapped[str] = mapped_column(String(80), unique=True)
     name_id: Mapped[str] = mapped_column(String(200), default="")
     name_en: Mapped[str] = mapped_column(String(200), default="")

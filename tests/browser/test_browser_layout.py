@@ -4,6 +4,7 @@ different and ask first. Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 import pytest
@@ -16,6 +17,20 @@ from tests.web_support import make_item, make_publication
 pytestmark = pytest.mark.browser
 
 SIZES = {"desk": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
+
+
+@contextlib.contextmanager
+def logged_in_page(browser, live_hub, user, **options):
+    """A page of a fresh browser context (Indonesian, desk size unless ``options`` say otherwise),
+    logged in as ``user``; the context is closed afterwards."""
+    ctx = browser.new_context(base_url=live_hub.url, locale="id-ID", **{"viewport": SIZES["desk"], **options})
+    ctx.set_default_timeout(15000)
+    try:
+        page = ctx.new_page()
+        browser_login(page, user)
+        yield page
+    finally:
+        ctx.close()
 
 
 @pytest.fixture(params=sorted(SIZES))
@@ -114,11 +129,7 @@ def test_media_upload_works_with_javascript_off(browser, live_hub, make_user, ap
 
     creator = make_user("citra", roles=["pembuat_konten"])
     item = make_item(creator, "Festival Tabuik", channels=("website",), status="draft")
-    ctx = browser.new_context(base_url=live_hub.url, locale="id-ID", java_script_enabled=False)
-    ctx.set_default_timeout(15000)
-    try:
-        page = ctx.new_page()
-        browser_login(page, creator)
+    with logged_in_page(browser, live_hub, creator, java_script_enabled=False) as page:
         visit(page, f"/items/{item.id}", "item-page-no-javascript")
         # the drag-and-drop uploader needs JavaScript: it is hidden, the plain form is there
         assert not page.locator(".hub-uploader").is_visible()
@@ -128,17 +139,11 @@ def test_media_upload_works_with_javascript_off(browser, live_hub, make_user, ap
         assert "Berkas diunggah dan ditambahkan ke konten." in page.inner_text("main")
         photo = page.inner_text("#media")
         assert ".png" in photo and "Gambar" in photo, photo
-    finally:
-        ctx.close()
 
 
 def test_a_channels_fields_show_only_while_it_is_chosen(browser, live_hub, make_user):
     creator = make_user("citra", roles=["pembuat_konten"])
-    ctx = browser.new_context(base_url=live_hub.url, locale="id-ID", viewport=SIZES["desk"])
-    ctx.set_default_timeout(15000)
-    try:
-        page = ctx.new_page()
-        browser_login(page, creator)
+    with logged_in_page(browser, live_hub, creator) as page:
         visit(page, "/items/new", "item-form-nothing-chosen")
         short = page.evaluate("document.documentElement.scrollHeight")
         first = page.locator("input[name=channel]").first
@@ -155,17 +160,11 @@ def test_a_channels_fields_show_only_while_it_is_chosen(browser, live_hub, make_
         # the skip link takes a keyboard user past every channel section to the save button
         page.click("a.skiplink")
         assert page.evaluate("location.hash") == "#save"
-    finally:
-        ctx.close()
 
 
 def test_the_top_bar_is_one_line_for_an_administrator_at_1366(browser, live_hub, make_user):
     sysadmin = make_user("sysadmin", roles=["system_admin"])
-    ctx = browser.new_context(base_url=live_hub.url, locale="id-ID", viewport=SIZES["desk"])
-    ctx.set_default_timeout(15000)
-    try:
-        page = ctx.new_page()
-        browser_login(page, sysadmin)
+    with logged_in_page(browser, live_hub, sysadmin) as page:
         visit(page, "/admin/", "topbar-admin-1366")
         links = page.locator("nav .navlinks a")
         assert links.count() >= 8
@@ -173,5 +172,3 @@ def test_the_top_bar_is_one_line_for_an_administrator_at_1366(browser, live_hub,
         assert len(tops) == 1, f"the navigation wraps onto {len(tops)} lines"
         bar = page.locator("header.topbar").bounding_box()
         assert bar["height"] < 70, f"the top bar is {bar['height']:.0f} px tall"
-    finally:
-        ctx.close()
