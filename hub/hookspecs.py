@@ -325,3 +325,17 @@ def report_sections(report, period, user):
     person asking. Returns a list of :class:`hub.reports.base.Section` to append,
     or an empty list for reports you do not add to.
     """
+
+
+@hookspec
+def item_dates(item):
+    """Name the dates of an item that a workflow step's due time may be anchored to.
+
+    Fires when the engine computes the due time of a step whose definition says
+    ``due: {anchor: <name>, ...}`` (``docs/workflows.md``), and when open steps' due
+    times are refreshed. Returns a dict of ``name -> aware UTC datetime`` for the
+    dates your plugin knows of this item (e.g. ``{"meeting_start": ..., "meeting_end":
+    ...}`` for a booking), or an empty dict. Names are shared by all plugins: prefix
+    nothing, but pick names that say what the date is. The core contributes
+    ``publish_at`` itself.
+    """
