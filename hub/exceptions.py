@@ -1,7 +1,8 @@
 """One base exception for the hub and the small, specific errors built on it.
 
 Every message says what was wrong and what to do about it. Messages meant for
-people are given in Bahasa Indonesia first, with the English after a `` / ``.
+people carry each language apart (``message_id`` / ``message_en``), so each reader
+sees one language only; log lines and the command line show the Indonesian one.
 """
 
 from __future__ import annotations
@@ -36,10 +37,15 @@ class TransitionNotAllowed(HubError):
 
 
 class PublishError(HubError):
-    """Base of errors a channel plugin raises from its ``publish`` hook."""
+    """Base of errors a channel plugin raises from its ``publish`` hook.
 
-    def __init__(self, message: str, *, details: dict | None = None):
+    ``message`` is what people read, in Bahasa Indonesia; ``message_en`` the same in
+    English (shown to English readers; without it they see ``message``).
+    """
+
+    def __init__(self, message: str, *, message_en: str | None = None, details: dict | None = None):
         self.details = details or {}
+        self.message_en = message_en
         super().__init__(message)
 
 
@@ -49,9 +55,16 @@ class TransientPublishError(PublishError):
     ``retry_after`` is the number of seconds the channel asked us to wait, if it said.
     """
 
-    def __init__(self, message: str, *, retry_after: float | None = None, details: dict | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        message_en: str | None = None,
+        retry_after: float | None = None,
+        details: dict | None = None,
+    ):
         self.retry_after = retry_after
-        super().__init__(message, details=details)
+        super().__init__(message, message_en=message_en, details=details)
 
 
 class PermanentPublishError(PublishError):

@@ -152,7 +152,8 @@ def test_max_attempts_turns_transient_into_failed(make_app, svc, make_user):
         drive(app, lambda: publications(item.id)[0].status == "failed")
         pub = publications(item.id)[0]
         assert pub.attempts == 2 and len(svc.post_attempts()) == 2
-        assert "bad gateway" in pub.last_error and "gave up after 2 attempts" in pub.last_error
+        assert "bad gateway" in pub.last_error and "menyerah setelah 2 percobaan" in pub.last_error
+        assert pub.error_in("en").endswith("(gave up after 2 attempts)")
 
 
 def test_unknown_outcome_needs_a_person(dapp, creator, svc):
@@ -204,7 +205,9 @@ def test_plugin_returning_none_fails_with_a_clear_message(make_app, svc, make_us
         item = approve_item(user, "silent")
         kick()
         drive(app, lambda: publications(item.id)[0].status == "failed")
-        assert "no plugin published to the channel 'silent'" in publications(item.id)[0].last_error
+        pub = publications(item.id)[0]
+        assert "Tidak ada plugin yang menerbitkan ke kanal 'silent'" in pub.last_error
+        assert "No plugin published to the channel 'silent'" in pub.error_in("en")
 
 
 # --- transitions ------------------------------------------------------------------------------------

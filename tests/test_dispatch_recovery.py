@@ -211,7 +211,8 @@ def test_lease_expiry_requeues_and_exhausted_attempts_need_a_person(make_app, sv
         report = run_pass()
         assert report.needs_attention == [pub.id]
         row = publications()[0]
-        assert row.status == "needs_attention" and "outcome is not known" in row.last_error
+        assert row.status == "needs_attention" and "hasilnya belum diketahui" in row.last_error
+        assert "the outcome is not known" in row.error_in("en")
         assert svc.posts == {}
 
 

@@ -157,6 +157,7 @@ def record(pub_id: int, remote: str, *, actor: User | None = None) -> Publicatio
         next_attempt_at=None,
         lease_until=None,
         last_error=None,
+        last_error_en=None,
         **values,
     )
     transitions.commit()

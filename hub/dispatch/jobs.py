@@ -104,11 +104,11 @@ def publish_publication(publication_id: int, attempt: int | None = None) -> str:
     attempt = pub.attempts
     channel: Channel | None = plugins().channels.get(pub.channel)
     if channel is None:
-        msg = (
-            f"Kanal {pub.channel!r} tidak disediakan plugin yang terpasang; pasang pluginnya lalu coba ulang / "
-            f"no installed plugin provides the channel {pub.channel!r}; install it, then retry"
+        msg = f"Kanal {pub.channel!r} tidak disediakan plugin yang terpasang; pasang pluginnya lalu coba ulang"
+        msg_en = f"No installed plugin provides the channel {pub.channel!r}; install it, then retry"
+        _finish(
+            pub.id, attempt, S.FAILED, last_error=msg, last_error_en=msg_en, state=pub.state, details={"error": msg}
         )
-        _finish(pub.id, attempt, S.FAILED, last_error=msg, state=pub.state, details={"error": msg})
         return S.FAILED
     outcome: tuple[str, object]
     app = current_app._get_current_object()
@@ -147,27 +147,29 @@ def _record(pub: Publication, attempt: int, state: dict, channel: Channel, kind:
                 published_at=utcnow(),
                 # a plugin's note (e.g. "alt text refused, posted without it") is shown on the item page
                 last_error=note,
+                last_error_en=None,
                 next_attempt_at=None,
             )
             return S.PUBLISHED if ok else "lost"
-        msg = (
-            f"Tidak ada plugin yang menerbitkan ke kanal {channel.name!r} / "
-            f"no plugin published to the channel {channel.name!r} (its publish hook returned {value!r})"
-        )
-        _finish(pub_id, attempt, S.FAILED, state=state, last_error=msg, details={"error": msg})
+        msg = f"Tidak ada plugin yang menerbitkan ke kanal {channel.name!r}"
+        msg_en = f"No plugin published to the channel {channel.name!r} (its publish hook returned {value!r})"
+        _finish(pub_id, attempt, S.FAILED, state=state, last_error=msg, last_error_en=msg_en, details={"error": msg})
         return S.FAILED
     message = str(value)
+    message_en = getattr(value, "message_en", None)
+    words = {"last_error": message, "last_error_en": message_en}
     if kind == "permanent":
-        _finish(pub_id, attempt, S.FAILED, state=state, last_error=message, details={"error": message})
+        _finish(pub_id, attempt, S.FAILED, state=state, details={"error": message}, **words)
         return S.FAILED
     if kind == "unknown":
-        _finish(pub_id, attempt, S.NEEDS_ATTENTION, state=state, last_error=message, details={"error": message})
+        _finish(pub_id, attempt, S.NEEDS_ATTENTION, state=state, details={"error": message}, **words)
         return S.NEEDS_ATTENTION
     # transient
     db.session.refresh(pub)
     if policy.attempts_left(pub) <= 0:
-        msg = f"{message} (menyerah setelah {attempt} percobaan / gave up after {attempt} attempts)"
-        _finish(pub_id, attempt, S.FAILED, state=state, last_error=msg, details={"error": msg})
+        msg = f"{message} (menyerah setelah {attempt} percobaan)"
+        msg_en = f"{message_en or message} (gave up after {attempt} attempts)"
+        _finish(pub_id, attempt, S.FAILED, state=state, last_error=msg, last_error_en=msg_en, details={"error": msg})
         return S.FAILED
     retry_after = getattr(value, "retry_after", None)
     when = policy.next_attempt_at(attempt - (pub.retry_base or 0), retry_after)
@@ -178,6 +180,7 @@ def _record(pub: Publication, attempt: int, state: dict, channel: Channel, kind:
         action="publication.retry_scheduled",
         state=state,
         last_error=message,
+        last_error_en=message_en,
         next_attempt_at=when,
         details={"error": message, "next_attempt_at": when.isoformat(), "retry_after": retry_after},
     )
@@ -206,15 +209,18 @@ def unpublish_publication(publication_id: int) -> str:
     try:
         if channel is None:
             raise PermanentPublishError(
-                f"Kanal {pub.channel!r} tidak disediakan plugin yang terpasang / "
-                f"no installed plugin provides the channel {pub.channel!r}"
+                f"Kanal {pub.channel!r} tidak disediakan plugin yang terpasang",
+                message_en=f"No installed plugin provides the channel {pub.channel!r}",
             )
         with db.session.no_autoflush:
             done = plugins().hook.unpublish(publication=pub, item=pub.item, channel=channel)
         if done is not True:
             raise PermanentPublishError(
-                f"Kanal {pub.channel!r} tidak bisa menurunkan konten; turunkan secara manual / "
-                f"the channel {pub.channel!r} cannot take content down (its hook answered {done!r}); remove it by hand"
+                f"Kanal {pub.channel!r} tidak bisa menurunkan konten; turunkan secara manual",
+                message_en=(
+                    f"The channel {pub.channel!r} cannot take content down (its hook answered {done!r}); "
+                    "remove it by hand"
+                ),
             )
     except TransientPublishError as exc:
         state = copy.deepcopy(pub.state or {})
@@ -227,6 +233,7 @@ def unpublish_publication(publication_id: int) -> str:
             details={"error": str(exc), "next_attempt_at": when.isoformat()},
             state=state,
             last_error=str(exc),
+            last_error_en=getattr(exc, "message_en", None),
             next_attempt_at=when,
         )
         transitions.commit()
@@ -243,6 +250,7 @@ def unpublish_publication(publication_id: int) -> str:
             details={"error": str(exc)},
             state=state,
             last_error=str(exc),
+            last_error_en=getattr(exc, "message_en", None),
             unpublish_requested_at=None,
             next_attempt_at=None,
         )
@@ -255,6 +263,7 @@ def unpublish_publication(publication_id: int) -> str:
         allowed_from={S.PUBLISHED},
         state=state,
         last_error=None,
+        last_error_en=None,
         unpublish_requested_at=None,
         next_attempt_at=None,
     )

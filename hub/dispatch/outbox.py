@@ -127,6 +127,7 @@ def republish_published(item: Item) -> list[int]:
             scheduled_at=when,
             next_attempt_at=None,
             last_error=None,
+            last_error_en=None,
             lease_until=None,
         )
     return [pub_id for pub_id, _ in rows]

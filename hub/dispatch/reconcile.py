@@ -96,10 +96,8 @@ def _recover(pub_id: int, report: PassReport) -> None:
     """A worker's lease ran out: re-queue for another attempt, or hand to a person."""
     pub = db.session.get(Publication, pub_id)
     attempt = pub.attempts
-    msg = (
-        f"Pekerja berhenti di tengah percobaan {attempt}; hasilnya belum diketahui / "
-        f"the worker stopped during attempt {attempt}; the outcome is not known"
-    )
+    msg = f"Pekerja berhenti di tengah percobaan {attempt}; hasilnya belum diketahui"
+    msg_en = f"The worker stopped during attempt {attempt}; the outcome is not known"
     try:
         if policy.attempts_left(pub) > 0:
             pub = transitions.transition(
@@ -112,6 +110,7 @@ def _recover(pub_id: int, report: PassReport) -> None:
                 lease_until=None,
                 next_attempt_at=None,
                 last_error=msg,
+                last_error_en=msg_en,
             )
             transitions.commit()
             report.recovered.append(pub_id)
@@ -126,6 +125,7 @@ def _recover(pub_id: int, report: PassReport) -> None:
                 details={"attempt": attempt, "error": msg},
                 lease_until=None,
                 last_error=msg,
+                last_error_en=msg_en,
             )
             transitions.commit()
             report.needs_attention.append(pub_id)

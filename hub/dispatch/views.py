@@ -52,6 +52,7 @@ def publication_json(pub: Publication) -> dict:
         "remote_id": pub.remote_id,
         "remote_url": pub.remote_url,
         "last_error": pub.last_error,
+        "last_error_en": pub.last_error_en,
         "unpublish_requested": pub.unpublish_requested_at is not None,
         "idempotency_key": pub.idempotency_key,
         "actions": allowed_actions(pub),

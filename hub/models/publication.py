@@ -73,8 +73,10 @@ class Publication(Base):
     remote_url: Mapped[str | None] = mapped_column(String(1000), nullable=True)
     #: plugin-owned state kept across attempts (uploaded media ids, thread ids…)
     state: Mapped[dict] = mapped_column(JSON, default=dict)
-    #: the last failure, in words for the admin
+    #: the last failure, in words for the admin (Indonesian, or the only words the plugin gave)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: the same failure in English, when the plugin gave it (``PublishError(message_en=...)``)
+    last_error_en: Mapped[str | None] = mapped_column(Text, nullable=True)
     #: when the channel confirmed it (aware UTC)
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     #: while ``publishing``: the worker's lease, renewed by its heartbeat; once past, the
@@ -91,3 +93,9 @@ class Publication(Base):
 
     #: the item (loaded on access)
     item: Mapped[Item] = relationship()
+
+    def error_in(self, lang: str) -> str | None:
+        """The last failure in ``lang`` ("id" or "en"); the Indonesian words when no English was given."""
+        if lang == "en" and self.last_error_en:
+            return self.last_error_en
+        return self.last_error

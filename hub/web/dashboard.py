@@ -108,6 +108,7 @@ def failed_publications(user, limit: int = 50) -> list[dict]:
                 Publication.channel,
                 Publication.status,
                 Publication.last_error,
+                Publication.last_error_en,
                 Publication.updated_at,
             ),
             joinedload(Publication.item).options(

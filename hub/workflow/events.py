@@ -78,6 +78,6 @@ def _tell_creator(item: Item, publication, new_status) -> list:
         "publication_failed",
         f"Gagal terbit di {label_id}{target}: {item.title}",
         f"Not published on {label_en}{target}: {item.title}",
-        publication.last_error or "Admin kanal sedang menanganinya.",
-        publication.last_error or "The channel's admin is handling it.",
+        publication.error_in("id") or "Admin kanal sedang menanganinya.",
+        publication.error_in("en") or "The channel's admin is handling it.",
     )

@@ -33,7 +33,7 @@ LOOKAHEAD = dt.timedelta(hours=24)
 
 
 def _refuse(msg_id: str, msg_en: str) -> PermanentPublishError:
-    return PermanentPublishError(f"{msg_id} / {msg_en}")
+    return PermanentPublishError(msg_id, message_en=msg_en)
 
 
 def entries_of(publication: Publication) -> list[PlaylistEntry]:
