@@ -38,7 +38,7 @@ ROLES: dict[str, RoleInfo] = {
             "Channel Admin",
             "Decides the admin step of, and publishes on, every channel that names no admin role of its own.",
         ),
-        RoleInfo("teknisi", "Teknisi / Tim Teknis", "Technician", "Keeps the channels' equipment running."),
+        RoleInfo("teknisi", "Teknisi (Tim Teknis)", "Technician", "Keeps the channels' equipment running."),
         RoleInfo("pejabat_pengawas", "Pejabat Pengawas", "Supervisory Official", "Verifies facts (SOP 004)."),
         RoleInfo(
             "pejabat_administrator",
