@@ -37,6 +37,9 @@ DAY_PATTERNS = {
     ("long", "en"): "EEEE, d MMMM y",
     ("short", "id"): "d MMM y",
     ("short", "en"): "d MMM y",
+    # a letter's date line: "Tanjung Selor, 7 Desember 2026"
+    ("letter", "id"): "d MMMM y",
+    ("letter", "en"): "d MMMM y",
 }
 
 

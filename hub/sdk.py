@@ -238,7 +238,12 @@ REFERENCE: list[tuple[str, list[tuple[str, str, str]]]] = [
             ("ReportResult", "hub.reports.base", "What a report's `build` returns: summary figures and sections."),
             ("Section", "hub.reports.base", "One table (and optional chart) of a report."),
             ("Chart", "hub.reports.base", "A bar chart of a section."),
-            ("to_pdf", "hub.reports.export", "Render a report result as PDF bytes."),
+            ("to_pdf", "hub.reports.export", "Render a report result as PDF bytes (`office=` for an office document)."),
+            (
+                "office_document",
+                "hub.reports.letterhead",
+                "The letterhead, printed-by line and signature blocks for `to_pdf(office=...)`, for a person.",
+            ),
             ("new_workbook", "hub.spreadsheets", "A new XLSX workbook (openpyxl) with the hub's defaults."),
             ("append_row", "hub.spreadsheets", "Append a row to a worksheet, neutralising formula injection."),
             ("csv_row", "hub.spreadsheets", "A CSV row with formula injection neutralised."),

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from hub.admin.logo import MAX_BYTES, LogoError, clean_logo, data_uri
 from hub.extensions import db
 from hub.models import Organisation, User
 from hub.permissions import require
@@ -91,12 +92,25 @@ def organisation_form(org_id: int | None = None):
             same_name = same_name.where(Organisation.id != org.id)
         if db.session.scalar(same_name) is not None:
             errors["name"] = _("Another office already has this name.")
+        logo = None
+        upload = request.files.get("logo")
+        if upload is not None and upload.filename:
+            try:
+                logo = clean_logo(upload.read(MAX_BYTES + 1))
+            except LogoError as exc:
+                errors["logo"] = str(exc)
         if not errors:
             org.name = name
             org.short_name = form.get("short_name", "").strip()[:50]
             org.kind = form["kind"]
             org.timezone = form.get("timezone", "").strip() or None
             org.role_titles = _role_titles(form)
+            org.address = " ".join(form.get("address", "").split())[:300]
+            org.city = " ".join(form.get("city", "").split())[:100]
+            if form.get("remove_logo") == "1":
+                org.logo = None
+            elif logo is not None:
+                org.logo = logo
             if org.timezone:
                 ZoneInfo(org.timezone)
             created = org.id is None
@@ -110,7 +124,7 @@ def organisation_form(org_id: int | None = None):
     status = 422 if errors else 200
     return render_template(
         "admin/organisation_form.html", org=org, errors=errors, kinds=KINDS, zones=OFFICE_ZONES, roles=ROLES,
-        title_max=ROLE_TITLE_MAX,
+        title_max=ROLE_TITLE_MAX, logo_uri=data_uri(org.logo) if org.id else "",
     ), status  # fmt: skip
 
 
@@ -124,5 +138,13 @@ def _audit(action: str, org: Organisation) -> None:
         action,
         target_type="organisation",
         target_id=org.id,
-        details={"name": org.name, "kind": org.kind, "timezone": org.timezone, "role_titles": org.role_titles or {}},
+        details={
+            "name": org.name,
+            "kind": org.kind,
+            "timezone": org.timezone,
+            "role_titles": org.role_titles or {},
+            "address": org.address,
+            "city": org.city,
+            "logo_bytes": len(org.logo) if org.logo else 0,
+        },
     )

@@ -47,6 +47,30 @@ def check_roles(roles: list[str] | set[str]) -> list[str]:
     return roles
 
 
+def clean_nip(value: str) -> str:
+    """The NIP as 18 digits ("" when empty), or :class:`AccountError` saying what is wrong.
+
+    A NIP is the birth date (YYYYMMDD), the month of appointment (YYYYMM), 1 or 2, and a
+    three-digit number; spaces and dots as people type them are dropped.
+    """
+    digits = "".join(ch for ch in (value or "") if ch not in " .-")
+    if not digits:
+        return ""
+    import datetime as _dt
+
+    try:
+        _dt.date(int(digits[0:4]), int(digits[4:6]), int(digits[6:8]))
+        ok = len(digits) == 18 and digits.isdigit() and 1 <= int(digits[12:14]) <= 12 and digits[14] in "12"
+    except ValueError:
+        ok = False
+    if not ok:
+        raise AccountError(
+            "NIP harus 18 angka: tanggal lahir (TTTTBBHH), bulan pengangkatan (TTTTBB), 1 atau 2, dan nomor urut.",
+            "The NIP must be 18 digits: birth date (YYYYMMDD), month of appointment (YYYYMM), 1 or 2, and a number.",
+        )
+    return digits
+
+
 def create_user(
     *,
     username: str,
@@ -55,6 +79,8 @@ def create_user(
     full_name: str = "",
     email: str = "",
     language: str = "id",
+    nip: str = "",
+    position: str = "",
     password: str | None = None,
     actor=None,
 ) -> tuple[User, str]:
@@ -67,6 +93,7 @@ def create_user(
         raise AccountError("Nama pengguna sudah dipakai.", "This user name is already taken.")
     roles = check_roles(roles)
     user = User(username=username, organisation=organisation, full_name=full_name.strip(), email=email.strip())
+    user.nip, user.position = clean_nip(nip), position.strip()[:200]
     user.language = language if language in ("id", "en") else "id"
     user.roles = [UserRole(role=r) for r in roles]
     db.session.add(user)  # the caller rolls back when a rule below refuses
@@ -153,9 +180,24 @@ def reset_two_factor(user: User, *, actor=None) -> None:
     )
 
 
-def update_profile(user: User, *, full_name: str, email: str, organisation: Organisation, language: str, actor=None):
+def update_profile(
+    user: User,
+    *,
+    full_name: str,
+    email: str,
+    organisation: Organisation,
+    language: str,
+    nip: str | None = None,
+    position: str | None = None,
+    actor=None,
+):
     changes = {}
-    for field, value in (("full_name", full_name.strip()), ("email", email.strip()), ("language", language)):
+    fields = [("full_name", full_name.strip()), ("email", email.strip()), ("language", language)]
+    if nip is not None:
+        fields.append(("nip", clean_nip(nip)))
+    if position is not None:
+        fields.append(("position", position.strip()[:200]))
+    for field, value in fields:
         if getattr(user, field) != value:
             changes[field] = [getattr(user, field), value]
             setattr(user, field, value)

@@ -58,6 +58,8 @@ def _form_values() -> dict:
         "full_name": form.get("full_name", ""),
         "email": form.get("email", ""),
         "language": form.get("language", "id") if form.get("language") in ("id", "en") else "id",
+        "nip": form.get("nip", ""),
+        "position": form.get("position", ""),
         "roles": form.getlist("roles"),
         "organisation": db.session.get(Organisation, form.get("organisation_id", type=int) or 0),
     }
@@ -98,7 +100,7 @@ def edit(user_id: int):
                 raise service.AccountError("Pilih kantor pengguna.", "Choose the user's office.")
             service.update_profile(
                 user, full_name=values["full_name"], email=values["email"], organisation=values["organisation"],
-                language=values["language"], actor=g.user,
+                language=values["language"], nip=values["nip"], position=values["position"], actor=g.user,
             )  # fmt: skip
             if g.user.id != user.id:
                 service.set_roles(user, values["roles"], actor=g.user)

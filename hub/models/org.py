@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.models.base import Base, UTCDateTime, utcnow
@@ -23,6 +23,12 @@ class Organisation(Base):
     timezone: Mapped[str | None] = mapped_column(String(64), nullable=True)
     #: role code -> the title this office uses for it
     role_titles: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: street address, printed under the name on the letterhead of report PDFs
+    address: Mapped[str] = mapped_column(String(300), default="")
+    #: the city a document is signed in ("Padang, 7 Desember 2026")
+    city: Mapped[str] = mapped_column(String(100), default="")
+    #: the office's logo for the letterhead: a PNG, re-encoded on upload (at most 512 KB)
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     users: Mapped[list[User]] = relationship(back_populates="organisation")
@@ -42,6 +48,10 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(254), default="")
     full_name: Mapped[str] = mapped_column(String(200), default="")
     language: Mapped[str] = mapped_column(String(5), default="id")
+    #: Nomor Induk Pegawai, 18 digits ("" for someone without one), printed under a signature
+    nip: Mapped[str] = mapped_column(String(18), default="")
+    #: position (jabatan) printed above a signature, e.g. "Kepala Bidang IKP"
+    position: Mapped[str] = mapped_column(String(200), default="")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
     password_changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -61,6 +71,12 @@ class User(Base):
     @property
     def display_name(self) -> str:
         return self.full_name or self.username
+
+    @property
+    def nip_display(self) -> str:
+        """The NIP grouped as it is printed: ``19660902 199403 1 005`` ("" when none)."""
+        n = self.nip or ""
+        return f"{n[:8]} {n[8:14]} {n[14]} {n[15:]}" if len(n) == 18 else n
 
 
 class UserRole(Base):

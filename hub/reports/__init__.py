@@ -96,7 +96,10 @@ def _export(code: str, fmt: str) -> Response:
     )
     name = f"{code}_{period.start.isoformat()}_{period.end.isoformat()}"
     if fmt == "pdf":
-        body, mime = to_pdf(title, period, result, generated), "application/pdf"
+        from hub.reports.letterhead import office_document
+
+        office = office_document(g.user)
+        body, mime = to_pdf(title, period, result, generated, office=office), "application/pdf"
     else:
         body = to_xlsx(title, period, result, generated)
         mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

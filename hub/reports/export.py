@@ -10,9 +10,13 @@ from fpdf.enums import TableCellFillMode
 
 from hub.reports.base import Period, ReportResult
 from hub.reports.charts import COLOURS
+from hub.reports.letterhead import OfficeDocument
 from hub.spreadsheets import append_row, new_workbook, set_cell
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
+#: the logo's height on the letterhead, and the height the signature blocks need (mm)
+LOGO_MM = 16
+SIGNATURE_MM = 45
 
 
 def _cell(value) -> str:
@@ -23,9 +27,10 @@ def _cell(value) -> str:
 
 
 class _PDF(FPDF):
-    def __init__(self, footer_text: str):
+    def __init__(self, footer_text: str, office: OfficeDocument | None = None):
         super().__init__(orientation="P", unit="mm", format="A4")
         self.footer_text = footer_text
+        self.office = office
         self.family = "helvetica"
         for folder in FONT_DIRS:
             regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
@@ -42,10 +47,65 @@ class _PDF(FPDF):
             text.replace("–", "-").replace("—", "-").replace("…", "...").encode("latin-1", "replace").decode("latin-1")
         )
 
+    def header(self):
+        office = self.office
+        if office is None or not (office.office_name or office.logo):
+            return
+        top, x = 8, self.l_margin
+        if office.logo:
+            self.image(io.BytesIO(office.logo), x=x, y=top, h=LOGO_MM)
+            x += LOGO_MM + 4
+        self.set_xy(x, top + 1)
+        self.set_font(self.family, "B", 12)
+        self.multi_cell(self.w - self.r_margin - x, 6, self.text_safe(office.office_name), new_x="LEFT", new_y="NEXT")
+        if office.address:
+            self.set_font(self.family, "", 8)
+            self.multi_cell(self.w - self.r_margin - x, 4, self.text_safe(office.address), new_x="LEFT", new_y="NEXT")
+        rule = max(self.get_y(), top + LOGO_MM) + 2
+        self.set_line_width(0.6)
+        self.line(self.l_margin, rule, self.w - self.r_margin, rule)
+        self.set_line_width(0.2)
+        self.line(self.l_margin, rule + 1, self.w - self.r_margin, rule + 1)
+        self.set_xy(self.l_margin, rule + 5)
+
     def footer(self):
         self.set_y(-12)
         self.set_font(self.family, "", 8)
-        self.cell(0, 8, self.text_safe(f"{self.footer_text} · {self.page_no()}"), align="R")
+        office = self.office
+        if office is None:
+            self.cell(0, 8, self.text_safe(f"{self.footer_text} · {self.page_no()}"), align="R")
+            return
+        page = office.page_label.format(page=self.page_no(), pages="{nb}")
+        self.set_y(-15)
+        self.cell(0, 4, self.text_safe(f"{self.footer_text} · {page}"), align="R", new_x="LMARGIN", new_y="NEXT")
+        self.cell(0, 4, self.text_safe(office.printed), align="R")
+
+    def signatures(self, office: OfficeDocument) -> None:
+        """The signature blocks side by side at the end: "Disusun oleh" left, "Mengetahui" right."""
+        if not office.signers:
+            return
+        if self.get_y() > self.h - 15 - SIGNATURE_MM:
+            self.add_page()
+        self.ln(8)
+        width = (self.w - self.l_margin - self.r_margin) / 2
+        top = self.get_y()
+        blocks = list(office.signers)
+        columns = [0, 1] if len(blocks) == 2 else [1]
+        dots = "." * 40  # a name or NIP not on record: a line to fill in by hand
+        for col, signer in zip(columns, blocks, strict=False):
+            x = self.l_margin + col * width
+            self.set_xy(x, top)
+            self.set_font(self.family, "", 10)
+            # the place and date sit above the right-hand block, as on a letter
+            self.cell(width, 5, self.text_safe(office.place_date if col == 1 else ""), new_x="LEFT", new_y="NEXT")
+            self.cell(width, 5, self.text_safe(f"{signer.caption},"), new_x="LEFT", new_y="NEXT")
+            self.multi_cell(width - 4, 5, self.text_safe(signer.position), new_x="LEFT", new_y="NEXT")
+            self.set_xy(x, top + SIGNATURE_MM - 10)
+            self.set_font(self.family, "B", 10)
+            self.cell(width, 5, self.text_safe(signer.name or dots), new_x="LEFT", new_y="NEXT")
+            self.set_font(self.family, "", 10)
+            self.cell(width, 5, self.text_safe(f"NIP. {signer.nip or dots}"), new_x="LEFT", new_y="NEXT")
+        self.set_xy(self.l_margin, top + SIGNATURE_MM)
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:
@@ -80,14 +140,20 @@ def _pdf_chart(pdf: _PDF, chart) -> None:
     pdf.ln(2)
 
 
-def to_pdf(title: str, period: Period, result: ReportResult, generated: str) -> bytes:
-    pdf = _PDF(f"{title} · {period.label}")
+def to_pdf(
+    title: str, period: Period, result: ReportResult, generated: str, *, office: OfficeDocument | None = None
+) -> bytes:
+    """The report as a PDF; with ``office`` (:func:`hub.reports.letterhead.office_document`) an office
+    document: the letterhead on every page, "page n of m", who printed it, and the signature blocks."""
+    pdf = _PDF(f"{title} · {period.label}", office)
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
     pdf.set_font(pdf.family, "B", 15)
     pdf.multi_cell(0, 8, pdf.text_safe(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(pdf.family, "", 10)
-    pdf.multi_cell(0, 6, pdf.text_safe(f"{period.label} · {generated}"), new_x="LMARGIN", new_y="NEXT")
+    # an office document says who printed it in every page's footer instead
+    heading = period.label if office is not None else f"{period.label} · {generated}"
+    pdf.multi_cell(0, 6, pdf.text_safe(heading), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     for label, value in result.summary:
         pdf.multi_cell(0, 6, pdf.text_safe(f"{label}: {_cell(value)}"), new_x="LMARGIN", new_y="NEXT")
@@ -117,6 +183,8 @@ def to_pdf(title: str, period: Period, result: ReportResult, generated: str) -> 
                 row = table.row()
                 for value in values:
                     row.cell(pdf.text_safe(_cell(value)))
+    if office is not None:
+        pdf.signatures(office)
     return bytes(pdf.output())
 
 

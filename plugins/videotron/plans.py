@@ -156,16 +156,17 @@ def plan_table(plan: ContentPlan, lang: str = "id"):
     summary = [(_("Prepared by"), plan.prepared_by.display_name)]
     if plan.signed_at is not None:
         summary.append((_("Signed by (Head of Division)"), plan.signed_by.display_name))
-        summary.append((_("Signed on"), plan.signed_at.astimezone(office_zone()).strftime("%Y-%m-%d %H:%M")))
+        summary.append((_("Signed on"), plan.signed_at))
     if plan.submitted_at is not None:
         summary.append((_("Handed to the Head of Agency"), plan.submitted_at.astimezone(office_zone()).date()))
     return ReportResult(summary=summary, sections=[Section(_("Content plan"), columns, rows, note=plan.notes)])
 
 
-def plan_pdf(plan: ContentPlan, lang: str = "id") -> bytes:
-    from hub.sdk import Period, to_pdf
+def plan_pdf(plan: ContentPlan, lang: str = "id", user=None) -> bytes:
+    """The plan as an office document printed by ``user`` (letterhead, signature blocks)."""
+    from hub.sdk import Period, office_document, to_pdf
 
     first, last = quarter_bounds(plan.year, plan.quarter)
     title = _("Videotron content plan %(label)s", label=plan.label)
-    generated = now().astimezone(office_zone()).strftime("%Y-%m-%d %H:%M")
-    return to_pdf(title, Period(first, last), plan_table(plan, lang), generated)
+    office = office_document(user, now()) if user is not None else None
+    return to_pdf(title, Period(first, last), plan_table(plan, lang), office.printed if office else "", office=office)

@@ -116,7 +116,7 @@ def plan_pdf(plan_id: int):
     plan = _plan_or_404(plan_id)
     name = f"rencana-konten-videotron-{plan.year}-q{plan.quarter}.pdf"
     return Response(
-        rules.plan_pdf(plan, _lang()),
+        rules.plan_pdf(plan, _lang(), g.user),
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
