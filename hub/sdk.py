@@ -21,7 +21,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-HUB_SDK_VERSION = "1.0"
+HUB_SDK_VERSION = "1.1"
 
 #: Every name of the API, grouped for the reference: (group, [(name, home module, one line)]).
 #: The home module is where the name is defined; a plugin never imports it from there.
@@ -208,6 +208,31 @@ REFERENCE: list[tuple[str, list[tuple[str, str, str]]]] = [
         ],
     ),
     (
+        "Workflow actions",
+        [
+            (
+                "create_item",
+                "hub.items.service",
+                "A person's new draft from the items API's fields (`title`, `kind`, `channels`…); checked, audited.",
+            ),
+            (
+                "submit_item",
+                "hub.workflow.engine",
+                "The creator sends a draft or returned item into its workflow (the channels' checks run first).",
+            ),
+            (
+                "decide_item",
+                "hub.workflow.engine",
+                "A person decides the step an item waits on (`approve`, `return`, `reject`), as the inbox does.",
+            ),
+            (
+                "ingest_local_file",
+                "hub.media.ingest",
+                "Copy a file on this machine into the media store as a person's asset, checked like an upload.",
+            ),
+        ],
+    ),
+    (
         "Permissions and web",
         [
             ("require", "hub.permissions", "View decorator: the permission codes a view needs (deny by default)."),
@@ -259,8 +284,11 @@ REFERENCE: list[tuple[str, list[tuple[str, str, str]]]] = [
 ]
 
 #: name -> (home module, attribute there) for the names loaded on first use
+#: SDK names whose attribute in their module is called differently
+_RENAMED = {"_": "gettext", "record_audit": "record", "submit_item": "submit", "decide_item": "decide"}
+
 _HOME: dict[str, tuple[str, str]] = {
-    name: (module, {"_": "gettext", "record_audit": "record"}.get(name, name))
+    name: (module, _RENAMED.get(name, name))
     for _group, names in REFERENCE
     for name, module, _line in names
     if module != "hub.sdk"
@@ -355,7 +383,12 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
     from hub.plugins import plugin_config  # noqa: F401
     from hub.queue import redis_connection  # noqa: F401
     from hub.reports.base import Chart, Period, Report, ReportResult, Section  # noqa: F401
+    from hub.items.service import create_item  # noqa: F401
+    from hub.media.ingest import ingest_local_file  # noqa: F401
     from hub.reports.export import to_pdf  # noqa: F401
+    from hub.reports.letterhead import office_document  # noqa: F401
+    from hub.workflow.engine import decide as decide_item  # noqa: F401
+    from hub.workflow.engine import submit as submit_item  # noqa: F401
     from hub.spreadsheets import append_row, csv_row, new_workbook  # noqa: F401
     from hub.web.nav import NavEntry  # noqa: F401
     from hub.web.panels import HealthNote, Panel  # noqa: F401

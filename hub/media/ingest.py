@@ -94,6 +94,44 @@ def ingest(
     return asset, False
 
 
+def ingest_local_file(path: Path, user, *, name: str | None = None, source: str = "local", probe: bool = True):
+    """Copy ``path`` (a file on this machine) into the media store as ``user``'s asset.
+
+    The copy is checked exactly like an upload (type sniffed from its bytes, verified, a
+    duplicate of the person's office found again); ``path`` itself is left in place. With
+    ``probe`` the probe runs now, so a video is ready (or refused) when this returns.
+    Raises :class:`~hub.media.errors.MediaError` for a file the hub does not accept.
+    """
+    import hashlib
+    import secrets
+    import shutil
+
+    from hub.media.sniff import HEAD_BYTES, detect
+    from hub.media.storage import incoming_path
+
+    path = Path(path)
+    incoming = incoming_path(secrets.token_hex(16))
+    shutil.copyfile(path, incoming)
+    digest = hashlib.sha256()
+    with incoming.open("rb") as fh:
+        head = fh.read(HEAD_BYTES)
+        digest.update(head)
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    try:
+        detected = detect(head)
+    except BaseException:
+        incoming.unlink(missing_ok=True)
+        raise
+    asset, _duplicate = ingest(incoming, detected, digest.hexdigest(), name=name or path.name, user=user, source=source)
+    if probe and asset.status == AssetStatus.PROBING.value:
+        from hub.media.jobs import probe_asset
+
+        probe_asset(asset.id)
+        db.session.refresh(asset)
+    return asset
+
+
 def queue_probe(asset_id: int) -> None:
     from hub.jobs import enqueue
     from hub.media.jobs import probe_asset

@@ -13,7 +13,7 @@ from hub_videotron import feedversion, models, records  # noqa: F401 - registers
 
 from hub.sdk import Channel, OptionField, hookimpl
 
-HUB_SDK_REQUIRES = ">=1.0,<2"  #: the hub.sdk versions this plugin is written for
+HUB_SDK_REQUIRES = ">=1.1,<2"  #: the hub.sdk versions this plugin is written for
 
 HERE = Path(__file__).parent
 
@@ -97,9 +97,13 @@ def register_commands(cli):
 
 @hookimpl
 def load_demo_data(app):
-    from hub_videotron.demo import load_screens
+    from hub_videotron.demo import load_demo_items, load_screens
+
+    from hub.sdk import db
 
     load_screens()
+    db.session.commit()
+    load_demo_items()
 
 
 @hookimpl
