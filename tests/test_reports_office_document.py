@@ -4,6 +4,7 @@ and the signature blocks with names and NIP. Rendered to pixels and read back, a
 from __future__ import annotations
 
 import io
+import re
 
 import pypdfium2 as pdfium
 import pytest
@@ -38,7 +39,7 @@ def _today_in_letters() -> str:
 
     from hub.dates import format_day
 
-    return format_day(dt.datetime.now(ZoneInfo("Asia/Jakarta")).date(), "id", "letter")  # "7 Desember 2026"
+    return format_day(dt.datetime.now(ZoneInfo("Asia/Makassar")).date(), "id", "letter")  # "7 Desember 2026"
 
 
 @pytest.fixture
@@ -46,6 +47,7 @@ def office(app, make_org, make_user):
     org = make_org("Dinas Komunikasi dan Informatika Provinsi Kalimantan Utara", kind="operator")
     org.address = "Jl. Kolonel Soetadji, Tanjung Selor"
     org.city = "Tanjung Selor"
+    org.timezone = "Asia/Makassar"  # Kaltara: WITA
     from hub.admin.logo import clean_logo
 
     org.logo = clean_logo(_png())
@@ -68,7 +70,8 @@ def test_report_pdf_prints_letterhead_pages_and_signatures(app, client, request,
     assert "Dinas Komunikasi dan Informatika Provinsi Kalimantan Utara" in first_text
     assert "Jl. Kolonel Soetadji, Tanjung Selor" in first_text
     assert f"Halaman 1 dari {len(pages)}" in first_text
-    assert "Dicetak oleh Rina Wulandari pada" in first_text
+    # the printed-by line in the Indonesian long form, in the office's zone (WITA)
+    assert re.search(r"Dicetak oleh Rina Wulandari pada \w+, \d{1,2} \w+ \d{4} pukul \d\d\.\d\d WITA", first_text)
     # signature blocks: the clerk compiled it, the head of the office acknowledges it
     for words in ("Disusun oleh,", "Mengetahui,", "Rina Wulandari", "NIP. 19800115 200501 2 003",
                   "Kepala Dinas Kominfo", "Ilham Zain, S.Sos, M.PA", "NIP. 19670407 199803 1 007",
@@ -89,6 +92,7 @@ def test_english_reader_gets_english_captions_and_one_block_when_the_head_prints
     pages = _pages(client.get("/reports/sla.pdf?start=2026-11-01&end=2026-11-30").data)
     text = pages[-1][0]
     assert f"Page 1 of {len(pages)}" in pages[0][0]
+    assert re.search(r"Printed by Ilham Zain, S\.Sos, M\.PA on \w+, \d{1,2} \w+ \d{4} at \d\d:\d\d WITA", pages[0][0])
     assert "Compiled by," in text and "Acknowledged by" not in text
     assert "NIP. 19670407 199803 1 007" in text
 
