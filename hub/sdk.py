@@ -208,6 +208,17 @@ REFERENCE: list[tuple[str, list[tuple[str, str, str]]]] = [
         ],
     ),
     (
+        "Dates",
+        [
+            (
+                "format_moment",
+                "hub.dates",
+                "A moment as people read it: `7 Des 2026 08.30 WIB` / long form, in a zone and a language.",
+            ),
+            ("format_day", "hub.dates", "A calendar day: `7 Des 2026`, `Senin, 7 Desember 2026`."),
+        ],
+    ),
+    (
         "Workflow actions",
         [
             (
@@ -383,6 +394,7 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
     from hub.plugins import plugin_config  # noqa: F401
     from hub.queue import redis_connection  # noqa: F401
     from hub.reports.base import Chart, Period, Report, ReportResult, Section  # noqa: F401
+    from hub.dates import format_day, format_moment  # noqa: F401
     from hub.items.service import create_item  # noqa: F401
     from hub.media.ingest import ingest_local_file  # noqa: F401
     from hub.reports.export import to_pdf  # noqa: F401

@@ -103,8 +103,12 @@ def test_a_silent_screen_opens_an_incident_and_alerts_admins_and_technicians_onc
     from hub_videotron.monitor import check_screens, record_heartbeat
     from hub_videotron.records import Incident
 
+    from zoneinfo import ZoneInfo
+
+    from hub.dates import format_moment
     from hub.notify.models import Notification
 
+    WIB = ZoneInfo("Asia/Jakarta")  # noqa: N806 - the demo screens' zone
     screen, _token, _entry = playing
     admin = make_user("adminvt", roles=["admin_videotron"])
     tech = make_user("teknisi", roles=["teknisi"])
@@ -121,6 +125,13 @@ def test_a_silent_screen_opens_an_incident_and_alerts_admins_and_technicians_onc
         (tech.id, "videotron_silent", f"/videotron/screens/{screen.id}"),
     ]
     assert "Kantor Bappeda Sumbar" in notes[0].title_id and "silent" in notes[0].title_en
+    # one language per message, the moment in the screen's zone as people write it
+    since_id, since_en = format_moment(T0, WIB, "id", "long"), format_moment(T0, WIB, "en", "long")
+    assert f"sejak {since_id}." in notes[0].body_id and "UTC" not in notes[0].body_id
+    assert f"since {since_en}." in notes[0].body_en and " / " not in notes[0].body_en
+    incident = opened[0]
+    assert incident.title_in("id") == f"Layar tidak melapor sejak {format_moment(T0, WIB, 'id')}"
+    assert incident.title_in("en") == f"Screen silent since {format_moment(T0, WIB, 'en')}"
 
     back = T0 + dt.timedelta(minutes=40)
     record_heartbeat(screen, {}, at=back)  # it reports again

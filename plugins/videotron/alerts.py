@@ -50,8 +50,13 @@ def notify_users(users: list[User], *, kind: str, title: tuple[str, str], body: 
 def send_silence_alert(incident: Incident) -> int:
     from hub_videotron.screens import silent_since
 
+    from hub_videotron.screens import screen_zone
+
+    from hub.sdk import format_moment
+
     screen = incident.screen
-    since = f"{silent_since(screen):%Y-%m-%d %H:%M} UTC"
+    moment, zone = silent_since(screen), screen_zone(screen)
+    since_id, since_en = format_moment(moment, zone, "id", "long"), format_moment(moment, zone, "en", "long")
     url = f"/videotron/screens/{screen.id}"
     place = screen.location or screen.city
     return notify_users(
@@ -59,9 +64,9 @@ def send_silence_alert(incident: Incident) -> int:
         kind="videotron_silent",
         title=(f"Videotron {screen.name} tidak melapor", f"Videotron {screen.name} is silent"),
         body=(
-            f"Tidak ada laporan sejak {since}. Periksa listrik, jaringan dan komputer pemutar di {place}, "
+            f"Tidak ada laporan sejak {since_id}. Periksa listrik, jaringan dan komputer pemutar di {place}, "
             "lalu catat penyelesaiannya pada insiden.",
-            f"No report since {since}. Check the power, the network and the player PC at {place}, "
+            f"No report since {since_en}. Check the power, the network and the player PC at {place}, "
             "then record the resolution on the incident.",
         ),
         url=url,

@@ -70,7 +70,7 @@ def check_cmd() -> None:
     from hub_videotron.monitor import check_screens
 
     for incident in check_screens():
-        click.echo(f"{incident.screen.code}: {incident.title}")
+        click.echo(f"{incident.screen.code}: {incident.title_in('id')}")
 
 
 @videotron.command("recap", help="Rekap tayangan sebagai CSV / The play recap as CSV.")

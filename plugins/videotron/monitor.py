@@ -158,8 +158,8 @@ def check_screens(at: dt.datetime | None = None) -> list[Incident]:
             incident = Incident(
                 screen_id=screen.id,
                 kind="offline",
-                title=f"Layar tidak melapor sejak {since:%Y-%m-%d %H:%M} UTC / "
-                f"Screen silent since {since:%Y-%m-%d %H:%M} UTC",
+                title="Layar tidak melapor",  # the pages show title_in(): the moment in the reader's words
+                silent_since=since,
                 opened_at=at,
             )
             db.session.add(incident)

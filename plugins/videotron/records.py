@@ -94,10 +94,23 @@ class Incident(Base):
     resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
     resolution: Mapped[str] = mapped_column(Text, default="")
+    #: for an incident the watch opened: the screen's last report (its title is written from it)
+    silent_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     screen: Mapped[Screen] = relationship()
     opened_by: Mapped[User | None] = relationship(foreign_keys=[opened_by_id])
     resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
+
+    def title_in(self, lang: str) -> str:
+        """The title in ``lang``: a silent screen's is written from ``silent_since`` in the screen's zone."""
+        if self.silent_since is None:
+            return self.title
+        from hub_videotron.screens import screen_zone
+
+        from hub.sdk import format_moment
+
+        since = format_moment(self.silent_since, screen_zone(self.screen), lang)
+        return f"Layar tidak melapor sejak {since}" if lang == "id" else f"Screen silent since {since}"
 
 
 class ContentPlan(Base):
