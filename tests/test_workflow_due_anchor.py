@@ -218,7 +218,7 @@ def test_the_item_page_shows_the_move(app, clock, kalbar, login):
     client = app.test_client()
     login(client, kalbar.site)
     page = client.get(f"/items/{item.id}").get_data(as_text=True)
-    assert "Batas waktu berpindah dari" in page and "setelah publish_at" in page
+    assert "Batas waktu berpindah dari" in page and "15 menit setelah waktu terbit" in page
 
 
 def test_a_core_edit_of_publish_at_moves_an_open_anchored_step(app, clock, kalbar):

@@ -27,6 +27,21 @@ _DATE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 #: how the offset from the anchor date is counted
 DUE_CALENDARS = ("wall", "working")
 _DUE_KEYS = {"anchor", "after", "before", "calendar"}
+#: how people read the core's date names; a plugin's name is shown with spaces for underscores
+DATE_LABELS = {
+    "publish_at": ("waktu terbit", "the publish time"),
+    "window_start": ("awal masa tayang", "the display window's start"),
+    "window_end": ("akhir masa tayang", "the display window's end"),
+    "event_date": ("tanggal acara", "the event date"),
+}
+
+
+def date_label(name: str, lang: str = "id") -> str:
+    """``publish_at`` -> "waktu terbit" / "the publish time"; ``meeting_end`` -> "meeting end"."""
+    labels = DATE_LABELS.get(name)
+    if labels is None:
+        return name.replace("_", " ")
+    return labels[0] if lang == "id" else labels[1]
 
 
 @dataclass(frozen=True)
@@ -46,10 +61,18 @@ class DueRule:
         return {"anchor": self.anchor, "before" if self.before else "after": str(self.offset), "calendar": self.calendar}
 
     def label(self, lang: str = "id") -> str:
-        """``"15 menit setelah publish_at"`` / ``"15 min after publish_at"``."""
+        """``"15 menit setelah waktu terbit"`` / ``"15 min after the publish time"``."""
+        date = date_label(self.anchor, lang)
+        if not (self.offset.days or self.offset.minutes):
+            return f"paling lambat {date}" if lang == "id" else f"by {date}"
+        if self.offset.days and self.calendar == "wall":  # clock days, not working days
+            days = self.offset.days
+            amount = f"{days} hari" if lang == "id" else f"{days} day{'s' * (days > 1)}"
+        else:
+            amount = self.offset.label(lang)
         if lang == "id":
-            return f"{self.offset.label('id')} {'sebelum' if self.before else 'setelah'} {self.anchor}"
-        return f"{self.offset.label('en')} {'before' if self.before else 'after'} {self.anchor}"
+            return f"{amount} {'sebelum' if self.before else 'setelah'} {date}"
+        return f"{amount} {'before' if self.before else 'after'} {date}"
 
 
 @dataclass(frozen=True)

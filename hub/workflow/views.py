@@ -22,7 +22,7 @@ from hub.workflow.assignments import (
     save_workflow,
     set_active,
 )
-from hub.workflow.definition import CHANNEL_ADMIN
+from hub.workflow.definition import CHANNEL_ADMIN, date_label
 from hub.workflow.document import from_yaml
 from hub.workflow.errors import WorkflowError
 from hub.workflow.inbox import inbox_page
@@ -145,7 +145,7 @@ def _workflow_page(workflow, yaml_text: str | None = None, status: int = 200):
         organisations=db.session.execute(db.select(Organisation).order_by(Organisation.name)).scalars().all(),
         channels=list(plugins().channels.values()),
         roles=[*ROLES, CHANNEL_ADMIN],
-        anchor_names=known_anchor_names(),
+        anchor_names=[(name, date_label(name, _lang())) for name in known_anchor_names()],
         lang=_lang(),
     ), status
 
