@@ -231,7 +231,14 @@ def test_a_core_edit_of_publish_at_moves_an_open_anchored_step(app, clock, kalba
     edit_steps(
         workflow,
         workflow.latest_version,
-        {"final_review": {"due_anchor": "publish_at", "due_side": "before", "due_offset": "1d", "due_calendar": "working"}},
+        {
+            "final_review": {
+                "due_anchor": "publish_at",
+                "due_side": "before",
+                "due_offset": "1d",
+                "due_calendar": "working",
+            }
+        },
         kalbar.pengawas,
     )
     item = new_item(
@@ -313,9 +320,12 @@ def test_an_overdue_step_escalates_once_to_the_next_approver(app, clock, kalbar,
     check_overdue((T0 + dt.timedelta(hours=5)).astimezone(dt.UTC))
     assert len(notes(kalbar.administrator, "escalated")) == 1  # once
     assert db.session.get(StepInstance, step.id).escalated_at is not None
-    assert db.session.execute(
-        db.select(db.func.count(AuditEntry.id)).where(AuditEntry.action == "step.escalated")
-    ).scalar_one() == 1
+    assert (
+        db.session.execute(
+            db.select(db.func.count(AuditEntry.id)).where(AuditEntry.action == "step.escalated")
+        ).scalar_one()
+        == 1
+    )
 
     clock.at(T0 + dt.timedelta(hours=6))
     decide(item.id, kalbar.pengawas)

@@ -58,7 +58,8 @@ class DueRule:
     calendar: str = "wall"
 
     def as_dict(self) -> dict:
-        return {"anchor": self.anchor, "before" if self.before else "after": str(self.offset), "calendar": self.calendar}
+        side = "before" if self.before else "after"
+        return {"anchor": self.anchor, side: str(self.offset), "calendar": self.calendar}
 
     def label(self, lang: str = "id") -> str:
         """``"15 menit setelah waktu terbit"`` / ``"15 min after the publish time"``."""
