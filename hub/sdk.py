@@ -205,6 +205,11 @@ REFERENCE: list[tuple[str, list[tuple[str, str, str]]]] = [
             ),
             ("is_approval_step", "hub.workflow.queries", "True when the item waits on its final approval step."),
             ("may_decide", "hub.workflow.queries", "True when a person may decide the step the item waits on."),
+            (
+                "refresh_due_times",
+                "hub.workflow.due",
+                "Move open steps' due times after a date from `item_dates` changed (no commit).",
+            ),
         ],
     ),
     (
@@ -405,4 +410,5 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
     from hub.web.nav import NavEntry  # noqa: F401
     from hub.web.panels import HealthNote, Panel  # noqa: F401
     from hub.workflow.definition import StepDef  # noqa: F401
+    from hub.workflow.due import refresh_due_times  # noqa: F401
     from hub.workflow.queries import current_step, deciding_step, is_approval_step, may_decide  # noqa: F401

@@ -227,10 +227,16 @@ def update_item(item: Item, user: User, data: dict) -> Item:
         raise NotAllowed(
             "Konten ini tidak dapat Anda ubah sekarang.", "You cannot change this item now.", item_status=item.status
         )
+    dates = ("publish_at", "window_start", "window_end", "event_date")
+    before = {key: getattr(item, key) for key in dates}
     apply_fields(item, data)
     from hub.audit import record
 
     record("item.edited", actor=user, target_type="item", target_id=item.id, details={"fields": sorted(data)})
+    if any(getattr(item, key) != value for key, value in before.items()):
+        from hub.workflow.due import refresh_due_times
+
+        refresh_due_times(item)  # open steps due at a time tied to a date that moved follow it
     db.session.commit()
     return item
 

@@ -20,7 +20,8 @@ def _pct(part: int, whole: int) -> float | None:
 
 
 def sla_rows(period: Period) -> list[dict]:
-    """Per (step, role): decided, on time, late, compliance %, mean minutes."""
+    """Per (step, role): decided, on time, late, compliance %, mean minutes, escalated (steps whose
+    supervisor was told they were overdue by their own time limit again)."""
     start, end = period.bounds()
     groups: dict[tuple[str, str], list] = defaultdict(list)
     for rec in step_records(start, end):
@@ -41,6 +42,7 @@ def sla_rows(period: Period) -> list[dict]:
                 "late": late,
                 "compliance": _pct(len(recs) - late, len(recs)),
                 "mean_minutes": round(sum(minutes) / len(minutes), 1) if minutes else None,
+                "escalated": sum(1 for r in recs if r.escalated_at is not None),
             }
         )
     return rows
@@ -51,7 +53,16 @@ def build_sla(period: Period, user) -> ReportResult:
     decided = sum(r["decided"] for r in rows)
     on_time = sum(r["on_time"] for r in rows)
     table = [
-        [r["step"], role_name(r["role"]), r["decided"], r["on_time"], r["late"], r["compliance"], r["mean_minutes"]]
+        [
+            r["step"],
+            role_name(r["role"]),
+            r["decided"],
+            r["on_time"],
+            r["late"],
+            r["compliance"],
+            r["mean_minutes"],
+            r["escalated"],
+        ]
         for r in rows
     ]
     by_role: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -59,9 +70,24 @@ def build_sla(period: Period, user) -> ReportResult:
         by_role[r["role"]][0] += r["decided"]
         by_role[r["role"]][1] += r["on_time"]
     role_table = [[role_name(k), v[0], v[1], v[0] - v[1], _pct(v[1], v[0])] for k, v in sorted(by_role.items())]
-    cols = [_("Step"), _("Role"), _("Decided"), _("On time"), _("Late"), _("Compliance %"), _("Mean minutes")]
+    escalated = sum(r["escalated"] for r in rows)
+    cols = [
+        _("Step"),
+        _("Role"),
+        _("Decided"),
+        _("On time"),
+        _("Late"),
+        _("Compliance %"),
+        _("Mean minutes"),
+        _("Escalated"),
+    ]
     return ReportResult(
-        summary=[(_("Steps decided"), decided), (_("On time"), on_time), (_("Compliance %"), _pct(on_time, decided))],
+        summary=[
+            (_("Steps decided"), decided),
+            (_("On time"), on_time),
+            (_("Compliance %"), _pct(on_time, decided)),
+            (_("Escalations"), escalated),
+        ],
         sections=[
             Section(
                 _("Per step"),

@@ -29,6 +29,8 @@ class StepRecord:
     due_at: dt.datetime | None
     decided_at: dt.datetime | None
     decision: str | None
+    #: when the step, overdue by its own time limit again, was escalated to its supervisor (None: never)
+    escalated_at: dt.datetime | None = None
 
     @property
     def late(self) -> bool:
@@ -79,6 +81,7 @@ def step_records(start: dt.datetime, end: dt.datetime) -> list[StepRecord]:
             due_at=step.due_at,
             decided_at=step.decided_at,
             decision=decision or step.status,
+            escalated_at=step.escalated_at,
         )
         for step, decision, definition in rows
     ]

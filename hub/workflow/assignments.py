@@ -52,6 +52,30 @@ def check_base_version(workflow: Workflow, base_version: int | None) -> None:
 
 #: what the step editor changes in each step; everything else is kept as it is
 STEP_FIELDS = ("name_id", "name_en", "role", "limit", "inputs_id", "inputs_en", "output_id", "output_en")
+#: the step editor's due time tied to a date of the item (an empty ``due_anchor`` clears it) and the
+#: role an overdue step escalates to (empty: the default, the next approver)
+DUE_FIELDS = ("due_anchor", "due_side", "due_offset", "due_calendar", "supervisor")
+
+
+def _apply_due(step: dict, change: dict) -> None:
+    """Set or clear the step's ``due`` and ``supervisor`` from the editor's fields (checked by the parser)."""
+    if "due_anchor" in change:
+        anchor = str(change["due_anchor"]).strip()
+        if not anchor:
+            step.pop("due", None)
+        else:
+            side = "before" if str(change.get("due_side", "")).strip() == "before" else "after"
+            step["due"] = {
+                "anchor": anchor,
+                side: str(change.get("due_offset", "")).strip() or "0m",
+                "calendar": str(change.get("due_calendar", "")).strip() or "wall",
+            }
+    if "supervisor" in change:
+        supervisor = str(change["supervisor"]).strip()
+        if supervisor:
+            step["supervisor"] = supervisor
+        else:
+            step.pop("supervisor", None)
 
 
 def edit_steps(
@@ -75,6 +99,7 @@ def edit_steps(
             step["role"] = str(change["role"]).strip()
         if "limit" in change:
             step["limit"] = str(change["limit"]).strip() or None
+        _apply_due(step, change)
         for part in ("name", "inputs", "output"):
             if f"{part}_id" in change or f"{part}_en" in change:
                 old = step.get(part) or {"id": "", "en": ""}

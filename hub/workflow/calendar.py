@@ -102,6 +102,46 @@ class WorkCalendar:
             day += dt.timedelta(days=1)
         raise CalendarError("kalender kerja tanpa jam kerja / the working calendar has no working hours")
 
+    def subtract(self, moment: dt.datetime, duration: Duration) -> dt.datetime:
+        """The moment (aware UTC) that lies ``duration`` of working time before ``moment``.
+
+        The mirror of :meth:`add`, for due times set before a date ("done before the meeting
+        starts"): minutes run back through working hours only; days are the same time of day
+        on the n-th previous working day (clamped to that day's working hours).
+        """
+        if duration.days:
+            return self.subtract_days(moment, duration.days)
+        return self.subtract_minutes(moment, duration.minutes)
+
+    def subtract_minutes(self, end: dt.datetime, minutes: int) -> dt.datetime:
+        current = end.astimezone(self.tz)
+        remaining = dt.timedelta(minutes=minutes)
+        day = current.date()
+        for _ in range(HORIZON_DAYS):
+            for open_, close in reversed(self.intervals(day)):
+                if open_ >= current:
+                    continue
+                finish = min(current, close)
+                if remaining <= finish - open_:
+                    return (finish - remaining).astimezone(dt.UTC)
+                remaining -= finish - open_
+            day -= dt.timedelta(days=1)
+        raise CalendarError("kalender kerja tanpa jam kerja / the working calendar has no working hours")
+
+    def subtract_days(self, moment: dt.datetime, days: int) -> dt.datetime:
+        local = moment.astimezone(self.tz)
+        day = local.date()
+        for _ in range(days):
+            day -= dt.timedelta(days=1)
+            while not self.is_working_day(day):
+                day -= dt.timedelta(days=1)
+                if (local.date() - day).days > HORIZON_DAYS:
+                    raise CalendarError("kalender kerja tanpa hari kerja / the working calendar has no working days")
+        spans = self.intervals(day)
+        due = dt.datetime.combine(day, local.time(), self.tz)
+        due = min(max(due, spans[0][0]), spans[-1][1])
+        return due.astimezone(dt.UTC)
+
     def next_opening(self, moment: dt.datetime) -> dt.datetime:
         """``moment`` itself inside working hours, else the next time work starts (local time)."""
         current = moment.astimezone(self.tz)

@@ -22,6 +22,58 @@ RETURN_TARGETS = ("creator", "previous")
 #: role value for steps done by the admins of the item's target channels (Channel.admin_role)
 CHANNEL_ADMIN = "channel_admin"
 _CODE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,79}$")
+#: a date name a due time may be anchored to (``publish_at``, ``meeting_end``…)
+_DATE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
+#: how the offset from the anchor date is counted
+DUE_CALENDARS = ("wall", "working")
+_DUE_KEYS = {"anchor", "after", "before", "calendar"}
+#: how people read the core's date names; a plugin's name is shown with spaces for underscores
+DATE_LABELS = {
+    "publish_at": ("waktu terbit", "the publish time"),
+    "window_start": ("awal masa tayang", "the display window's start"),
+    "window_end": ("akhir masa tayang", "the display window's end"),
+    "event_date": ("tanggal acara", "the event date"),
+}
+
+
+def date_label(name: str, lang: str = "id") -> str:
+    """``publish_at`` -> "waktu terbit" / "the publish time"; ``meeting_end`` -> "meeting end"."""
+    labels = DATE_LABELS.get(name)
+    if labels is None:
+        return name.replace("_", " ")
+    return labels[0] if lang == "id" else labels[1]
+
+
+@dataclass(frozen=True)
+class DueRule:
+    """A step's due time tied to a date of the item: ``offset`` ``before``/after the date ``anchor``.
+
+    ``calendar`` "wall" counts the offset in clock time, "working" on the office's working
+    calendar (like ``limit``). See ``docs/workflows.md``.
+    """
+
+    anchor: str
+    offset: Duration
+    before: bool = False
+    calendar: str = "wall"
+
+    def as_dict(self) -> dict:
+        side = "before" if self.before else "after"
+        return {"anchor": self.anchor, side: str(self.offset), "calendar": self.calendar}
+
+    def label(self, lang: str = "id") -> str:
+        """``"15 menit setelah waktu terbit"`` / ``"15 min after the publish time"``."""
+        date = date_label(self.anchor, lang)
+        if not (self.offset.days or self.offset.minutes):
+            return f"paling lambat {date}" if lang == "id" else f"by {date}"
+        if self.offset.days and self.calendar == "wall":  # clock days, not working days
+            days = self.offset.days
+            amount = f"{days} hari" if lang == "id" else f"{days} day{'s' * (days > 1)}"
+        else:
+            amount = self.offset.label(lang)
+        if lang == "id":
+            return f"{amount} {'sebelum' if self.before else 'setelah'} {date}"
+        return f"{amount} {'before' if self.before else 'after'} {date}"
 
 
 @dataclass(frozen=True)
@@ -44,6 +96,10 @@ class StepDef:
     checklist: bool = False
     #: done by the item's creator (a task of the requester's own, e.g. receiving documents)
     by_creator: bool = False
+    #: the due time tied to a date of the item (None: ``limit`` after the step opens)
+    due: DueRule | None = None
+    #: the role told when the step is overdue by its own time limit again ("": the next approver)
+    supervisor: str = ""
 
     def name(self, lang: str = "id") -> str:
         return self.name_id if lang == "id" else self.name_en
@@ -77,6 +133,22 @@ class WorkflowDef:
 
     def name(self, lang: str = "id") -> str:
         return self.name_id if lang == "id" else self.name_en
+
+    def supervisor_of(self, index: int) -> str:
+        """The role an overdue step ``index`` escalates to: its ``supervisor``, else the role of the
+        next review/approval step after it, else (a step after the final approval) the role of the
+        nearest one before it; "" when there is none (the final approval with nobody above it)."""
+        step = self.steps[index]
+        if step.supervisor:
+            return step.supervisor
+        deciders = [i for i, s in enumerate(self.steps) if s.kind in ("review", "approval") and s.role in ROLES]
+        after = [i for i in deciders if i > index]
+        if after:
+            return self.steps[after[0]].role
+        if index > self.approval_index:
+            before = [i for i in deciders if i < index]
+            return self.steps[before[-1]].role if before else ""
+        return ""
 
     @property
     def approval_index(self) -> int:
@@ -128,6 +200,33 @@ def _duration(value: object, path: str, problems: list[str]) -> Duration | None:
         return None
 
 
+def _due(raw: object, path: str, problems: list[str]) -> DueRule | None:
+    """``due: {anchor: publish_at, after: 15m, calendar: wall}`` (exactly one of after/before)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        problems.append(f"{path}: harus berupa objek (anchor, after/before, calendar) / must be a mapping")
+        return None
+    for key in sorted(set(map(str, raw)) - _DUE_KEYS):
+        problems.append(f"{path}.{key}: kunci tidak dikenal / unknown key (anchor, after, before, calendar)")
+    anchor = str(raw.get("anchor") or "")
+    if not _DATE_NAME.match(anchor):
+        problems.append(
+            f"{path}.anchor: {anchor!r} bukan nama tanggal (mis. publish_at) / is not a date name (e.g. publish_at)"
+        )
+    sides = [k for k in ("after", "before") if raw.get(k) not in (None, "")]
+    if len(sides) != 1:
+        problems.append(f"{path}: isi tepat satu dari after atau before / give exactly one of after or before")
+        return None
+    offset = _duration(raw[sides[0]], f"{path}.{sides[0]}", problems)
+    calendar = str(raw.get("calendar") or "wall")
+    if calendar not in DUE_CALENDARS:
+        problems.append(f"{path}.calendar: {calendar!r} bukan wall atau working / is not wall or working")
+    if offset is None or not _DATE_NAME.match(anchor) or calendar not in DUE_CALENDARS:
+        return None
+    return DueRule(anchor=anchor, offset=offset, before=sides[0] == "before", calendar=calendar)
+
+
 def _step(raw: object, index: int, problems: list[str]) -> StepDef | None:
     path = f"steps[{index}]"
     if not isinstance(raw, dict):
@@ -158,6 +257,10 @@ def _step(raw: object, index: int, problems: list[str]) -> StepDef | None:
                 for k, v in limit_by["values"].items()
                 if (d := _duration(v, f"{path}.limit_by.values.{k}", problems)) is not None
             }
+    due = _due(raw.get("due"), f"{path}.due", problems)
+    supervisor = str(raw.get("supervisor") or "")
+    if supervisor and supervisor not in ROLES:
+        problems.append(f"{path}.supervisor: peran tidak dikenal / unknown role {supervisor!r}")
     default_decisions = ["approve"] if kind in ("prepare", "publish") else list(DECISIONS)
     decisions = [str(d) for d in _list(raw.get("decisions", default_decisions), f"{path}.decisions", problems)]
     for d in decisions:
@@ -189,6 +292,8 @@ def _step(raw: object, index: int, problems: list[str]) -> StepDef | None:
         return_to=tuple(return_to),
         checklist=bool(raw.get("checklist", False)),
         by_creator=bool(raw.get("by_creator", False)),
+        due=due,
+        supervisor=supervisor,
     )
 
 

@@ -34,6 +34,10 @@ def canonical(wf: WorkflowDef) -> dict:
             step["checklist"] = True
         if s.by_creator:
             step["by_creator"] = True
+        if s.due is not None:
+            step["due"] = s.due.as_dict()
+        if s.supervisor:
+            step["supervisor"] = s.supervisor
         steps.append(step)
     return {
         "format": FORMAT,

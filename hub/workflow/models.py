@@ -166,6 +166,15 @@ class StepInstance(Base):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
     #: when the overdue job flagged it and notified (once)
     overdue_notified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: the date name the due time is anchored to (the definition's ``due.anchor``), "" for a plain limit;
+    #: the overdue sweep re-reads the dates of these steps before flagging them
+    due_anchor: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    #: every change of the due time after the step opened: [{"at", "from", "to", "anchor"}] (ISO texts)
+    due_changes: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    #: when the step, still open, is overdue by its own time limit again: its supervisor is told
+    escalate_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: when the supervisor was told (once)
+    escalated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     decided_by: Mapped[User | None] = relationship(lazy="joined")
 

@@ -22,6 +22,7 @@ from hub.workflow import store
 from hub.workflow.access import instance_role
 from hub.workflow.calendar import WorkCalendar, calendar_for
 from hub.workflow.definition import WorkflowDef
+from hub.workflow.due import set_due
 from hub.workflow.errors import DecisionConflict
 from hub.workflow.models import ItemWorkflow, StepInstance, StepStatus, Workflow
 
@@ -121,7 +122,11 @@ def claim(state: ItemWorkflow, seen_revision: int, seen_index: int | None) -> No
 def enter(
     item: Item, state: ItemWorkflow, wf: WorkflowDef, index: int, now: dt.datetime, cal: WorkCalendar
 ) -> StepInstance | None:
-    """Open step ``index`` (a new round if it was entered before); past the last step: finish."""
+    """Open step ``index`` (a new round if it was entered before); past the last step: finish.
+
+    Its due time is its time limit after now, or the time its ``due`` rule ties to a date of the
+    item (:mod:`hub.workflow.due`), with the time it escalates when still open.
+    """
     if index >= len(wf.steps):
         state.step_index = None
         state.completed_at = now
@@ -144,8 +149,8 @@ def enter(
         status=StepStatus.OPEN.value,
         time_limit=str(limit) if limit else "",
         started_at=now,
-        due_at=cal.add(now, limit) if limit else None,
     )
+    set_due(instance, wf, item, cal)
     db.session.add(instance)
     state.step_index = index
     return instance

@@ -64,6 +64,10 @@ def step_entries(item: Item) -> list[dict]:
                 "status": inst.status,
                 "time_limit": inst.time_limit or None,
                 "limit_label": {"id": limit.label("id"), "en": limit.label("en")} if limit else None,
+                # the due time tied to a date of the item ("15 min after publish_at"), its moves, its escalation
+                "due_rule": {"id": step.due.label("id"), "en": step.due.label("en")} if step.due else None,
+                "due_changes": list(inst.due_changes or []),
+                "escalated_at": _iso(inst.escalated_at),
                 "started_at": _iso(inst.started_at),
                 "due_at": _iso(inst.due_at),
                 "decided_at": _iso(inst.decided_at),

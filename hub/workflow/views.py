@@ -13,6 +13,7 @@ from hub.permissions import require
 from hub.roles import ROLES
 from hub.workflow import calendar_admin, store
 from hub.workflow.assignments import (
+    DUE_FIELDS,
     STEP_FIELDS,
     check_base_version,
     create_assignment,
@@ -21,7 +22,7 @@ from hub.workflow.assignments import (
     save_workflow,
     set_active,
 )
-from hub.workflow.definition import CHANNEL_ADMIN
+from hub.workflow.definition import CHANNEL_ADMIN, date_label
 from hub.workflow.document import from_yaml
 from hub.workflow.errors import WorkflowError
 from hub.workflow.inbox import inbox_page
@@ -131,6 +132,7 @@ def _workflow_or_404(code: str):
 def _workflow_page(workflow, yaml_text: str | None = None, status: int = 200):
     from hub.plugins import plugins
     from hub.workflow.api import assignments_of
+    from hub.workflow.due import known_anchor_names
 
     version = store.get_version(workflow, int_arg("version"))
     return render_template(
@@ -143,6 +145,7 @@ def _workflow_page(workflow, yaml_text: str | None = None, status: int = 200):
         organisations=db.session.execute(db.select(Organisation).order_by(Organisation.name)).scalars().all(),
         channels=list(plugins().channels.values()),
         roles=[*ROLES, CHANNEL_ADMIN],
+        anchor_names=[(name, date_label(name, _lang())) for name in known_anchor_names()],
         lang=_lang(),
     ), status
 
@@ -181,7 +184,7 @@ def workflow_steps(code: str):
     form = request.form
     changes: dict[str, dict] = {}
     for key in form.getlist("step"):
-        changes[key] = {f: form[f"{key}.{f}"] for f in STEP_FIELDS if f"{key}.{f}" in form}
+        changes[key] = {f: form[f"{key}.{f}"] for f in STEP_FIELDS + DUE_FIELDS if f"{key}.{f}" in form}
     try:
         _workflow, version, created = edit_steps(
             workflow, form.get("version", type=int), changes, g.user, note=form.get("note", "")
