@@ -50,13 +50,11 @@ def age_first_waiting_item(age: dt.timedelta = DEMO_AGE) -> int | None:
     from hub.models import Item, User
     from hub.workflow.models import Decision, ItemWorkflow, StepInstance, StepStatus
 
-    demo_items = db.select(Item.id).join(User, User.id == Item.created_by_id).where(
-        User.email.like(f"%@{DEMO_DOMAIN}")
-    )
+    demo_items = db.select(Item.id).join(User, User.id == Item.created_by_id).where(User.email.like(f"%@{DEMO_DOMAIN}"))
     already = db.session.scalar(
-        db.select(StepInstance.id).where(
-            StepInstance.item_id.in_(demo_items), StepInstance.started_at < utcnow() - age / 2
-        ).limit(1)
+        db.select(StepInstance.id)
+        .where(StepInstance.item_id.in_(demo_items), StepInstance.started_at < utcnow() - age / 2)
+        .limit(1)
     )
     if already is not None:
         return None

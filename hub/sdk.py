@@ -352,6 +352,7 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
         PublishResult,
     )
     from hub.crypto import decrypt_json, encrypt_json  # noqa: F401
+    from hub.dates import format_day, format_moment  # noqa: F401
     from hub.declarations import CHANNEL_ADMIN_PERMISSIONS, ItemField, ItemKind, Permission, Role  # noqa: F401
     from hub.exceptions import (  # noqa: F401
         HubError,
@@ -365,8 +366,10 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
     from hub.hookspecs import hookimpl  # noqa: F401
     from hub.inputs import BadInput, int_arg, json_object, json_value  # noqa: F401
     from hub.installation import installation_id  # noqa: F401
+    from hub.items.service import create_item  # noqa: F401
     from hub.jobs import enqueue, job  # noqa: F401
     from hub.media.errors import MediaError  # noqa: F401
+    from hub.media.ingest import ingest_local_file  # noqa: F401
     from hub.media.renditions import rendition_key, request_rendition  # noqa: F401
     from hub.media.storage import FileGone, asset_path, derivative_path, open_asset  # noqa: F401
     from hub.models import (  # noqa: F401
@@ -399,16 +402,13 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
     from hub.plugins import plugin_config  # noqa: F401
     from hub.queue import redis_connection  # noqa: F401
     from hub.reports.base import Chart, Period, Report, ReportResult, Section  # noqa: F401
-    from hub.dates import format_day, format_moment  # noqa: F401
-    from hub.items.service import create_item  # noqa: F401
-    from hub.media.ingest import ingest_local_file  # noqa: F401
     from hub.reports.export import to_pdf  # noqa: F401
     from hub.reports.letterhead import office_document  # noqa: F401
-    from hub.workflow.engine import decide as decide_item  # noqa: F401
-    from hub.workflow.engine import submit as submit_item  # noqa: F401
     from hub.spreadsheets import append_row, csv_row, new_workbook  # noqa: F401
     from hub.web.nav import NavEntry  # noqa: F401
     from hub.web.panels import HealthNote, Panel  # noqa: F401
     from hub.workflow.definition import StepDef  # noqa: F401
     from hub.workflow.due import refresh_due_times  # noqa: F401
+    from hub.workflow.engine import decide as decide_item  # noqa: F401
+    from hub.workflow.engine import submit as submit_item  # noqa: F401
     from hub.workflow.queries import current_step, deciding_step, is_approval_step, may_decide  # noqa: F401

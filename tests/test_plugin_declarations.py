@@ -239,7 +239,7 @@ def test_upgrading_an_old_database_keeps_the_marks_difficulty_and_content_plans(
 
     from hub.app import create_app
     from hub.migrate import alembic_config, upgrade
-    from hub.models import Item, Organisation, User, UserRole
+    from hub.models import Item, User
 
     app = create_app({**base_config, "DATABASE_URL": scratch_db_url, "MEDIA_DIR": str(tmp_path / "media")})
     cfg = alembic_config(app)
@@ -255,15 +255,30 @@ def test_upgrading_an_old_database_keeps_the_marks_difficulty_and_content_plans(
         item_columns = {c["name"] for c in sa.inspect(db.engine).get_columns("item")}
         assert {"urgent", "public_need_exception"} <= item_columns
 
-        org = Organisation(name="Diskominfotik", short_name="Diskominfotik", kind="operator")
-        vito = User(username="vito", full_name="Vito", email="vito@example.go.id", organisation=org)
-        vito.roles = [UserRole(role="admin_videotron")]
-        db.session.add_all([org, vito])
-        db.session.flush()
+        # rows written through the old tables: today's models have columns that later migrations add
+        conn = db.session.connection()
+        old = {name: sa.Table(name, sa.MetaData(), autoload_with=conn) for name in ("organisation", "user_account")}
+        org_id = conn.execute(
+            sa.insert(old["organisation"]).values(
+                name="Diskominfotik",
+                short_name="Diskominfotik",
+                kind="operator",
+                role_titles={},
+                created_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC),
+            )
+        ).inserted_primary_key[0]
+        vito_id = conn.execute(
+            sa.insert(old["user_account"]).values(
+                username="vito", full_name="Vito", email="vito@example.go.id", organisation_id=org_id, language="id",
+                is_active=True, must_change_password=False, created_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC),
+            )
+        ).inserted_primary_key[0]  # fmt: skip
+        conn.execute(sa.insert(sa.Table("user_role", sa.MetaData(), autoload_with=conn)).values(
+            user_id=vito_id, role="admin_videotron"))  # fmt: skip
         now = dt.datetime(2026, 12, 1, 3, 0, tzinfo=dt.UTC)
         common = {
-            "organisation_id": org.id,
-            "created_by_id": vito.id,
+            "organisation_id": org_id,
+            "created_by_id": vito_id,
             "kind": "video",
             "body": "",
             "event_place": "",
@@ -281,7 +296,7 @@ def test_upgrading_an_old_database_keeps_the_marks_difficulty_and_content_plans(
         }
         for title, values in rows.items():
             db.session.execute(sa.insert(old_item).values(title=title, **common, **values))
-        plan = ContentPlan(year=2027, quarter=2, notes="Triwulan II", prepared_by_id=vito.id, signed_by_id=vito.id)
+        plan = ContentPlan(year=2027, quarter=2, notes="Triwulan II", prepared_by_id=vito_id, signed_by_id=vito_id)
         plan.entries = [
             ContentPlanEntry(
                 planned_date=dt.date(2027, 4, 21), title="Hari Kartini", content_type="video", difficulty="medium"
@@ -292,7 +307,6 @@ def test_upgrading_an_old_database_keeps_the_marks_difficulty_and_content_plans(
         ]
         db.session.add(plan)
         db.session.commit()
-        vito_id = vito.id
         db.session.remove()
 
     upgrade(app)  # what `hub db upgrade` runs

@@ -100,10 +100,10 @@ def test_proof_of_play_counts_once_and_refuses_what_is_not_this_screens(playing,
 
 
 def test_a_silent_screen_opens_an_incident_and_alerts_admins_and_technicians_once(playing, clock, make_user):
+    from zoneinfo import ZoneInfo
+
     from hub_videotron.monitor import check_screens, record_heartbeat
     from hub_videotron.records import Incident
-
-    from zoneinfo import ZoneInfo
 
     from hub.dates import format_moment
     from hub.notify.models import Notification

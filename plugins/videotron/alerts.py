@@ -48,9 +48,7 @@ def notify_users(users: list[User], *, kind: str, title: tuple[str, str], body: 
 
 
 def send_silence_alert(incident: Incident) -> int:
-    from hub_videotron.screens import silent_since
-
-    from hub_videotron.screens import screen_zone
+    from hub_videotron.screens import screen_zone, silent_since
 
     from hub.sdk import format_moment
 
