@@ -100,8 +100,11 @@ def test_next_steps_role_gets_an_in_app_note_and_an_email(app, smtp, people, mak
     assert "Menerima surat permintaan" in body and "Receive the display request" not in body
     assert f"Buka di hub: https://hub.example.go.id/items/{item.id}" in body
     assert notes(people.verifikator)[0].email_status == "sent"
-    (refused,) = notes(second)
+    (refused,) = notes(second, "step_waiting")
     assert refused.email_status == "failed" and "550" in refused.email_error
+    # a 5xx for the address is a definite refusal: e-mail is turned off for her, and she is told in the hub
+    (told,) = notes(second, "medium_refused")
+    assert told.title_id == "Surel dinonaktifkan untuk Anda" and told.email_status == "skipped"
     run_jobs()
     assert len(smtp.messages) == 1  # nothing is sent twice
 
