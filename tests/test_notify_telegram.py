@@ -1,0 +1,224 @@
+"""Notifications on Telegram (the messaging plugin) against a Bot API stub on 127.0.0.1, delivered by
+a real RQ worker: linking by a one-time deep link, the message and its button, 429 honoured, a
+blocked bot turning the medium off, forged webhooks refused, /stop, long polling."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hub.extensions import db
+from hub.notify.models import Notification, NotifyPreference
+from hub.workflow import engine
+from tests import workflow_support
+from tests.messaging_support import (  # noqa: F401 - fixtures
+    BASE_URL,
+    BOT_TOKEN,
+    WORKING,
+    app,
+    configure,
+    deliveries,
+    flow,
+    link_telegram,
+    send_update,
+    set_clock,
+    telegram_stub,
+)
+from tests.workflow_support import new_item
+
+people = workflow_support.people  # the fixture
+CHAT = "5550001"
+
+
+def _submit(people, **fields):
+    item = new_item(people.pemohon, channels=[{"channel": "checked", "text": "Pendek."}], **fields)
+    engine.submit(item.id, people.pemohon)
+    return item
+
+
+def test_a_submitted_item_reaches_the_verifier_on_telegram_once_with_a_working_link(
+    app, client, login, people, run_jobs, flow, telegram_stub
+):
+    configure(telegram=telegram_stub)
+    login(client, people.verifikator)
+    link_telegram(app, client, telegram_stub, CHAT)
+    assert telegram_stub.to(CHAT)[-1]["text"].startswith("Akun hub Anda terhubung")
+    telegram_stub.sent.clear()
+
+    item = _submit(people)
+    (delivery,) = deliveries("telegram")
+    assert delivery.status == "pending" and delivery.address == CHAT
+    run_jobs()
+    (message,) = telegram_stub.to(CHAT)
+    assert message["parse_mode"] == "HTML"
+    assert message["text"].startswith(f"<b>Menunggu tindakan Anda: {item.title}</b>")
+    assert "Langkah: " in message["text"] and "Batas waktu: " in message["text"]
+    (row,) = message["reply_markup"]["inline_keyboard"]
+    (button,) = row
+    assert button == {"text": "Buka di hub", "url": f"{BASE_URL}/items/{item.id}"}  # opens, never approves
+    assert client.get(button["url"].removeprefix(BASE_URL)).status_code == 200  # the link works for her
+    (delivery,) = deliveries("telegram")
+    assert delivery.status == "sent" and delivery.attempts == 1 and delivery.remote_id == str(message["message_id"])
+
+    from hub.notify.deliveries import deliver_job, queue_due
+
+    assert queue_due() == 0 and deliver_job(delivery.id) == "not due or taken"
+    run_jobs()
+    assert len(telegram_stub.to(CHAT)) == 1  # never twice
+
+
+def test_the_deep_link_works_once_and_expires_after_15_minutes(app, client, login, people, telegram_stub):
+    configure(telegram=telegram_stub)
+    login(client, people.verifikator)
+    page = client.post("/messaging/account", data={"action": "telegram_link"})
+    import re
+
+    token = re.search(r"start=([A-Za-z0-9_-]+)", page.get_data(as_text=True)).group(1)
+    set_clock(app, WORKING + dt.timedelta(minutes=15, seconds=1))
+    assert send_update(app, telegram_stub.user_sends(CHAT, f"/start {token}")).json["outcome"] == "refused"
+    assert "tidak berlaku" in telegram_stub.to(CHAT)[-1]["text"]
+    from hub_messaging.models import TelegramChat
+
+    assert db.session.get(TelegramChat, people.verifikator.id) is None
+
+    set_clock(app, WORKING)
+    token = link_telegram(app, client, telegram_stub, CHAT)
+    db.session.expire_all()
+    assert db.session.get(TelegramChat, people.verifikator.id).chat_id == CHAT
+    # the same token again, from someone else's chat: refused, the link stays where it is
+    assert send_update(app, telegram_stub.user_sends("5550002", f"/start {token}")).json["outcome"] == "refused"
+    db.session.expire_all()
+    assert db.session.get(TelegramChat, people.verifikator.id).chat_id == CHAT
+    page = client.get("/messaging/account").get_data(as_text=True)
+    assert "Unlink Telegram" in page or "Putuskan Telegram" in page
+
+    # /stop unlinks
+    assert send_update(app, telegram_stub.user_sends(CHAT, "/stop")).json["outcome"] == "stopped"
+    db.session.expire_all()
+    assert db.session.get(TelegramChat, people.verifikator.id) is None
+
+
+def test_a_429_waits_as_long_as_telegram_asks(app, client, login, people, run_jobs, flow, telegram_stub):
+    from hub.notify.deliveries import deliver_job, queue_due
+
+    configure(telegram=telegram_stub)
+    login(client, people.verifikator)
+    link_telegram(app, client, telegram_stub, CHAT)
+    telegram_stub.sent.clear()
+    telegram_stub.rate_limit_next(retry_after=30)
+    _submit(people)
+    run_jobs()
+    assert telegram_stub.to(CHAT) == []
+    (delivery,) = deliveries("telegram")
+    assert delivery.status == "pending" and delivery.attempts == 1 and "429" in delivery.last_error
+    wait = (delivery.next_attempt_at - WORKING).total_seconds()
+    assert 30 <= wait <= 33  # retry_after, plus at most 10 % jitter
+    # not before
+    set_clock(app, WORKING + dt.timedelta(seconds=29))
+    assert queue_due() == 0 and deliver_job(delivery.id) == "not due or taken"
+    assert telegram_stub.to(CHAT) == []
+    set_clock(app, WORKING + dt.timedelta(seconds=34))
+    assert queue_due() == 1
+    run_jobs()
+    assert len(telegram_stub.to(CHAT)) == 1
+    (delivery,) = deliveries("telegram")
+    assert delivery.status == "sent" and delivery.attempts == 2
+
+
+def test_a_blocked_bot_turns_telegram_off_and_tells_the_person(
+    app, client, login, people, run_jobs, flow, telegram_stub
+):
+    configure(telegram=telegram_stub)
+    login(client, people.verifikator)
+    link_telegram(app, client, telegram_stub, CHAT)
+    telegram_stub.blocked.add(CHAT)
+    _submit(people)
+    run_jobs()
+    (delivery,) = deliveries("telegram")
+    assert delivery.status == "refused" and "blocked" in delivery.last_error and delivery.attempts == 1
+    db.session.expire_all()
+    pref = db.session.get(NotifyPreference, people.verifikator.id)
+    assert "telegram" in pref.disabled and "blocked" in pref.disabled["telegram"]["reason_en"]
+    told = db.session.execute(
+        db.select(Notification).where(
+            Notification.user_id == people.verifikator.id, Notification.kind == "medium_refused"
+        )
+    ).scalar_one()
+    assert told.title_id == "Telegram dinonaktifkan untuk Anda" and told.url == "/account/notifications"
+    account = client.get("/account").get_data(as_text=True)
+    assert "Telegram" in account and "bot was blocked by the user" in account
+    assert "bot was blocked by the user" in client.get("/account/notifications").get_data(as_text=True)
+    admin = app.test_client()
+    from tests.messaging_support import BOT_USERNAME  # noqa: F401
+
+    login(admin, people.sysadmin)
+    page = admin.get("/admin/notifications").get_data(as_text=True)
+    assert "Vera Verifikator" in page and "bot was blocked by the user" in page
+
+    # nothing more is tried on Telegram until she turns it on again
+    _submit(people)
+    run_jobs()
+    assert len(deliveries("telegram")) == 1
+    telegram_stub.blocked.discard(CHAT)
+    form = {"telegram:assigned": "1", "quiet_hours": "1", "enable": "telegram"}
+    assert client.post("/account/notifications", data=form).status_code == 302
+    _submit(people)
+    run_jobs()
+    assert [d.status for d in deliveries("telegram")] == ["refused", "sent"]
+
+
+def test_forged_telegram_webhooks_are_refused_and_change_nothing(app, client, login, people, telegram_stub):
+    from hub_messaging.models import LinkToken, TelegramChat
+
+    configure(telegram=telegram_stub)
+    login(client, people.verifikator)
+    page = client.post("/messaging/account", data={"action": "telegram_link"}).get_data(as_text=True)
+    import re
+
+    token = re.search(r"start=([A-Za-z0-9_-]+)", page).group(1)
+    update = telegram_stub.user_sends("6660001", f"/start {token}")
+    assert send_update(app, update, secret="guessed").status_code == 403
+    resp = app.test_client().post("/messaging/telegram/webhook", json=update)  # no header at all
+    assert resp.status_code == 403
+    db.session.expire_all()
+    assert db.session.get(TelegramChat, people.verifikator.id) is None
+    assert db.session.execute(db.select(LinkToken.used_at)).scalar() is None
+    assert telegram_stub.to("6660001") == []  # no reply either
+    # the real one still works: nothing was used up
+    assert send_update(app, update).json["outcome"] == "linked"
+
+
+def test_long_polling_links_without_a_public_address(app, runner, people, telegram_stub):
+    from hub_messaging.models import TelegramChat
+    from hub_messaging.telegram import new_link
+
+    configure(telegram=telegram_stub)
+    link, _expires = new_link(people.verifikator)
+    db.session.commit()
+    telegram_stub.user_sends(CHAT, "/start " + link.split("start=")[1])
+    result = runner.invoke(args=["messaging", "telegram-poll", "--once"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert db.session.get(TelegramChat, people.verifikator.id).chat_id == CHAT
+    # the offset moved on: the same update is not handled twice
+    assert runner.invoke(args=["messaging", "telegram-poll", "--once"]).output.startswith("0 ")
+
+
+def test_the_bot_token_is_encrypted_at_rest_and_set_on_the_admin_page(app, login, people, telegram_stub):
+    from hub.models import Setting
+
+    admin = app.test_client()
+    login(admin, people.sysadmin)
+    page = admin.get("/messaging/admin")
+    assert page.status_code == 200
+    resp = admin.post(
+        "/messaging/admin",
+        data={"action": "save", "telegram_bot_username": "diskominfo_hub_bot", "telegram_bot_token": BOT_TOKEN},
+    )
+    assert resp.status_code == 302
+    db.session.expire_all()
+    stored = db.session.get(Setting, ("messaging.secrets", "telegram_bot_token"))
+    assert stored is not None and BOT_TOKEN not in str(stored.value)
+    assert BOT_TOKEN not in admin.get("/messaging/admin").get_data(as_text=True)  # never shown back
+    from hub_messaging.secrets import get_secret
+
+    assert get_secret("telegram_bot_token") == BOT_TOKEN
