@@ -174,7 +174,6 @@ REFERENCE: list[tuple[str, list[tuple[str, str, str]]]] = [
                 "hub.notify.service",
                 "Notify people in the hub and on the media each chose for the kind (e-mail, chat apps); no commit.",
             ),
-
             ("job", "hub.jobs", "Decorator: run a queued function inside an application context."),
             ("enqueue", "hub.jobs", "Put a `@job` function on the hub's queue, now or `at` an aware datetime."),
             ("redis_connection", "hub.queue", "The hub's Redis connection (prefix keys with the plugin name)."),

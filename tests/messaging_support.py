@@ -40,7 +40,23 @@ WA_APP_SECRET = "wa-app-secret-for-signatures"
 GRAPH_VERSION = "v21.0"
 TEMPLATES = {("hub_notifikasi", "id"): 5, ("hub_kode_verifikasi", "id"): 1}
 
-_HTML_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "span", "tg-spoiler", "blockquote"}
+_HTML_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "a",
+    "code",
+    "pre",
+    "span",
+    "tg-spoiler",
+    "blockquote",
+}
 
 
 def _tg_error(status: int, description: str, **parameters):
@@ -140,22 +156,35 @@ class TelegramStub(StubServer):
                     return _tg_error(400, "Bad Request: can't parse reply keyboard markup JSON object")
             rows = markup.get("inline_keyboard") if isinstance(markup, dict) else None
             if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
-                return _tg_error(400, "Bad Request: field \"inline_keyboard\" of the InlineKeyboardMarkup must be an Array")
+                return _tg_error(
+                    400, 'Bad Request: field "inline_keyboard" of the InlineKeyboardMarkup must be an Array'
+                )
             for button in (b for r in rows for b in r):
                 kinds = [k for k in ("url", "callback_data", "login_url", "web_app") if k in button]
                 if not button.get("text") or len(kinds) != 1:
-                    return _tg_error(400, "Bad Request: can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
+                    return _tg_error(
+                        400,
+                        "Bad Request: can't parse inline keyboard button: "
+                        "Text buttons are unallowed in the inline keyboard",
+                    )
                 if "url" in button and not re.match(r"^https?://", str(button["url"])):
                     return _tg_error(400, "Bad Request: inline keyboard button URL is invalid")
             body = {**body, "reply_markup": markup}
         with self.lock:
             message_id = next(self._ids)
             self.sent.append({**body, "message_id": message_id})
-        return jsonify(ok=True, result={"message_id": message_id, "chat": {"id": int(chat_id)}, "date": 1_760_000_001, "text": text})
+        return jsonify(
+            ok=True,
+            result={"message_id": message_id, "chat": {"id": int(chat_id)}, "date": 1_760_000_001, "text": text},
+        )
 
     def _getUpdates(self, body: dict):  # noqa: N802
         if self.webhook is not None:
-            return _tg_error(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first")
+            return _tg_error(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
         offset = int(body.get("offset") or 0)
         return jsonify(ok=True, result=[u for u in self.updates if u["update_id"] >= offset])
 
@@ -215,15 +244,30 @@ class WhatsAppStub(StubServer):
             if key not in self.templates:
                 return _graph_error(404, 132001, "(#132001) Template name does not exist in the translation")
             params = [
-                p for c in template.get("components") or [] if c.get("type") == "body" for p in c.get("parameters") or []
+                p
+                for c in template.get("components") or []
+                if c.get("type") == "body"
+                for p in c.get("parameters") or []
             ]
             if len(params) != self.templates[key] or any(p.get("type") != "text" or not p.get("text") for p in params):
-                return _graph_error(400, 132000, "(#132000) Number of parameters does not match the expected number of params")
+                return _graph_error(
+                    400, 132000, "(#132000) Number of parameters does not match the expected number of params"
+                )
             to = str(body.get("to") or "")
             with self.lock:
                 wamid = f"wamid.HBgN{next(self._ids):08d}"
-                self.sent.append({"to": to, "template": key[0], "language": key[1], "params": [p["text"] for p in params], "id": wamid})
-            return jsonify(messaging_product="whatsapp", contacts=[{"input": to, "wa_id": to}], messages=[{"id": wamid}])
+                self.sent.append(
+                    {
+                        "to": to,
+                        "template": key[0],
+                        "language": key[1],
+                        "params": [p["text"] for p in params],
+                        "id": wamid,
+                    }
+                )
+            return jsonify(
+                messaging_product="whatsapp", contacts=[{"input": to, "wa_id": to}], messages=[{"id": wamid}]
+            )
 
 
 def status_payload(wamid: str, status: str, phone: str) -> dict:
@@ -239,7 +283,9 @@ def status_payload(wamid: str, status: str, phone: str) -> dict:
                         "value": {
                             "messaging_product": "whatsapp",
                             "metadata": {"phone_number_id": WA_PHONE_ID},
-                            "statuses": [{"id": wamid, "status": status, "timestamp": "1760000100", "recipient_id": phone}],
+                            "statuses": [
+                                {"id": wamid, "status": status, "timestamp": "1760000100", "recipient_id": phone}
+                            ],
                         },
                     }
                 ],

@@ -11,21 +11,21 @@ from hub.notify.deliveries import queue_due
 from hub.notify.models import NotifyPreference
 from hub.notify.service import notify
 from hub.workflow import engine
-from tests import workflow_support
-from tests.messaging_support import (  # noqa: F401 - fixtures
+from tests import messaging_support, workflow_support
+from tests.messaging_support import (
     WIB,
     WORKING,
-    app,
     configure,
     deliveries,
-    flow,
     link_telegram,
     set_clock,
-    telegram_stub,
 )
 from tests.workflow_support import new_item
 
-people = workflow_support.people  # the fixture
+people = workflow_support.people  # the fixtures
+app = messaging_support.app
+flow = messaging_support.flow
+telegram_stub = messaging_support.telegram_stub
 CHAT = "5550001"
 WED_21 = dt.datetime(2026, 12, 9, 21, 0, tzinfo=WIB)
 THU_0730 = dt.datetime(2026, 12, 10, 7, 30, tzinfo=WIB)

@@ -9,23 +9,23 @@ import datetime as dt
 from hub.extensions import db
 from hub.notify.models import Notification, NotifyPreference
 from hub.workflow import engine
-from tests import workflow_support
-from tests.messaging_support import (  # noqa: F401 - fixtures
+from tests import messaging_support, workflow_support
+from tests.messaging_support import (
     BASE_URL,
     BOT_TOKEN,
     WORKING,
-    app,
     configure,
     deliveries,
-    flow,
     link_telegram,
     send_update,
     set_clock,
-    telegram_stub,
 )
 from tests.workflow_support import new_item
 
-people = workflow_support.people  # the fixture
+people = workflow_support.people  # the fixtures
+app = messaging_support.app
+flow = messaging_support.flow
+telegram_stub = messaging_support.telegram_stub
 CHAT = "5550001"
 
 

@@ -11,25 +11,25 @@ import re
 from hub.extensions import db
 from hub.notify.models import NotifyPreference
 from hub.workflow import engine
-from tests import workflow_support
-from tests.messaging_support import (  # noqa: F401 - fixtures
+from tests import messaging_support, workflow_support
+from tests.messaging_support import (
     BASE_URL,
     GRAPH_VERSION,
     WORKING,
-    app,
     configure,
     deliveries,
-    flow,
     link_telegram,
     set_clock,
     signed,
     status_payload,
-    telegram_stub,
-    whatsapp_stub,
 )
 from tests.workflow_support import current_step, new_item
 
-people = workflow_support.people  # the fixture
+people = workflow_support.people  # the fixtures
+app = messaging_support.app
+flow = messaging_support.flow
+telegram_stub = messaging_support.telegram_stub
+whatsapp_stub = messaging_support.whatsapp_stub
 PHONE = "6281234567890"
 
 
@@ -69,8 +69,14 @@ def test_a_submitted_item_reaches_the_verifier_on_telegram_and_whatsapp_once_eac
     assert whatsapp_stub.sent == []
 
     _verify(client, whatsapp_stub)
-    engine.decide(item.id, people.verifikator, "return", return_to="creator", comment="Lengkapi surat.",
-                  step_id=current_step(item.id).id)
+    engine.decide(
+        item.id,
+        people.verifikator,
+        "return",
+        return_to="creator",
+        comment="Lengkapi surat.",
+        step_id=current_step(item.id).id,
+    )
     engine.submit(item.id, people.pemohon)  # back to the verifier
     run_jobs()
     (message,) = whatsapp_stub.to(PHONE)
@@ -95,8 +101,12 @@ def test_a_submitted_item_reaches_the_verifier_on_telegram_and_whatsapp_once_eac
     # delivery statuses come back signed, and are recorded on the delivery
     body = json.dumps(status_payload(message["id"], "delivered", PHONE)).encode()
     hook = app.test_client()
-    resp = hook.post("/messaging/whatsapp/webhook", data=body, content_type="application/json",
-                     headers={"X-Hub-Signature-256": signed(body)})
+    resp = hook.post(
+        "/messaging/whatsapp/webhook",
+        data=body,
+        content_type="application/json",
+        headers={"X-Hub-Signature-256": signed(body)},
+    )
     assert resp.status_code == 200 and resp.json["recorded"] == 1
     (wa,) = deliveries("whatsapp")
     assert wa.remote_status == "delivered"
@@ -114,15 +124,23 @@ def test_a_forged_status_webhook_is_refused_and_changes_nothing(
     (message,) = whatsapp_stub.to(PHONE)
     body = json.dumps(status_payload(message["id"], "failed", PHONE)).encode()
     hook = app.test_client()
-    for headers in ({"X-Hub-Signature-256": signed(body, "not-the-app-secret")}, {}, {"X-Hub-Signature-256": "sha256="}):
+    for headers in (
+        {"X-Hub-Signature-256": signed(body, "not-the-app-secret")},
+        {},
+        {"X-Hub-Signature-256": "sha256="},
+    ):
         resp = hook.post("/messaging/whatsapp/webhook", data=body, content_type="application/json", headers=headers)
         assert resp.status_code == 403
     (wa,) = deliveries("whatsapp")
     assert wa.status == "sent" and wa.remote_status is None
     # a signature of another body does not fit this one
     other = json.dumps(status_payload(message["id"], "read", PHONE)).encode()
-    resp = hook.post("/messaging/whatsapp/webhook", data=body, content_type="application/json",
-                     headers={"X-Hub-Signature-256": signed(other)})
+    resp = hook.post(
+        "/messaging/whatsapp/webhook",
+        data=body,
+        content_type="application/json",
+        headers={"X-Hub-Signature-256": signed(other)},
+    )
     assert resp.status_code == 403 and deliveries("whatsapp")[0].remote_status is None
 
 

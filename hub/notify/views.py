@@ -100,7 +100,6 @@ GROUP_LABELS = {
 def turned_off(user) -> dict:
     """The media a refusal turned off for ``user`` (for the account page)."""
     from hub.notify.models import NotifyPreference
-
     from hub.notify.notifiers import notifiers
 
     pref = db.session.get(NotifyPreference, user.id)

@@ -11,7 +11,13 @@ import os
 from hub.sdk import Setting, db, decrypt_json, encrypt_json
 
 NAMESPACE = "messaging.secrets"
-KEYS = ("telegram_bot_token", "telegram_webhook_secret", "whatsapp_token", "whatsapp_app_secret", "whatsapp_verify_token")
+KEYS = (
+    "telegram_bot_token",
+    "telegram_webhook_secret",
+    "whatsapp_token",
+    "whatsapp_app_secret",
+    "whatsapp_verify_token",
+)
 
 
 def get_secret(key: str) -> str:

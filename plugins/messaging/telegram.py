@@ -127,9 +127,7 @@ class TelegramNotifier(Notifier):
     def deliver(self, notification, person, address: str) -> str | None:
         chat = db.session.get(TelegramChat, person.id)
         if chat is None or chat.chat_id != address:
-            raise DeliveryRefused(
-                "Akun Telegram sudah tidak terhubung", "The Telegram account is no longer linked"
-            )
+            raise DeliveryRefused("Akun Telegram sudah tidak terhubung", "The Telegram account is no longer linked")
         try:
             result = call("sendMessage", message_payload(notification, person, address))
         except TelegramError as exc:
@@ -167,7 +165,9 @@ def link_chat(token: str, chat_id: str, username: str = "") -> int | None:
     if not taken:
         return None
     # one chat reaches one person, one person is reached in one chat
-    db.session.execute(db.delete(TelegramChat).where(TelegramChat.chat_id == chat_id, TelegramChat.user_id != row.user_id))
+    db.session.execute(
+        db.delete(TelegramChat).where(TelegramChat.chat_id == chat_id, TelegramChat.user_id != row.user_id)
+    )
     chat = db.session.get(TelegramChat, row.user_id)
     if chat is None:
         db.session.add(TelegramChat(user_id=row.user_id, chat_id=chat_id, username=username[:100], linked_at=now))
@@ -189,7 +189,10 @@ REPLIES = {
         "Tautan ini tidak berlaku (sudah dipakai atau kedaluwarsa). Buat tautan baru di halaman akun hub.",
         "This link is not valid (already used or expired). Make a new one on your hub account page.",
     ),
-    "stopped": ("Akun hub Anda tidak lagi terhubung ke obrolan ini.", "Your hub account is no longer linked to this chat."),
+    "stopped": (
+        "Akun hub Anda tidak lagi terhubung ke obrolan ini.",
+        "Your hub account is no longer linked to this chat.",
+    ),
     "help": (
         "Buka halaman akun di hub dan pilih Hubungkan Telegram untuk menerima notifikasi di sini.",
         "Open your account page in the hub and choose Link Telegram to get notifications here.",
@@ -239,8 +242,9 @@ def poll_once(timeout: int = 0) -> int:
     """Long polling (no public address): fetch and handle the waiting updates; returns how many."""
     row = db.session.get(Setting, OFFSET_KEY)
     offset = int(row.value) if row is not None and row.value else 0
-    updates = call("getUpdates", {"offset": offset, "timeout": timeout, "allowed_updates": ["message"]},
-                   timeout=TIMEOUT + timeout)
+    updates = call(
+        "getUpdates", {"offset": offset, "timeout": timeout, "allowed_updates": ["message"]}, timeout=TIMEOUT + timeout
+    )
     for update in updates or []:
         handle_update(update)
         offset = max(offset, int(update["update_id"]) + 1)

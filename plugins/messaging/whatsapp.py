@@ -59,8 +59,10 @@ def _conf(key: str, default: str = "") -> str:
 def send_template(to: str, template: str, params: list[str], *, language: str | None = None) -> str:
     """Send one template message; returns the WhatsApp message id (``wamid…``)."""
     base = _conf("whatsapp_api_base", "https://graph.facebook.com").rstrip("/")
-    version, phone_id, token = _conf("whatsapp_graph_version", "v21.0"), _conf("whatsapp_phone_number_id"), get_secret(
-        "whatsapp_token"
+    version, phone_id, token = (
+        _conf("whatsapp_graph_version", "v21.0"),
+        _conf("whatsapp_phone_number_id"),
+        get_secret("whatsapp_token"),
     )
     if not (phone_id and token and template):
         raise WhatsAppError(0, None, "WhatsApp is not set up (phone number id, token, template)")
@@ -144,8 +146,9 @@ class WhatsAppNotifier(Notifier):
 
     def deliver(self, notification, person, address: str) -> str | None:
         try:
-            return send_template(address, _conf("whatsapp_template_notify", "hub_notifikasi"),
-                                 template_params(notification, person))
+            return send_template(
+                address, _conf("whatsapp_template_notify", "hub_notifikasi"), template_params(notification, person)
+            )
         except WhatsAppError as exc:
             raise as_delivery_error(exc) from exc
 
@@ -154,7 +157,7 @@ class WhatsAppNotifier(Notifier):
 
 
 def normalise(phone: str) -> str | None:
-    """"0812-3456-7890", "+62 812 3456 7890" -> "6281234567890"; None when it is not a number."""
+    """ "0812-3456-7890", "+62 812 3456 7890" -> "6281234567890"; None when it is not a number."""
     digits = re.sub(r"[\s\-().]", "", phone or "")
     if digits.startswith("+"):
         digits = digits[1:]
@@ -182,7 +185,7 @@ def start_verification(user, phone: str) -> None:
 
 
 def confirm(user, code: str) -> str:
-    """"verified", "wrong", "expired" or "none" (no code waiting); the caller commits."""
+    """ "verified", "wrong", "expired" or "none" (no code waiting); the caller commits."""
     row = db.session.get(WhatsAppNumber, user.id)
     if row is None or row.code_hash is None:
         return "none"

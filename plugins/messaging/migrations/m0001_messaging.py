@@ -47,9 +47,7 @@ def upgrade() -> None:
         _user_fk("messaging_telegram_chat"),
         sa.PrimaryKeyConstraint("user_id", name=op.f("pk_messaging_telegram_chat")),
     )
-    op.create_index(
-        op.f("ix_messaging_telegram_chat_chat_id"), "messaging_telegram_chat", ["chat_id"], unique=False
-    )
+    op.create_index(op.f("ix_messaging_telegram_chat_chat_id"), "messaging_telegram_chat", ["chat_id"], unique=False)
     op.create_table(
         "messaging_whatsapp_number",
         sa.Column("user_id", sa.Integer(), nullable=False),
