@@ -147,7 +147,10 @@ def test_without_smtp_settings_notes_stay_in_app(make_app, people, flow):
         engine.submit(item.id, people.pemohon)
         (note,) = notes(people.verifikator)
         assert note.email_status == "skipped"
-        assert not any(j.func_name.endswith("send_emails") for j in get_queue().get_jobs())
+        assert not any(j.func_name.endswith("deliver_job") for j in get_queue().get_jobs())
+        from hub.notify.models import NotificationDelivery
+
+        assert db.session.execute(db.select(NotificationDelivery)).first() is None
 
 
 def test_overdue_steps_are_flagged_and_notified_once(app, smtp, people, run_jobs, flow):

@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import os
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
 from hub.sdk import Setting, db, decrypt_json, encrypt_json
 
 NAMESPACE = "messaging.secrets"
+#: ``session.info`` key: the namespace's rows, read once per transaction (every notification asks)
+_CACHE = "hub_messaging.secrets"
 KEYS = (
     "telegram_bot_token",
     "telegram_webhook_secret",
@@ -24,14 +29,19 @@ def get_secret(key: str) -> str:
     env = os.environ.get(f"HUB_MESSAGING_{key.upper()}")
     if env is not None:
         return env
-    row = db.session.get(Setting, (NAMESPACE, key))
-    if row is None or not row.value:
+    info = db.session.info
+    if _CACHE not in info:
+        rows = db.session.execute(db.select(Setting.key, Setting.value).where(Setting.namespace == NAMESPACE)).all()
+        info[_CACHE] = {k: v for k, v in rows}
+    stored = info[_CACHE].get(key)
+    if not stored:
         return ""
-    return str(decrypt_json(str(row.value).encode()).get("value") or "")
+    return str(decrypt_json(str(stored).encode()).get("value") or "")
 
 
 def set_secret(key: str, value: str) -> None:
     """Store (or, with an empty value, remove) a secret; the caller commits."""
+    db.session.info.pop(_CACHE, None)
     row = db.session.get(Setting, (NAMESPACE, key))
     if not value:
         if row is not None:
@@ -42,3 +52,11 @@ def set_secret(key: str, value: str) -> None:
         db.session.add(Setting(namespace=NAMESPACE, key=key, value=stored))
     else:
         row.value = stored
+
+
+def _forget(session, *_args) -> None:
+    session.info.pop(_CACHE, None)
+
+
+for _event in ("after_commit", "after_soft_rollback"):
+    event.listen(Session, _event, _forget)

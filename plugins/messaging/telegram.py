@@ -22,7 +22,6 @@ import html
 import logging
 import secrets as pysecrets
 
-import requests
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from hub_messaging.models import LinkToken, TelegramChat
@@ -60,6 +59,8 @@ def bot_username() -> str:
 
 def call(method: str, payload: dict, *, token: str | None = None, timeout: float = TIMEOUT) -> object:
     """POST one Bot API method; the ``result``, or :class:`TelegramError` with Telegram's words."""
+    import requests  # here, not at import: the app is built without it
+
     token = token or get_secret("telegram_bot_token")
     if not token:
         raise TelegramError(0, "no bot token configured")

@@ -21,7 +21,6 @@ import logging
 import re
 import secrets as pysecrets
 
-import requests
 from hub_messaging.models import WhatsAppNumber
 from hub_messaging.secrets import get_secret
 
@@ -58,6 +57,8 @@ def _conf(key: str, default: str = "") -> str:
 
 def send_template(to: str, template: str, params: list[str], *, language: str | None = None) -> str:
     """Send one template message; returns the WhatsApp message id (``wamid…``)."""
+    import requests  # here, not at import: the app is built without it
+
     base = _conf("whatsapp_api_base", "https://graph.facebook.com").rstrip("/")
     version, phone_id, token = (
         _conf("whatsapp_graph_version", "v21.0"),
