@@ -370,13 +370,13 @@ def set_clock(app, moment: dt.datetime) -> None:
     app.config["NOTIFY_NOW"] = moment
 
 
-def link_telegram(app, client, telegram_stub, chat_id: str) -> str:
+def link_telegram(app, client, telegram_stub, chat_id: str, secret: str = "tg-webhook-secret-123") -> str:
     """The account page's deep link, opened in Telegram (``/start <token>`` through the webhook)."""
     page = client.post("/messaging/account", data={"action": "telegram_link"})
     assert page.status_code == 200
     match = re.search(rf"https://t\.me/{BOT_USERNAME}\?start=([A-Za-z0-9_-]+)", page.get_data(as_text=True))
     assert match, page.get_data(as_text=True)
-    send_update(app, telegram_stub.user_sends(chat_id, f"/start {match.group(1)}"))
+    assert send_update(app, telegram_stub.user_sends(chat_id, f"/start {match.group(1)}"), secret).status_code == 200
     return match.group(1)
 
 

@@ -222,3 +222,72 @@ def test_the_bot_token_is_encrypted_at_rest_and_set_on_the_admin_page(app, login
     from hub_messaging.secrets import get_secret
 
     assert get_secret("telegram_bot_token") == BOT_TOKEN
+
+
+def test_the_admin_sets_the_webhook_and_sends_a_test_message(app, login, people, telegram_stub):
+    configure(telegram=telegram_stub)
+    admin = app.test_client()
+    login(admin, people.sysadmin)
+    assert admin.post("/messaging/admin", data={"action": "webhook"}).status_code == 302
+    assert telegram_stub.webhook["url"] == f"{BASE_URL}/messaging/telegram/webhook"
+    secret = telegram_stub.webhook["secret_token"]
+    assert secret != "tg-webhook-secret-123"  # a new one, and the old one no longer opens the door
+    update = telegram_stub.user_sends("7770001", "/start nothing-valid")
+    assert send_update(app, update).status_code == 403
+    assert send_update(app, update, secret=secret).json["outcome"] == "refused"
+
+    resp = admin.post("/messaging/admin", data={"action": "test"}, follow_redirects=True)
+    assert "Hubungkan dulu Telegram" in resp.get_data(as_text=True)  # not linked yet: nothing to send to
+    link_telegram(app, admin, telegram_stub, "7770002", secret=secret)
+    resp = admin.post("/messaging/admin", data={"action": "test"}, follow_redirects=True)
+    assert "Pesan uji terkirim." in resp.get_data(as_text=True)
+    message = telegram_stub.to("7770002")[-1]
+    assert "Pesan uji dari hub" in message["text"] and message["parse_mode"] == "HTML"
+
+
+def test_the_office_default_decides_for_people_who_chose_nothing(
+    app, client, login, people, run_jobs, flow, telegram_stub
+):
+    configure(telegram=telegram_stub)
+    login(client, people.verifikator)
+    link_telegram(app, client, telegram_stub, CHAT)
+    admin = app.test_client()
+    login(admin, people.sysadmin)
+    page = admin.get("/admin/notifications").get_data(as_text=True)
+    assert 'name="telegram:assigned"' in page
+    assert admin.post("/admin/notifications", data={"telegram:overdue": "1"}).status_code == 302
+    _submit(people)
+    assert deliveries("telegram") == []  # "assigned" is not on Telegram by default any more
+    assert admin.post("/admin/notifications", data={"telegram:assigned": "1"}).status_code == 302
+    _submit(people)
+    assert len(deliveries("telegram")) == 1
+
+
+def test_the_delivery_pages_run_a_fixed_number_of_statements(app, client, login, people, flow, telegram_stub):
+    from hub_messaging.telegram import TelegramNotifier
+
+    from hub.notify.deliveries import disable_medium
+    from tests.query_counter import count_statements
+
+    configure(telegram=telegram_stub)
+    admin = app.test_client()
+    login(admin, people.sysadmin)
+    login(client, people.verifikator)
+
+    def counts():
+        with count_statements() as on_admin:
+            assert admin.get("/admin/notifications").status_code == 200
+        with count_statements() as on_account:
+            assert client.get("/account/notifications").status_code == 200
+        return len(on_admin), len(on_account)
+
+    _submit(people)
+    disable_medium(people.sysadmin, TelegramNotifier(), "diblokir", "blocked")
+    db.session.commit()
+    before = counts()
+    for person in (people.verifikator, people.kepala_bidang, people.kepala_dinas):
+        disable_medium(person, TelegramNotifier(), "diblokir", "blocked")
+    for _ in range(3):
+        _submit(people)
+    db.session.commit()
+    assert counts() == before

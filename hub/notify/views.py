@@ -162,13 +162,30 @@ def _disabled_choice(pref, default, medium: str, group: str) -> bool:
     return group in (media.get(medium) or [])
 
 
-@bp.get("/admin/notifications")
+@bp.route("/admin/notifications", methods=["GET", "POST"])
 @require("settings.manage")
 def admin_page():
-    """Deliveries that failed or were refused, and the media turned off for people."""
-    from hub.models import User
+    """The office default (which media carry which kinds for people who chose nothing), deliveries
+    that failed or were refused, and the media turned off for people."""
+    from hub.models import Setting, User
+    from hub.notify.deliveries import office_default
     from hub.notify.models import DeliveryStatus, NotificationDelivery, NotifyPreference
-    from hub.notify.notifiers import notifiers
+    from hub.notify.notifiers import KIND_GROUPS, notifiers, outside_media
+
+    if request.method == "POST":
+        value = {n.code: [k for k in KIND_GROUPS if request.form.get(f"{n.code}:{k}")] for n in outside_media()}
+        row = db.session.get(Setting, ("notify", "default_media"))
+        if row is None:
+            db.session.add(Setting(namespace="notify", key="default_media", value=value))
+        else:
+            row.value = value
+        from hub.audit import record
+
+        record("notify.default_media", actor=g.user, target_type="setting", target_id=None, details=value)
+        db.session.commit()
+        flash(_("Office default saved."), "success")
+        return redirect(url_for("notify.admin_page"))
+    default = office_default()
 
     problems = list(
         db.session.execute(
@@ -187,5 +204,12 @@ def admin_page():
         if p.disabled
     ]
     return render_template(
-        "notify/admin.html", problems=problems, turned_off=turned_off, media=notifiers(), lang=_lang()
+        "notify/admin.html",
+        problems=problems,
+        turned_off=turned_off,
+        media=notifiers(),
+        outside=outside_media(),
+        groups=[(k, GROUP_LABELS[k]) for k in KIND_GROUPS],
+        default=default,
+        lang=_lang(),
     )
