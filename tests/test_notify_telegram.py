@@ -291,3 +291,36 @@ def test_the_delivery_pages_run_a_fixed_number_of_statements(app, client, login,
         _submit(people)
     db.session.commit()
     assert counts() == before
+
+
+def test_5xx_is_retried_with_back_off_and_given_up_after_the_last_attempt(
+    app, client, login, people, run_jobs, flow, telegram_stub
+):
+    from flask import jsonify
+
+    from hub.notify.deliveries import queue_due
+
+    configure(telegram=telegram_stub)
+    login(client, people.verifikator)
+    link_telegram(app, client, telegram_stub, CHAT)
+    telegram_stub.sent.clear()
+    app.config["NOTIFY_MAX_ATTEMPTS"] = 2
+    path = f"/bot{BOT_TOKEN}/sendMessage"
+    for _ in range(2):
+        telegram_stub.fail_next(
+            "POST", path, lambda: (jsonify(ok=False, error_code=502, description="Bad Gateway"), 502)
+        )
+    _submit(people)
+    run_jobs()
+    (delivery,) = deliveries("telegram")
+    assert delivery.status == "pending" and delivery.attempts == 1 and "502" in delivery.last_error
+    wait = (delivery.next_attempt_at - WORKING).total_seconds()
+    assert 15 <= wait <= 30  # DISPATCH_RETRY_BASE (30 s) with equal jitter
+    set_clock(app, WORKING + dt.timedelta(seconds=31))
+    assert queue_due() == 1
+    run_jobs()
+    (delivery,) = deliveries("telegram")
+    assert delivery.status == "failed" and delivery.attempts == 2  # not retried forever
+    assert telegram_stub.to(CHAT) == []
+    db.session.expire_all()
+    assert db.session.get(NotifyPreference, people.verifikator.id) is None  # a failure is not a refusal
