@@ -324,3 +324,25 @@ def test_5xx_is_retried_with_back_off_and_given_up_after_the_last_attempt(
     assert telegram_stub.to(CHAT) == []
     db.session.expire_all()
     assert db.session.get(NotifyPreference, people.verifikator.id) is None  # a failure is not a refusal
+
+
+def test_a_delivery_left_half_sent_by_a_dead_worker_is_never_sent_again(
+    app, client, login, people, run_jobs, flow, telegram_stub
+):
+    from hub.notify.deliveries import _claim, queue_due
+
+    configure(telegram=telegram_stub)
+    login(client, people.verifikator)
+    link_telegram(app, client, telegram_stub, CHAT)
+    telegram_stub.sent.clear()
+    _submit(people)
+    (delivery,) = deliveries("telegram")
+    assert _claim([delivery.id]) == [delivery.id]  # a worker took it, then died before recording anything
+    set_clock(app, WORKING + dt.timedelta(minutes=9))
+    assert queue_due() == 0 and deliveries("telegram")[0].status == "sending"  # its claim still holds
+    set_clock(app, WORKING + dt.timedelta(minutes=11))
+    assert queue_due() == 0
+    run_jobs()
+    (delivery,) = deliveries("telegram")
+    assert delivery.status == "failed" and "not sent again" in delivery.last_error
+    assert telegram_stub.to(CHAT) == []

@@ -53,6 +53,8 @@ DEFAULTS = {
     "NOTIFY_MORNING": "07:30",
     #: attempts after which a transiently failing delivery is given up
     "NOTIFY_MAX_ATTEMPTS": 8,
+    #: seconds a worker's claim on a delivery lasts (a job's time limit is 120 s)
+    "NOTIFY_LEASE_SECONDS": 600,
 }
 #: kinds that never wait for the morning
 ALWAYS_NOW_KINDS = frozenset({"escalated"})
@@ -227,8 +229,29 @@ def _enqueue(delivery_id: int, at: dt.datetime | None) -> None:
     enqueue(deliver_job, delivery_id, at=at, job_timeout=120)
 
 
+def abandon_stale() -> int:
+    """Deliveries whose worker died while sending (the claim ran out): ``failed``, never sent again,
+    since the medium may have taken the message before the worker died. Returns how many."""
+    count = db.session.execute(
+        update(NotificationDelivery)
+        .where(
+            NotificationDelivery.status == DeliveryStatus.SENDING.value,
+            NotificationDelivery.next_attempt_at < now(),
+        )
+        .values(
+            status=DeliveryStatus.FAILED.value,
+            last_error="the worker stopped while sending; not sent again (it may have arrived)",
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return count
+
+
 def queue_due(limit: int = 500) -> int:
-    """Queue every pending delivery whose time has come (the sweep; also after quiet hours)."""
+    """Queue every pending delivery whose time has come (the sweep; also after quiet hours), after
+    giving up the deliveries a dead worker left half-sent (:func:`abandon_stale`)."""
+    abandon_stale()
     ids = list(
         db.session.execute(
             db.select(NotificationDelivery.id)
@@ -259,7 +282,12 @@ def _claim(ids: list[int]) -> list[int]:
                 NotificationDelivery.status == DeliveryStatus.PENDING.value,
                 NotificationDelivery.next_attempt_at <= now(),
             )
-            .values(status=DeliveryStatus.SENDING.value, attempts=NotificationDelivery.attempts + 1)
+            .values(
+                status=DeliveryStatus.SENDING.value,
+                attempts=NotificationDelivery.attempts + 1,
+                # while sending, next_attempt_at is the claim's end (see abandon_stale)
+                next_attempt_at=now() + dt.timedelta(seconds=int(setting("NOTIFY_LEASE_SECONDS"))),
+            )
             .execution_options(synchronize_session=False)
         ).rowcount
         if count:
