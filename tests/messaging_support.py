@@ -270,8 +270,11 @@ class WhatsAppStub(StubServer):
             )
 
 
-def status_payload(wamid: str, status: str, phone: str) -> dict:
+def status_payload(wamid: str, status: str, phone: str, errors: list | None = None) -> dict:
     """A WhatsApp status webhook body, as Meta sends it."""
+    entry = {"id": wamid, "status": status, "timestamp": "1760000100", "recipient_id": phone}
+    if errors:
+        entry["errors"] = errors
     return {
         "object": "whatsapp_business_account",
         "entry": [
@@ -283,9 +286,7 @@ def status_payload(wamid: str, status: str, phone: str) -> dict:
                         "value": {
                             "messaging_product": "whatsapp",
                             "metadata": {"phone_number_id": WA_PHONE_ID},
-                            "statuses": [
-                                {"id": wamid, "status": status, "timestamp": "1760000100", "recipient_id": phone}
-                            ],
+                            "statuses": [entry],
                         },
                     }
                 ],

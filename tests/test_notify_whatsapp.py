@@ -172,3 +172,28 @@ def test_the_verification_code_expires(app, client, login, people, whatsapp_stub
 
     db.session.expire_all()
     assert db.session.execute(db.select(WhatsAppNumber.verified_at)).scalar() is None
+
+
+def test_a_failed_status_for_an_unknown_number_turns_whatsapp_off(
+    app, client, login, people, run_jobs, flow, whatsapp_stub
+):
+    configure(whatsapp=whatsapp_stub)
+    login(client, people.verifikator)
+    _verify(client, whatsapp_stub)
+    item = new_item(people.pemohon, channels=[{"channel": "checked", "text": "Pendek."}])
+    engine.submit(item.id, people.pemohon)
+    run_jobs()
+    (message,) = whatsapp_stub.to(PHONE)
+    errors = [{"code": 131026, "title": "Message undeliverable"}]
+    body = json.dumps(status_payload(message["id"], "failed", PHONE, errors)).encode()
+    resp = app.test_client().post(
+        "/messaging/whatsapp/webhook",
+        data=body,
+        content_type="application/json",
+        headers={"X-Hub-Signature-256": signed(body)},
+    )
+    assert resp.status_code == 200
+    (wa,) = deliveries("whatsapp")
+    assert wa.status == "refused" and wa.remote_status == "failed" and "131026" in wa.last_error
+    db.session.expire_all()
+    assert "undeliverable" in db.session.get(NotifyPreference, people.verifikator.id).disabled["whatsapp"]["reason_en"]

@@ -427,9 +427,11 @@ def enable_medium(person: User, code: str) -> None:
     pref.disabled = disabled
 
 
-def record_status(medium: str, remote_id: str, status: str, error: str | None = None) -> int:
+def record_status(medium: str, remote_id: str, status: str, error: str | None = None, *, refused: bool = False) -> int:
     """What a medium reports about a message it took (a WhatsApp status webhook): recorded on its
-    delivery. A ``failed`` report counts as the delivery failing. Returns the rows changed (no commit)."""
+    delivery. ``status="failed"`` marks the delivery failed; with ``refused=True`` (the number does
+    not exist, the template was rejected) it is a definite refusal: the medium is turned off for the
+    person, as when :class:`DeliveryRefused` is raised. Returns the rows changed (no commit)."""
     rows = list(
         db.session.execute(
             db.select(NotificationDelivery).where(
@@ -439,7 +441,12 @@ def record_status(medium: str, remote_id: str, status: str, error: str | None = 
     )
     for row in rows:
         row.remote_status = status[:40]
-        if status == "failed":
-            row.status = DeliveryStatus.FAILED.value
-            row.last_error = (error or "failed")[:1000]
+        if status != "failed":
+            continue
+        row.last_error = (error or "failed")[:1000]
+        row.status = (DeliveryStatus.REFUSED if refused else DeliveryStatus.FAILED).value
+        notifier = notifiers().get(medium)
+        person = db.session.get(User, row.user_id)
+        if refused and notifier is not None and person is not None:
+            disable_medium(person, notifier, error or "failed", error or "failed")
     return len(rows)

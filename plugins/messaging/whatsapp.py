@@ -219,5 +219,8 @@ def record_statuses(payload: dict) -> int:
             for status in (change.get("value") or {}).get("statuses") or []:
                 errors = status.get("errors") or []
                 error = "; ".join(f"{e.get('code')}: {e.get('title') or e.get('message')}" for e in errors) or None
-                changed += record_delivery_status("whatsapp", str(status.get("id")), str(status.get("status")), error)
+                refused = any(e.get("code") in REFUSED_CODES for e in errors)
+                changed += record_delivery_status(
+                    "whatsapp", str(status.get("id")), str(status.get("status")), error, refused=refused
+                )
     return changed
