@@ -131,3 +131,16 @@ def test_kinds_not_chosen_for_a_medium_are_not_sent_there(app, client, login, pe
     client.post("/account/notifications", data={"telegram:overdue": "1", "quiet_hours": "1"})
     _submit(people)
     assert deliveries("telegram") == []
+
+
+def test_the_choice_pages_speak_indonesian_and_english(app, client, login, people, telegram_stub):
+    configure(telegram=telegram_stub)
+    login(client, people.verifikator)
+    page = client.get("/account/notifications").get_data(as_text=True)
+    assert "Pilihan notifikasi" in page and "Jam tenang" in page and "Ditugaskan kepada saya" in page
+    assert "Hubungkan Telegram" in client.get("/messaging/account").get_data(as_text=True)
+    client.post("/lang", data={"lang": "en", "next": "/"})
+    page = client.get("/account/notifications").get_data(as_text=True)
+    assert "Notification choices" in page and "Quiet hours" in page and "Assigned to me" in page
+    assert "Jam tenang" not in page
+    assert "Link Telegram" in client.get("/messaging/account").get_data(as_text=True)
