@@ -256,6 +256,25 @@ def publication_status_changed(publication, old_status, new_status):
     """
 
 
+# --- notifications (hub/notify) --------------------------------------------------------------
+
+
+@hookspec
+def register_notifiers():
+    """Declare the media this plugin delivers notifications on (a chat app, SMS…).
+
+    Fires once, on the first notification or preference page after start-up. Returns a list of
+    :class:`hub.notify.notifiers.Notifier` instances: ``code`` (unique; the core's are ``hub`` and
+    ``email``), ``label_id``/``label_en``, ``quiet`` (True: waits out quiet hours, may be digested),
+    ``setup_endpoint`` (where a person connects it), ``available()``, ``addresses(users)`` (``{user_id:
+    address}`` of those who connected it) and ``deliver(notification, person, address)``. ``deliver``
+    runs in a queued job, at most once per notification and medium; it returns the medium's message
+    id (or None), raises :class:`hub.notify.notifiers.TransientDeliveryError` (retried with back-off,
+    ``retry_after`` honoured) or :class:`hub.notify.notifiers.DeliveryRefused` (no retry; the medium
+    is turned off for the person and they are told in the hub).
+    """
+
+
 # --- the web interface (hub/web, hub/calendar, hub/reports) ----------------------------------
 
 

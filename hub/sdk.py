@@ -169,10 +169,55 @@ REFERENCE: list[tuple[str, list[tuple[str, str, str]]]] = [
         "Audit, notifications, queue",
         [
             ("record_audit", "hub.audit", "Add an entry to the tamper-evident audit trail (commits with the change)."),
-            ("notify", "hub.notify.service", "Notify people in the hub (and by e-mail when configured); no commit."),
+            (
+                "notify",
+                "hub.notify.service",
+                "Notify people in the hub and on the media each chose for the kind (e-mail, chat apps); no commit.",
+            ),
             ("job", "hub.jobs", "Decorator: run a queued function inside an application context."),
             ("enqueue", "hub.jobs", "Put a `@job` function on the hub's queue, now or `at` an aware datetime."),
             ("redis_connection", "hub.queue", "The hub's Redis connection (prefix keys with the plugin name)."),
+        ],
+    ),
+    (
+        "Notifiers",
+        [
+            (
+                "Notifier",
+                "hub.notify.notifiers",
+                "Base class of a medium a plugin delivers notifications on (`register_notifiers`).",
+            ),
+            (
+                "TransientDeliveryError",
+                "hub.notify.notifiers",
+                "A delivery failed for now (429, 5xx); retried with back-off, `retry_after` honoured.",
+            ),
+            (
+                "DeliveryRefused",
+                "hub.notify.notifiers",
+                "A definite refusal (blocked, unknown number): no retry, the medium is turned off for the person.",
+            ),
+            ("Notification", "hub.notify.models", "One notification to one person (title, body, url, `data`)."),
+            (
+                "NotificationDelivery",
+                "hub.notify.models",
+                "One notification on one medium: status, attempts, next attempt, the medium's message id.",
+            ),
+            (
+                "notification_link",
+                "hub.notify.service",
+                "The absolute address of a notification's page (`BASE_URL` + its path).",
+            ),
+            (
+                "record_delivery_status",
+                "hub.notify.deliveries",
+                "Record what a medium reports later about a message (a status webhook); no commit.",
+            ),
+            (
+                "notify_now",
+                "hub.notify.deliveries",
+                "The current time as notifications see it (tests fix it with `NOTIFY_NOW`); use it for expiries.",
+            ),
         ],
     ),
     (
@@ -301,7 +346,15 @@ REFERENCE: list[tuple[str, list[tuple[str, str, str]]]] = [
 
 #: name -> (home module, attribute there) for the names loaded on first use
 #: SDK names whose attribute in their module is called differently
-_RENAMED = {"_": "gettext", "record_audit": "record", "submit_item": "submit", "decide_item": "decide"}
+_RENAMED = {
+    "_": "gettext",
+    "record_audit": "record",
+    "submit_item": "submit",
+    "decide_item": "decide",
+    "notification_link": "link_of",
+    "record_delivery_status": "record_status",
+    "notify_now": "now",
+}
 
 _HOME: dict[str, tuple[str, str]] = {
     name: (module, _RENAMED.get(name, name))
@@ -390,6 +443,11 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
         UTCDateTime,
         utcnow,
     )
+    from hub.notify.deliveries import now as notify_now  # noqa: F401
+    from hub.notify.deliveries import record_status as record_delivery_status  # noqa: F401
+    from hub.notify.models import Notification, NotificationDelivery  # noqa: F401
+    from hub.notify.notifiers import DeliveryRefused, Notifier, TransientDeliveryError  # noqa: F401
+    from hub.notify.service import link_of as notification_link  # noqa: F401
     from hub.notify.service import notify  # noqa: F401
     from hub.permissions import (  # noqa: F401
         can_view_item,

@@ -100,8 +100,11 @@ def test_next_steps_role_gets_an_in_app_note_and_an_email(app, smtp, people, mak
     assert "Menerima surat permintaan" in body and "Receive the display request" not in body
     assert f"Buka di hub: https://hub.example.go.id/items/{item.id}" in body
     assert notes(people.verifikator)[0].email_status == "sent"
-    (refused,) = notes(second)
+    (refused,) = notes(second, "step_waiting")
     assert refused.email_status == "failed" and "550" in refused.email_error
+    # a 5xx for the address is a definite refusal: e-mail is turned off for her, and she is told in the hub
+    (told,) = notes(second, "medium_refused")
+    assert told.title_id == "Surel dinonaktifkan untuk Anda" and told.email_status == "skipped"
     run_jobs()
     assert len(smtp.messages) == 1  # nothing is sent twice
 
@@ -144,7 +147,10 @@ def test_without_smtp_settings_notes_stay_in_app(make_app, people, flow):
         engine.submit(item.id, people.pemohon)
         (note,) = notes(people.verifikator)
         assert note.email_status == "skipped"
-        assert not any(j.func_name.endswith("send_emails") for j in get_queue().get_jobs())
+        assert not any(j.func_name.endswith("deliver_job") for j in get_queue().get_jobs())
+        from hub.notify.models import NotificationDelivery
+
+        assert db.session.execute(db.select(NotificationDelivery)).first() is None
 
 
 def test_overdue_steps_are_flagged_and_notified_once(app, smtp, people, run_jobs, flow):

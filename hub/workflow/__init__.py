@@ -33,6 +33,21 @@ def init_app(app: Flask) -> None:
     from hub.web.nav import NavEntry, add_nav_entry
 
     add_nav_entry(app, NavEntry("Notifikasi", "Notifications", endpoint="notify.page", order=15))
+    add_nav_entry(
+        app,
+        NavEntry(
+            "Pengiriman notifikasi",
+            "Notification deliveries",
+            endpoint="notify.admin_page",
+            section="admin",
+            order=77,
+            description_id="Pengiriman yang gagal atau ditolak, dan media yang dinonaktifkan",
+            description_en="Failed or refused deliveries, and media turned off for people",
+        ),
+    )
+    from hub.notify.views import turned_off
+
+    app.jinja_env.globals.update(notify_turned_off=turned_off)
     pm = plugins(app).pm
     for module in (events, cli):
         if not pm.is_registered(module):

@@ -122,6 +122,13 @@ def notify_step(item: Item, step: StepDef, instance: StepInstance | None, cal) -
         title_en=f"Waiting for you: {item.title}",
         body_id=f"Langkah: {step.name_id}.{due_id}",
         body_en=f"Step: {step.name_en}.{due_en}",
+        data={
+            "item": item.title,
+            "step_id": step.name_id,
+            "step_en": step.name_en,
+            "due_id": due_id.removeprefix(" Batas waktu: ").rstrip("."),
+            "due_en": due_en.removeprefix(" Due: ").rstrip("."),
+        },
     )
 
 

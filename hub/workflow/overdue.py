@@ -2,8 +2,9 @@
 
 When a step with a time limit is entered, a job is scheduled at its due time
 (:func:`schedule_check`, RQ's scheduler in ``hub worker``). The job runs
-:func:`check_overdue`, which sweeps *every* open step past its due time, and re-queues
-e-mails that could not be queued. A periodic sweep (:func:`ensure_sweep`, every
+:func:`check_overdue`, which sweeps *every* open step past its due time, and queues the
+notification deliveries that are due (after quiet hours, a back-off, a lost queue). A periodic
+sweep (:func:`ensure_sweep`, every
 ``WORKFLOW_OVERDUE_SWEEP`` seconds, default 300) catches what a check lost with Redis
 missed: each run schedules the next, and every workflow transition and every
 ``hub db upgrade`` / ``hub up`` starts the chain again if it was lost. ``hub workflow
@@ -59,6 +60,7 @@ def _notify(instance: StepInstance, item: Item) -> None:
         title_en=f"Overdue: {item.title}",
         body_id=f"Langkah “{step.name_id}” melewati batas waktu: {due_id}.",
         body_en=f"Step “{step.name_en}” is past its due time: {due_en}.",
+        data={"item": item.title, "step_id": step.name_id, "step_en": step.name_en, "due_id": due_id, "due_en": due_en},
     )
 
 
@@ -204,13 +206,13 @@ def check_overdue(now: dt.datetime | None = None) -> list[int]:
 @job
 def overdue_job(step_id: int | None = None) -> list[int]:
     """The scheduled check (``step_id`` only names the step that asked for it)."""
-    from hub.notify.service import queue_pending_emails
+    from hub.notify.deliveries import queue_due
 
     flagged = check_overdue()
     try:
-        queue_pending_emails()
+        queue_due()
     except Exception:  # noqa: BLE001 - Redis trouble: the next check tries again
-        log.exception("could not re-queue pending e-mails")
+        log.exception("could not queue due notification deliveries")
     return flagged
 
 
