@@ -21,7 +21,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-HUB_SDK_VERSION = "1.0"
+HUB_SDK_VERSION = "1.1"
 
 #: Every name of the API, grouped for the reference: (group, [(name, home module, one line)]).
 #: The home module is where the name is defined; a plugin never imports it from there.
@@ -124,6 +124,8 @@ REFERENCE: list[tuple[str, list[tuple[str, str, str]]]] = [
         [
             ("_", "flask_babel", "`gettext`: translate a message now (inside a request or app context)."),
             ("lazy_gettext", "flask_babel", "Translate a message when it is shown (module-level labels)."),
+            ("format_day", "hub.dates", "A calendar day as the reader writes it (`7 Des 2026`; `form=\"long\"`)."),
+            ("format_moment", "hub.dates", "A moment in the office's zone as the reader writes it (`7 Des 2026 08.30 WIB`)."),
         ],
     ),
     (
@@ -170,6 +172,13 @@ REFERENCE: list[tuple[str, list[tuple[str, str, str]]]] = [
         [
             ("record_audit", "hub.audit", "Add an entry to the tamper-evident audit trail (commits with the change)."),
             ("notify", "hub.notify.service", "Notify people in the hub (and by e-mail when configured); no commit."),
+            (
+                "send_mail",
+                "hub.notify.mail",
+                "Send one e-mail now (to someone with no account), attachments allowed; raises `MailError`.",
+            ),
+            ("smtp_enabled", "hub.notify.mail", "True when the hub is set up to send e-mail (`HUB_SMTP_HOST`)."),
+            ("MailError", "hub.notify.mail", "The SMTP server could not be reached or refused the message."),
             ("job", "hub.jobs", "Decorator: run a queued function inside an application context."),
             ("enqueue", "hub.jobs", "Put a `@job` function on the hub's queue, now or `at` an aware datetime."),
             ("redis_connection", "hub.queue", "The hub's Redis connection (prefix keys with the plugin name)."),
@@ -245,6 +254,16 @@ REFERENCE: list[tuple[str, list[tuple[str, str, str]]]] = [
         ],
     ),
     (
+        "Working calendar",
+        [
+            (
+                "calendar_for",
+                "hub.workflow.calendar",
+                "An office's working calendar (`WorkCalendar`: hours, holidays, time zone; None: the hub's defaults).",
+            ),
+        ],
+    ),
+    (
         "Stored secrets",
         [
             ("encrypt_json", "hub.crypto", "Encrypt a dict for storage (channel credentials)."),
@@ -303,6 +322,7 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
         PublishResult,
     )
     from hub.crypto import decrypt_json, encrypt_json  # noqa: F401
+    from hub.dates import format_day, format_moment  # noqa: F401
     from hub.declarations import CHANNEL_ADMIN_PERMISSIONS, ItemField, ItemKind, Permission, Role  # noqa: F401
     from hub.exceptions import (  # noqa: F401
         HubError,
@@ -338,6 +358,7 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
         UTCDateTime,
         utcnow,
     )
+    from hub.notify.mail import MailError, send_mail, smtp_enabled  # noqa: F401
     from hub.notify.service import notify  # noqa: F401
     from hub.permissions import (  # noqa: F401
         can_view_item,
@@ -354,5 +375,6 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
     from hub.spreadsheets import append_row, csv_row, new_workbook  # noqa: F401
     from hub.web.nav import NavEntry  # noqa: F401
     from hub.web.panels import HealthNote, Panel  # noqa: F401
+    from hub.workflow.calendar import calendar_for  # noqa: F401
     from hub.workflow.definition import StepDef  # noqa: F401
     from hub.workflow.queries import current_step, deciding_step, is_approval_step, may_decide  # noqa: F401
