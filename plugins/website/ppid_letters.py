@@ -60,8 +60,13 @@ def _render(number: str, subject: str, to: list[str], paragraphs: list[str], whe
     pdf.para(_("Public Information and Documentation Officer (PPID)"), size=10, gap=2)
     pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
     pdf.ln(4)
-    pdf.para(f"{_('Number')}: {number}\n{_('Date')}: {_day(when)}\n{_('Subject')}: {subject}", gap=5)
-    pdf.para(_("To") + ":\n" + "\n".join(line for line in to if line), gap=5)
+    head = [
+        _("Letter number: %(number)s", number=number),
+        _("Date: %(day)s", day=_day(when)),
+        _("Subject: %(subject)s", subject=subject),
+    ]
+    pdf.para("\n".join(head), gap=5)
+    pdf.para("\n".join([_("Addressed to:"), *(line for line in to if line)]), gap=5)
     for text in paragraphs:
         pdf.para(text)
     pdf.ln(8)
