@@ -15,6 +15,7 @@ from hub_website import ppid_clock, ppid_law
 from hub_website.ppid_models import PpidObjection, PpidRequest
 from hub_website.ppid_requests import PpidError
 from sqlalchemy import func
+from sqlalchemy.orm import selectinload
 
 from hub.sdk import User, UserRole, _, db, notify, record_audit, utcnow
 
@@ -135,6 +136,9 @@ def decide(objection: PpidObjection, user, *, outcome: str, answer: str, now: dt
 def open_objections() -> list[PpidObjection]:
     return list(
         db.session.execute(
-            db.select(PpidObjection).where(PpidObjection.status == "registered").order_by(PpidObjection.due_at)
+            db.select(PpidObjection)
+            .where(PpidObjection.status == "registered")
+            .options(selectinload(PpidObjection.request))
+            .order_by(PpidObjection.due_at)
         ).scalars()
     )
