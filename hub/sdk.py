@@ -124,8 +124,12 @@ REFERENCE: list[tuple[str, list[tuple[str, str, str]]]] = [
         [
             ("_", "flask_babel", "`gettext`: translate a message now (inside a request or app context)."),
             ("lazy_gettext", "flask_babel", "Translate a message when it is shown (module-level labels)."),
-            ("format_day", "hub.dates", "A calendar day as the reader writes it (`7 Des 2026`; `form=\"long\"`)."),
-            ("format_moment", "hub.dates", "A moment in the office's zone as the reader writes it (`7 Des 2026 08.30 WIB`)."),
+            ("format_day", "hub.dates", 'A calendar day as the reader writes it (`7 Des 2026`; `form="long"`).'),
+            (
+                "format_moment",
+                "hub.dates",
+                "A moment in the office's zone as the reader writes it (`7 Des 2026 08.30 WIB`).",
+            ),
         ],
     ),
     (

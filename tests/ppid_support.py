@@ -33,8 +33,8 @@ class Mailbox:
         return [m for m in self.messages if m["To"] == address]
 
 
-@pytest.fixture
-def smtp():
+@pytest.fixture(name="smtp")
+def smtp_server():
     box = Mailbox()
     controller = Controller(box, hostname="127.0.0.1", port=free_port())
     controller.start()
@@ -45,8 +45,8 @@ def smtp():
         controller.stop()
 
 
-@pytest.fixture
-def app(make_app, smtp):
+@pytest.fixture(name="app")
+def ppid_app(make_app, smtp):
     app = make_app(
         SMTP_HOST="127.0.0.1",
         SMTP_PORT=smtp.port,

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from hub.extensions import db
 from hub.notify.models import Notification
 from hub.reports.base import Period
-from tests.ppid_support import FORM, app, smtp, wib  # noqa: F401 - fixtures
+from tests.ppid_support import FORM, ppid_app, smtp_server, wib  # noqa: F401 - fixtures
 from tests.query_counter import count_statements
 
 
@@ -43,8 +43,14 @@ def _answered(officer, received, decided, decision="granted", **fields) -> tuple
 
 def test_an_objection_on_day_31_is_refused_with_the_rule(app, office, officer, atasan):
     # answered Monday 16 November 2026; day 30 after it is Monday 28 December
-    req, _ = _answered(officer, wib(2026, 11, 10, 9, 0), wib(2026, 11, 16, 10, 0), "refused",
-                       exception_class="h", consequence_reason="Membuka data ini mengungkap rahasia pribadi.")
+    req, _ = _answered(
+        officer,
+        wib(2026, 11, 10, 9, 0),
+        wib(2026, 11, 16, 10, 0),
+        "refused",
+        exception_class="h",
+        consequence_reason="Membuka data ini mengungkap rahasia pribadi.",
+    )
     assert ppid_objections.deadline(req) == wib(2026, 12, 28, 16, 0)
     with pytest.raises(ppid_requests.PpidError) as late:
         ppid_objections.file(req, grounds=["a"], reason="Saya keberatan.", now=wib(2026, 12, 29, 9, 0))
@@ -63,14 +69,21 @@ def test_an_objection_in_time_reaches_the_atasan_ppid_and_is_answered_by_letter(
     app, client, login, office, officer, atasan, smtp, run_jobs
 ):
     now = dt.datetime.now(dt.UTC)
-    req, secret = _answered(officer, now - dt.timedelta(days=3), now - dt.timedelta(days=1), "refused",
-                            exception_class="a", consequence_reason="Membuka berkas penyidikan menghambat penegakan hukum.")
+    req, secret = _answered(
+        officer,
+        now - dt.timedelta(days=3),
+        now - dt.timedelta(days=1),
+        "refused",
+        exception_class="a",
+        consequence_reason="Membuka berkas penyidikan menghambat penegakan hukum.",
+    )
     track = client.get(f"/ppid/track/{req.id}/{secret}").get_data(as_text=True)
     assert "Ajukan keberatan" in track and "Permohonan tidak ditanggapi" in track
     no_ground = client.post(f"/ppid/track/{req.id}/{secret}/objection", data={"reason": "Tanpa alasan"})
     assert no_ground.status_code == 422 and "Pasal 35 ayat (1)" in no_ground.get_data(as_text=True)
     filed = client.post(
-        f"/ppid/track/{req.id}/{secret}/objection", data={"grounds": ["a", "e"], "reason": "Informasi ini bukan berkas penyidikan."}
+        f"/ppid/track/{req.id}/{secret}/objection",
+        data={"grounds": ["a", "e"], "reason": "Informasi ini bukan berkas penyidikan."},
     )
     assert filed.status_code == 302
     objection = db.session.execute(db.select(PpidObjection)).scalar_one()
@@ -126,7 +139,9 @@ def _seed_year(officer) -> dict[str, PpidRequest]:
         return wib(2025, month, day, 9, 0)
 
     def after(moment, days):
-        return ppid_clock.end_of(cal, ppid_clock.working_day_after(cal, ppid_clock.day_of(cal, moment), days)) - dt.timedelta(hours=1)
+        return ppid_clock.end_of(
+            cal, ppid_clock.working_day_after(cal, ppid_clock.day_of(cal, moment), days)
+        ) - dt.timedelta(hours=1)
 
     reasons = {"consequence_reason": "Membuka informasi ini menimbulkan kerugian yang nyata."}
     seeded = {}
@@ -139,7 +154,9 @@ def _seed_year(officer) -> dict[str, PpidRequest]:
         ("forwarded", 6, 2, 1, "forwarded", {"forwarded_to": "Dinas Pendidikan Provinsi"}),
     ]:
         req, _ = ppid_requests.create(dict(FORM), now=received(month, day))
-        ppid_requests.decide(req, officer, decision=decision, answer="Jawaban.", now=after(req.received_at, days), **extra)
+        ppid_requests.decide(
+            req, officer, decision=decision, answer="Jawaban.", now=after(req.received_at, days), **extra
+        )
         seeded[key] = req
     seeded["open"], _ = ppid_requests.create(dict(FORM), now=received(12, 1))
     ppid_requests.create(dict(FORM), now=wib(2024, 12, 31, 9, 0))
@@ -148,7 +165,9 @@ def _seed_year(officer) -> dict[str, PpidRequest]:
     for key, outcome in (("forwarded", "upheld"), ("late", "rejected")):
         req = seeded[key]
         objection = ppid_objections.file(req, grounds=["e"], reason="", now=req.decided_at + dt.timedelta(days=2))
-        ppid_objections.decide(objection, officer, outcome=outcome, answer="Tanggapan.", now=objection.filed_at + dt.timedelta(days=5))
+        ppid_objections.decide(
+            objection, officer, outcome=outcome, answer="Tanggapan.", now=objection.filed_at + dt.timedelta(days=5)
+        )
     db.session.commit()
     return seeded
 

@@ -14,7 +14,7 @@ from hub_website.ppid_models import PpidMessage, PpidRequest
 from hub.extensions import db
 from hub.models.audit import AuditEntry
 from hub.workflow.models import Holiday
-from tests.ppid_support import FORM, app, file_request, smtp, tracking_link, wib  # noqa: F401 - fixtures
+from tests.ppid_support import FORM, file_request, ppid_app, smtp_server, tracking_link, wib  # noqa: F401 - fixtures
 
 
 @pytest.fixture
@@ -220,9 +220,11 @@ def test_personal_data_is_for_ppid_roles_every_view_audited(app, client, login, 
     page = client.get(f"/ppid/register/{req.id}").get_data(as_text=True)
     assert FORM["nik"] in page and FORM["email"] in page
     client.get(f"/ppid/register/{req.id}")
-    views = db.session.execute(
-        db.select(AuditEntry).where(AuditEntry.action == "ppid_request.personal_viewed")
-    ).scalars().all()
+    views = (
+        db.session.execute(db.select(AuditEntry).where(AuditEntry.action == "ppid_request.personal_viewed"))
+        .scalars()
+        .all()
+    )
     assert [(v.actor_name, v.target_id) for v in views] == [("petugas.ppid", str(req.id))] * 2
     # the register itself lists no personal data
     register = client.get("/ppid/register").get_data(as_text=True)
@@ -240,7 +242,9 @@ def test_overdue_requests_are_on_the_ppid_dashboard(app, client, login, office, 
 def test_personal_data_is_erased_after_the_retention_period(app, runner, office, officer):
     req, secret = _create(dt.datetime.now(dt.UTC) - dt.timedelta(days=100))
     fresh, _ = _create(dt.datetime.now(dt.UTC))
-    ppid_requests.decide(req, officer, decision="granted", answer="Terlampir.", now=req.received_at + dt.timedelta(days=3))
+    ppid_requests.decide(
+        req, officer, decision="granted", answer="Terlampir.", now=req.received_at + dt.timedelta(days=3)
+    )
     db.session.commit()
     result = runner.invoke(args=["website", "ppid-erase", "--days", "30"])
     assert result.exit_code == 0 and result.output.startswith("1 ")

@@ -90,8 +90,16 @@ def export_dip_cmd(path: Path) -> None:
     click.echo(f"{len(entries)} dokumen / documents -> {path}")
 
 
-@website.command("ppid-erase", help="Hapus data pribadi pemohon yang melewati masa simpan / Erase requesters' personal data past the retention period.")
-@click.option("--days", type=int, default=None, help="Masa simpan (hari) / Retention in days (default: the setting ppid_retention_days).")
+@website.command(
+    "ppid-erase",
+    help="Hapus data pribadi pemohon setelah masa simpan / Erase requesters' personal data after the retention period.",
+)
+@click.option(
+    "--days",
+    type=int,
+    default=None,
+    help="Masa simpan (hari) / Retention in days (default: the setting ppid_retention_days).",
+)
 def ppid_erase_cmd(days):
     from hub_website.ppid_requests import erase_expired
 
@@ -103,7 +111,9 @@ def ppid_erase_cmd(days):
     click.echo(f"{erased} permohonan dihapus data pribadinya / requests erased (kept {keep} days)")
 
 
-@website.command("ppid-mail", help="Kirim ulang e-mail pemohon yang tertunda / Queue requesters' pending e-mails again.")
+@website.command(
+    "ppid-mail", help="Kirim ulang e-mail pemohon yang tertunda / Queue requesters' pending e-mails again."
+)
 def ppid_mail_cmd():
     from hub_website.ppid_mail import queue_pending
 

@@ -110,16 +110,16 @@ def _answer_letter(req: PpidRequest) -> bytes:
     if req.decision == "forwarded":
         paragraphs.append(_("Your request has been forwarded to: %(body)s.", body=req.forwarded_to))
     if req.documents:
-        paragraphs.append(
-            _("Attached: %(files)s.", files=", ".join(d.filename for d in req.documents))
-        )
+        paragraphs.append(_("Attached: %(files)s.", files=", ".join(d.filename for d in req.documents)))
     paragraphs.append(
         _(
             "If you disagree with this answer you may file an objection with the PPID's superior within 30 "
             "working days (UU 14/2008 Art. 35-36), from your tracking page."
         )
     )
-    return _render(req.number, _("Answer to a request for public information"), _addressee(req), paragraphs, req.decided_at)
+    return _render(
+        req.number, _("Answer to a request for public information"), _addressee(req), paragraphs, req.decided_at
+    )
 
 
 def extension_notice(req: PpidRequest) -> list[str]:

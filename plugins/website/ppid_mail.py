@@ -78,7 +78,10 @@ def compose(message: PpidMessage, secret: str) -> tuple[str, str, list[tuple[str
     elif message.kind == "answered":
         subject = _("Request %(number)s: the PPID's answer", number=req.number)
         lines = [
-            _("The PPID has answered your request: %(decision)s.", decision=ppid_law.label(ppid_law.DECISIONS, req.decision)),
+            _(
+                "The PPID has answered your request: %(decision)s.",
+                decision=ppid_law.label(ppid_law.DECISIONS, req.decision),
+            ),
             _("The answer letter is attached."),
             track,
         ]

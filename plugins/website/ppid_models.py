@@ -57,9 +57,7 @@ class PpidRequest(Base):
     exception_class: Mapped[str | None] = mapped_column(String(2), nullable=True)
     consequence_reason: Mapped[str] = mapped_column(Text, default="")
     #: the DIP's decision that the information is excluded (a ppid_document classed dikecualikan)
-    excluded_item_id: Mapped[int | None] = mapped_column(
-        ForeignKey("item.id", ondelete="SET NULL"), nullable=True
-    )
+    excluded_item_id: Mapped[int | None] = mapped_column(ForeignKey("item.id", ondelete="SET NULL"), nullable=True)
     #: forwarded: the public body that holds the information
     forwarded_to: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

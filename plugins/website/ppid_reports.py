@@ -145,7 +145,11 @@ def build_yearly(period, user) -> ReportResult:
             Section(
                 _("Refusals by exception (UU 14/2008 Art. 17)"),
                 [_("Exception"), _("Requests")],
-                [[ppid_law.label(ppid_law.EXCEPTIONS, code), reasons[code]] for code in ppid_law.EXCEPTIONS if reasons[code]],
+                [
+                    [ppid_law.label(ppid_law.EXCEPTIONS, code), reasons[code]]
+                    for code in ppid_law.EXCEPTIONS
+                    if reasons[code]
+                ],
             ),
             Section(
                 _("Time to answer"),

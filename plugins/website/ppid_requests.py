@@ -290,16 +290,23 @@ def overdue(now: dt.datetime | None = None) -> list[PpidRequest]:
     )
 
 
+_NEVER = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
 def register(status: str = "", limit: int = 500) -> list[PpidRequest]:
     """The register, open requests first by due time, then the answered ones newest first."""
-    due = func.coalesce(PpidRequest.extended_due_at, PpidRequest.due_at)
     stmt = db.select(PpidRequest)
     if status == "open":
         stmt = stmt.where(PpidRequest.status != "answered")
     elif status in ppid_law.STATUSES:
         stmt = stmt.where(PpidRequest.status == status)
     rows = list(db.session.execute(stmt.order_by(PpidRequest.received_at.desc()).limit(limit)).scalars())
-    rows.sort(key=lambda r: (r.status == "answered", r.current_due_at if r.status != "answered" else dt.datetime.max.replace(tzinfo=dt.UTC)))
+    rows.sort(
+        key=lambda r: (
+            r.status == "answered",
+            r.current_due_at if r.status != "answered" else _NEVER,
+        )
+    )
     return rows
 
 

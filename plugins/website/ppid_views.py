@@ -153,7 +153,12 @@ def register():
     status = request.args.get("status", "")
     rows = ppid_requests.register(status)
     return render_template(
-        "website/ppid/register.html", rows=rows, status=status, law=ppid_law, now=utcnow(), objections=ppid_objections.open_objections()
+        "website/ppid/register.html",
+        rows=rows,
+        status=status,
+        law=ppid_law,
+        now=utcnow(),
+        objections=ppid_objections.open_objections(),
     )
 
 
@@ -189,7 +194,10 @@ def extend(request_id: int):
     req = _request_or_404(request_id)
     try:
         ppid_requests.extend(
-            req, g.user, days=int_arg("days", 0, lo=0, hi=1000, source=request.form) or 0, reason=request.form.get("reason", "")
+            req,
+            g.user,
+            days=int_arg("days", 0, lo=0, hi=1000, source=request.form) or 0,
+            reason=request.form.get("reason", ""),
         )
     except PpidError as exc:
         db.session.rollback()
@@ -205,7 +213,11 @@ def extend(request_id: int):
 @require(PERM_REQUESTS)
 def decide(request_id: int):
     req = _request_or_404(request_id)
-    documents = [(f.filename or "dokumen", f.read(ppid_requests.DOCUMENTS_MAX_BYTES + 1)) for f in request.files.getlist("documents") if f and f.filename]
+    documents = [
+        (f.filename or "dokumen", f.read(ppid_requests.DOCUMENTS_MAX_BYTES + 1))
+        for f in request.files.getlist("documents")
+        if f and f.filename
+    ]
     excluded = int_arg("excluded_item_id", None, lo=1, source=request.form)
     try:
         ppid_requests.decide(
