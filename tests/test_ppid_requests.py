@@ -253,3 +253,27 @@ def test_personal_data_is_erased_after_the_retention_period(app, runner, office,
     assert req.personal is None and req.erased_at is not None and req.decision == "granted"
     assert db.session.get(PpidRequest, fresh.id).personal is not None
     assert ppid_requests.find_by_secret(req.id, secret) is not None  # tracking still works, showing no person
+
+
+def test_a_refusal_links_the_dips_excluded_information_decision(app, office, officer, tmp_path):
+    from tests.website_support import ppid_item
+
+    excluded = ppid_item(officer, tmp_path, info_class="dikecualikan", title="Berkas penyidikan 2025")
+    public = ppid_item(officer, tmp_path, info_class="berkala", title="Laporan keuangan 2025")
+    db.session.commit()
+    assert [i.id for i in ppid_requests.excluded_decisions()] == [excluded.id]
+    req, _ = _create(dt.datetime.now(dt.UTC))
+    reason = {"exception_class": "a", "consequence_reason": "Membuka berkas menghambat penyidikan yang berjalan."}
+    with pytest.raises(ppid_requests.PpidError) as not_excluded:
+        ppid_requests.decide(req, officer, decision="refused", answer="Ditolak.", excluded_item_id=public.id, **reason)
+    assert not_excluded.value.code == "ppid.excluded_item"
+    ppid_requests.decide(req, officer, decision="refused", answer="Ditolak.", excluded_item_id=excluded.id, **reason)
+    db.session.commit()
+    assert req.excluded_item_id == excluded.id
+
+
+def test_the_tracking_secret_stays_out_of_the_access_log(app, office):
+    from hub.access_log import redact
+
+    req, secret = _create(dt.datetime.now(dt.UTC))
+    assert secret not in redact(f"GET /ppid/track/{req.id}/{secret} HTTP/1.1")
