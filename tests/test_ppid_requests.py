@@ -45,6 +45,12 @@ def test_friday_afternoon_before_a_monday_holiday_is_due_on_the_tenth_working_da
     # after closing time it counts from the next working day
     late, _ = _create(wib(2026, 11, 6, 17, 0))
     assert late.due_at == wib(2026, 11, 24, 16, 0)
+    # numbers follow the highest one of the year (a number taken twice at once is retried)
+    assert late.number == "PPID-2026-0002"
+    late.number = "PPID-2026-0007"
+    db.session.commit()
+    assert _create(wib(2026, 11, 10, 9, 0))[0].number == "PPID-2026-0008"
+    assert _create(wib(2027, 1, 4, 9, 0))[0].number == "PPID-2027-0001"
 
 
 def test_an_extension_moves_the_due_day_by_at_most_seven_working_days_and_notifies(
@@ -125,7 +131,13 @@ def test_abuse_guards_honeypot_challenge_and_throttling(app, client, office, mon
     token = re.search(r'name="challenge_token" value="([^"]+)"', page).group(1)
     wrong = client.post("/ppid/request", data={**FORM, "challenge_token": token, "challenge": "99"})
     assert wrong.status_code == 422 and "Jawaban penjumlahan salah" in wrong.get_data(as_text=True)
+    # the wrong answer used the question up: no second guess on it
+    a, b = (int(x) for x in re.search(r"(\d+) \+ (\d+)", page).groups())
+    retry = client.post("/ppid/request", data={**FORM, "challenge_token": token, "challenge": str(a + b)})
+    assert retry.status_code == 422
     # a right answer is usable once
+    page = client.get("/ppid/request").get_data(as_text=True)
+    token = re.search(r'name="challenge_token" value="([^"]+)"', page).group(1)
     a, b = (int(x) for x in re.search(r"(\d+) \+ (\d+)", page).groups())
     first = client.post("/ppid/request", data={**FORM, "challenge_token": token, "challenge": str(a + b)})
     again = client.post("/ppid/request", data={**FORM, "challenge_token": token, "challenge": str(a + b)})

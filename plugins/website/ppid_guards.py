@@ -2,8 +2,8 @@
 
 * a honeypot field (``website``) hidden from people; a form that fills it is answered as if
   registered and nothing is kept;
-* an arithmetic challenge, signed with the hub's secret key, valid for an hour and usable once
-  (its nonce is kept in Redis until it expires);
+* an arithmetic challenge, signed with the hub's secret key, valid for an hour and used up by the
+  first answer, right or wrong (its nonce is kept in Redis until it expires);
 * throttling in Redis: at most ``ppid_requests_per_address`` requests an hour from one network
   address and ``ppid_requests_per_email`` a day for one e-mail address (both settings).
 """
@@ -46,9 +46,9 @@ def check_challenge(token: str, answer: str) -> bool:
         data = _serializer().loads(token or "", max_age=CHALLENGE_SECONDS)
     except BadSignature:
         return False
-    if (answer or "").strip() != str(data["a"] + data["b"]):
-        return False
-    return bool(redis_connection().set(f"website:ppid:challenge:{data['n']}", 1, nx=True, ex=CHALLENGE_SECONDS))
+    # the token is used up by any attempt, so a robot cannot try every answer on one question
+    fresh = bool(redis_connection().set(f"website:ppid:challenge:{data['n']}", 1, nx=True, ex=CHALLENGE_SECONDS))
+    return fresh and (answer or "").strip() == str(data["a"] + data["b"])
 
 
 def client_address() -> str:

@@ -33,19 +33,19 @@ def deadline(req: PpidRequest, cal=None) -> dt.datetime:
 
 
 def may_object(req: PpidRequest, now: dt.datetime | None = None) -> bool:
-    """The tracking page offers the form: answered, or overdue, and no open objection."""
+    """The tracking page offers the form: answered, or overdue, and no objection filed yet."""
     now = now or utcnow()
-    if any(o.status == "registered" for o in req.objections):
+    if req.objections:
         return False
     return req.status == "answered" or now > req.current_due_at
 
 
 def _next_number(year: int) -> str:
     prefix = f"KEB-{year}-"
-    count = db.session.execute(
-        db.select(func.count(PpidObjection.id)).where(PpidObjection.number.like(prefix + "%"))
+    last = db.session.execute(
+        db.select(func.max(PpidObjection.number)).where(PpidObjection.number.like(prefix + "%"))
     ).scalar_one()
-    return f"{prefix}{count + 1:04d}"
+    return f"{prefix}{(int(last[len(prefix) :]) if last else 0) + 1:04d}"
 
 
 def atasan() -> list[User]:
@@ -65,7 +65,7 @@ def file(req: PpidRequest, *, grounds: list[str], reason: str, now: dt.datetime 
             "ppid.objection_early",
             _("The PPID still has time to answer; an objection can be filed once it answers or the time runs out."),
         )
-    if any(o.status == "registered" for o in req.objections):
+    if req.objections:  # one objection per request; after its answer: the Information Commission
         raise PpidError("ppid.objection_open", _("An objection to this request is already with the PPID's superior."))
     if now > deadline(req, cal):
         raise PpidError(

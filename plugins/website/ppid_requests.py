@@ -112,10 +112,10 @@ def validate(form: dict) -> dict[str, str]:
 
 def _next_number(year: int) -> str:
     prefix = f"PPID-{year}-"
-    count = db.session.execute(
-        db.select(func.count(PpidRequest.id)).where(PpidRequest.number.like(prefix + "%"))
+    last = db.session.execute(
+        db.select(func.max(PpidRequest.number)).where(PpidRequest.number.like(prefix + "%"))
     ).scalar_one()
-    return f"{prefix}{count + 1:04d}"
+    return f"{prefix}{(int(last[len(prefix) :]) if last else 0) + 1:04d}"
 
 
 def create(form: dict, *, lang: str = "id", now: dt.datetime | None = None) -> tuple[PpidRequest, str]:

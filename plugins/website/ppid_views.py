@@ -15,6 +15,7 @@ from flask_babel import get_locale
 from hub_website import ppid_guards, ppid_law, ppid_objections, ppid_requests
 from hub_website.ppid_models import PpidDocument, PpidObjection, PpidRequest
 from hub_website.ppid_requests import PpidError
+from sqlalchemy.exc import IntegrityError
 
 from hub.sdk import _, db, int_arg, public, require, utcnow
 
@@ -75,8 +76,15 @@ def request_submit():
         return _form_page(
             values, {}, 429, notice=_("Too many requests from here or for this e-mail address; please try later.")
         )
-    req, secret = ppid_requests.create(values, lang=_lang())
-    db.session.commit()
+    for attempt in range(3):
+        req, secret = ppid_requests.create(values, lang=_lang())
+        try:
+            db.session.commit()
+            break
+        except IntegrityError:  # two requests took the same number at once: take the next one
+            db.session.rollback()
+            if attempt == 2:
+                raise
     link = ppid_requests.tracking_url(req, secret)
     return render_template("website/ppid/request_done.html", number=req.number, link=link, due=req.due_at)
 
