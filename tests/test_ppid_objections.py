@@ -218,3 +218,43 @@ def test_the_register_page_statements_do_not_grow_with_requests(app, client, log
         assert client.get("/ppid/register").status_code == 200
         assert client.get("/").status_code == 200
     assert len(many) == len(few)
+
+
+def _pdf_text(data: bytes, tmp_path) -> str:
+    import subprocess
+
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(data)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return " ".join(text.split())
+
+
+def test_letters_and_e_mails_speak_the_language_the_request_was_filed_in(
+    app, client, office, officer, smtp, run_jobs, tmp_path
+):
+    from hub_website.ppid_letters import answer_letter
+
+    refused = {
+        "exception_class": "h",
+        "consequence_reason": "Membuka rincian gaji per pegawai mengungkap rahasia pribadi mereka.",
+    }
+    now = dt.datetime.now(dt.UTC)
+    english, _ = ppid_requests.create({**FORM, "email": "en@example.com"}, lang="en", now=now)
+    ppid_requests.decide(english, officer, decision="partly", answer="Part of it is attached.", now=now, **refused)
+    indonesian, _ = ppid_requests.create(dict(FORM), now=now)
+    ppid_requests.decide(indonesian, officer, decision="refused", answer="Tidak dapat diberikan.", now=now, **refused)
+    db.session.commit()
+
+    text = _pdf_text(answer_letter(english), tmp_path)
+    assert "Decision: Partly granted." in text and "Art. 17(h): would reveal personal secrets" in text
+    assert "Rahmat Hidayat" in text and "Jl. Sudirman" in text  # addressed to the requester
+    text = _pdf_text(answer_letter(indonesian), tmp_path)
+    assert "Keputusan: Ditolak." in text and "Pasal 17 huruf h: mengungkap rahasia pribadi" in text
+    assert "Uji konsekuensi: Membuka rincian gaji" in text
+
+    run_jobs()
+    assert [m["Subject"] for m in smtp.to("en@example.com")] == [
+        f"Request for public information {english.number} received",
+        f"Request {english.number}: the PPID's answer",
+    ]
+    assert smtp.to(FORM["email"])[-1]["Subject"] == f"Permohonan {indonesian.number}: jawaban PPID"
