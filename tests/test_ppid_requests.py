@@ -83,6 +83,7 @@ def test_an_extension_moves_the_due_day_by_at_most_seven_working_days_and_notifi
 
 
 def test_the_public_form_registers_a_request_and_mails_the_tracking_link(app, client, office, smtp, run_jobs):
+    assert 'href="/ppid/request"' in client.get("/ppid/dip").get_data(as_text=True)
     resp = file_request(client)
     assert resp.status_code == 200, resp.get_data(as_text=True)
     page = resp.get_data(as_text=True)
