@@ -91,7 +91,8 @@ def test_an_objection_in_time_reaches_the_atasan_ppid_and_is_answered_by_letter(
     # in the atasan PPID's notifications (and e-mail), and on the dashboard
     (note,) = db.session.execute(db.select(Notification).where(Notification.user_id == atasan.id)).scalars()
     assert note.kind == "ppid_objection" and note.url == f"/ppid/register/objections/{objection.id}"
-    assert not db.session.execute(db.select(Notification).where(Notification.user_id == officer.id)).scalars().all()
+    objection_notes = db.select(Notification).where(Notification.kind == "ppid_objection")
+    assert [n.user_id for n in db.session.execute(objection_notes).scalars()] == [atasan.id]
 
     login(client, officer)
     assert client.get(f"/ppid/register/objections/{objection.id}").status_code == 403
@@ -115,7 +116,8 @@ def test_an_objection_in_time_reaches_the_atasan_ppid_and_is_answered_by_letter(
     last = smtp.to(FORM["email"])[-1]
     assert last["Subject"] == f"Keberatan {objection.number}: tanggapan"
     assert [p.get_filename() for p in last.iter_attachments()] == [f"jawaban-{objection.number}.pdf"]
-    assert [m["To"] for m in smtp.messages if m["To"] != FORM["email"]] == ["atasan.ppid@example.go.id"]
+    to_staff = {m["To"]: m["Subject"] for m in smtp.messages if m["To"] != FORM["email"]}
+    assert to_staff["atasan.ppid@example.go.id"] == f"Keberatan {objection.number} atas permohonan {req.number}"
     track = client.get(f"/ppid/track/{req.id}/{secret}").get_data(as_text=True)
     assert "Keberatan diterima" in track
 

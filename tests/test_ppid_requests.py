@@ -13,6 +13,7 @@ from hub_website.ppid_models import PpidMessage, PpidRequest
 
 from hub.extensions import db
 from hub.models.audit import AuditEntry
+from hub.notify.models import Notification
 from hub.workflow.models import Holiday
 from tests.ppid_support import FORM, file_request, ppid_app, smtp_server, tracking_link, wib  # noqa: F401 - fixtures
 
@@ -82,7 +83,7 @@ def test_an_extension_moves_the_due_day_by_at_most_seven_working_days_and_notifi
     assert {m.status for m in db.session.execute(db.select(PpidMessage)).scalars()} == {"sent"}
 
 
-def test_the_public_form_registers_a_request_and_mails_the_tracking_link(app, client, office, smtp, run_jobs):
+def test_the_public_form_registers_a_request_and_mails_the_tracking_link(app, client, office, officer, smtp, run_jobs):
     assert 'href="/ppid/request"' in client.get("/ppid/dip").get_data(as_text=True)
     resp = file_request(client)
     assert resp.status_code == 200, resp.get_data(as_text=True)
@@ -93,6 +94,9 @@ def test_the_public_form_registers_a_request_and_mails_the_tracking_link(app, cl
     (mail,) = smtp.to(FORM["email"])
     assert "https://hub.example.go.id" + link in mail.get_content()
 
+    # the PPID is told in the hub
+    (note,) = db.session.execute(db.select(Notification).where(Notification.kind == "ppid_request")).scalars()
+    assert note.user_id == officer.id and note.url == f"/ppid/register/{link.split('/')[3]}"
     # the tracking page: status and due date, never the personal data
     track = client.get(link).get_data(as_text=True)
     assert "Diterima, sedang diproses" in track and "Batas waktu jawaban" in track

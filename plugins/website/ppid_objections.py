@@ -13,11 +13,11 @@ import datetime as dt
 
 from hub_website import ppid_clock, ppid_law
 from hub_website.ppid_models import PpidObjection, PpidRequest
-from hub_website.ppid_requests import PpidError
+from hub_website.ppid_requests import PpidError, holders
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
-from hub.sdk import User, UserRole, _, db, notify, record_audit, utcnow
+from hub.sdk import User, _, db, notify, record_audit, utcnow
 
 ATASAN_ROLE = "atasan_ppid"
 
@@ -49,11 +49,7 @@ def _next_number(year: int) -> str:
 
 
 def atasan() -> list[User]:
-    return list(
-        db.session.execute(
-            db.select(User).join(UserRole, UserRole.user_id == User.id).where(UserRole.role == ATASAN_ROLE)
-        ).scalars()
-    )
+    return holders(ATASAN_ROLE)
 
 
 def file(req: PpidRequest, *, grounds: list[str], reason: str, now: dt.datetime | None = None) -> PpidObjection:

@@ -20,7 +20,7 @@ from hub_website import ppid, ppid_clock, ppid_law
 from hub_website.ppid_models import PpidDocument, PpidRequest
 from sqlalchemy import func
 
-from hub.sdk import HubError, Item, _, db, decrypt_json, encrypt_json, record_audit, utcnow
+from hub.sdk import HubError, Item, User, UserRole, _, db, decrypt_json, encrypt_json, notify, record_audit, utcnow
 
 PERSONAL_FIELDS = ("name", "nik", "organisation", "legal_basis", "address", "email", "phone")
 #: the documents sent with an answer: at most this many bytes in all
@@ -149,10 +149,28 @@ def create(form: dict, *, lang: str = "id", now: dt.datetime | None = None) -> t
     db.session.add(req)
     db.session.flush()
     record_audit("ppid_request.received", actor=None, target=f"ppid_request:{req.id}", details={"number": req.number})
+    notify(
+        holders("ppid"),
+        "ppid_request",
+        title_id=f"Permohonan informasi publik {req.number}",
+        title_en=f"Public information request {req.number}",
+        body_id="Jawab secara tertulis paling lambat 10 hari kerja setelah diterima (UU 14/2008 Pasal 22).",
+        body_en="Answer in writing within 10 working days of receipt (UU 14/2008 Art. 22).",
+        url=f"/ppid/register/{req.id}",
+    )
     from hub_website.ppid_mail import queue
 
     queue(req, "registered")
     return req, secret
+
+
+def holders(role: str) -> list[User]:
+    """The people holding a role (the PPID, the atasan PPID), to notify them."""
+    return list(
+        db.session.execute(
+            db.select(User).join(UserRole, UserRole.user_id == User.id).where(UserRole.role == role)
+        ).scalars()
+    )
 
 
 def tracking_url(req: PpidRequest, secret: str) -> str:
