@@ -294,3 +294,20 @@ def test_the_tracking_secret_stays_out_of_the_access_log(app, office):
 
     req, secret = _create(dt.datetime.now(dt.UTC))
     assert secret not in redact(f"GET /ppid/track/{req.id}/{secret} HTTP/1.1")
+
+
+def test_the_ppid_registers_a_paper_request_with_its_receipt_time(app, client, login, office, officer, run_jobs):
+    login(client, officer)
+    assert client.get("/ppid/register/new").status_code == 200
+    paper = {**FORM, "email": "", "phone": "", "receive_how": "paper", "deliver_how": "collect"}
+    future = client.post("/ppid/register/new", data={**paper, "received_at": "2999-01-01T09:00"})
+    assert future.status_code == 422 and "tidak di masa depan" in future.get_data(as_text=True)
+    done = client.post("/ppid/register/new", data={**paper, "received_at": "2026-11-06T15:00"})
+    assert done.status_code == 200 and "/ppid/track/" in done.get_data(as_text=True)
+    req = db.session.execute(db.select(PpidRequest)).scalar_one()
+    assert req.received_at == wib(2026, 11, 6, 15, 0) and req.due_at == wib(2026, 11, 20, 16, 30)
+    entry = db.session.execute(db.select(AuditEntry).where(AuditEntry.action == "ppid_request.received")).scalar_one()
+    assert entry.actor_name == "petugas.ppid"
+    run_jobs()
+    (message,) = db.session.execute(db.select(PpidMessage)).scalars()
+    assert message.status == "skipped"  # no e-mail address: the number and link are given on paper

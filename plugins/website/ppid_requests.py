@@ -79,8 +79,12 @@ NIK = re.compile(r"^\d{16}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-def validate(form: dict) -> dict[str, str]:
-    """Field -> message for what is missing or malformed in a filed request (empty when fine)."""
+def validate(form: dict, *, staff: bool = False) -> dict[str, str]:
+    """Field -> message for what is missing or malformed in a filed request (empty when fine).
+
+    ``staff``: the PPID registers a request received on paper or at the desk; e-mail and phone may
+    then be missing (the requester is given the number and tracking link on paper).
+    """
     errors: dict[str, str] = {}
 
     def need(field: str, limit: int):
@@ -92,8 +96,10 @@ def validate(form: dict) -> dict[str, str]:
 
     need("name", 200)
     need("address", 500)
-    need("email", 200)
-    need("phone", 40)
+    if not staff or (form.get("email") or "").strip():
+        need("email", 200)
+    if not staff:
+        need("phone", 40)
     need("info_requested", 5000)
     need("purpose", 2000)
     if form.get("requester_kind") == "organisation":
@@ -101,7 +107,8 @@ def validate(form: dict) -> dict[str, str]:
         need("legal_basis", 300)
     elif not NIK.match((form.get("nik") or "").strip()):
         errors["nik"] = _("The NIK is the 16 digits on the identity card (KTP).")
-    if "email" not in errors and not EMAIL.match(form["email"].strip()):
+    email = (form.get("email") or "").strip()
+    if "email" not in errors and (email or not staff) and not EMAIL.match(email):
         errors["email"] = _("This is not an e-mail address.")
     if form.get("receive_how") not in ppid_law.RECEIVE_HOW:
         errors["receive_how"] = _("Choose one of the options.")
@@ -118,8 +125,12 @@ def _next_number(year: int) -> str:
     return f"{prefix}{(int(last[len(prefix) :]) if last else 0) + 1:04d}"
 
 
-def create(form: dict, *, lang: str = "id", now: dt.datetime | None = None) -> tuple[PpidRequest, str]:
-    """Register a request (already validated); returns it and its tracking secret (shown once)."""
+def create(form: dict, *, lang: str = "id", now: dt.datetime | None = None, actor=None) -> tuple[PpidRequest, str]:
+    """Register a request (already validated); returns it and its tracking secret (shown once).
+
+    ``now``: when it was received (a paper request: the day it arrived); ``actor``: the PPID who
+    registered it, None for the public form.
+    """
     now = now or utcnow()
     cal = ppid_clock.calendar()
     secret = secrets.token_urlsafe(24)
@@ -142,13 +153,13 @@ def create(form: dict, *, lang: str = "id", now: dt.datetime | None = None) -> t
         deliver_how=form["deliver_how"],
         lang="en" if lang == "en" else "id",
         personal=encrypt_json(data),
-        email_hash=email_hash(data["email"]),
+        email_hash=email_hash(data["email"]) if data["email"] else "",
         tracking_hash=secret_hash(secret),
         created_at=now,
     )
     db.session.add(req)
     db.session.flush()
-    record_audit("ppid_request.received", actor=None, target=f"ppid_request:{req.id}", details={"number": req.number})
+    record_audit("ppid_request.received", actor=actor, target=f"ppid_request:{req.id}", details={"number": req.number})
     notify(
         holders("ppid"),
         "ppid_request",

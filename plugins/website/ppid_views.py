@@ -89,6 +89,50 @@ def request_submit():
     return render_template("website/ppid/request_done.html", number=req.number, link=link, due=req.due_at)
 
 
+def _staff_form(values: dict, errors: dict, status: int = 200):
+    return (
+        render_template(
+            "website/ppid/request_form.html", values=values, errors=errors, notice="", staff=True, law=ppid_law
+        ),
+        status,
+    )
+
+
+def _received_at(text: str) -> dt.datetime | None:
+    """``YYYY-MM-DDTHH:MM`` in the office's time zone, not in the future; None when malformed."""
+    from hub_website import ppid_clock
+
+    try:
+        local = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    moment = local.replace(tzinfo=ppid_clock.calendar().tz).astimezone(dt.UTC)
+    return moment if moment <= utcnow() + dt.timedelta(minutes=5) else None
+
+
+@bp.get("/register/new")
+@require(PERM_REQUESTS)
+def staff_form():
+    """A request received on paper or at the desk, registered by the PPID with its receipt time."""
+    return _staff_form({"requester_kind": "person", "receive_how": "paper", "deliver_how": "collect"}, {})
+
+
+@bp.post("/register/new")
+@require(PERM_REQUESTS)
+def staff_submit():
+    values = {k: (request.form.get(k) or "")[:6000] for k in (*FORM_FIELDS, "received_at")}
+    errors = ppid_requests.validate(values, staff=True)
+    received = _received_at(values["received_at"]) if values["received_at"] else utcnow()
+    if received is None:
+        errors["received_at"] = _("Give the date and time it was received, not in the future.")
+    if errors:
+        return _staff_form(values, errors, 422)
+    req, secret = ppid_requests.create(values, lang=_lang(), now=received, actor=g.user)
+    db.session.commit()
+    link = ppid_requests.tracking_url(req, secret)
+    return render_template("website/ppid/request_done.html", number=req.number, link=link, due=req.due_at)
+
+
 def _tracked(request_id: int, secret: str) -> PpidRequest:
     req = ppid_requests.find_by_secret(request_id, secret)
     if req is None:
