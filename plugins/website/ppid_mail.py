@@ -138,6 +138,11 @@ def send_message(message_id: int) -> bool:
         except MailError as exc:
             message.status, message.error = "failed", str(exc)[:1000]
             log.warning("PPID e-mail %s failed: %s", message_id, exc)
+        except Exception as exc:  # noqa: BLE001 - never leave the row "sending": say what broke
+            db.session.rollback()
+            message = db.session.get(PpidMessage, message_id)
+            message.status, message.error = "failed", f"{type(exc).__name__}: {exc}"[:1000]
+            log.exception("PPID e-mail %s could not be composed", message_id)
     db.session.commit()
     return sent
 
