@@ -124,6 +124,12 @@ REFERENCE: list[tuple[str, list[tuple[str, str, str]]]] = [
         [
             ("_", "flask_babel", "`gettext`: translate a message now (inside a request or app context)."),
             ("lazy_gettext", "flask_babel", "Translate a message when it is shown (module-level labels)."),
+            ("format_day", "hub.dates", 'A calendar day as the reader writes it (`7 Des 2026`; `form="long"`).'),
+            (
+                "format_moment",
+                "hub.dates",
+                "A moment in the office's zone as the reader writes it (`7 Des 2026 08.30 WIB`).",
+            ),
         ],
     ),
     (
@@ -174,6 +180,13 @@ REFERENCE: list[tuple[str, list[tuple[str, str, str]]]] = [
                 "hub.notify.service",
                 "Notify people in the hub and on the media each chose for the kind (e-mail, chat apps); no commit.",
             ),
+            (
+                "send_mail",
+                "hub.notify.mail",
+                "Send one e-mail now (to someone with no account), attachments allowed; raises `MailError`.",
+            ),
+            ("smtp_enabled", "hub.notify.mail", "True when the hub is set up to send e-mail (`HUB_SMTP_HOST`)."),
+            ("MailError", "hub.notify.mail", "The SMTP server could not be reached or refused the message."),
             ("job", "hub.jobs", "Decorator: run a queued function inside an application context."),
             ("enqueue", "hub.jobs", "Put a `@job` function on the hub's queue, now or `at` an aware datetime."),
             ("redis_connection", "hub.queue", "The hub's Redis connection (prefix keys with the plugin name)."),
@@ -258,17 +271,6 @@ REFERENCE: list[tuple[str, list[tuple[str, str, str]]]] = [
         ],
     ),
     (
-        "Dates",
-        [
-            (
-                "format_moment",
-                "hub.dates",
-                "A moment as people read it: `7 Des 2026 08.30 WIB` / long form, in a zone and a language.",
-            ),
-            ("format_day", "hub.dates", "A calendar day: `7 Des 2026`, `Senin, 7 Desember 2026`."),
-        ],
-    ),
-    (
         "Workflow actions",
         [
             (
@@ -333,6 +335,16 @@ REFERENCE: list[tuple[str, list[tuple[str, str, str]]]] = [
             ("new_workbook", "hub.spreadsheets", "A new XLSX workbook (openpyxl) with the hub's defaults."),
             ("append_row", "hub.spreadsheets", "Append a row to a worksheet, neutralising formula injection."),
             ("csv_row", "hub.spreadsheets", "A CSV row with formula injection neutralised."),
+        ],
+    ),
+    (
+        "Working calendar",
+        [
+            (
+                "calendar_for",
+                "hub.workflow.calendar",
+                "An office's working calendar (`WorkCalendar`: hours, holidays, time zone; None: the hub's defaults).",
+            ),
         ],
     ),
     (
@@ -448,6 +460,7 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
     from hub.notify.models import Notification, NotificationDelivery  # noqa: F401
     from hub.notify.notifiers import DeliveryRefused, Notifier, TransientDeliveryError  # noqa: F401
     from hub.notify.service import link_of as notification_link  # noqa: F401
+    from hub.notify.mail import MailError, send_mail, smtp_enabled  # noqa: F401
     from hub.notify.service import notify  # noqa: F401
     from hub.permissions import (  # noqa: F401
         can_view_item,
@@ -465,6 +478,7 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
     from hub.spreadsheets import append_row, csv_row, new_workbook  # noqa: F401
     from hub.web.nav import NavEntry  # noqa: F401
     from hub.web.panels import HealthNote, Panel  # noqa: F401
+    from hub.workflow.calendar import calendar_for  # noqa: F401
     from hub.workflow.definition import StepDef  # noqa: F401
     from hub.workflow.due import refresh_due_times  # noqa: F401
     from hub.workflow.engine import decide as decide_item  # noqa: F401

@@ -19,14 +19,20 @@ def smtp_enabled() -> bool:
     return bool(current_app.config.get("SMTP_HOST"))
 
 
-def send_mail(to: str, subject: str, body: str) -> None:
-    """Send a plain-text message; raises :class:`MailError` with the server's answer."""
+def send_mail(to: str, subject: str, body: str, attachments=()) -> None:
+    """Send a plain-text message; raises :class:`MailError` with the server's answer.
+
+    ``attachments``: ``(filename, mime type, bytes)`` tuples, attached in order.
+    """
     cfg = current_app.config
     msg = EmailMessage()
     msg["From"] = cfg.get("SMTP_FROM") or "hub@localhost"
     msg["To"] = to
     msg["Subject"] = subject
     msg.set_content(body)
+    for filename, mime, data in attachments:
+        maintype, _, subtype = (mime or "application/octet-stream").partition("/")
+        msg.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream", filename=filename)
     try:
         with smtplib.SMTP(cfg["SMTP_HOST"], int(cfg.get("SMTP_PORT") or 25), timeout=30) as smtp:
             smtp.ehlo()

@@ -51,7 +51,9 @@ class Period:
 
     @classmethod
     def containing(cls, day: dt.date, kind: str) -> Period:
-        """The month, quarter or half-year (``kind``) that contains ``day``."""
+        """The month, quarter, half-year or year (``kind``) that contains ``day``."""
+        if kind == "year":
+            return cls(dt.date(day.year, 1, 1), dt.date(day.year, 12, 31))
         if kind == "month":
             first = day.replace(day=1)
             months = 1
@@ -98,7 +100,7 @@ class Report:
     title_en: str
     build: Callable[[Period, object], ReportResult]
     permission: str = "report.view"
-    #: the default period: "month", "quarter" or "half"
+    #: the default period: "month", "quarter", "half" or "year"
     period: str = "quarter"
     description_id: str = ""
     description_en: str = ""

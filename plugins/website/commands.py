@@ -88,3 +88,33 @@ def export_dip_cmd(path: Path) -> None:
     entries = dip.search()
     path.write_bytes(export.workbook_bytes(entries))
     click.echo(f"{len(entries)} dokumen / documents -> {path}")
+
+
+@website.command(
+    "ppid-erase",
+    help="Hapus data pribadi pemohon setelah masa simpan / Erase requesters' personal data after the retention period.",
+)
+@click.option(
+    "--days",
+    type=int,
+    default=None,
+    help="Masa simpan (hari) / Retention in days (default: the setting ppid_retention_days).",
+)
+def ppid_erase_cmd(days):
+    from hub_website.ppid_requests import erase_expired
+
+    from hub.sdk import plugin_config
+
+    keep = days if days is not None else int(plugin_config("website", "ppid_retention_days"))
+    erased = erase_expired(keep)
+    db.session.commit()
+    click.echo(f"{erased} permohonan dihapus data pribadinya / requests erased (kept {keep} days)")
+
+
+@website.command(
+    "ppid-mail", help="Kirim ulang e-mail pemohon yang tertunda / Queue requesters' pending e-mails again."
+)
+def ppid_mail_cmd():
+    from hub_website.ppid_mail import queue_pending
+
+    click.echo(f"{queue_pending()} e-mail diantrekan / e-mails queued")

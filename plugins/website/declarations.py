@@ -1,4 +1,5 @@
-"""What the website plugin brings besides its channels: the website admin role, the PPID document
+"""What the website plugin brings besides its channels: the website admin role, the PPID and atasan
+PPID roles with their permissions, the PPID document
 kind and its workflow templates (``workflows/``: SOP 001 website and social media, SOP 002 DIP,
 and the Kalbar office's website and social media SOP)."""
 
@@ -6,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hub.sdk import CHANNEL_ADMIN_PERMISSIONS, ItemKind, Role
+from hub.sdk import CHANNEL_ADMIN_PERMISSIONS, ItemKind, Permission, Role
 
 WORKFLOWS = Path(__file__).parent / "workflows"
 
@@ -18,6 +19,36 @@ ROLES = [
         "Menerbitkan konten website/PPID yang disetujui.",
         "Publishes approved website/PPID content.",
         permissions=CHANNEL_ADMIN_PERMISSIONS,
+    ),
+    # UU 14/2008: the PPID answers requests for public information; its superior answers objections
+    Role(
+        "ppid",
+        "PPID",
+        "Information Officer (PPID)",
+        "Pejabat Pengelola Informasi dan Dokumentasi: mencatat dan menjawab permohonan informasi publik.",
+        "Public information and documentation officer: registers and answers information requests.",
+        permissions=("website.ppid_requests", "report.view"),
+    ),
+    Role(
+        "atasan_ppid",
+        "Atasan PPID",
+        "PPID's Superior",
+        "Menjawab keberatan atas layanan informasi publik (UU 14/2008 Pasal 35-36).",
+        "Answers objections to the public information service (UU 14/2008 Art. 35-36).",
+        permissions=("website.ppid_requests", "website.ppid_objections", "report.view"),
+    ),
+]
+
+PERMISSIONS = [
+    Permission(
+        "website.ppid_requests",
+        "Mengelola register permohonan informasi publik",
+        "Manage the register of information requests",
+    ),
+    Permission(
+        "website.ppid_objections",
+        "Menjawab keberatan informasi publik",
+        "Answer public-information objections",
     ),
 ]
 

@@ -15,6 +15,8 @@ from hub_website import (
     dip,
     models,  # noqa: F401 - registers the plugin's table on the metadata
     ppid,
+    ppid_mail,  # noqa: F401 - sends requesters' e-mails after each commit
+    ppid_models,  # noqa: F401 - the request register's tables
 )
 from hub_website.models import DipEntry
 from hub_website.publisher import SitePublisher
@@ -141,6 +143,43 @@ def register_settings():
             help_id="Nama atau slug kategori WordPress untuk pos DIP; harus sudah ada di situs.",
             help_en="Name or slug of the WordPress category for DIP posts; it must exist on the site.",
         ),
+        PluginSetting(
+            "ppid_office_name",
+            "Kop surat PPID",
+            "PPID letterhead",
+            default="PPID Pelaksana",
+            help_id="Nama badan publik di kop surat jawaban.",
+            help_en="The public body's name on answer letters.",
+        ),
+        PluginSetting(
+            "ppid_signatory",
+            "Penanda tangan surat PPID",
+            "PPID letters signed by",
+            default="Pejabat Pengelola Informasi dan Dokumentasi",
+        ),
+        PluginSetting(
+            "ppid_retention_days",
+            "Masa simpan data pribadi pemohon (hari)",
+            "Requesters' personal data kept for (days)",
+            default=1825,
+            type="int",
+            help_id="Setelah permohonan dijawab; lalu dihapus oleh `hub website ppid-erase`.",
+            help_en="After the request is answered; then erased by `hub website ppid-erase`.",
+        ),
+        PluginSetting(
+            "ppid_requests_per_address",
+            "Permohonan per alamat jaringan per jam",
+            "Requests per network address per hour",
+            default=5,
+            type="int",
+        ),
+        PluginSetting(
+            "ppid_requests_per_email",
+            "Permohonan per alamat e-mail per hari",
+            "Requests per e-mail address per day",
+            default=3,
+            type="int",
+        ),
     ]
 
 
@@ -152,9 +191,10 @@ def register_migrations():
 @hookimpl
 def register_blueprints(app):
     from hub_website.admin import bp as admin_bp
+    from hub_website.ppid_views import bp as requests_bp
     from hub_website.views import bp as public_bp
 
-    return [public_bp, admin_bp]
+    return [public_bp, admin_bp, requests_bp]
 
 
 @hookimpl
@@ -170,6 +210,7 @@ def nav_entries():
 
     return [
         NavEntry("DIP", "Public information", endpoint="ppid.dip_page", order=60),
+        NavEntry("Permohonan informasi", "Information requests", endpoint="ppid_requests.register", order=61),
         NavEntry(
             "Situs WordPress",
             "WordPress sites",
@@ -311,6 +352,59 @@ def register_roles():
     from hub_website.declarations import ROLES
 
     return ROLES
+
+
+@hookimpl
+def register_permissions():
+    from hub_website.declarations import PERMISSIONS
+
+    return PERMISSIONS
+
+
+@hookimpl
+def dashboard_panels(user):
+    """Overdue information requests for the PPID; objections waiting for the atasan PPID."""
+    from hub_website import ppid_objections, ppid_requests
+    from hub_website.ppid_views import PERM_OBJECTIONS, PERM_REQUESTS, overdue_panel_html
+
+    from hub.sdk import Panel, has_permission
+
+    if not has_permission(user, PERM_REQUESTS):
+        return []
+    waiting = has_permission(user, PERM_OBJECTIONS) and ppid_objections.open_objections()
+    if not ppid_requests.overdue() and not waiting:
+        return []
+    return [Panel("Permohonan informasi publik", "Public information requests", overdue_panel_html(user), order=20)]
+
+
+@hookimpl
+def register_reports():
+    from hub_website.ppid_reports import build_recap, build_yearly
+
+    from hub.sdk import Report
+
+    return [
+        Report(
+            "ppid_requests_recap",
+            "Rekapitulasi permohonan informasi publik",
+            "Recap of public information requests",
+            build_recap,
+            permission="website.ppid_requests",
+            period="month",
+            description_id="SOP 002: catatan permohonan informasi dan jumlah layanan per bulan.",
+            description_en="SOP 002: the record of information requests and services per month.",
+        ),
+        Report(
+            "ppid_service_yearly",
+            "Laporan tahunan layanan informasi publik",
+            "Yearly public information service report",
+            build_yearly,
+            permission="website.ppid_requests",
+            period="year",
+            description_id="Permohonan diterima, dikabulkan, ditolak beserta alasannya, rata-rata waktu, keberatan.",
+            description_en="Requests received, granted, refused with reasons, average time to answer, objections.",
+        ),
+    ]
 
 
 @hookimpl
