@@ -457,10 +457,10 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
     )
     from hub.notify.deliveries import now as notify_now  # noqa: F401
     from hub.notify.deliveries import record_status as record_delivery_status  # noqa: F401
+    from hub.notify.mail import MailError, send_mail, smtp_enabled  # noqa: F401
     from hub.notify.models import Notification, NotificationDelivery  # noqa: F401
     from hub.notify.notifiers import DeliveryRefused, Notifier, TransientDeliveryError  # noqa: F401
     from hub.notify.service import link_of as notification_link  # noqa: F401
-    from hub.notify.mail import MailError, send_mail, smtp_enabled  # noqa: F401
     from hub.notify.service import notify  # noqa: F401
     from hub.permissions import (  # noqa: F401
         can_view_item,

@@ -12,9 +12,7 @@ from tests.browser.conftest import assert_page_ok, browser_login, visit
 pytestmark = pytest.mark.browser
 
 
-def test_the_public_files_a_request_the_ppid_answers_the_requester_sees_it(
-    app, live_hub, context, make_user, make_org
-):
+def test_the_public_files_a_request_the_ppid_answers_the_requester_sees_it(app, live_hub, context, make_user, make_org):
     office = make_org("Diskominfotik Sumbar", kind="operator")
     officer = make_user("petugas.ppid", roles=["ppid"], org=office)
     page = context.new_page()
