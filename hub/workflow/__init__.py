@@ -20,9 +20,13 @@ def init_app(app: Flask) -> None:
     from hub.notify.views import bp as notify_bp
     from hub.plugins import plugins
     from hub.workflow import cli, events
+    from hub.workflow.delegation_views import api as delegations_api
+    from hub.workflow.delegation_views import bp as delegations_bp
     from hub.workflow.views import bp as workflow_bp
 
     app.register_blueprint(workflow_bp)
+    app.register_blueprint(delegations_bp)
+    app.register_blueprint(delegations_api)
     app.register_blueprint(items_bp)
     app.register_blueprint(notify_bp)
     init_api(app)
@@ -33,6 +37,19 @@ def init_app(app: Flask) -> None:
     from hub.web.nav import NavEntry, add_nav_entry
 
     add_nav_entry(app, NavEntry("Notifikasi", "Notifications", endpoint="notify.page", order=15))
+    add_nav_entry(
+        app,
+        NavEntry(
+            "Pelaksana (Plh./Plt.)",
+            "Acting officials",
+            endpoint="delegations.page",
+            permission="user.manage",
+            section="admin",
+            order=15,
+            description_id="Siapa bertindak untuk pejabat yang berhalangan",
+            description_en="Who acts for an official who is away",
+        ),
+    )
     pm = plugins(app).pm
     for module in (events, cli):
         if not pm.is_registered(module):
