@@ -47,7 +47,7 @@ def my_tasks(user, limit: int = 50) -> list[Task]:
     """
     try:
         from hub.workflow import store
-        from hub.workflow.inbox import may_act_branches, first_open_steps
+        from hub.workflow.inbox import first_open_steps, may_act_branches
         from hub.workflow.models import StepInstance, WorkflowVersion
     except ImportError:  # a build without the workflow area
         return []

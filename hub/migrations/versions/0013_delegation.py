@@ -48,7 +48,9 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["delegator_id"], ["user_account.id"], name=op.f("fk_delegation_delegator_id_user_account")
         ),
-        sa.ForeignKeyConstraint(["delegate_id"], ["user_account.id"], name=op.f("fk_delegation_delegate_id_user_account")),
+        sa.ForeignKeyConstraint(
+            ["delegate_id"], ["user_account.id"], name=op.f("fk_delegation_delegate_id_user_account")
+        ),
         sa.ForeignKeyConstraint(
             ["created_by_id"], ["user_account.id"], name=op.f("fk_delegation_created_by_id_user_account")
         ),
