@@ -20,6 +20,8 @@ def init_app(app: Flask) -> None:
     from hub.notify.views import bp as notify_bp
     from hub.plugins import plugins
     from hub.workflow import cli, events
+    from hub.workflow.bulk_views import api as bulk_api
+    from hub.workflow.bulk_views import bp as bulk_bp
     from hub.workflow.delegation_views import api as delegations_api
     from hub.workflow.delegation_views import bp as delegations_bp
     from hub.workflow.views import bp as workflow_bp
@@ -27,6 +29,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(workflow_bp)
     app.register_blueprint(delegations_bp)
     app.register_blueprint(delegations_api)
+    app.register_blueprint(bulk_bp)
+    app.register_blueprint(bulk_api)
     app.register_blueprint(items_bp)
     app.register_blueprint(notify_bp)
     init_api(app)
