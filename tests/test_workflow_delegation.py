@@ -113,6 +113,15 @@ def test_a_plh_kepala_dinas_approves_an_sop_000_item_and_the_timeline_says_plh(
     assert [e.item.id for e in entries] == [item_id]
     assert entries[0].acting.id == row.id and entries[0].as_dict()["acting_for"]["id"] == people.kepala_dinas.id
 
+    # on the dashboard too, and the item page says whom they decide for
+    from hub.web.tasks import my_tasks
+
+    with app.test_request_context():
+        assert [t.item_id for t in my_tasks(sekretaris)] == [item_id]
+    login(client, sekretaris)
+    form = client.get(f"/items/{item_id}").get_data(as_text=True)
+    assert 'class="notice acting"' in form and "Kadis Kominfo" in form.split('class="notice acting"')[1][:300]
+
     clock.set(MONDAY + dt.timedelta(days=1))
     record = decide(item_id, sekretaris)
     assert record.actor_id == sekretaris.id
