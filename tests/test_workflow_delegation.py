@@ -12,7 +12,7 @@ from hub.extensions import db
 from hub.models import Item
 from hub.models.audit import AuditEntry
 from hub.notify.models import Notification
-from hub.workflow import delegations, engine
+from hub.workflow import delegation_audit, delegations, engine
 from hub.workflow.errors import InvalidRequest, NotAllowed
 from hub.workflow.models import Decision
 from tests import workflow_support
@@ -257,18 +257,18 @@ def test_start_end_and_revocation_are_audited_once(app, clock, people, flow, sek
 
     later = plh(people, sekretaris, days=("2027-03-16", "2027-03-17"))
     assert actions() == ["delegation.created"]
-    assert delegations.audit_boundaries() == 0
+    assert delegation_audit.audit_boundaries() == 0
     clock.set(dt.datetime(2027, 3, 15, 17, 0, tzinfo=UTC))  # 16 March 00:00 WIB
-    assert delegations.audit_boundaries() == 1 and delegations.audit_boundaries() == 0
+    assert delegation_audit.audit_boundaries() == 1 and delegation_audit.audit_boundaries() == 0
     clock.set(dt.datetime(2027, 3, 17, 17, 0, tzinfo=UTC))
-    assert delegations.audit_boundaries(clock()) == 1
+    assert delegation_audit.audit_boundaries(clock()) == 1
     assert actions() == ["delegation.created", "delegation.started", "delegation.ended"]
     started = db.session.execute(db.select(AuditEntry).where(AuditEntry.action == "delegation.started")).scalar_one()
     assert started.target_id == str(later.id) and started.details["delegate"]["name"] == "Sari Sekretaris"
     # a revocation ends it at once: audited, and the end follows
     clock.set(dt.datetime(2027, 3, 18, 3, 0, tzinfo=UTC))
     again = plh(people, sekretaris, days=("2027-03-18", "2027-03-19"))
-    delegations.audit_boundaries()
+    delegation_audit.audit_boundaries()
     item_id = at_approval(people)
     delegations.revoke(again.id, people.kepala_dinas)
     assert actions()[-3:] == ["delegation.started", "delegation.revoked", "delegation.ended"]

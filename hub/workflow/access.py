@@ -66,7 +66,7 @@ def check_can_act(user: User, item: Item, step: StepDef, step_index: int | None 
         )
     roles = step_roles(step, item)
     if not (has_permission(user, "item.decide") and user.role_codes & roles):
-        from hub.workflow.delegations import check_acting
+        from hub.workflow.acting import check_acting
 
         acting = check_acting(user, item, _step_index(item, step, step_index), roles)
         if acting is not None:
@@ -116,7 +116,7 @@ def holders(item: Item, step: StepDef) -> list[User]:
     ).scalars()
     own = [u for u in users if has_permission(u, "item.decide")]
     # the acting officials (Plh./Plt.) of those roles are told too
-    from hub.workflow.delegations import delegates_for
+    from hub.workflow.acting import delegates_for
 
     seen = {u.id for u in own}
     return own + [u for u in delegates_for(roles, item, _step_index(item, step, None)) if u.id not in seen]

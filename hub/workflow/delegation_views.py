@@ -17,6 +17,7 @@ from hub.models import User
 from hub.permissions import has_permission, require
 from hub.roles import ROLES, role_label
 from hub.workflow import delegations
+from hub.workflow.delegation_audit import audit_boundaries
 from hub.workflow.delegation_models import DelegationKind
 from hub.workflow.errors import InvalidRequest, NotAllowed, WorkflowError
 
@@ -95,7 +96,7 @@ def page():
     """Who acts for whom now (Plh./Plt.); name an acting official; revoke."""
     if not _may_use(g.user):
         abort(403)
-    delegations.audit_boundaries()
+    audit_boundaries()
     form = request.form
     if request.method == "POST":
         try:
@@ -184,7 +185,7 @@ def list_delegations():
     last 30 days (``others``: yours, or every one for a system administrator)."""
     if not _may_use(g.user):
         raise NotAllowed("Anda tidak berwenang.", "You are not allowed to do this.")
-    delegations.audit_boundaries()
+    audit_boundaries()
     mine = None if has_permission(g.user, "user.manage") else g.user
     return jsonify(
         current=[delegations.as_dict(d) for d in delegations.current()],

@@ -1,35 +1,30 @@
-"""Acting officials (Plh./Plt.): who acts for whom, and the rules of acting.
+"""Acting officials (Plh./Plt.): naming, revoking and listing delegations.
 
 An official (or a system administrator on their behalf) names another active user of the same
 office as acting holder of one or more of their deciding roles for a range of days
 (:func:`create`). While it runs the delegate sees those roles' steps in their inbox and decides
-them (:func:`hub.workflow.access.check_can_act` returns the delegation they act under); the
-decision records whom they acted for. Separation of duties holds: a delegate never decides, as
-delegate, an item they created or an item on which they already decided another step.
+them (:func:`hub.workflow.access.check_can_act` returns the delegation they act under, found by
+:mod:`hub.workflow.acting`); the decision records whom they acted for. Separation of duties
+holds: a delegate never decides, as delegate, an item they created or an item on which they
+already decided another step.
 
 The days are inclusive, in the office's time zone: 7 to 9 December in Jakarta runs from
 7 December 00:00 WIB to 10 December 00:00 WIB. The start and the end are written to the audit
-trail once each (:func:`audit_boundaries`, a job scheduled at both moments, and on every read of
-the delegation page), besides the creation and the revocation. See docs/workflows.md, "Acting
-officials".
+trail once each (:mod:`hub.workflow.delegation_audit`), besides the creation and the
+revocation. See docs/workflows.md, "Acting officials".
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 from sqlalchemy import update
 
 from hub.extensions import db
-from hub.jobs import job
-from hub.models import Item, Organisation, User, utcnow
+from hub.models import Organisation, User, utcnow
 from hub.permissions import ROLE_PERMISSIONS, has_permission
 from hub.workflow.delegation_models import Delegation, DelegationKind
 from hub.workflow.errors import DecisionConflict, InvalidRequest, NotAllowed, NotFound
-from hub.workflow.models import Decision, StepInstance
-
-log = logging.getLogger(__name__)
 
 #: the longest delegation (days): a longer absence is a new appointment, not an acting one
 MAX_DAYS = 366
@@ -172,9 +167,11 @@ def create(
     )
     db.session.add(row)
     db.session.flush()
-    _audit("delegation.created", by, row)
+    audit("delegation.created", by, row)
     _notify_both(row, "delegation", "Penunjukan {kind} {roles}", "Named {kind} {roles}")
     db.session.commit()
+    from hub.workflow.delegation_audit import schedule_boundaries
+
     schedule_boundaries(row)
     return row
 
@@ -220,9 +217,11 @@ def revoke(delegation_id: int, by: User) -> Delegation:
         db.session.rollback()
         raise DecisionConflict("Penunjukan ini sudah dicabut.", "This delegation was already revoked.")
     db.session.refresh(row)
-    _audit("delegation.revoked", by, row)
+    audit("delegation.revoked", by, row)
     _notify_both(row, "delegation", "Penunjukan {kind} {roles} dicabut", "{kind} {roles} revoked")
     db.session.commit()
+    from hub.workflow.delegation_audit import audit_boundaries
+
     audit_boundaries(moment)
     return row
 
@@ -233,7 +232,7 @@ def role_names(row: Delegation, lang: str) -> str:
     return ", ".join(role_label(r, lang) for r in row.roles)
 
 
-def _audit(action: str, actor: User | None, row: Delegation, **extra) -> None:
+def audit(action: str, actor: User | None, row: Delegation, **extra) -> None:
     from hub.audit import record
 
     record(
@@ -276,115 +275,9 @@ def _notify_both(row: Delegation, kind: str, title_id: str, title_en: str) -> No
     )
 
 
-# --- who acts now ------------------------------------------------------------------------------
-
-
-def _active_clause(moment: dt.datetime):
+def active_clause(moment: dt.datetime):
+    """SQL: the delegation runs at ``moment`` (started, not ended, not revoked)."""
     return db.and_(Delegation.revoked_at.is_(None), Delegation.starts_at <= moment, Delegation.ends_at > moment)
-
-
-def active_for_delegate(user: User, moment: dt.datetime | None = None) -> list[Delegation]:
-    """The delegations ``user`` acts under now, oldest first."""
-    moment = moment or now()
-    return list(
-        db.session.execute(
-            db.select(Delegation)
-            .where(Delegation.delegate_id == user.id, Delegation.ends_at > moment, _active_clause(moment))
-            .order_by(Delegation.id)
-        )
-        .unique()
-        .scalars()
-    )
-
-
-def acting_roles(user: User | None, moment: dt.datetime | None = None) -> dict[str, Delegation]:
-    """Role code -> the delegation under which ``user`` acts in it now, for the roles ``user`` does
-    not hold themself and the delegator still holds (a role taken from the official ends its acting)."""
-    if user is None or not user.is_active or not has_permission(user, "item.decide"):
-        return {}
-    own = user.role_codes
-    found: dict[str, Delegation] = {}
-    for row in active_for_delegate(user, moment):
-        for role in row.roles:
-            if role not in own and role not in found and role in row.delegator.role_codes:
-                found[role] = row
-    return found
-
-
-def decided_another_step(user_id: int, item_id: int, step_index: int) -> bool:
-    """Whether ``user_id`` decided a step of the item other than ``step_index`` (any round)."""
-    return (
-        db.session.execute(
-            db.select(Decision.id)
-            .join(StepInstance, StepInstance.id == Decision.step_id)
-            .where(Decision.item_id == item_id, Decision.actor_id == user_id, StepInstance.step_index != step_index)
-            .limit(1)
-        ).first()
-        is not None
-    )
-
-
-def decided_another_step_clause(user_id: int):
-    """SQL: the open step's item has a decision by ``user_id`` on another step (correlated to ``StepInstance``)."""
-    decided = db.aliased(StepInstance)
-    return (
-        db.select(Decision.id)
-        .join(decided, decided.id == Decision.step_id)
-        .where(
-            Decision.item_id == StepInstance.item_id,
-            Decision.actor_id == user_id,
-            decided.step_index != StepInstance.step_index,
-        )
-        .exists()
-    )
-
-
-def check_acting(user: User, item: Item, step_index: int, roles: set[str]) -> Delegation | None:
-    """The delegation under which ``user`` may decide a step of ``roles`` on ``item`` now; None when
-    none covers it. Raises :class:`NotAllowed` when one covers it but separation of duties forbids."""
-    acting = acting_roles(user)
-    row = next((acting[r] for r in sorted(roles) if r in acting), None)
-    if row is None:
-        return None
-    if user.id == item.created_by_id:  # checked before by the caller too; kept for the rule's sake
-        raise NotAllowed(
-            "Anda membuat konten ini; keputusan harus diambil orang lain.",
-            "You created this item; someone else must decide on it.",
-        )
-    if decided_another_step(user.id, item.id, step_index):
-        raise NotAllowed(
-            f"Anda sudah memutuskan langkah lain konten ini; sebagai {row.kind_label()} Anda tidak dapat"
-            " memutuskannya lagi.",
-            f"You already decided another step of this item; as {row.kind_label()} you cannot decide it again.",
-        )
-    return row
-
-
-def delegates_for(roles: set[str], item: Item, step_index: int | None = None) -> list[User]:
-    """The people acting now in one of ``roles`` for someone who holds it (for notifications):
-    active, deciding, not the item's creator, and (when ``step_index`` is given) not having
-    decided another step of the item."""
-    if not roles:
-        return []
-    moment = now()
-    rows = (
-        db.session.execute(
-            db.select(Delegation).where(Delegation.ends_at > moment, _active_clause(moment)).order_by(Delegation.id)
-        )
-        .unique()
-        .scalars()
-    )
-    people: dict[int, User] = {}
-    for row in rows:
-        if not set(row.roles) & roles & row.delegator.role_codes:
-            continue
-        user = row.delegate
-        if user.id == item.created_by_id or not user.is_active or not has_permission(user, "item.decide"):
-            continue
-        if step_index is not None and decided_another_step(user.id, item.id, step_index):
-            continue
-        people[user.id] = user
-    return list(people.values())
 
 
 # --- the delegation page's lists ---------------------------------------------------------------
@@ -393,7 +286,7 @@ def delegates_for(roles: set[str], item: Item, step_index: int | None = None) ->
 def current(moment: dt.datetime | None = None, organisation_id: int | None = None) -> list[Delegation]:
     """Who acts for whom now (every office, or one)."""
     moment = moment or now()
-    stmt = db.select(Delegation).where(Delegation.ends_at > moment, _active_clause(moment))
+    stmt = db.select(Delegation).where(Delegation.ends_at > moment, active_clause(moment))
     if organisation_id is not None:
         stmt = stmt.where(Delegation.organisation_id == organisation_id)
     return list(db.session.execute(stmt.order_by(Delegation.starts_at, Delegation.id)).unique().scalars())
@@ -403,7 +296,7 @@ def upcoming_and_recent(user: User | None, moment: dt.datetime | None = None, li
     """Delegations not active now that start later or ended in the last 30 days; ``user``'s own
     (as official or delegate), or every one when ``user`` is None."""
     moment = moment or now()
-    stmt = db.select(Delegation).where(~_active_clause(moment), Delegation.ends_at > moment - dt.timedelta(days=30))
+    stmt = db.select(Delegation).where(~active_clause(moment), Delegation.ends_at > moment - dt.timedelta(days=30))
     if user is not None:
         stmt = stmt.where(db.or_(Delegation.delegator_id == user.id, Delegation.delegate_id == user.id))
     return list(
@@ -430,86 +323,3 @@ def as_dict(row: Delegation, moment: dt.datetime | None = None) -> dict:
         "active": row.active_at(moment),
         "note": row.note,
     }
-
-
-# --- the start and the end in the audit trail --------------------------------------------------
-
-
-def audit_boundaries(moment: dt.datetime | None = None) -> int:
-    """Write ``delegation.started`` / ``delegation.ended`` once for each delegation that started /
-    ended by ``moment`` (a conditional UPDATE claims each, so two runs write one entry); commits.
-    Returns the number of entries written. A delegation revoked before it started has neither."""
-    moment = moment or now()
-    written = 0
-    started = (
-        db.session.execute(
-            db.select(Delegation.id).where(
-                Delegation.start_audited_at.is_(None),
-                Delegation.starts_at <= moment,
-                db.or_(Delegation.revoked_at.is_(None), Delegation.revoked_at > Delegation.starts_at),
-            )
-        )
-        .scalars()
-        .all()
-    )
-    for row_id in started:
-        if _claim(row_id, Delegation.start_audited_at, moment):
-            _audit("delegation.started", None, db.session.get(Delegation, row_id))
-            written += 1
-        db.session.commit()
-    ended = (
-        db.session.execute(
-            db.select(Delegation.id).where(
-                Delegation.end_audited_at.is_(None),
-                Delegation.start_audited_at.is_not(None),
-                db.or_(Delegation.ends_at <= moment, Delegation.revoked_at <= moment),
-            )
-        )
-        .scalars()
-        .all()
-    )
-    for row_id in ended:
-        if _claim(row_id, Delegation.end_audited_at, moment):
-            row = db.session.get(Delegation, row_id)
-            _audit("delegation.ended", None, row, revoked=row.revoked_at is not None and row.revoked_at < row.ends_at)
-            written += 1
-        db.session.commit()
-    return written
-
-
-def _claim(row_id: int, column, moment: dt.datetime) -> bool:
-    return bool(
-        db.session.execute(
-            update(Delegation)
-            .where(Delegation.id == row_id, column.is_(None))
-            .values({column.key: moment})
-            .execution_options(synchronize_session=False)
-        ).rowcount
-    )
-
-
-@job
-def boundaries_job(delegation_id: int | None = None) -> int:
-    """The scheduled audit of delegations' starts and ends (``delegation_id`` names who asked)."""
-    return audit_boundaries()
-
-
-def schedule_boundaries(row: Delegation) -> None:
-    """Run :func:`boundaries_job` just after the delegation's start and end (unique job ids)."""
-    from rq.exceptions import DuplicateJobError
-
-    from hub.jobs import enqueue
-
-    for name, at in (("start", row.starts_at), ("end", row.ends_at)):
-        try:
-            enqueue(
-                boundaries_job,
-                row.id,
-                job_id=f"hub-delegation-{row.id}-{name}",
-                at=max(at, utcnow()) + dt.timedelta(seconds=1),
-                unique=True,
-            )
-        except DuplicateJobError:
-            pass
-        except Exception:  # noqa: BLE001 - Redis down: the delegation page's read audits it
-            log.warning("could not schedule the %s audit of delegation %s", name, row.id)

@@ -137,11 +137,11 @@ def may_act_branches(user: User, acting: dict | None = None) -> list[tuple[str, 
     The creator's own steps (preparation, ``by_creator`` tasks); with ``item.decide``, the steps
     of the user's roles and the ``channel_admin`` steps of items on a channel they administer,
     never on an item they created (separation of duties). Each only on items ``user`` may see.
-    An acting official (``acting``: :func:`hub.workflow.delegations.acting_roles`, read when not
+    An acting official (``acting``: :func:`hub.workflow.acting.acting_roles`, read when not
     given) also has the steps of the roles they act in, except on items where they decided
     another step.
     """
-    from hub.workflow.delegations import acting_roles, decided_another_step_clause
+    from hub.workflow.acting import acting_roles, decided_another_step_clause
 
     visible = visible_items_clause(user)
     branches = [(CREATOR, db.and_(Item.created_by_id == user.id, visible))]
@@ -170,7 +170,7 @@ def inbox_page(user: User, limit: int = 50, offset: int = 0) -> InboxPage:
     limit + 1`` narrow rows per role, whatever the number of open steps in the province (see
     :func:`first_open_steps`); the definitions that name the steps are parsed once per process.
     """
-    from hub.workflow.delegations import acting_roles
+    from hub.workflow.acting import acting_roles
 
     wanted = offset + limit + 1
     acting = acting_roles(user)
