@@ -68,7 +68,7 @@ def check_can_act(user: User, item: Item, step: StepDef, step_index: int | None 
     if not (has_permission(user, "item.decide") and user.role_codes & roles):
         from hub.workflow.acting import check_acting
 
-        acting = check_acting(user, item, _step_index(item, step, step_index), roles)
+        acting = check_acting(user, item, lambda: _step_index(item, step, step_index), roles)
         if acting is not None:
             return acting
         names_id = ", ".join(sorted(role_label(r, "id") for r in roles)) or "-"

@@ -8,6 +8,7 @@ the time is :func:`hub.workflow.delegations.now` (tests replace its clock).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from hub.extensions import db
 from hub.models import Item, User
@@ -74,9 +75,10 @@ def decided_another_step_clause(user_id: int):
     )
 
 
-def check_acting(user: User, item: Item, step_index: int, roles: set[str]) -> Delegation | None:
+def check_acting(user: User, item: Item, step_index: Callable[[], int], roles: set[str]) -> Delegation | None:
     """The delegation under which ``user`` may decide a step of ``roles`` on ``item`` now; None when
-    none covers it. Raises :class:`NotAllowed` when one covers it but separation of duties forbids."""
+    none covers it. Raises :class:`NotAllowed` when one covers it but separation of duties forbids.
+    ``step_index`` gives the step's position (asked only when a delegation covers it)."""
     acting = acting_roles(user)
     row = next((acting[r] for r in sorted(roles) if r in acting), None)
     if row is None:
@@ -86,7 +88,7 @@ def check_acting(user: User, item: Item, step_index: int, roles: set[str]) -> De
             "Anda membuat konten ini; keputusan harus diambil orang lain.",
             "You created this item; someone else must decide on it.",
         )
-    if decided_another_step(user.id, item.id, step_index):
+    if decided_another_step(user.id, item.id, step_index()):
         raise NotAllowed(
             f"Anda sudah memutuskan langkah lain konten ini; sebagai {row.kind_label()} Anda tidak dapat"
             " memutuskannya lagi.",
