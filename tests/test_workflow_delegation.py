@@ -288,9 +288,11 @@ def test_who_may_name_whom(app, clock, people, flow, sekretaris, make_user, make
     db.session.rollback()
     # a role the official does not hold, another office, someone who decides nothing, the past, a reversed range
     elsewhere = make_user("lain", roles=["sekretaris"], org=people.requester)
+    second_head = make_user("kadis2", roles=["kepala_dinas"], org=people.operator)
     cases = [
         (dict(delegate=sekretaris, roles=["sekretaris"]), "roles"),
         (dict(delegate=elsewhere), "delegate"),
+        (dict(delegate=second_head), "roles"),
         (dict(delegate=people.creator), "delegate"),
         (dict(delegate=sekretaris, days=("2027-03-14", "2027-03-20")), "starts_on"),
         (dict(delegate=sekretaris, days=("2027-03-22", "2027-03-21")), "ends_on"),

@@ -127,6 +127,12 @@ def create(
             field="roles",
             allowed=allowed,
         )
+    if set(roles) <= delegate.role_codes:
+        raise InvalidRequest(
+            f"{delegate.display_name} sudah memegang peran itu sendiri.",
+            f"{delegate.display_name} already holds that role.",
+            field="roles",
+        )
     first, last = _parse_day(starts_on, "starts_on"), _parse_day(ends_on, "ends_on")
     moment = now()
     if last < first:
