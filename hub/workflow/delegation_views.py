@@ -86,7 +86,7 @@ def _choices():
         stmt = stmt.where(User.organisation_id == g.user.organisation_id)
     people = db.session.execute(stmt).scalars().all()
     officials = [u for u in people if delegations.delegable_roles(u)] if admin else [g.user]
-    candidates = [u for u in people if has_permission(u, "item.decide")]
+    candidates = [u for u in people if has_permission(u, "item.decide") and (admin or u.id != g.user.id)]
     return officials, candidates
 
 
