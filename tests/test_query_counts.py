@@ -260,3 +260,37 @@ def test_open_steps_of_several_roles_merge_in_due_order(app, client, people, flo
     assert [
         e["item_id"] for e in client.get("/api/v1/inbox", headers=api_headers(people.verifikator)).get_json()["entries"]
     ] == [ids[n] for n in order if n % 2]
+
+
+def test_delegated_inbox_statements_do_not_grow_with_entries(app, client, people, flow, login, make_user, api_headers):
+    """A Plh. Kepala Dinas's inbox (their own role's steps and the Kepala Dinas's) and the bulk
+    selection page read a bounded number of statements whatever the number of items."""
+    from hub.workflow import delegations
+    from hub.workflow.models import StepInstance
+
+    sekretaris = make_user("sari", roles=["sekretaris"], org=people.operator)
+    today = delegations.today(people.operator.id)
+    delegations.create(
+        people.kepala_dinas, sekretaris, ["kepala_dinas"], today, today + dt.timedelta(days=2), by=people.kepala_dinas
+    )
+    login(client, sekretaris)
+    headers = api_headers(sekretaris)
+    counts = {}
+    for n, start in ((3, 0), (9, 3)):
+        ids = _submitted(people, n - (start and 3), start)
+        # straight to the Kepala Dinas's approval (the step the Plh. acts on)
+        db.session.execute(
+            db.update(StepInstance)
+            .where(StepInstance.item_id.in_(ids), StepInstance.status == "open")
+            .values(role="kepala_dinas")
+        )
+        db.session.commit()
+        page, response = _statements(client, "/inbox")
+        assert response.get_data(as_text=True).count("data-item=") == n
+        api, response = _statements(client, "/api/v1/inbox", headers=headers)
+        assert [e["acting_for"]["id"] for e in response.get_json()["entries"]] == [people.kepala_dinas.id] * n
+        values = [f"{e['item_id']}:{e['step_id']}" for e in response.get_json()["entries"]]
+        review, response = _statements(client, "/inbox/bulk", query_string=[("item", v) for v in values])
+        assert response.get_data(as_text=True).count('name="item"') == n
+        counts[n] = (page, api, review)
+    assert counts[3] == counts[9], counts

@@ -133,14 +133,20 @@ def show(item_id: int):
 
 def _render_show(item: Item, problems=(), status: int = 200):
     from hub.workflow import state as st
-    from hub.workflow.access import can_act
+    from hub.workflow.access import check_can_act
+    from hub.workflow.errors import NotAllowed
     from hub.workflow.timeline import timeline, workflow_summary
 
     summary = workflow_summary(item)
-    may_decide = False
+    may_decide, acting = False, None
     if summary and summary["current_step"] and summary["current_step"]["kind"] != "prepare":
         state = st.state_of(item)
-        may_decide = can_act(g.user, item, st.definition_of(state).steps[state.step_index])
+        try:
+            # the delegation when the person decides as an acting official (Plh./Plt.)
+            acting = check_can_act(g.user, item, st.definition_of(state).steps[state.step_index], state.step_index)
+            may_decide = True
+        except NotAllowed:
+            pass
     may_edit = service.can_edit(g.user, item)
     # what the channels' checks say now: the creator fixes it before pressing submit, and a
     # reviewer sees it next to the checklist (the final approval runs the "approve" checks)
@@ -162,6 +168,7 @@ def _render_show(item: Item, problems=(), status: int = 200):
         summary=summary,
         entries=timeline(item),
         may_decide=may_decide,
+        acting=acting,
         may_edit=may_edit,
         is_creator=item.created_by_id == g.user.id,
         lang=_lang(),

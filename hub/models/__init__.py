@@ -31,4 +31,5 @@ __all__ = [
 # Areas keep their models in their packages; they are registered on the same metadata here,
 # so every table exists for migrations, tests and scripts that import hub.models.
 import hub.notify.models  # noqa: E402, F401 - workflow area: in-app notifications
+import hub.workflow.delegation_models  # noqa: E402, F401 - workflow area: acting officials (Plh./Plt.)
 import hub.workflow.models  # noqa: E402, F401 - workflow area: workflows, steps, decisions, calendars

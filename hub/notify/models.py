@@ -25,7 +25,8 @@ class Notification(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
-    #: "step_waiting", "returned", "rejected", "published", "publication_failed", "overdue", "escalated"…
+    #: "step_waiting", "returned", "rejected", "published", "publication_failed", "overdue", "escalated",
+    #: "acted_for" (an acting official decided for the person), "delegation" (named or revoked as Plh./Plt.)…
     kind: Mapped[str] = mapped_column(String(40))
     item_id: Mapped[int | None] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), nullable=True, index=True)
     title_id: Mapped[str] = mapped_column(String(300), default="")

@@ -23,3 +23,17 @@ document.addEventListener("change", function (event) {
   }
 });
 document.querySelectorAll(".channel-variant input[name=channel]").forEach(hubSyncVariant);
+
+// The inbox's bulk selection: once an item is ticked, the items at another step (or another
+// workflow version) cannot be ticked with it. Without JavaScript the server refuses a mixed
+// selection and says why.
+document.addEventListener("change", function (event) {
+  if (!(event.target.matches && event.target.matches("#bulk input[name=item]"))) {
+    return;
+  }
+  var boxes = document.querySelectorAll("#bulk input[name=item]");
+  var ticked = Array.prototype.find.call(boxes, function (box) { return box.checked; });
+  boxes.forEach(function (box) {
+    box.disabled = Boolean(ticked) && box.dataset.group !== ticked.dataset.group;
+  });
+});

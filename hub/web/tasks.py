@@ -3,7 +3,8 @@
 The steps belong to the workflow area (``hub.workflow.models.StepInstance``); this
 module only reads them. A step is the person's when its role is one of theirs, when it
 is a channel admin's step and they administer one of the item's channels, or when it
-is the creator's own step on their item. Without the workflow area the list is empty.
+is the creator's own step on their item, or a step of a role they act in (Plh./Plt.): the
+inbox's rule, :func:`hub.workflow.inbox.may_act_branches`. Without the workflow area the list is empty.
 """
 
 from __future__ import annotations
@@ -13,10 +14,8 @@ from dataclasses import dataclass
 
 from flask_babel import get_locale
 
-from hub.extensions import db
-from hub.models import Item, ItemChannel
+from hub.models import Item
 from hub.models.base import utcnow
-from hub.permissions import visible_items_clause
 
 
 @dataclass
@@ -38,12 +37,6 @@ def sort_tasks(tasks: list[Task]) -> list[Task]:
     return sorted(tasks, key=lambda t: (not t.overdue, t.due_at or far, t.item_id))
 
 
-def _admin_channels(user) -> list[str]:
-    from hub.plugins import plugins
-
-    return sorted(name for name, ch in plugins().channels.items() if ch.admin_role in user.role_codes)
-
-
 def my_tasks(user, limit: int = 50) -> list[Task]:
     """The first ``limit`` open steps waiting for ``user``, overdue first.
 
@@ -54,25 +47,14 @@ def my_tasks(user, limit: int = 50) -> list[Task]:
     """
     try:
         from hub.workflow import store
-        from hub.workflow.inbox import first_open_steps
+        from hub.workflow.inbox import first_open_steps, may_act_branches
         from hub.workflow.models import StepInstance, WorkflowVersion
     except ImportError:  # a build without the workflow area
         return []
     from hub.web.links import item_url
 
-    visible = visible_items_clause(user)
-    # nobody decides a step of an item they created (separation of duties)
-    others = db.and_(Item.created_by_id != user.id, visible)
-    branches = [(role, others) for role in sorted(user.role_codes - {"creator", "channel_admin"})]
-    branches.append(("creator", db.and_(Item.created_by_id == user.id, visible)))
-    admin_of = _admin_channels(user)
-    if admin_of:
-        on_my_channel = (
-            db.select(ItemChannel.id)
-            .where(ItemChannel.item_id == StepInstance.item_id, ItemChannel.channel.in_(admin_of))
-            .exists()
-        )
-        branches.append(("channel_admin", db.and_(on_my_channel, others)))
+    # the inbox's rule: the user's roles (and the roles they act in), never an item they created
+    branches = may_act_branches(user)
     rows = first_open_steps(
         {
             "step_index": StepInstance.step_index,

@@ -20,9 +20,17 @@ def init_app(app: Flask) -> None:
     from hub.notify.views import bp as notify_bp
     from hub.plugins import plugins
     from hub.workflow import cli, events
+    from hub.workflow.bulk_views import api as bulk_api
+    from hub.workflow.bulk_views import bp as bulk_bp
+    from hub.workflow.delegation_views import api as delegations_api
+    from hub.workflow.delegation_views import bp as delegations_bp
     from hub.workflow.views import bp as workflow_bp
 
     app.register_blueprint(workflow_bp)
+    app.register_blueprint(delegations_bp)
+    app.register_blueprint(delegations_api)
+    app.register_blueprint(bulk_bp)
+    app.register_blueprint(bulk_api)
     app.register_blueprint(items_bp)
     app.register_blueprint(notify_bp)
     init_api(app)
@@ -43,6 +51,19 @@ def init_app(app: Flask) -> None:
             order=77,
             description_id="Pengiriman yang gagal atau ditolak, dan media yang dinonaktifkan",
             description_en="Failed or refused deliveries, and media turned off for people",
+        ),
+    )
+    add_nav_entry(
+        app,
+        NavEntry(
+            "Pelaksana (Plh./Plt.)",
+            "Acting officials",
+            endpoint="delegations.page",
+            permission="user.manage",
+            section="admin",
+            order=15,
+            description_id="Siapa bertindak untuk pejabat yang berhalangan",
+            description_en="Who acts for an official who is away",
         ),
     )
     from hub.notify.views import turned_off

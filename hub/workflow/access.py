@@ -38,8 +38,14 @@ def step_roles(step: StepDef, item: Item) -> set[str]:
     return {step.role}
 
 
-def check_can_act(user: User, item: Item, step: StepDef) -> None:
-    """Raise :class:`NotAllowed` (with the reason) unless ``user`` may decide ``step`` now."""
+def check_can_act(user: User, item: Item, step: StepDef, step_index: int | None = None):
+    """Raise :class:`NotAllowed` (with the reason) unless ``user`` may decide ``step`` now.
+
+    Returns the :class:`~hub.workflow.delegation_models.Delegation` when ``user`` acts for
+    someone (an acting official, Plh./Plt.), None when they act in their own right. An acting
+    official never decides an item on which they decided another step (``step_index``, the
+    step's position; its key is looked up in the item's workflow when not given).
+    """
     from hub.roles import role_label
 
     if user is None or not user.is_active:
@@ -60,12 +66,29 @@ def check_can_act(user: User, item: Item, step: StepDef) -> None:
         )
     roles = step_roles(step, item)
     if not (has_permission(user, "item.decide") and user.role_codes & roles):
+        from hub.workflow.acting import check_acting
+
+        acting = check_acting(user, item, lambda: _step_index(item, step, step_index), roles)
+        if acting is not None:
+            return acting
         names_id = ", ".join(sorted(role_label(r, "id") for r in roles)) or "-"
         names_en = ", ".join(sorted(role_label(r, "en") for r in roles)) or "-"
         raise NotAllowed(
             f"Langkah '{step.name_id}' diputuskan oleh {names_id}.",
             f"Step '{step.name_en}' is decided by {names_en}.",
         )
+
+    return None
+
+
+def _step_index(item: Item, step: StepDef, step_index: int | None) -> int:
+    if step_index is not None:
+        return step_index
+    from hub.workflow import state as st
+
+    state = st.state_of(item)
+    keys = [s.key for s in st.definition_of(state).steps] if state is not None else []
+    return keys.index(step.key) if step.key in keys else -1
 
 
 def can_act(user: User | None, item: Item, step: StepDef) -> bool:
@@ -91,4 +114,9 @@ def holders(item: Item, step: StepDef) -> list[User]:
         .order_by(User.id)
         .distinct()
     ).scalars()
-    return [u for u in users if has_permission(u, "item.decide")]
+    own = [u for u in users if has_permission(u, "item.decide")]
+    # the acting officials (Plh./Plt.) of those roles are told too
+    from hub.workflow.acting import delegates_for
+
+    seen = {u.id for u in own}
+    return own + [u for u in delegates_for(roles, item, _step_index(item, step, None)) if u.id not in seen]

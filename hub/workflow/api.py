@@ -63,6 +63,9 @@ def decision_json(d: Decision) -> dict:
         "comment": d.comment,
         "checklist": d.checklist,
         "actor": {"id": d.actor.id, "name": d.actor.display_name} if d.actor else None,
+        "acting_for": {"id": d.acting_for.id, "name": d.acting_for.display_name, "kind": d.acting_kind}
+        if d.acting_for
+        else None,
         "due_at": d.due_at.isoformat() if d.due_at else None,
         "decided_at": d.decided_at.isoformat(),
         "late": d.late,

@@ -147,3 +147,48 @@ def notify_creator(item: Item, kind: str, title_id: str, title_en: str, body_id:
         body_id=body_id,
         body_en=body_en,
     )
+
+
+# --- acting officials (Plh./Plt.): what a decision taken for someone records ---------------------
+
+
+def acting_columns(acting) -> dict:
+    """The :class:`~hub.workflow.models.Decision` columns of a decision taken under ``acting``."""
+    if acting is None:
+        return {}
+    return {"acting_for_id": acting.delegator_id, "acting_kind": acting.kind, "delegation_id": acting.id}
+
+
+def acting_details(acting) -> dict:
+    """The audit details of a decision taken under ``acting`` ("Plh. …, a.n. <official>")."""
+    if acting is None:
+        return {}
+    return {
+        "acting_for": {"id": acting.delegator_id, "name": acting.delegator.display_name},
+        "acting_kind": acting.kind,
+        "delegation_id": acting.id,
+    }
+
+
+_DECISION_WORDS = {
+    "approve": ("disetujui", "approved"),
+    "return": ("dikembalikan", "returned"),
+    "reject": ("ditolak", "rejected"),
+}
+
+
+def notify_acted_for(item: Item, acting, user: User, decision: str, step: StepDef) -> None:
+    """Tell the official that their acting official decided a step for them."""
+    from hub.notify.service import notify
+
+    word_id, word_en = _DECISION_WORDS.get(decision, (decision, decision))
+    notify(
+        [acting.delegator],
+        "acted_for",
+        item_id=item.id,
+        url=f"/items/{item.id}",
+        title_id=f"{acting.kind_label()} {user.display_name} memutuskan atas nama Anda: {item.title}",
+        title_en=f"{acting.kind_label()} {user.display_name} decided on your behalf: {item.title}",
+        body_id=f"Langkah: {step.name_id}. Keputusan: {word_id}.",
+        body_en=f"Step: {step.name_en}. Decision: {word_en}.",
+    )

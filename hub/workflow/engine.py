@@ -139,8 +139,7 @@ def decide(
     wf = st.definition_of(state)
     step = wf.steps[state.step_index]
     comment = (comment or "").strip()
-    if not system:
-        check_can_act(user, item, step)
+    acting = None if system else check_can_act(user, item, step, state.step_index)
     if decision not in step.decisions:
         raise InvalidRequest(
             f"Keputusan {decision!r} tidak tersedia pada langkah ini (pilih: {', '.join(step.decisions)}).",
@@ -194,6 +193,7 @@ def decide(
         due_at=current.due_at,
         decided_at=now,
         late=current.due_at is not None and now > current.due_at,
+        **effects.acting_columns(acting),
     )
     db.session.add(record)
     nxt = _apply(item, state, wf, decision, return_to, comment, now, cal, after)
@@ -211,10 +211,13 @@ def decide(
             "checklist": confirmed,
             "decided_at": effects.iso(now),
             "late": record.late,
+            **effects.acting_details(acting),
             **effects.step_details(current, step),
             "next": effects.step_details(nxt, wf.steps[nxt.step_index] if nxt is not None else None),
         },
     )
+    if acting is not None:
+        effects.notify_acted_for(item, acting, user, decision, step)
     after.new_status = item.status
     effects.commit(after)
     return record

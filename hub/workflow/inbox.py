@@ -24,6 +24,8 @@ class InboxEntry:
     step: Any
     name_id: str
     name_en: str
+    #: the delegation under which the person acts on this step (Plh./Plt.), None in their own right
+    acting: Any = None
 
     @property
     def due_at(self) -> dt.datetime | None:
@@ -48,6 +50,14 @@ class InboxEntry:
             "started_at": self.step.started_at.isoformat() if self.step else None,
             "due_at": self.due_at.isoformat() if self.due_at else None,
             "overdue": self.overdue,
+            "acting_for": None
+            if self.acting is None
+            else {
+                "id": self.acting.delegator_id,
+                "name": self.acting.delegator.display_name,
+                "kind": self.acting.kind,
+                "delegation_id": self.acting.id,
+            },
             "url": f"/items/{self.item.id}",
         }
 
@@ -59,11 +69,12 @@ class InboxPage:
     next_offset: int | None
 
 
-def _administered_channels(user: User) -> list[str]:
-    """The channels whose admin role ``user`` holds (they act on those items' ``channel_admin`` steps)."""
+def _administered_channels(user: User, roles: set[str] | None = None) -> list[str]:
+    """The channels whose admin role ``user`` holds (they act on those items' ``channel_admin`` steps);
+    with ``roles``, the channels whose admin role is one of those."""
     from hub.plugins import plugins
 
-    mine = user.role_codes
+    mine = user.role_codes if roles is None else roles
     return sorted(name for name, channel in plugins().channels.items() if channel.admin_role in mine)
 
 
@@ -112,13 +123,26 @@ def first_open_steps(columns: dict, branches: list[tuple[str, Any]], limit: int,
     ).all()
 
 
-def _may_act_branches(user: User) -> list[tuple[str, Any]]:
+def _on_channels(channels: list[str]):
+    return (
+        db.select(ItemChannel.id)
+        .where(ItemChannel.item_id == StepInstance.item_id, ItemChannel.channel.in_(channels))
+        .exists()
+    )
+
+
+def may_act_branches(user: User, acting: dict | None = None) -> list[tuple[str, Any]]:
     """The open steps ``user`` may act on now, per role (the rule of :func:`hub.workflow.access.can_act`).
 
     The creator's own steps (preparation, ``by_creator`` tasks); with ``item.decide``, the steps
     of the user's roles and the ``channel_admin`` steps of items on a channel they administer,
     never on an item they created (separation of duties). Each only on items ``user`` may see.
+    An acting official (``acting``: :func:`hub.workflow.acting.acting_roles`, read when not
+    given) also has the steps of the roles they act in, except on items where they decided
+    another step.
     """
+    from hub.workflow.acting import acting_roles, decided_another_step_clause
+
     visible = visible_items_clause(user)
     branches = [(CREATOR, db.and_(Item.created_by_id == user.id, visible))]
     if user.is_active and has_permission(user, "item.decide"):
@@ -126,12 +150,15 @@ def _may_act_branches(user: User) -> list[tuple[str, Any]]:
         branches += [(role, others) for role in sorted(user.role_codes - {CREATOR, CHANNEL_ADMIN})]
         administered = _administered_channels(user)
         if administered:
-            on_my_channel = (
-                db.select(ItemChannel.id)
-                .where(ItemChannel.item_id == StepInstance.item_id, ItemChannel.channel.in_(administered))
-                .exists()
-            )
-            branches.append((CHANNEL_ADMIN, db.and_(on_my_channel, others)))
+            branches.append((CHANNEL_ADMIN, db.and_(_on_channels(administered), others)))
+        acting = acting_roles(user) if acting is None else acting
+        if acting:
+            not_twice = db.and_(others, ~decided_another_step_clause(user.id))
+            branches += [(role, not_twice) for role in sorted(set(acting) - {CREATOR, CHANNEL_ADMIN})]
+            for_them = sorted(set(_administered_channels(user, set(acting))) - set(administered))
+            if for_them:
+                mine = ~_on_channels(administered) if administered else db.true()
+                branches.append((CHANNEL_ADMIN, db.and_(_on_channels(for_them), mine, not_twice)))
     return branches
 
 
@@ -143,7 +170,10 @@ def inbox_page(user: User, limit: int = 50, offset: int = 0) -> InboxPage:
     limit + 1`` narrow rows per role, whatever the number of open steps in the province (see
     :func:`first_open_steps`); the definitions that name the steps are parsed once per process.
     """
+    from hub.workflow.acting import acting_roles
+
     wanted = offset + limit + 1
+    acting = acting_roles(user)
     steps = first_open_steps(
         {
             "id": StepInstance.id,
@@ -157,10 +187,11 @@ def inbox_page(user: User, limit: int = 50, offset: int = 0) -> InboxPage:
             "status": Item.status,
             "created_at": Item.created_at,
         },
-        _may_act_branches(user),
+        may_act_branches(user, acting),
         wanted,
         current_only=True,
     )
+    own = user.role_codes
     definitions = store.parsed_versions({row.workflow_version_id: row.digest for row in steps})
     entries = []
     for row in steps:
@@ -172,6 +203,7 @@ def inbox_page(user: User, limit: int = 50, offset: int = 0) -> InboxPage:
                 row,
                 store.step_name(wf_def, row.step_index, row.step_key, "id"),
                 store.step_name(wf_def, row.step_index, row.step_key, "en"),
+                acting.get(row.role) if row.role not in own else None,
             )
         )
     drafts = db.session.execute(

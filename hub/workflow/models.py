@@ -206,8 +206,14 @@ class Decision(Base):
     due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     late: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: the official the actor acted for (an acting official, Plh./Plt.: :mod:`hub.workflow.delegations`)
+    acting_for_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    #: "plh" or "plt" when the actor acted for someone
+    acting_kind: Mapped[str | None] = mapped_column(String(3), nullable=True)
+    delegation_id: Mapped[int | None] = mapped_column(ForeignKey("delegation.id"), nullable=True)
 
-    actor: Mapped[User | None] = relationship(lazy="joined")
+    actor: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[actor_id])
+    acting_for: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[acting_for_id])
     step: Mapped[StepInstance] = relationship()
 
 

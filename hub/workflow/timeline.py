@@ -34,6 +34,25 @@ def role_names(instance: StepInstance, item: Item) -> dict:
     return {lang: role_label(instance.role, lang) for lang in ("id", "en")}
 
 
+def acting_entry(decision: Decision | None, role_name: dict) -> dict | None:
+    """Who a decision was taken for, when an acting official took it: the kind ("plh"/"plt"), the
+    official, and the line the timeline shows after the actor's name, in the Indonesian way:
+    "Plh. Kepala Dinas, a.n. <official>" ("acting (Plh.) Head of Agency, on behalf of <official>")."""
+    if decision is None or decision.acting_for_id is None:
+        return None
+    label = "Plt." if decision.acting_kind == "plt" else "Plh."
+    official = decision.acting_for.display_name if decision.acting_for else "?"
+    return {
+        "kind": decision.acting_kind,
+        "label": label,
+        "for": _person(decision.acting_for),
+        "text": {
+            "id": f"{label} {role_name['id']}, a.n. {official}",
+            "en": f"acting ({label}) {role_name['en']}, on behalf of {official}",
+        },
+    }
+
+
 def step_entries(item: Item) -> list[dict]:
     state = st.state_of(item)
     if state is None:
@@ -51,6 +70,7 @@ def step_entries(item: Item) -> list[dict]:
         decision = decisions.get(inst.id)
         limit = step.limit_for(item.extra)
         taken = cal.working_minutes(inst.started_at, inst.decided_at) if inst.decided_at else None
+        role_name = role_names(inst, item)
         entries.append(
             {
                 "event": "step",
@@ -59,7 +79,7 @@ def step_entries(item: Item) -> list[dict]:
                 "name": {"id": step.name_id, "en": step.name_en},
                 "kind": inst.kind,
                 "role": inst.role,
-                "role_name": role_names(inst, item),
+                "role_name": role_name,
                 "round": inst.round,
                 "status": inst.status,
                 "time_limit": inst.time_limit or None,
@@ -76,6 +96,7 @@ def step_entries(item: Item) -> list[dict]:
                 "return_to": decision.return_to if decision else None,
                 "comment": decision.comment if decision else "",
                 "checklist": decision.checklist if decision else [],
+                "acting": acting_entry(decision, role_name),
                 "late": inst.late,
                 "overdue": inst.status == StepStatus.OPEN.value and inst.due_at is not None and now > inst.due_at,
                 "working_minutes_taken": round(taken, 1) if taken is not None else None,

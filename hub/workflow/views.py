@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from hub.extensions import db
 from hub.inputs import int_arg
 from hub.models import Organisation
-from hub.permissions import require
+from hub.permissions import has_permission, require
 from hub.roles import ROLES
 from hub.workflow import calendar_admin, store
 from hub.workflow.assignments import (
@@ -49,6 +49,7 @@ def inbox():
         entries=page.entries,
         next_offset=page.next_offset,
         prev_offset=max(0, offset - INBOX_PAGE) if offset else None,
+        may_delegate=has_permission(g.user, "item.decide"),
         lang=_lang(),
     )
 
