@@ -462,6 +462,8 @@ def _closing(item_id: int) -> dict:
     details = dict(entry.details)
     assert details.pop("decided_at") == decision.decided_at.isoformat()
     assert details.pop("started_at") == step.started_at.isoformat()
+    # each item reached its publish step at its own moment: the due time is the step's own
+    assert details.pop("due_at", None) == (step.due_at.isoformat() if step.due_at else None)
     return {
         "step": (step.status, step.decided_by_id, step.round, step.decided_at == decision.decided_at),
         "decision": (
