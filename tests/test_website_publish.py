@@ -156,7 +156,8 @@ def test_a_wrong_application_password_reaches_the_admin_in_wordpress_words(app, 
     message = str(err.value)
     assert "The provided password is an invalid application password." in message
     assert "incorrect_password" in message and "HTTP 401" in message
-    indonesian, english = message.split(" / ", 1)
+    indonesian, english = message, err.value.message_en  # one language each, never joined
+    assert " / " not in indonesian and "incorrect_password" in english
     assert "Periksa nama pengguna WordPress dan Application Password" in indonesian
     assert "Check the WordPress user name and Application Password" in english
     assert not wp.posts and not wp.media
@@ -171,7 +172,7 @@ def test_an_unknown_category_is_an_error_and_is_not_created(app, wp, editor):
     with pytest.raises(PermanentPublishError, match="Kategori Tidak Ada") as err:
         call("publish", pub, item)
 
-    assert "create it in WordPress" in str(err.value)
+    assert "create it in WordPress" in err.value.message_en and "buat kategorinya" in str(err.value)
     assert not wp.posts and wp.state.terms == terms_before
 
 
@@ -259,7 +260,7 @@ def test_wordpress_61_treats_a_wrong_password_as_no_login_and_the_advice_still_f
 
     said = "Sorry, you are not allowed to create posts as this user." if with_image else "Status is forbidden."
     assert said in str(err.value)
-    assert "Check the WordPress user name and Application Password" in str(err.value)
+    assert "Check the WordPress user name and Application Password" in err.value.message_en
     assert not wp.posts and not wp.media
 
 
@@ -278,7 +279,7 @@ def test_a_media_file_gone_from_the_hub_fails_with_what_to_do(app, wp, editor, t
     item = make_item(editor, assets=[(image, "featured")])
     image.status = "deleted"  # removed by retention after approval
 
-    with pytest.raises(PermanentPublishError, match="hilang.jpg.*upload it again"):
+    with pytest.raises(PermanentPublishError, match="hilang.jpg.*unggah ulang"):
         call("publish", publication(item, "website"), item)
     assert not wp.media and not wp.posts
 

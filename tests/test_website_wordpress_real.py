@@ -91,7 +91,7 @@ def test_real_wordpress_refuses_a_wrong_password_in_its_own_words(app, real_wp, 
         call("publish", publication(item, "website"), item)
     message = str(err.value)
     assert "HTTP 401" in message or "HTTP 400" in message
-    assert "Check the WordPress user name and Application Password" in message
+    assert "Check the WordPress user name and Application Password" in err.value.message_en
 
 
 def test_real_wordpress_unknown_category_is_an_error(app, real_wp, editor):

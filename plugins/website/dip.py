@@ -17,8 +17,8 @@ def record(item: Item, *, site_url: str | None) -> DipEntry:
     info = ppid.info(item)
     if info.excluded or ppid.is_excluded(item):
         raise PermanentPublishError(
-            "Dokumen berklasifikasi dikecualikan tidak pernah diterbitkan / an excluded (dikecualikan) document is "
-            "never published"
+            "Dokumen berklasifikasi dikecualikan tidak pernah diterbitkan.",
+            message_en="An excluded (dikecualikan) document is never published.",
         )
     asset = ppid.document_asset(item)
     entry = db.session.execute(db.select(DipEntry).filter_by(item_id=item.id)).scalar()

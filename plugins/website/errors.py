@@ -92,14 +92,10 @@ def describe_parts(err: WordPressError, site: str, max_upload_mb: float | None =
     return f"WordPress ({site}) menjawab {said}. {todo_id}", f"WordPress ({site}) answered {said}. {todo_en}"
 
 
-def describe(err: WordPressError, site: str, max_upload_mb: float | None = None) -> str:
-    """One bilingual line, Bahasa Indonesia first: ``"… / …"``."""
-    return " / ".join(describe_parts(err, site, max_upload_mb))
-
-
 def to_publish_error(err: WordPressError, site: str, max_upload_mb: float | None = None) -> PublishError:
+    """The failure in each language apart (``message`` Indonesian, ``message_en`` English)."""
     details = {"site": site, "code": err.code, "status": err.status, "wordpress_message": err.message}
-    message = describe(err, site, max_upload_mb)
+    message, message_en = describe_parts(err, site, max_upload_mb)
     if is_transient(err):
-        return TransientPublishError(message, retry_after=err.retry_after, details=details)
-    return PermanentPublishError(message, details=details)
+        return TransientPublishError(message, message_en=message_en, retry_after=err.retry_after, details=details)
+    return PermanentPublishError(message, message_en=message_en, details=details)

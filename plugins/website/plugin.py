@@ -262,8 +262,8 @@ def validate_item(item, channel, phase):
 
 def _excluded_error() -> PermanentPublishError:
     return PermanentPublishError(
-        "Dokumen PPID berklasifikasi 'dikecualikan' tidak pernah diterbitkan (UU 14/2008) / a PPID document classed "
-        "'dikecualikan' (excluded) is never published (UU 14/2008)"
+        "Dokumen PPID berklasifikasi 'dikecualikan' tidak pernah diterbitkan (UU 14/2008)",
+        message_en="A PPID document classed 'dikecualikan' (excluded) is never published (UU 14/2008)",
     )
 
 
@@ -280,8 +280,9 @@ def _site(publication, channel: str):
 def _no_site(channel: str) -> PermanentPublishError:
     return PermanentPublishError(
         f"Belum ada situs WordPress aktif untuk kanal {channel}; tambahkan di Administrasi → Situs WordPress atau "
-        f"dengan `hub website add-site` / no active WordPress site for channel {channel}; add one under "
-        "Administration → WordPress sites or with `hub website add-site`"
+        "dengan `hub website add-site`.",
+        message_en=f"No active WordPress site for channel {channel}; add one under Administration → WordPress sites "
+        "or with `hub website add-site`.",
     )
 
 
@@ -304,7 +305,8 @@ def _publish_ppid(publication, item) -> PublishResult:
     problems = [p for p in checks.check_ppid(item, PPID.name) if p.severity == "error"]
     if problems:
         raise PermanentPublishError(
-            "; ".join(f"{p.message_id} / {p.message_en}" for p in problems),
+            " ".join(p.message_id for p in problems),
+            message_en=" ".join(p.message_en for p in problems),
             details={"problems": [p.as_dict() for p in problems]},
         )
     site = _site(publication, PPID.name)

@@ -80,8 +80,9 @@ class SitePublisher:
                     )
             except assets.FILE_ERRORS as exc:
                 raise PermanentPublishError(
-                    f"Berkas media {asset.original_name!r} tidak ada di hub ({exc}); unggah ulang / "
-                    f"the media file {asset.original_name!r} is missing from the hub ({exc}); upload it again"
+                    f"Berkas media {asset.original_name!r} tidak ada di hub; unggah ulang.",
+                    message_en=f"The media file {asset.original_name!r} is missing from the hub; upload it again.",
+                    details={"error": str(exc)},
                 ) from exc
         entry = {"id": int(found["id"]), "url": found.get("source_url") or ""}
         self.remember(media={**known, slug: entry})
@@ -99,8 +100,9 @@ class SitePublisher:
             if term is None:
                 raise PermanentPublishError(
                     f"Kategori {name!r} tidak ada di situs {self.site.name}; buat kategorinya di WordPress atau "
-                    f"perbaiki nama kategori pada konten / the category {name!r} does not exist on {self.site.name}; "
-                    "create it in WordPress or correct the category name on the item",
+                    "perbaiki nama kategori pada konten.",
+                    message_en=f"The category {name!r} does not exist on {self.site.name}; create it in WordPress "
+                    "or correct the category name on the item.",
                     details={"site": self.site.name, "category": name},
                 )
             ids.append(int(term["id"]))

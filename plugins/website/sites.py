@@ -100,8 +100,9 @@ def site_for_target(channel: str, target: str) -> ChannelAccount | None:
                 return site
         raise PermanentPublishError(
             f"Situs WordPress {target!r} untuk kanal {channel} tidak ada atau nonaktif; periksa Administrasi → Situs "
-            f"WordPress / the WordPress site {target!r} of channel {channel} does not exist or is disabled; check "
-            "Administration → WordPress sites"
+            "WordPress.",
+            message_en=f"The WordPress site {target!r} of channel {channel} does not exist or is disabled; check "
+            "Administration → WordPress sites.",
         )
     found = default_sites(channel)
     return found[0] if found else None
