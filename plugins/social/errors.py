@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from hub.sdk import PermanentPublishError, PublishOutcomeUnknown, TransientPublishError
 
-PLATFORM = {"x": "X", "facebook": "Facebook"}
+PLATFORM = {"x": "X", "facebook": "Facebook", "instagram": "Instagram", "youtube": "YouTube"}
 
 
 def reconnect(channel: str, account_name: str, said: str) -> PermanentPublishError:
@@ -49,6 +49,19 @@ def rate_limited(channel: str, account_name: str, retry_after: float | None) -> 
         f" / {p} rate limit reached for the account \u201c{account_name}\u201d; retrying after {wait}.",
         retry_after=retry_after,
         details={"rule": "rate_limit"},
+    )
+
+
+def publishing_limit(account_name: str, used: int, allowed: int, window: int) -> TransientPublishError:
+    """The Instagram account's rolling publishing limit is reached: wait (an hour, then look again)."""
+    hours = max(1, round(window / 3600))
+    return TransientPublishError(
+        f"Batas penerbitan Instagram untuk akun \u201c{account_name}\u201d tercapai ({used}/{allowed} kiriman "
+        f"dalam {hours} jam); dicoba lagi setelah 3600 s."
+        f" / The Instagram publishing limit of the account \u201c{account_name}\u201d is reached ({used}/{allowed} "
+        f"posts in {hours} h); retrying after 3600 s.",
+        retry_after=3600.0,
+        details={"rule": "publishing_limit", "used": used, "allowed": allowed},
     )
 
 

@@ -27,7 +27,7 @@ from hub_social.transport import ResponseRecorder, redirected_session
 
 #: the Graph API version every call uses (pinned here and nowhere else)
 GRAPH_API_VERSION = "v21.0"
-HOSTS = ("graph.facebook.com", "graph-video.facebook.com")
+HOSTS = ("graph.facebook.com", "graph-video.facebook.com", "rupload.facebook.com")
 VIDEO_HOST = "https://graph-video.facebook.com"
 #: Graph error codes of throttling (app, user, page, account-level) and of a bad or expired token
 RATE_LIMIT_CODES = {4, 17, 32, 613} | set(range(80001, 80015))
@@ -52,19 +52,19 @@ class FacebookClient:
     def error(self, exc: Exception):
         last = self.recorder.last
         if isinstance(exc, requests.RequestException):
-            return errors.unavailable("facebook", self.name, type(exc).__name__)
+            return errors.unavailable(self.channel, self.name, type(exc).__name__)
         result = getattr(exc, "result", None)
         err = result.get("error", {}) if isinstance(result, dict) else {}
         code = err.get("code")
         said = str(err.get("message") or getattr(exc, "message", "") or exc)
         if code in TOKEN_CODES or (last is not None and last.status_code == 401):
-            return errors.reconnect("facebook", self.name, f"#{code} {said}")
+            return errors.reconnect(self.channel, self.name, f"#{code} {said}")
         if code in RATE_LIMIT_CODES:
-            return errors.rate_limited("facebook", self.name, _regain_seconds(last))
+            return errors.rate_limited(self.channel, self.name, _regain_seconds(last))
         if err.get("is_transient") or code in (1, 2) or (last is not None and last.status_code >= 500):
-            return errors.unavailable("facebook", self.name, f"#{code} {said}")
+            return errors.unavailable(self.channel, self.name, f"#{code} {said}")
         rule = "duplicate" if code == 506 else ("media" if code in (324, 352) or 6000 <= (code or 0) < 7000 else "")
-        return errors.refused("facebook", self.name, f"#{code} {said}", rule=rule or "refused")
+        return errors.refused(self.channel, self.name, f"#{code} {said}", rule=rule or "refused")
 
     def _call(self, call, *args, **kwargs):
         try:

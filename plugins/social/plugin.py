@@ -1,4 +1,4 @@
-"""Hook implementations of the social plugin: X and Facebook Pages (SOP 001, 004).
+"""Hook implementations of the social plugin: X, Facebook Pages and Instagram (SOP 001, 004).
 
 One approved item goes to every chosen account of each channel: the dispatcher makes
 one publication per account (``publication_targets`` answers the account ids), and
@@ -79,12 +79,36 @@ FACEBOOK = Channel(
     ),
     text_limit=63206,
 )
-OWN = (X.name, FACEBOOK.name)
+INSTAGRAM = Channel(
+    name="instagram",
+    label_id="Instagram",
+    label_en="Instagram",
+    accepts=("image", "video"),
+    item_kinds=("post", "video"),
+    admin_role="admin_social",
+    requirements_id="Gambar (rasio 4:5 sampai 1,91:1) atau video reel 3 detik–15 menit; keterangan maksimal "
+    "2.200 karakter, 30 tagar dan 20 sebutan.",
+    requirements_en="Images (aspect 4:5 to 1.91:1) or a reel video of 3 s–15 min; caption up to 2,200 characters, "
+    "30 hashtags and 20 mentions.",
+    option_fields=(
+        OptionField(
+            "accounts",
+            "Akun Instagram",
+            "Instagram accounts",
+            "choices",
+            lambda: _account_choices("instagram"),
+            help_id="Tidak ada yang dipilih: semua akun aktif.",
+            help_en="None chosen: every active account.",
+        ),
+    ),
+    text_limit=2200,
+)
+OWN = (X.name, FACEBOOK.name, INSTAGRAM.name)
 
 
 @hookimpl
 def register_channels():
-    return [X, FACEBOOK]
+    return [X, FACEBOOK, INSTAGRAM]
 
 
 @hookimpl
@@ -102,6 +126,27 @@ def register_settings():
             "Video Facebook di atas ukuran ini diunggah bertahap (byte)",
             "Facebook videos above this size use the chunked upload (bytes)",
             default=25 * 1024 * 1024,
+            type="int",
+        ),
+        PluginSetting(
+            "instagram_poll_seconds",
+            "Jeda antarpemeriksaan status kontainer Instagram (detik)",
+            "Seconds between checks of an Instagram container's status",
+            default=5,
+            type="int",
+        ),
+        PluginSetting(
+            "instagram_poll_times",
+            "Berapa kali status kontainer Instagram diperiksa per percobaan",
+            "How many times an Instagram container's status is checked per attempt",
+            default=60,
+            type="int",
+        ),
+        PluginSetting(
+            "instagram_image_url_seconds",
+            "Masa berlaku tautan publik gambar untuk Instagram (detik)",
+            "How long the public image links for Instagram stay valid (seconds)",
+            default=3600,
             type="int",
         ),
         PluginSetting(
@@ -127,9 +172,9 @@ def validate_item(item, channel, phase):
 def preview_item(item, channel):
     if channel.name not in OWN:
         return None
-    from hub_social.preview import facebook_preview, x_preview
+    from hub_social.preview import facebook_preview, instagram_preview, x_preview
 
-    return x_preview(item) if channel.name == "x" else facebook_preview(item)
+    return {"x": x_preview, "facebook": facebook_preview, "instagram": instagram_preview}[channel.name](item)
 
 
 @hookimpl
@@ -190,8 +235,8 @@ def nav_entries():
             endpoint="social.accounts",
             section="admin",
             order=45,
-            description_id="Akun X dan halaman Facebook, token dan uji koneksi",
-            description_en="X accounts and Facebook pages, tokens and connection tests",
+            description_id="Akun X, halaman Facebook dan akun Instagram, token dan uji koneksi",
+            description_en="X accounts, Facebook pages and Instagram accounts, tokens and connection tests",
         )
     ]
 

@@ -7,7 +7,7 @@ photo or album with its caption, or a text post with its link). The note names t
 from __future__ import annotations
 
 from hub_social.accounts import AccountError, accounts_for
-from hub_social.content import facebook_posts, options_of, x_posts
+from hub_social.content import facebook_posts, instagram_posts, options_of, x_posts
 from hub_social.textcount import X_LIMIT, x_length
 
 from hub.sdk import Preview, PreviewPart
@@ -66,4 +66,33 @@ def facebook_preview(item) -> Preview:
             )
         )
     note_id, note_en = _accounts_note("facebook", item)
+    return Preview(parts=tuple(parts), note_id=note_id, note_en=note_en)
+
+
+_IG_KIND = {
+    "reel": ("Reel (video 9:16)", "Reel (9:16 video)"),
+    "image": ("Gambar", "Image post"),
+    "carousel": ("Carousel", "Carousel"),
+}
+
+
+def instagram_preview(item) -> Preview:
+    """Each Instagram post with its caption counts (characters, hashtags, mentions)."""
+    from hub_social.textcount import instagram_counts
+
+    parts = []
+    for post in instagram_posts(item):
+        kind_id, kind_en = _IG_KIND[post["kind"]]
+        c = instagram_counts(post["text"])
+        parts.append(
+            PreviewPart(
+                text=post["text"],
+                media=tuple(post["media"]),
+                note_id=f"{kind_id} · {c['length']}/2200 karakter · {c['hashtags']}/30 tagar · "
+                f"{c['mentions']}/20 sebutan",
+                note_en=f"{kind_en} · {c['length']}/2200 characters · {c['hashtags']}/30 hashtags · "
+                f"{c['mentions']}/20 mentions",
+            )
+        )
+    note_id, note_en = _accounts_note("instagram", item)
     return Preview(parts=tuple(parts), note_id=note_id, note_en=note_en)

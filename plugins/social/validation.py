@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from hub_social import content
 from hub_social.accounts import AccountError, chosen_ids, social_accounts
-from hub_social.textcount import X_LIMIT, x_length
+from hub_social.textcount import X_LIMIT, instagram_counts, x_length
 
 from hub.sdk import ChannelAccount, Problem
 
@@ -22,6 +22,8 @@ def check(item, channel: str, phase: str) -> list[Problem]:
     problems = _accounts(item, channel, phase)
     if channel == "x":
         problems += _x(item)
+    elif channel == "instagram":
+        problems += _instagram(item)
     else:
         problems += _facebook(item)
     return problems
@@ -29,7 +31,7 @@ def check(item, channel: str, phase: str) -> list[Problem]:
 
 def _accounts(item, channel: str, phase: str) -> list[Problem]:
     options = content.options_of(item, channel)
-    label = "X" if channel == "x" else "Facebook"
+    label = {"x": "X", "facebook": "Facebook", "instagram": "Instagram"}[channel]
     try:
         ids = chosen_ids(options)
     except AccountError as exc:
@@ -210,3 +212,201 @@ def _facebook(item) -> list[Problem]:
             )
         )
     return problems
+
+
+def _instagram(item) -> list[Problem]:
+    """Instagram's rules: a caption's length, hashtags and mentions; image aspect and size; reel
+    duration, size and codecs; a public hub address for the images Instagram fetches."""
+
+    def problem(field: str, rule: str, id_: str, en: str, severity: str = "error") -> Problem:
+        return Problem("instagram", field, rule, id_, en, severity=severity)
+
+    problems = []
+    text = item.text_for("instagram") or ""
+    counts = instagram_counts(text)
+    if counts["length"] > content.IG_CAPTION_MAX:
+        problems.append(
+            problem(
+                "variant_text",
+                "instagram.caption_length",
+                f"Aturan panjang keterangan Instagram: paling banyak {content.IG_CAPTION_MAX} karakter "
+                f"(keterangan ini {counts['length']}). "
+                f"Persingkat {counts['length'] - content.IG_CAPTION_MAX} karakter.",
+                f"Instagram caption length rule: at most {content.IG_CAPTION_MAX} characters (this caption has "
+                f"{counts['length']}). Shorten it by {counts['length'] - content.IG_CAPTION_MAX}.",
+            )
+        )
+    if counts["hashtags"] > content.IG_HASHTAGS_MAX:
+        problems.append(
+            problem(
+                "variant_text",
+                "instagram.hashtags",
+                f"Aturan tagar Instagram: paling banyak {content.IG_HASHTAGS_MAX} tagar dalam satu keterangan "
+                f"(keterangan ini {counts['hashtags']}). Hapus {counts['hashtags'] - content.IG_HASHTAGS_MAX} tagar.",
+                f"Instagram hashtag rule: at most {content.IG_HASHTAGS_MAX} hashtags in a caption (this caption has "
+                f"{counts['hashtags']}). Remove {counts['hashtags'] - content.IG_HASHTAGS_MAX}.",
+            )
+        )
+    if counts["mentions"] > content.IG_MENTIONS_MAX:
+        problems.append(
+            problem(
+                "variant_text",
+                "instagram.mentions",
+                f"Aturan sebutan Instagram: paling banyak {content.IG_MENTIONS_MAX} sebutan (@akun) dalam satu "
+                f"keterangan (keterangan ini {counts['mentions']}).",
+                f"Instagram mention rule: at most {content.IG_MENTIONS_MAX} mentions (@account) in a caption "
+                f"(this caption has {counts['mentions']}).",
+            )
+        )
+    media = content.item_media(item)
+    if not media:
+        problems.append(
+            problem(
+                "media",
+                "instagram.media_required",
+                "Instagram memerlukan gambar atau video; lampirkan minimal satu.",
+                "Instagram needs an image or a video; attach at least one.",
+            )
+        )
+    for m in media:
+        problems += _instagram_image(m, problem) if m.kind == "image" else _instagram_reel(m, problem)
+    images = [m for m in media if m.kind == "image"]
+    if len(images) > content.IG_CAROUSEL_MAX:
+        problems.append(
+            problem(
+                "media",
+                "instagram.carousel_split",
+                f"Satu carousel Instagram memuat paling banyak {content.IG_CAROUSEL_MAX} gambar; gambar lainnya "
+                "dikirim sebagai kiriman berikutnya.",
+                f"An Instagram carousel holds at most {content.IG_CAROUSEL_MAX} images; the others go out as "
+                "further posts.",
+                severity="warning",
+            )
+        )
+    if images:
+        from hub_social.public_media import base_url, is_public
+
+        if not is_public(base_url()):
+            problems.append(
+                problem(
+                    "media",
+                    "instagram.public_url",
+                    f"Instagram mengambil gambar dari alamat hub, tetapi HUB_BASE_URL ({base_url() or '-'}) tidak "
+                    "dapat dijangkau dari internet. Minta operator mengisi HUB_BASE_URL dengan alamat publik hub.",
+                    f"Instagram fetches images from the hub's address, but HUB_BASE_URL ({base_url() or '-'}) cannot "
+                    "be reached from the internet. Ask the operator to set HUB_BASE_URL to the hub's public address.",
+                )
+            )
+    return problems
+
+
+def _dimensions(m: content.Media) -> tuple[int | None, int | None]:
+    if m.width and m.height:
+        return m.width, m.height
+    try:
+        from PIL import Image
+
+        with Image.open(m.path) as image:
+            return image.size
+    except (OSError, ValueError):
+        return None, None
+
+
+def _instagram_image(m: content.Media, problem) -> list[Problem]:
+    if m.mime not in content.IG_IMAGE_MIMES:
+        return [
+            problem(
+                "media",
+                "instagram.media_type",
+                f"Instagram tidak menerima gambar {m.mime} (JPEG, PNG atau WebP).",
+                f"Instagram does not take {m.mime} images (JPEG, PNG or WebP).",
+            )
+        ]
+    out = []
+    if m.size > content.IG_IMAGE_MAX:
+        out.append(
+            problem(
+                "media",
+                "instagram.media_size",
+                f"Aturan ukuran gambar Instagram: paling besar {_mb(content.IG_IMAGE_MAX)} (berkas ini {_mb(m.size)}).",
+                f"Instagram image size rule: at most {_mb(content.IG_IMAGE_MAX)} (this file is {_mb(m.size)}).",
+            )
+        )
+    width, height = _dimensions(m)
+    if width and height:
+        ratio = width / height
+        if not content.IG_ASPECT_MIN - 0.005 <= ratio <= content.IG_ASPECT_MAX + 0.005:
+            out.append(
+                problem(
+                    "media",
+                    "instagram.image_aspect",
+                    f"Aturan rasio gambar Instagram: antara 4:5 (tegak) dan 1,91:1 (mendatar); gambar ini "
+                    f"{width}×{height} (rasio {ratio:.2f}:1). Pangkas gambar lalu unggah ulang.",
+                    f"Instagram image aspect rule: between 4:5 (portrait) and 1.91:1 (landscape); this image is "
+                    f"{width}×{height} (ratio {ratio:.2f}:1). Crop it, then upload it again.",
+                )
+            )
+    return out
+
+
+def _instagram_reel(m: content.Media, problem) -> list[Problem]:
+    if m.mime not in content.IG_VIDEO_MIMES:
+        return [
+            problem(
+                "media",
+                "instagram.media_type",
+                f"Instagram tidak menerima video {m.mime} (MP4 atau MOV).",
+                f"Instagram does not take {m.mime} videos (MP4 or MOV).",
+            )
+        ]
+    out = []
+    if m.duration is not None and not content.IG_REEL_MIN_SECONDS <= m.duration <= content.IG_REEL_MAX_SECONDS:
+        out.append(
+            problem(
+                "media",
+                "instagram.reel_duration",
+                f"Aturan durasi reel Instagram: 3 detik sampai 15 menit; video ini {_duration(m.duration)}. "
+                "Potong video atau pilih video lain.",
+                f"Instagram reel duration rule: 3 seconds to 15 minutes; this video is {_duration(m.duration)}. "
+                "Trim it or choose another video.",
+            )
+        )
+    if m.size > content.IG_VIDEO_MAX:
+        out.append(
+            problem(
+                "media",
+                "instagram.media_size",
+                f"Aturan ukuran reel Instagram: paling besar {_mb(content.IG_VIDEO_MAX)} (berkas ini {_mb(m.size)}).",
+                f"Instagram reel size rule: at most {_mb(content.IG_VIDEO_MAX)} (this file is {_mb(m.size)}).",
+            )
+        )
+    video, audio = m.video_codec.lower(), m.audio_codec.lower()
+    if (video and video not in content.IG_VIDEO_CODECS) or (audio and audio not in content.IG_AUDIO_CODECS):
+        out.append(
+            problem(
+                "media",
+                "instagram.video_codec",
+                f"Aturan kodek reel Instagram: video H.264 atau HEVC dengan audio AAC; video ini {video or '?'}"
+                f"{' + ' + audio if audio else ''}. Konversi videonya (H.264 + AAC, MP4).",
+                f"Instagram reel codec rule: H.264 or HEVC video with AAC audio; this video is {video or '?'}"
+                f"{' + ' + audio if audio else ''}. Convert it (H.264 + AAC, MP4).",
+            )
+        )
+    if m.width and m.height and abs(m.width / m.height - 9 / 16) > 0.02:
+        out.append(
+            problem(
+                "media",
+                "instagram.reel_aspect",
+                f"Reel Instagram sebaiknya tegak 9:16; video ini {m.width}×{m.height} ditampilkan dengan bingkai. "
+                "Buat versi 1080×1920 bila perlu.",
+                f"Instagram reels are best 9:16 portrait; this {m.width}×{m.height} video is shown letterboxed. "
+                "Make a 1080×1920 version if needed.",
+                severity="warning",
+            )
+        )
+    return out
+
+
+def _duration(seconds: float) -> str:
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes}:{rest:02d}" if minutes else f"{seconds:.1f} s"
