@@ -261,3 +261,12 @@ def test_an_instagram_account_is_added_and_tested_on_the_accounts_page(
     preview = registry.hook.preview_item(item=item, channel=registry.channels["instagram"])
     assert "2200" in preview.parts[0].note_en and "1/30 hashtags" in preview.parts[0].note_en
     assert "1/20 mentions" in preview.parts[0].note_en
+
+
+def test_the_live_counter_counts_hashtags_and_mentions(app, client, login, make_user):
+    login(client, make_user("kreator3", roles=["pembuat_konten"]))
+    ok = client.post("/social/count/instagram", json={"text": "Festival #Sumbar @diskominfo"}).get_json()
+    assert ok == {"channel": "instagram", "length": 28, "limit": 2200, "valid": True, "hashtags": 1, "mentions": 1}
+    tags = " ".join(f"#t{i}" for i in range(31))
+    over = client.post("/social/count/instagram", json={"text": tags}).get_json()
+    assert over["hashtags"] == 31 and over["valid"] is False and over["length"] < 2200

@@ -102,6 +102,7 @@ INSTAGRAM = Channel(
         ),
     ),
     text_limit=2200,
+    count_url="/social/count/instagram",
 )
 OWN = (X.name, FACEBOOK.name, INSTAGRAM.name)
 

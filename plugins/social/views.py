@@ -158,6 +158,23 @@ def count():
     return jsonify(channel="x", length=length, limit=X_LIMIT, valid=length <= X_LIMIT)
 
 
+@bp.post("/count/instagram")
+@require("item.create")
+def count_instagram():
+    """An Instagram caption's count for the item form's live counter (the channel's ``count_url``):
+    valid only within all three rules (characters, hashtags, mentions)."""
+    from hub_social import content
+    from hub_social.textcount import instagram_counts
+
+    c = instagram_counts(str(json_object(required=False).get("text", "")))
+    valid = (
+        c["length"] <= content.IG_CAPTION_MAX
+        and c["hashtags"] <= content.IG_HASHTAGS_MAX
+        and c["mentions"] <= content.IG_MENTIONS_MAX
+    )
+    return jsonify(channel="instagram", limit=content.IG_CAPTION_MAX, valid=valid, **c)
+
+
 @bp.get("/public/<token>.jpg")
 @public
 def public_image(token: str):
