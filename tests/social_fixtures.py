@@ -13,7 +13,18 @@ import pytest
 from hub.extensions import db
 from hub.models import Item, ItemAsset, ItemChannel, Setting
 from tests import media_factory
-from tests.social_support import IG_USER_ID, IG_USERNAME, PAGE_ID, PAGE_TOKEN, PUBLIC_BASE_URL, X_SECRETS, add_asset
+from tests.social_support import (
+    IG_USER_ID,
+    IG_USERNAME,
+    PAGE_ID,
+    PAGE_TOKEN,
+    PUBLIC_BASE_URL,
+    X_SECRETS,
+    YT_CLIENT_ID,
+    YT_CLIENT_SECRET,
+    YT_REFRESH_TOKEN,
+    add_asset,
+)
 from tests.stubs.graph_api import GraphStub
 from tests.stubs.x_api import XStub
 
@@ -138,5 +149,33 @@ def ig_account(app, graph_stub, social_settings):
         "instagram", "Instagram Diskominfo", {"page_token": PAGE_TOKEN}, ig_user_id=IG_USER_ID, base_url=graph_stub.url
     )
     db.session.add(Setting(namespace="social", key="instagram_poll_seconds", value=0))
+    db.session.commit()
+    return account
+
+
+@pytest.fixture
+def yt_stub():
+    from tests.stubs.youtube_api import YouTubeStub
+
+    with YouTubeStub() as stub:
+        stub.add_client(YT_CLIENT_ID, YT_CLIENT_SECRET)
+        stub.add_channel(YT_CLIENT_ID, YT_REFRESH_TOKEN, "Diskominfotik Sumbar")
+        yield stub
+    assert not stub.errors, stub.errors
+
+
+@pytest.fixture
+def yt_account(app, yt_stub, social_settings):
+    """A connected channel (the refresh token as the consent flow stores it); 256 KiB chunks."""
+    from hub_social.accounts import add_account, set_refresh_token
+
+    account = add_account(
+        "youtube",
+        "YouTube Diskominfo",
+        {"client_id": YT_CLIENT_ID, "client_secret": YT_CLIENT_SECRET},
+        base_url=yt_stub.url,
+    )
+    set_refresh_token(account, YT_REFRESH_TOKEN)
+    db.session.add(Setting(namespace="social", key="youtube_chunk_bytes", value=256 * 1024))
     db.session.commit()
     return account

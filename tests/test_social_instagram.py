@@ -44,15 +44,15 @@ def square(tmp_path):
     return media_factory.make_image(tmp_path, 640, 640, name="square.png")
 
 
-def test_a_video_and_an_image_go_out_once_as_a_reel_and_once_as_an_image_post(
-    app, make_social_item, ig_account, graph_stub, hub_server, square, tmp_path
+def test_a_video_and_an_image_go_out_once_as_a_reel_once_as_an_image_post_and_once_on_youtube(
+    app, make_social_item, ig_account, graph_stub, hub_server, square, tmp_path, yt_account, yt_stub
 ):
     from hub.dispatch import create_publications, kick
     from hub.models import ItemStatus
     from tests.dispatch_support import drive, publications
 
     video = media_factory.make_video(tmp_path, width=90, height=160, seconds=60, fps=2, name="reel.mp4")
-    item = make_social_item(channels={"instagram": {}})
+    item = make_social_item(channels={"instagram": {}, "youtube": {}})
     attach(app, item, video, "video", "video/mp4", duration=60.0, width=90, height=160)
     attach(app, item, square, "image", "image/png", width=640, height=640)
     assert error_rules(item) == [] and error_rules(item, "approve") == []
@@ -63,9 +63,12 @@ def test_a_video_and_an_image_go_out_once_as_a_reel_and_once_as_an_image_post(
     kick([item.id])
     drive(app, lambda: all(p.status in ("published", "failed") for p in publications(item.id)), timeout=60)
 
-    [pub] = publications(item.id)
-    assert pub.status == "published", pub.last_error
-    assert pub.channel == "instagram" and pub.target == str(ig_account.id)
+    pubs = {p.channel: p for p in publications(item.id)}
+    assert {c: p.status for c, p in pubs.items()} == {"instagram": "published", "youtube": "published"}, [
+        p.last_error for p in pubs.values()
+    ]
+    pub = pubs["instagram"]
+    assert pub.target == str(ig_account.id)
     media = sorted(graph_stub.ig_media.values(), key=lambda m: m["created"])
     assert [(m["media_type"], m["product"]) for m in media] == [("VIDEO", "REELS"), ("IMAGE", "FEED")]
     reel, image = media
@@ -81,6 +84,12 @@ def test_a_video_and_an_image_go_out_once_as_a_reel_and_once_as_an_image_post(
     assert graph_stub.requests.count(("POST", PUBLISH)) == 2
     assert pub.remote_id == reel["id"] and pub.remote_url == reel["permalink"]
     assert set(graph_stub.versions) == {"v21.0"}
+
+    # YouTube: one video, its bytes and the image as thumbnail, its link recorded
+    [yt_video] = yt_stub.live_videos().values()
+    assert yt_video["size"] == video.stat().st_size and yt_video["thumbnail"]
+    assert yt_video["snippet"]["title"] == item.title and len(yt_stub.sessions) == 1
+    assert pubs["youtube"].remote_url == f"https://www.youtube.com/watch?v={yt_video['id']}"
 
 
 def test_a_lost_media_publish_answer_gives_exactly_one_post(

@@ -8,7 +8,11 @@ Credentials are encrypted at rest with :func:`hub.crypto.encrypt_json`:
   ``config["page_id"]``;
 * Instagram: ``page_token`` (the access token of the Facebook Page the professional account is
   linked to, with ``instagram_basic`` and ``instagram_content_publish``). The Instagram user id
-  lives in ``config["ig_user_id"]``.
+  lives in ``config["ig_user_id"]``;
+* YouTube: ``client_id`` and ``client_secret`` of the office's Google Cloud OAuth client (pasted
+  by the admin) and ``refresh_token`` (from the consent flow, :mod:`hub_social.youtube_oauth`).
+  ``config["project"]`` is the client id (not secret: it is in every consent URL), the key the
+  quota is counted by; ``config["quota"]`` the units this account used today.
 
 ``config`` also keeps what a connection test learnt (X ``user_id`` and ``username``,
 the page's name) and the last test's result. ``base_url`` is the API base, empty for
@@ -26,16 +30,18 @@ from urllib.parse import urlsplit
 
 from hub.sdk import ChannelAccount, HubError, db, decrypt_json, encrypt_json, utcnow
 
-CHANNELS = ("x", "facebook", "instagram")
+CHANNELS = ("x", "facebook", "instagram", "youtube")
 DEFAULT_BASE_URLS = {
     "x": "https://api.x.com",
     "facebook": "https://graph.facebook.com",
     "instagram": "https://graph.facebook.com",
+    "youtube": "",  # Google's own hosts (the client library's URLs)
 }
 SECRET_FIELDS = {
     "x": ("consumer_key", "consumer_secret", "access_token", "access_token_secret"),
     "facebook": ("page_token",),
     "instagram": ("page_token",),
+    "youtube": ("client_id", "client_secret"),  # the refresh token comes from the consent flow
 }
 #: the one config field each channel needs besides its secrets (not secret itself)
 ID_FIELDS = {"facebook": "page_id", "instagram": "ig_user_id"}
@@ -53,6 +59,14 @@ class Credentials:
     @property
     def base_url(self) -> str:
         return self.account.base_url or DEFAULT_BASE_URLS[self.account.channel]
+
+
+def set_refresh_token(account: ChannelAccount, refresh_token: str) -> None:
+    """Store the refresh token the consent flow gave (encrypted); the account is connected."""
+    current = decrypt_json(account.secret) if account.secret else {}
+    current["refresh_token"] = refresh_token
+    account.secret = encrypt_json(current)
+    account.config = {**(account.config or {}), "needs_reconnect": False, "reconnect_notified": None}
 
 
 def credentials(account: ChannelAccount) -> Credentials:
@@ -86,7 +100,13 @@ def add_account(
         channel=channel,
         name=name.strip(),
         base_url=clean_base_url(base_url),
-        config={id_field: ids[id_field]} if id_field else {},
+        config=(
+            {id_field: ids[id_field]}
+            if id_field
+            else {"project": str(secrets.get("client_id")).strip(), "needs_reconnect": True}
+            if channel == "youtube"
+            else {}
+        ),
         organisation_id=organisation_id,
         expires_at=expires_at,
         is_active=True,
@@ -113,8 +133,10 @@ def set_secrets(account: ChannelAccount, secrets: dict) -> None:
         if value:
             current[field] = value
     account.secret = encrypt_json(current)
-    # a new token means the previous "reconnect" failure no longer applies
-    account.config = {**(account.config or {}), "needs_reconnect": False, "reconnect_notified": None}
+    # a new token means the previous "reconnect" failure no longer applies (YouTube: until the
+    # consent flow gave a refresh token, the account waits for it)
+    waiting = account.channel == "youtube" and not current.get("refresh_token")
+    account.config = {**(account.config or {}), "needs_reconnect": waiting, "reconnect_notified": None}
 
 
 def social_accounts(channel: str | None = None, *, active_only: bool = False) -> list[ChannelAccount]:

@@ -39,6 +39,10 @@ IG_ASPECT_MIN, IG_ASPECT_MAX = 4 / 5, 1.91  # width / height of a feed image
 IG_REEL_MIN_SECONDS, IG_REEL_MAX_SECONDS = 3, 15 * 60
 IG_CAROUSEL_MIN, IG_CAROUSEL_MAX = 2, 10
 IG_VIDEO_CODECS, IG_AUDIO_CODECS = {"h264", "hevc"}, {"aac"}
+#: YouTube (Data API v3 ``videos.insert``)
+YT_TITLE_MAX, YT_DESCRIPTION_MAX, YT_TAGS_MAX = 100, 5000, 500
+YT_PRIVACY = ("public", "unlisted", "private")
+YT_DEFAULT_CATEGORY = "25"  # News & Politics
 
 
 @dataclass(frozen=True)
@@ -158,3 +162,31 @@ def instagram_posts(item) -> list[dict]:
     for i, post in enumerate(posts):
         post["text"] = text if i == 0 else item.title
     return posts
+
+
+def youtube_posts(item) -> list[dict]:
+    """The YouTube upload: the item's first video with title, description, tags, category,
+    language, privacy, ``publish_at`` (scheduled release) and the thumbnail (the item's first image)."""
+    options = options_of(item, "youtube")
+    media = item_media(item)
+    videos = [m.asset_id for m in media if m.kind == "video"]
+    images = [m.asset_id for m in media if m.kind == "image"]
+    if not videos:
+        return []
+    tags = options.get("tags") or []
+    if isinstance(tags, str):
+        tags = [t.strip() for t in tags.split(",")]
+    return [
+        {
+            "kind": "video",
+            "media": videos[:1],
+            "title": str(options.get("title") or item.title or "").strip(),
+            "text": item.text_for("youtube") or "",
+            "tags": [t for t in tags if t],
+            "category": str(options.get("category") or YT_DEFAULT_CATEGORY),
+            "language": str(options.get("language") or "id"),
+            "privacy": str(options.get("privacy") or "public"),
+            "publish_at": str(options.get("publish_at") or ""),
+            "thumbnail": images[0] if images else None,
+        }
+    ]

@@ -38,6 +38,8 @@ def driver_for(account: ChannelAccount, media: dict[int, content.Media]) -> XDri
     from hub_social.x_client import XClient
 
     creds = credentials(account)
+    if account.channel == "youtube":
+        return YouTubeDriver(account, creds, media)
     if account.channel == "instagram":
         from hub_social.instagram_client import InstagramClient
 
@@ -293,6 +295,90 @@ class InstagramDriver(_Driver):
         return False  # the Instagram Graph API cannot delete a post: the publisher asks for it by hand
 
 
+class YouTubeDriver(_Driver):
+    """One upload per item, resumable: the session URI is saved (``st["upload"]``) before a byte
+    is sent, and every later attempt finishes that session instead of starting another."""
+
+    def __init__(self, account: ChannelAccount, creds, media: dict[int, content.Media]):
+        from hub_social.youtube_client import YouTubeClient
+
+        self._st, self._save = None, None
+        client = YouTubeClient(creds.secrets, account.base_url, name=account.name, on_session=self._session)
+        super().__init__(account, client, media)
+
+    def _session(self, uri: str) -> None:
+        self._st["upload"] = {"uri": uri, "at": utcnow().isoformat()}
+        self._save()
+
+    def plan(self, item) -> list[dict]:
+        return content.youtube_posts(item)
+
+    def prepare(self, spec: dict, st: dict, save) -> list[str]:
+        self._st, self._save = st, save
+        return []
+
+    def create(self, spec: dict, refs: list[str], posts: list[dict]) -> dict:
+        from hub_social import quota
+        from hub_social.youtube_client import COST, video_url
+
+        m = self.file(spec["media"][0])
+        resume = (self._st.get("upload") or {}).get("uri")
+        if not resume:
+            quota.spend(self.account, COST["insert"])  # counted when the session is asked for
+        status = {"privacyStatus": spec["privacy"], "selfDeclaredMadeForKids": False}
+        if spec.get("publish_at"):
+            status.update(privacyStatus="private", publishAt=spec["publish_at"])
+        body = {
+            "snippet": {
+                "title": spec["title"],
+                "description": spec["text"],
+                "tags": spec["tags"],
+                "categoryId": spec["category"],
+                "defaultLanguage": spec["language"],
+                "defaultAudioLanguage": spec["language"],
+            },
+            "status": status,
+        }
+        chunk = int(plugin_config("social", "youtube_chunk_bytes"))
+        video = self.client.upload(m.path, m.mime, body, chunk_bytes=chunk, resume_uri=resume)
+        self._st.pop("upload", None)
+        video_id = str(video["id"])
+        post = {"id": video_id, "url": video_url(video_id), "kind": "video"}
+        got = (video.get("status") or {}).get("privacyStatus")
+        if got == "private" and status["privacyStatus"] != "private":
+            post["forced_private"] = True
+        post["thumbnail"] = self._thumbnail(video_id, spec.get("thumbnail"))
+        return post
+
+    def _thumbnail(self, video_id: str, asset_id: int | None) -> bool:
+        """The custom thumbnail from the item's poster image; a refusal is noted, not fatal."""
+        from hub_social import quota
+        from hub_social.youtube_client import COST
+
+        from hub.sdk import PublishError
+
+        m = self.media.get(asset_id) if asset_id else None
+        if m is None or not m.path.is_file():
+            return False
+        try:
+            self.client.set_thumbnail(video_id, m.path, m.mime)
+        except PublishError as exc:
+            self.client.notes.append(str(exc))
+            return False
+        quota.spend(self.account, COST["thumbnail"])
+        return True
+
+    def find(self, spec: dict, posts: list[dict], since: dt.datetime, st: dict | None = None) -> dict | None:
+        return None  # nothing is uploaded outside the saved session: create() resumes it
+
+    def delete(self, post: dict) -> bool:
+        """Unpublishing makes the video private (``youtube_unpublish`` = ``delete`` removes it)."""
+        if plugin_config("social", "youtube_unpublish") == "delete":
+            return self.client.delete(post["id"])
+        self.client.make_private(post["id"])
+        return True
+
+
 def sleep(seconds: float) -> None:
     """How the Instagram driver waits between polls (one place, so a test can count the waits)."""
     import time
@@ -326,7 +412,11 @@ def test_connection(account: ChannelAccount) -> tuple[bool, str]:
         ok, message = False, str(exc)
         config["needs_reconnect"] = bool(exc.details.get("reconnect"))
     else:
-        if account.channel == "instagram":
+        if account.channel == "youtube":
+            config["channel_title"] = me.get("title", "")
+            name = f"\u201c{me.get('title')}\u201d"
+            ok, message = True, f"Terhubung ke kanal {name} / Connected to the channel {name}"
+        elif account.channel == "instagram":
             ok = str(me.get("id")) == str(config.get("ig_user_id"))
             if ok:
                 config["username"] = me.get("username", "")

@@ -65,6 +65,24 @@ def publishing_limit(account_name: str, used: int, allowed: int, window: int) ->
     )
 
 
+def quota_exceeded(account_name: str, said: str) -> TransientPublishError:
+    """YouTube's daily quota of the API project is used up: it resets at midnight Pacific time."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    now = dt.datetime.now(ZoneInfo("America/Los_Angeles"))
+    midnight = (now + dt.timedelta(days=1)).replace(hour=0, minute=5, second=0, microsecond=0)
+    wait = (midnight - now).total_seconds()
+    return TransientPublishError(
+        f"Kuota harian YouTube API untuk akun \u201c{account_name}\u201d habis ({said}); diunggah lagi setelah "
+        f"kuota diatur ulang (tengah malam waktu Pasifik, {int(wait)} s lagi)."
+        f" / The daily YouTube API quota for the account \u201c{account_name}\u201d is used up ({said}); the upload "
+        f"is retried after the quota resets (midnight Pacific time, in {int(wait)} s).",
+        retry_after=wait,
+        details={"rule": "quota_exceeded", "platform_message": said},
+    )
+
+
 def unavailable(channel: str, account_name: str, said: str) -> TransientPublishError:
     """Server errors, timeouts and dropped connections: worth another try later."""
     p = PLATFORM[channel]

@@ -104,12 +104,54 @@ INSTAGRAM = Channel(
     text_limit=2200,
     count_url="/social/count/instagram",
 )
-OWN = (X.name, FACEBOOK.name, INSTAGRAM.name)
+YOUTUBE = Channel(
+    name="youtube",
+    label_id="YouTube",
+    label_en="YouTube",
+    accepts=("video", "image"),
+    item_kinds=("video", "post"),
+    admin_role="admin_social",
+    requirements_id="Satu video; judul maksimal 100 karakter, deskripsi 5.000; gambar pertama menjadi thumbnail.",
+    requirements_en="One video; title up to 100 characters, description 5,000; the first image is the thumbnail.",
+    option_fields=(
+        OptionField("title", "Judul video (kosong: judul konten)", "Video title (empty: the item's title)"),
+        OptionField("tags", "Tag (dipisah koma)", "Tags (comma-separated)", "list"),
+        OptionField(
+            "privacy",
+            "Visibilitas",
+            "Privacy",
+            "choice",
+            lambda: [
+                ("public", "Publik", "Public"),
+                ("unlisted", "Tidak publik", "Unlisted"),
+                ("private", "Privat", "Private"),
+            ],
+        ),  # fmt: skip
+        OptionField(
+            "publish_at",
+            "Tayang terjadwal (ISO 8601, UTC)",
+            "Scheduled release (ISO 8601, UTC)",
+            help_id="Video diunggah privat dan YouTube menayangkannya pada waktu ini.",
+            help_en="The video is uploaded private and YouTube releases it at this time.",
+        ),
+        OptionField(
+            "accounts",
+            "Kanal YouTube",
+            "YouTube channels",
+            "choices",
+            lambda: _account_choices("youtube"),
+            help_id="Tidak ada yang dipilih: semua kanal aktif.",
+            help_en="None chosen: every active channel.",
+        ),
+    ),
+    text_limit=5000,
+)
+OWN = (X.name, FACEBOOK.name, INSTAGRAM.name, YOUTUBE.name)
 
 
 @hookimpl
 def register_channels():
-    return [X, FACEBOOK, INSTAGRAM]
+    return [X, FACEBOOK, INSTAGRAM, YOUTUBE]
 
 
 @hookimpl
@@ -151,6 +193,26 @@ def register_settings():
             type="int",
         ),
         PluginSetting(
+            "youtube_chunk_bytes",
+            "Ukuran potongan unggahan YouTube (byte, kelipatan 256 KiB)",
+            "YouTube upload chunk size (bytes, a multiple of 256 KiB)",
+            default=8 * 1024 * 1024,
+            type="int",
+        ),
+        PluginSetting(
+            "youtube_daily_quota",
+            "Kuota harian proyek YouTube API (unit)",
+            "Daily quota of the YouTube API project (units)",
+            default=10000,
+            type="int",
+        ),
+        PluginSetting(
+            "youtube_unpublish",
+            "Tarik video YouTube: private atau delete",
+            "Unpublishing a YouTube video: private or delete",
+            default="private",
+        ),
+        PluginSetting(
             "expiry_warning_days",
             "Peringatan token kedaluwarsa (hari sebelumnya)",
             "Warn before a token expires (days ahead)",
@@ -173,9 +235,15 @@ def validate_item(item, channel, phase):
 def preview_item(item, channel):
     if channel.name not in OWN:
         return None
-    from hub_social.preview import facebook_preview, instagram_preview, x_preview
+    from hub_social.preview import facebook_preview, instagram_preview, x_preview, youtube_preview
 
-    return {"x": x_preview, "facebook": facebook_preview, "instagram": instagram_preview}[channel.name](item)
+    previews = {
+        "x": x_preview,
+        "facebook": facebook_preview,
+        "instagram": instagram_preview,
+        "youtube": youtube_preview,
+    }
+    return previews[channel.name](item)
 
 
 @hookimpl

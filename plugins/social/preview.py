@@ -7,7 +7,7 @@ photo or album with its caption, or a text post with its link). The note names t
 from __future__ import annotations
 
 from hub_social.accounts import AccountError, accounts_for
-from hub_social.content import facebook_posts, instagram_posts, options_of, x_posts
+from hub_social.content import facebook_posts, instagram_posts, options_of, x_posts, youtube_posts
 from hub_social.textcount import X_LIMIT, x_length
 
 from hub.sdk import Preview, PreviewPart
@@ -95,4 +95,24 @@ def instagram_preview(item) -> Preview:
             )
         )
     note_id, note_en = _accounts_note("instagram", item)
+    return Preview(parts=tuple(parts), note_id=note_id, note_en=note_en)
+
+
+def youtube_preview(item) -> Preview:
+    """The video's title and description with their counts, tags and privacy."""
+    parts = []
+    for post in youtube_posts(item):
+        tags = ", ".join(post["tags"])
+        parts.append(
+            PreviewPart(
+                text=post["text"],
+                title=post["title"],
+                media=tuple(post["media"]) + ((post["thumbnail"],) if post["thumbnail"] else ()),
+                note_id=f"Judul {len(post['title'])}/100 · deskripsi {len(post['text'])}/5000 · {post['privacy']}"
+                + (f" · tag: {tags}" if tags else ""),
+                note_en=f"Title {len(post['title'])}/100 · description {len(post['text'])}/5000 · {post['privacy']}"
+                + (f" · tags: {tags}" if tags else ""),
+            )
+        )
+    note_id, note_en = _accounts_note("youtube", item)
     return Preview(parts=tuple(parts), note_id=note_id, note_en=note_en)

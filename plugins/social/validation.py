@@ -8,7 +8,7 @@ count ("281/280").
 from __future__ import annotations
 
 from hub_social import content
-from hub_social.accounts import AccountError, chosen_ids, social_accounts
+from hub_social.accounts import AccountError, accounts_for, chosen_ids, social_accounts
 from hub_social.textcount import X_LIMIT, instagram_counts, x_length
 
 from hub.sdk import ChannelAccount, Problem
@@ -24,6 +24,8 @@ def check(item, channel: str, phase: str) -> list[Problem]:
         problems += _x(item)
     elif channel == "instagram":
         problems += _instagram(item)
+    elif channel == "youtube":
+        problems += _youtube(item, phase)
     else:
         problems += _facebook(item)
     return problems
@@ -31,7 +33,7 @@ def check(item, channel: str, phase: str) -> list[Problem]:
 
 def _accounts(item, channel: str, phase: str) -> list[Problem]:
     options = content.options_of(item, channel)
-    label = {"x": "X", "facebook": "Facebook", "instagram": "Instagram"}[channel]
+    label = {"x": "X", "facebook": "Facebook", "instagram": "Instagram", "youtube": "YouTube"}[channel]
     try:
         ids = chosen_ids(options)
     except AccountError as exc:
@@ -410,3 +412,127 @@ def _instagram_reel(m: content.Media, problem) -> list[Problem]:
 def _duration(seconds: float) -> str:
     minutes, rest = divmod(round(seconds), 60)
     return f"{minutes}:{rest:02d}" if minutes else f"{seconds:.1f} s"
+
+
+def _youtube(item, phase: str) -> list[Problem]:
+    """Title, description, tags, privacy and schedule; one video; the day's quota (before approval)."""
+
+    def problem(field: str, rule: str, id_: str, en: str, severity: str = "error") -> Problem:
+        return Problem("youtube", field, rule, id_, en, severity=severity)
+
+    videos = [m for m in content.item_media(item) if m.kind == "video"]
+    if not videos:
+        return [
+            problem(
+                "media",
+                "youtube.video_required",
+                "YouTube memerlukan video; lampirkan satu.",
+                "YouTube needs a video; attach one.",
+            )
+        ]
+    [post] = content.youtube_posts(item)
+    problems = []
+    title, text = post["title"], post["text"]
+    if not title or len(title) > content.YT_TITLE_MAX or "<" in title or ">" in title:
+        problems.append(
+            problem(
+                "options.title",
+                "youtube.title",
+                f"Aturan judul YouTube: 1–{content.YT_TITLE_MAX} karakter tanpa < dan > (judul ini {len(title)}).",
+                f"YouTube title rule: 1–{content.YT_TITLE_MAX} characters without < and > (this title has "
+                f"{len(title)}).",
+            )
+        )
+    size = len(text.encode())
+    if size > content.YT_DESCRIPTION_MAX or "<" in text or ">" in text:
+        problems.append(
+            problem(
+                "variant_text",
+                "youtube.description",
+                f"Aturan deskripsi YouTube: paling banyak {content.YT_DESCRIPTION_MAX} byte tanpa < dan > "
+                f"(deskripsi ini {size}).",
+                f"YouTube description rule: at most {content.YT_DESCRIPTION_MAX} bytes without < and > "
+                f"(this description has {size}).",
+            )
+        )
+    tags_len = sum(len(t) + (2 if " " in t else 0) for t in post["tags"]) + max(0, len(post["tags"]) - 1)
+    if tags_len > content.YT_TAGS_MAX:
+        problems.append(
+            problem(
+                "options.tags",
+                "youtube.tags",
+                f"Aturan tag YouTube: semua tag bersama paling banyak {content.YT_TAGS_MAX} karakter ({tags_len}).",
+                f"YouTube tag rule: all tags together at most {content.YT_TAGS_MAX} characters ({tags_len}).",
+            )
+        )
+    if post["privacy"] not in content.YT_PRIVACY:
+        problems.append(
+            problem(
+                "options.privacy",
+                "youtube.privacy",
+                "Visibilitas YouTube harus public, unlisted atau private.",
+                "YouTube privacy must be public, unlisted or private.",
+            )
+        )
+    if post["publish_at"]:
+        import datetime as dt
+
+        try:
+            when = dt.datetime.fromisoformat(post["publish_at"].replace("Z", "+00:00"))
+            if when.tzinfo is None:
+                raise ValueError
+        except ValueError:
+            problems.append(
+                problem(
+                    "options.publish_at",
+                    "youtube.publish_at",
+                    "Waktu tayang terjadwal YouTube harus ISO 8601 dengan zona waktu, mis. 2026-12-12T09:00:00Z.",
+                    "The YouTube scheduled release must be ISO 8601 with a time zone, e.g. 2026-12-12T09:00:00Z.",
+                )
+            )
+    if len(videos) > 1:
+        problems.append(
+            problem(
+                "media",
+                "youtube.one_video",
+                "Hanya video pertama yang diunggah ke YouTube.",
+                "Only the first video is uploaded to YouTube.",
+                severity="warning",
+            )
+        )
+    if phase == "approve":
+        problems += _youtube_quota(item)
+    return problems
+
+
+def _youtube_quota(item) -> list[Problem]:
+    """Before approval: would today's uploads go over the API project's daily quota?"""
+    from hub_social import quota
+    from hub_social.youtube_client import COST
+
+    try:
+        accounts = accounts_for("youtube", content.options_of(item, "youtube"))
+    except AccountError:
+        return []
+    out = []
+    per_project: dict[str, int] = {}
+    for account in accounts:
+        project = (account.config or {}).get("project", "")
+        per_project[project] = per_project.get(project, 0) + COST["insert"] + COST["thumbnail"]
+    limit = quota.daily_limit()
+    for project, cost in per_project.items():
+        used = quota.used_today(project)
+        if used + cost > limit:
+            out.append(
+                Problem(
+                    "youtube",
+                    "media",
+                    "youtube.quota",
+                    f"Kuota harian YouTube API hari ini: terpakai {used} dari {limit} unit; unggahan ini perlu "
+                    f"{cost} unit, jadi video baru terunggah setelah kuota diatur ulang (tengah malam waktu Pasifik).",
+                    f"Today's YouTube API quota: {used} of {limit} units used; this upload needs {cost} units, "
+                    "so the video goes up only after the quota resets (midnight Pacific time).",
+                    severity="warning",
+                )
+            )
+    return out

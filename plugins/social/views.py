@@ -147,6 +147,53 @@ def test(account_id: int):
     return redirect(url_for(".account", account_id=acc.id))
 
 
+@bp.post("/accounts/<int:account_id>/youtube/connect")
+@require("settings.manage")
+def youtube_connect(account_id: int):
+    """Send the admin to Google's consent page for this channel."""
+    from flask import g
+    from hub_social.accounts import credentials
+    from hub_social.youtube_oauth import consent_url
+
+    acc = db.session.get(ChannelAccount, account_id)
+    if acc is None or acc.channel != "youtube":
+        abort(404)
+    return redirect(consent_url(acc, credentials(acc).secrets.get("client_id", ""), g.user.id))
+
+
+@bp.get("/youtube/callback")
+@require("settings.manage")
+def youtube_callback():
+    """Google's answer: the code becomes the refresh token (stored encrypted)."""
+    from flask import g
+    from hub_social.accounts import credentials, set_refresh_token
+    from hub_social.youtube_client import exchange_code
+    from hub_social.youtube_oauth import account_of_state, redirect_uri
+
+    account_id = account_of_state(request.args.get("state", ""), g.user.id)
+    acc = db.session.get(ChannelAccount, account_id) if account_id is not None else None
+    if acc is None or acc.channel != "youtube":
+        flash(_("The consent answer is not valid or is too old; connect again."), "error")
+        return redirect(url_for(".accounts"))
+    if request.args.get("error") or not request.args.get("code"):
+        flash(_("Google did not give consent: %(reason)s", reason=request.args.get("error", "-")), "error")
+        return redirect(url_for(".account", account_id=acc.id))
+    secrets = credentials(acc).secrets
+    answer = exchange_code(
+        acc.base_url, secrets.get("client_id", ""), secrets.get("client_secret", ""), request.args["code"],
+        redirect_uri(),
+    )  # fmt: skip
+    if not answer.get("refresh_token"):
+        flash(_("Google did not give consent: %(reason)s", reason=answer.get("error", "-")), "error")
+        return redirect(url_for(".account", account_id=acc.id))
+    set_refresh_token(acc, answer["refresh_token"])
+    _audit("social.account_connected", acc, channel="youtube")
+    ok, message = test_connection(acc)
+    db.session.commit()
+    flash(message, "success" if ok else "error")
+    return redirect(url_for(".account", account_id=acc.id))
+
+
 @bp.post("/count")
 @require("item.create")
 def count():
