@@ -172,3 +172,20 @@ def test_a_channel_is_connected_through_the_consent_flow(app, client, login, mak
     assert b"1//" not in account.secret  # encrypted at rest
     forged = client.get("/social/youtube/callback?code=x&state=forged", follow_redirects=True)
     assert "tidak sah" in forged.get_data(as_text=True)
+
+
+def test_channel_statistics_count_instagram_and_youtube(app, client, login, make_user):
+    import datetime as dt
+
+    from tests.web_support import make_item, make_publication
+
+    creator = make_user("kreator5", roles=["pembuat_konten"])
+    created = dt.datetime(2026, 11, 10, 3, 0, tzinfo=dt.UTC)
+    item = make_item(creator, "Reel dan video", channels=("instagram", "youtube"), status="approved")
+    make_publication(item, "instagram", "published", created_at=created, published_at=created + dt.timedelta(minutes=4))
+    make_publication(item, "youtube", "failed", created_at=created)
+    login(client, make_user("kabid", roles=["kepala_bidang"]))
+    html = client.get("/reports/channel_stats?start=2026-11-01&end=2026-11-30").get_data(as_text=True)
+    assert "Instagram" in html and "YouTube" in html
+    assert "<td>1</td><td>1</td><td>0</td><td>0</td><td>4,0</td>" in html  # Instagram: 1 published in 4 minutes
+    assert "<td>1</td><td>0</td><td>1</td><td>0</td>" in html  # YouTube: 1 failed
