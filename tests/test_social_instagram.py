@@ -279,3 +279,32 @@ def test_the_live_counter_counts_hashtags_and_mentions(app, client, login, make_
     tags = " ".join(f"#t{i}" for i in range(31))
     over = client.post("/social/count/instagram", json={"text": tags}).get_json()
     assert over["hashtags"] == 31 and over["valid"] is False and over["length"] < 2200
+
+
+def test_a_video_that_does_not_fit_goes_out_as_its_reel_version(
+    app, make_social_item, ig_account, graph_stub, tmp_path, run_jobs
+):
+    from hub.exceptions import TransientPublishError
+
+    clip = media_factory.make_video(tmp_path, width=320, height=240, seconds=4, fps=5, name="wide.mp4")
+    item = make_social_item(channels={"instagram": {}})
+    attach(app, item, clip, "video", "video/mp4", duration=16 * 60.0, width=320, height=240)
+    assert error_rules(item) == ["instagram.reel_duration"]
+    assert "versi reel 9:16" in problems(item)[0].message_id
+
+    item.target("instagram").options = {"reel_version": True}
+    db.session.commit()
+    found = {p.rule: p for p in problems(item)}
+    assert set(found) == {"instagram.reel_version"} and found["instagram.reel_version"].severity == "warning"
+    pub = social.publication_for(item, "instagram", str(ig_account.id))
+    with pytest.raises(TransientPublishError, match="belum siap"):
+        social.call_publish(pub, item)
+    assert not graph_stub.containers  # nothing made before the version is ready
+
+    run_jobs()  # the hub's media worker makes the 1080x1920 version
+    db.session.expire_all()
+    assert not problems(item)
+    result = social.call_publish(pub, item)
+    [reel] = graph_stub.ig_media.values()
+    sent = graph_stub.containers[reel["container"]]["bytes"]
+    assert result.remote_id == reel["id"] and sent != clip.stat().st_size  # the version went, not the original

@@ -39,6 +39,8 @@ IG_ASPECT_MIN, IG_ASPECT_MAX = 4 / 5, 1.91  # width / height of a feed image
 IG_REEL_MIN_SECONDS, IG_REEL_MAX_SECONDS = 3, 15 * 60
 IG_CAROUSEL_MIN, IG_CAROUSEL_MAX = 2, 10
 IG_VIDEO_CODECS, IG_AUDIO_CODECS = {"h264", "hevc"}, {"aac"}
+#: the rendition offered when a video does not fit a reel: 9:16, at most 15 minutes, H.264 + AAC
+IG_REEL_RENDITION = (1080, 1920, IG_REEL_MAX_SECONDS, "contain")
 #: YouTube (Data API v3 ``videos.insert``)
 YT_TITLE_MAX, YT_DESCRIPTION_MAX, YT_TAGS_MAX = 100, 5000, 500
 YT_PRIVACY = ("public", "unlisted", "private")
@@ -155,7 +157,8 @@ def instagram_posts(item) -> list[dict]:
     media = item_media(item)
     videos = [m.asset_id for m in media if m.kind == "video"]
     images = [m.asset_id for m in media if m.kind == "image"]
-    posts: list[dict] = [{"kind": "reel", "media": [v]} for v in videos]
+    version = bool(options_of(item, "instagram").get("reel_version"))
+    posts: list[dict] = [{"kind": "reel", "media": [v], "rendition": version} for v in videos]
     for start in range(0, len(images), IG_CAROUSEL_MAX):
         group = images[start : start + IG_CAROUSEL_MAX]
         posts.append({"kind": "carousel" if len(group) > 1 else "image", "media": group})

@@ -209,7 +209,7 @@ class InstagramDriver(_Driver):
             known = self._container(spec, key, containers, save)
         if known.get("uri") and not known.get("uploaded"):
             # a reel's bytes go to the container's upload URI (again after a crash: it replaces them)
-            self.client.upload_video(known["uri"], self.file(spec["media"][0]).path)
+            self.client.upload_video(known["uri"], self._reel_file(spec))
             known["uploaded"] = True
             save()
         self._wait(known["id"], containers, key, save)
@@ -223,6 +223,7 @@ class InstagramDriver(_Driver):
         for asset_id in spec["media"]:
             self.file(asset_id)
         if spec["kind"] == "reel":
+            self._reel_file(spec)  # the 9:16 version must be ready before a container is made
             container_id, uri = self.client.reel_container(spec["text"])
             known = {"id": container_id, "uri": uri, "uploaded": False}
         elif spec["kind"] == "image":
@@ -237,6 +238,23 @@ class InstagramDriver(_Driver):
         containers[key] = {**known, "at": utcnow().isoformat()}
         save()
         return containers[key]
+
+    def _reel_file(self, spec: dict):
+        """The reel's file: the item's video, or its 9:16 version when the item asked for it."""
+        m = self.file(spec["media"][0])
+        if not spec.get("rendition"):
+            return m.path
+        from hub.sdk import Asset, TransientPublishError, db, derivative_path, rendition_key
+
+        path = derivative_path(db.session.get(Asset, m.asset_id), rendition_key(*content.IG_REEL_RENDITION))
+        if path is None:
+            raise TransientPublishError(
+                "Versi reel 9:16 video ini belum siap; dicoba lagi nanti."
+                " / The 9:16 reel version of this video is not ready yet; will retry.",
+                retry_after=120.0,
+                details={"rule": "reel_version"},
+            )
+        return path
 
     def _wait(self, container_id: str, containers: dict | None, key: str, save) -> None:
         """Poll the container until ``FINISHED``; its ``ERROR`` reason is reported, a slow one retried."""

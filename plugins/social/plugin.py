@@ -92,6 +92,15 @@ INSTAGRAM = Channel(
     "30 hashtags and 20 mentions.",
     option_fields=(
         OptionField(
+            "reel_version",
+            "Kirim versi reel 9:16 (1080×1920, paling lama 15 menit)",
+            "Send a 9:16 reel version (1080×1920, at most 15 minutes)",
+            "bool",
+            help_id="Hub membuat versi ini dari video konten; pakai bila video tidak sesuai aturan reel.",
+            help_en="The hub makes this version from the item's video; use it when the video does not fit "
+            "the reel rules.",
+        ),
+        OptionField(
             "accounts",
             "Akun Instagram",
             "Instagram accounts",

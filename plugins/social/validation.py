@@ -270,8 +270,14 @@ def _instagram(item) -> list[Problem]:
                 "Instagram needs an image or a video; attach at least one.",
             )
         )
+    version = bool(content.options_of(item, "instagram").get("reel_version"))
     for m in media:
-        problems += _instagram_image(m, problem) if m.kind == "image" else _instagram_reel(m, problem)
+        if m.kind == "image":
+            problems += _instagram_image(m, problem)
+        elif version:
+            problems += _reel_version(m, problem)
+        else:
+            problems += _instagram_reel(m, problem)
     images = [m for m in media if m.kind == "image"]
     if len(images) > content.IG_CAROUSEL_MAX:
         problems.append(
@@ -368,9 +374,9 @@ def _instagram_reel(m: content.Media, problem) -> list[Problem]:
                 "media",
                 "instagram.reel_duration",
                 f"Aturan durasi reel Instagram: 3 detik sampai 15 menit; video ini {_duration(m.duration)}. "
-                "Potong video atau pilih video lain.",
+                "Potong video, pilih video lain, atau aktifkan opsi versi reel 9:16 (15 menit pertama).",
                 f"Instagram reel duration rule: 3 seconds to 15 minutes; this video is {_duration(m.duration)}. "
-                "Trim it or choose another video.",
+                "Trim it, choose another video, or turn on the 9:16 reel version option (the first 15 minutes).",
             )
         )
     if m.size > content.IG_VIDEO_MAX:
@@ -389,9 +395,9 @@ def _instagram_reel(m: content.Media, problem) -> list[Problem]:
                 "media",
                 "instagram.video_codec",
                 f"Aturan kodek reel Instagram: video H.264 atau HEVC dengan audio AAC; video ini {video or '?'}"
-                f"{' + ' + audio if audio else ''}. Konversi videonya (H.264 + AAC, MP4).",
+                f"{' + ' + audio if audio else ''}. Aktifkan opsi versi reel 9:16 atau konversi videonya.",
                 f"Instagram reel codec rule: H.264 or HEVC video with AAC audio; this video is {video or '?'}"
-                f"{' + ' + audio if audio else ''}. Convert it (H.264 + AAC, MP4).",
+                f"{' + ' + audio if audio else ''}. Turn on the 9:16 reel version option or convert it.",
             )
         )
     if m.width and m.height and abs(m.width / m.height - 9 / 16) > 0.02:
@@ -400,13 +406,38 @@ def _instagram_reel(m: content.Media, problem) -> list[Problem]:
                 "media",
                 "instagram.reel_aspect",
                 f"Reel Instagram sebaiknya tegak 9:16; video ini {m.width}×{m.height} ditampilkan dengan bingkai. "
-                "Buat versi 1080×1920 bila perlu.",
+                "Aktifkan opsi versi reel 9:16 (1080×1920) bila perlu.",
                 f"Instagram reels are best 9:16 portrait; this {m.width}×{m.height} video is shown letterboxed. "
-                "Make a 1080×1920 version if needed.",
+                "Turn on the 9:16 reel version option (1080×1920) if needed.",
                 severity="warning",
             )
         )
     return out
+
+
+def _reel_version(m: content.Media, problem) -> list[Problem]:
+    """The reel version is asked for: have it made (once) and say how far it is."""
+    from hub.sdk import Asset, MediaError, db, request_rendition
+
+    if m.duration is not None and m.duration < content.IG_REEL_MIN_SECONDS:
+        return _instagram_reel(m, problem)  # a version cannot make a video longer
+    asset = db.session.get(Asset, m.asset_id)
+    try:
+        key = request_rendition(asset, *content.IG_REEL_RENDITION)
+    except MediaError as exc:
+        return [problem("media", "instagram.reel_version", exc.message_id, exc.message_en)]
+    state = (asset.derivatives or {}).get("renditions", {}).get(key, {}).get("status", "pending")
+    if state == "ready":
+        return []
+    return [
+        problem(
+            "media",
+            "instagram.reel_version",
+            f"Versi reel 9:16 video ini sedang dibuat ({state}); reel dikirim setelah versi itu siap.",
+            f"The 9:16 reel version of this video is being made ({state}); the reel goes out once it is ready.",
+            severity="warning",
+        )
+    ]
 
 
 def _duration(seconds: float) -> str:
