@@ -50,6 +50,30 @@ def test_a_video_goes_up_once_with_its_thumbnail_and_link(app, make_social_item,
     assert yt_account.config["quota"]["units"] == 1650  # insert + thumbnail, counted by the hub
 
 
+def test_an_approved_revision_updates_title_description_and_tags_in_place(
+    app, make_social_item, yt_account, yt_stub, minute_video
+):
+    item = video_item(app, make_social_item, minute_video, image=False, tags=["Sumbar"])
+    pub = social.publication_for(item, "youtube", str(yt_account.id))
+    first = social.call_publish(pub, item)
+
+    item.body = "Jadwal baru: Festival Budaya diundur ke 14 Desember."
+    item.target("youtube").options = {"tags": ["Sumbar", "jadwal"], "title": "Festival Budaya (jadwal baru)"}
+    db.session.commit()
+    again = social.call_publish(pub, item)  # what the dispatcher does after the revision's approval
+
+    [video] = yt_stub.live_videos().values()
+    assert again.remote_id == first.remote_id == video["id"] and len(yt_stub.sessions) == 1
+    assert video["snippet"]["description"] == item.body and video["snippet"]["tags"] == ["Sumbar", "jadwal"]
+    assert video["snippet"]["title"] == "Festival Budaya (jadwal baru)"
+    assert yt_stub.requests.count(("PUT", "/youtube/v3/videos")) == 1
+    social.call_publish(pub, item)  # nothing changed since: no update
+    assert yt_stub.requests.count(("PUT", "/youtube/v3/videos")) == 1
+
+    assert social.call_unpublish(pub, item) is True  # unpublishing makes it private (the default)
+    assert video["status"]["privacyStatus"] == "private" and not video["deleted"]
+
+
 def test_a_worker_killed_mid_upload_is_resumed_through_the_same_session(
     app, make_social_item, yt_account, yt_stub, minute_video
 ):

@@ -389,6 +389,25 @@ class YouTubeDriver(_Driver):
     def find(self, spec: dict, posts: list[dict], since: dt.datetime, st: dict | None = None) -> dict | None:
         return None  # nothing is uploaded outside the saved session: create() resumes it
 
+    #: what a revision changes on the uploaded video (``videos.update``, part ``snippet``)
+    REVISED = ("title", "text", "tags", "category", "language")
+
+    def revise(self, item, st: dict, save) -> None:
+        """An approved revision: the video's title, description and tags are updated in place."""
+        from hub_social import quota
+        from hub_social.youtube_client import COST
+
+        new = content.youtube_posts(item)
+        if not new or not st.get("posts"):
+            return
+        old, spec = st["plan"][0], new[0]
+        if all(old.get(f) == spec.get(f) for f in self.REVISED):
+            return
+        self.client.update_snippet(st["posts"][0]["id"], spec)
+        quota.spend(self.account, COST["update"])
+        st["plan"][0] = {**old, **{f: spec[f] for f in self.REVISED}}
+        save()
+
     def delete(self, post: dict) -> bool:
         """Unpublishing makes the video private (``youtube_unpublish`` = ``delete`` removes it)."""
         if plugin_config("social", "youtube_unpublish") == "delete":

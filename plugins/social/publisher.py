@@ -164,6 +164,8 @@ def _publish_account(publication, item, account: ChannelAccount, driver, state: 
             posts.append(post)
             st.pop("pending", None)
             state.save()
+        if len(posts) == len(st["plan"]) and hasattr(driver, "revise"):
+            driver.revise(item, st, state.save)  # an approved revision: update what can be changed in place
     except PublishError as exc:
         if exc.details.get("reconnect"):
             account.config = {**(account.config or {}), "needs_reconnect": True}

@@ -174,6 +174,17 @@ class YouTubeClient:
         items = answer.get("items") or []
         return items[0] if items else None
 
+    def update_snippet(self, video_id: str, spec: dict) -> None:
+        """Title, description, tags, category and language of an uploaded video (a revision)."""
+        snippet = {
+            "title": spec["title"],
+            "description": spec["text"],
+            "tags": spec["tags"],
+            "categoryId": spec["category"],
+            "defaultLanguage": spec["language"],
+        }
+        self._call(self.service.videos().update(part="snippet", body={"id": video_id, "snippet": snippet}))
+
     def delete(self, video_id: str) -> bool:
         from googleapiclient.errors import HttpError
 

@@ -254,7 +254,15 @@ class YouTubeStub(StubServer):
             video = self.live_videos().get(body.get("id", ""))
             if video is None or video["channel"] != entry["channel"]:
                 return google_error(404, "videoNotFound", "The video could not be found.")
-            video["status"].update(body.get("status") or {})
+            parts = set(request.args.get("part", "").split(","))
+            if "snippet" in parts:
+                snippet = body.get("snippet") or {}
+                if not snippet.get("title") or not snippet.get("categoryId"):
+                    return google_error(400, "invalidVideoMetadata", "snippet.title and snippet.categoryId are "
+                                        "required when updating the snippet.")  # fmt: skip
+                video["snippet"] = snippet  # the part is replaced as a whole, as Google does
+            if "status" in parts:
+                video["status"].update(body.get("status") or {})
             return jsonify(self._resource(video))
 
         @app.delete("/youtube/v3/videos")
