@@ -308,3 +308,18 @@ def test_a_video_that_does_not_fit_goes_out_as_its_reel_version(
     [reel] = graph_stub.ig_media.values()
     sent = graph_stub.containers[reel["container"]]["bytes"]
     assert result.remote_id == reel["id"] and sent != clip.stat().st_size  # the version went, not the original
+
+
+def test_the_graph_version_is_one_setting_and_a_retired_one_is_refused(app, ig_account, graph_stub):
+    from hub_social.drivers import test_connection
+
+    from hub.models import Setting
+
+    db.session.add(Setting(namespace="social", key="graph_api_version", value="v23.0"))
+    db.session.commit()
+    assert test_connection(ig_account)[0] is True
+    assert "v23.0" in graph_stub.versions
+    db.session.execute(db.update(Setting).where(Setting.key == "graph_api_version").values(value="v17.0"))
+    db.session.commit()
+    ok, message = test_connection(ig_account)
+    assert not ok and "deprecated version" in message

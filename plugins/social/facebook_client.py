@@ -2,9 +2,10 @@
 
 facebook-sdk 3.1.0 (2018) accepts only versions 2.8–3.1 in its constructor, and Meta
 silently upgrades calls to retired versions. The version is a path prefix only, so it
-is set on the object after construction, from :data:`GRAPH_API_VERSION` — the one
-place it is pinned. Bump it there when Meta retires it (each version lives about two
-years; see the Graph API changelog).
+is set on the object after construction, from the plugin setting ``graph_api_version``
+(environment ``HUB_SOCIAL_GRAPH_API_VERSION``), default :data:`GRAPH_API_VERSION` — the
+one version Facebook and Instagram use. Raise it when Meta retires it (each version
+lives about two years; see the Graph API changelog).
 
 Calls used: ``POST /{page}/feed`` (``message``, ``link``, ``attached_media``) through
 ``put_object``; ``POST /{page}/photos`` through ``put_photo`` (``published=false`` for
@@ -18,6 +19,7 @@ with the file as ``source``, or for large files the chunked flow ``upload_phase=
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import facebook
@@ -35,6 +37,19 @@ TOKEN_CODES = {190, 102}
 DEFAULT_RESUMABLE_OVER = 25 * 1024 * 1024
 
 
+def graph_version() -> str:
+    """The Graph API version every call uses: the setting, else :data:`GRAPH_API_VERSION`."""
+    try:
+        from hub.sdk import plugin_config
+
+        value = str(plugin_config("social", "graph_api_version") or "").strip()
+    except RuntimeError:  # outside an application
+        value = ""
+    if not re.fullmatch(r"v\d+\.\d+", value):
+        return GRAPH_API_VERSION
+    return value
+
+
 class FacebookClient:
     """One Facebook Page: ``secrets["page_token"]`` and the page id."""
 
@@ -45,7 +60,7 @@ class FacebookClient:
         session = redirected_session(None, HOSTS, base_url)
         self.recorder = ResponseRecorder(session)
         self.graph = facebook.GraphAPI(access_token=secrets["page_token"], session=session)
-        self.graph.version = GRAPH_API_VERSION
+        self.graph.version = graph_version()
 
     # --- errors -------------------------------------------------------------------------------
 
@@ -74,7 +89,7 @@ class FacebookClient:
 
     def _video_request(self, data: dict, files: dict | None = None) -> dict:
         """A POST to ``/{page}/videos`` on the video host (facebook-sdk has no video helper)."""
-        url = f"{VIDEO_HOST}/{GRAPH_API_VERSION}/{self.page_id}/videos"
+        url = f"{VIDEO_HOST}/{self.graph.version}/{self.page_id}/videos"
         response = self.graph.session.request(
             "POST", url, data={**data, "access_token": self.graph.access_token}, files=files
         )

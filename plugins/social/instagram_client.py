@@ -1,7 +1,7 @@
 """The Instagram client: the Content Publishing API of the Graph API, through facebook-sdk.
 
 It is :class:`~hub_social.facebook_client.FacebookClient`'s session, error mapping and pinned
-:data:`~hub_social.facebook_client.GRAPH_API_VERSION`, pointed at an Instagram professional
+Graph API version (setting ``graph_api_version``), pointed at an Instagram professional
 account (``ig_user_id``) with the access token of the Facebook Page it is linked to.
 
 Calls used (two-phase publishing):
@@ -28,7 +28,7 @@ from pathlib import Path
 import facebook
 import requests
 from hub_social import errors
-from hub_social.facebook_client import GRAPH_API_VERSION, FacebookClient
+from hub_social.facebook_client import FacebookClient
 
 UPLOAD_HOST = "https://rupload.facebook.com"
 
@@ -80,7 +80,7 @@ class InstagramClient(FacebookClient):
             caption=caption,
             share_to_feed="true",
         )
-        uri = answer.get("uri") or f"{UPLOAD_HOST}/ig-api-upload/{GRAPH_API_VERSION}/{answer['id']}"
+        uri = answer.get("uri") or f"{UPLOAD_HOST}/ig-api-upload/{self.graph.version}/{answer['id']}"
         return str(answer["id"]), uri
 
     def carousel_container(self, children: list[str], caption: str) -> str:

@@ -181,6 +181,12 @@ def register_settings():
             type="int",
         ),
         PluginSetting(
+            "graph_api_version",
+            "Versi Graph API (Facebook dan Instagram), mis. v21.0",
+            "Graph API version (Facebook and Instagram), e.g. v21.0",
+            default="v21.0",
+        ),
+        PluginSetting(
             "instagram_poll_seconds",
             "Jeda antarpemeriksaan status kontainer Instagram (detik)",
             "Seconds between checks of an Instagram container's status",

@@ -58,6 +58,8 @@ class GraphStub(InstagramStubMixin, StubServer):
         self.sessions: dict[str, dict] = {}
         self.versions: set[str] = set()
         self.chunk_bytes = chunk_bytes
+        #: versions below this are retired (answered with code 2635)
+        self.oldest_version = 19.0
         self._ids = itertools.count(100_000_000_000_001)
         self._ig_init()
         super().__init__()
@@ -104,6 +106,13 @@ class GraphStub(InstagramStubMixin, StubServer):
             if match is None:
                 return graph_error("Unknown path components: " + request.path, "OAuthException", 2500)
             self.versions.add(match.group(1))
+            if float(match.group(1)[1:]) < self.oldest_version:
+                return graph_error(
+                    f"(#2635) You are calling a deprecated version of the Graph API ({match.group(1)}). "
+                    "Please update to the latest version.",
+                    "OAuthException",
+                    2635,
+                )
             token = request.values.get("access_token") or ""
             auth = request.headers.get("Authorization", "")
             if not token and auth.split(" ")[0] in ("OAuth", "Bearer"):
