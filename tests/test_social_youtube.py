@@ -107,6 +107,30 @@ def test_a_worker_killed_mid_upload_is_resumed_through_the_same_session(
     assert video["session"] == session["id"]
 
 
+def test_an_expired_upload_session_goes_to_a_person_and_post_anyway_starts_a_new_one(
+    app, make_social_item, yt_account, yt_stub, minute_video
+):
+    from hub.exceptions import PublishOutcomeUnknown
+
+    item = video_item(app, make_social_item, minute_video, image=False)
+    pub = social.publication_for(item, "youtube", str(yt_account.id))
+    state = {"accounts": {str(yt_account.id): {"name": yt_account.name, "upload": {
+        "uri": "https://youtube.googleapis.com/upload/youtube/v3/videos?uploadType=resumable&upload_id=gone",
+        "at": "2026-11-20T00:00:00+00:00"}}}}  # fmt: skip
+    pub.state = state
+    db.session.commit()
+    with pytest.raises(PublishOutcomeUnknown, match="expired"):
+        social.call_publish(pub, item)
+    assert not yt_stub.sessions
+
+    db.session.expire_all()
+    pub.state = {**pub.state, "confirmed_absent": True}  # "Post anyway" after the admin looked
+    db.session.commit()
+    result = social.call_publish(pub, item)
+    [video] = yt_stub.live_videos().values()
+    assert result.remote_id == video["id"] and len(yt_stub.sessions) == 1
+
+
 def test_quota_exceeded_waits_for_the_reset_and_is_warned_about_before_approval(
     app, make_social_item, yt_account, yt_stub, minute_video
 ):

@@ -339,6 +339,8 @@ class YouTubeDriver(_Driver):
         from hub_social import quota
         from hub_social.youtube_client import COST, video_url
 
+        from hub.sdk import PermanentPublishError
+
         m = self.file(spec["media"][0])
         resume = (self._st.get("upload") or {}).get("uri")
         if not resume:
@@ -358,7 +360,14 @@ class YouTubeDriver(_Driver):
             "status": status,
         }
         chunk = int(plugin_config("social", "youtube_chunk_bytes"))
-        video = self.client.upload(m.path, m.mime, body, chunk_bytes=chunk, resume_uri=resume)
+        try:
+            video = self.client.upload(m.path, m.mime, body, chunk_bytes=chunk, resume_uri=resume)
+        except PermanentPublishError as exc:
+            if resume and str(exc.details.get("platform_message", "")).startswith("404"):
+                # the saved session expired (Google keeps them about a week): whether it had
+                # finished cannot be told any more, so a person checks the channel first
+                raise errors.outcome_unknown("youtube", self.account.name, "upload session expired (404)") from exc
+            raise
         self._st.pop("upload", None)
         video_id = str(video["id"])
         post = {"id": video_id, "url": video_url(video_id), "kind": "video"}

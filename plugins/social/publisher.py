@@ -71,6 +71,7 @@ def publish(publication, item, channel: str) -> PublishResult:
         # a channel admin checked the accounts: nothing from a lost answer is there ("Post anyway")
         for st in state.data["accounts"].values():
             st.pop("pending", None)
+            st.pop("upload", None)  # a YouTube session Google no longer knows: start a new one
         state.save()
     media = {m.asset_id: m for m in content.item_media(item)}
     done = []
