@@ -270,6 +270,7 @@ def test_an_instagram_account_is_added_and_tested_on_the_accounts_page(
     preview = registry.hook.preview_item(item=item, channel=registry.channels["instagram"])
     assert "2200" in preview.parts[0].note_en and "1/30 hashtags" in preview.parts[0].note_en
     assert "1/20 mentions" in preview.parts[0].note_en
+    assert "feed landscape 1.78:1" in preview.parts[0].note_en and "3:4" in preview.parts[0].note_en
 
 
 def test_the_live_counter_counts_hashtags_and_mentions(app, client, login, make_user):
