@@ -237,3 +237,19 @@ def test_channel_statistics_count_instagram_and_youtube(app, client, login, make
     assert "Instagram" in html and "YouTube" in html
     assert "<td>1</td><td>1</td><td>0</td><td>0</td><td>4,0</td>" in html  # Instagram: 1 published in 4 minutes
     assert "<td>1</td><td>0</td><td>1</td><td>0</td>" in html  # YouTube: 1 failed
+
+
+def test_the_item_page_shows_the_instagram_and_youtube_previews_and_options(
+    app, client, login, make_social_item, yt_account, minute_video
+):
+    from hub.models import ItemChannel, User
+
+    item = video_item(app, make_social_item, minute_video, tags=["Sumbar"], privacy="unlisted")
+    item.channels.append(ItemChannel(channel="instagram"))
+    db.session.commit()
+    login(client, db.session.get(User, item.created_by_id))
+    show = client.get(f"/items/{item.id}").get_data(as_text=True)
+    assert "Judul 32/100" in show and "tag: Sumbar" in show  # YouTube: title and description counts
+    assert "Reel (video 9:16)" in show and "/2200 karakter" in show  # Instagram
+    form = client.get("/items/new").get_data(as_text=True)
+    assert "Visibilitas" in form and "Kirim versi reel 9:16" in form
