@@ -13,7 +13,18 @@ import pytest
 from hub.extensions import db
 from hub.models import Item, ItemAsset, ItemChannel, Setting
 from tests import media_factory
-from tests.social_support import PAGE_ID, PAGE_TOKEN, X_SECRETS, add_asset
+from tests.social_support import (
+    IG_USER_ID,
+    IG_USERNAME,
+    PAGE_ID,
+    PAGE_TOKEN,
+    PUBLIC_BASE_URL,
+    X_SECRETS,
+    YT_CLIENT_ID,
+    YT_CLIENT_SECRET,
+    YT_REFRESH_TOKEN,
+    add_asset,
+)
 from tests.stubs.graph_api import GraphStub
 from tests.stubs.x_api import XStub
 
@@ -40,6 +51,7 @@ def x_stub():
 def graph_stub():
     with GraphStub(chunk_bytes=4096) as stub:
         stub.add_page(PAGE_ID, PAGE_TOKEN, "Diskominfotik Sumbar")
+        stub.add_instagram(PAGE_ID, IG_USER_ID, IG_USERNAME)
         yield stub
     assert not stub.errors, stub.errors
 
@@ -108,3 +120,62 @@ def make_social_item(app, make_user, sample_media):
         return item
 
     return _make
+
+
+@pytest.fixture
+def hub_server(app, graph_stub):
+    """The hub served on 127.0.0.1 (a thread), reachable by the Graph stub's image fetcher as
+    ``PUBLIC_BASE_URL``: what Meta's servers do with the hub's signed image links."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    app.config["BASE_URL"] = PUBLIC_BASE_URL
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="hub-server", daemon=True)
+    thread.start()
+    graph_stub.resolve[PUBLIC_BASE_URL] = f"http://127.0.0.1:{server.server_address[1]}"
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def ig_account(app, graph_stub, social_settings):
+    from hub_social.accounts import add_account
+
+    account = add_account(
+        "instagram", "Instagram Diskominfo", {"page_token": PAGE_TOKEN}, ig_user_id=IG_USER_ID, base_url=graph_stub.url
+    )
+    db.session.add(Setting(namespace="social", key="instagram_poll_seconds", value=0))
+    db.session.commit()
+    return account
+
+
+@pytest.fixture
+def yt_stub():
+    from tests.stubs.youtube_api import YouTubeStub
+
+    with YouTubeStub() as stub:
+        stub.add_client(YT_CLIENT_ID, YT_CLIENT_SECRET)
+        stub.add_channel(YT_CLIENT_ID, YT_REFRESH_TOKEN, "Diskominfotik Sumbar")
+        yield stub
+    assert not stub.errors, stub.errors
+
+
+@pytest.fixture
+def yt_account(app, yt_stub, social_settings):
+    """A connected channel (the refresh token as the consent flow stores it); 256 KiB chunks."""
+    from hub_social.accounts import add_account, set_refresh_token
+
+    account = add_account(
+        "youtube",
+        "YouTube Diskominfo",
+        {"client_id": YT_CLIENT_ID, "client_secret": YT_CLIENT_SECRET},
+        base_url=yt_stub.url,
+    )
+    set_refresh_token(account, YT_REFRESH_TOKEN)
+    db.session.add(Setting(namespace="social", key="youtube_chunk_bytes", value=256 * 1024))
+    db.session.commit()
+    return account

@@ -15,6 +15,11 @@ X_SECRETS = {
     "access_token_secret": "ats-also-secret",
 }
 PAGE_ID, PAGE_TOKEN = "104857600001", "EAAB-page-token-diskominfo"
+IG_USER_ID, IG_USERNAME = "17841400000000001", "diskominfo.sumbar"
+YT_CLIENT_ID, YT_CLIENT_SECRET = "123456789-hub.apps.googleusercontent.com", "GOCSPX-test-secret"
+YT_REFRESH_TOKEN = "1//0g-refresh-diskominfo"
+#: the hub's public address in the Instagram tests (the Graph stub resolves it to the local hub server)
+PUBLIC_BASE_URL = "https://hub.diskominfo.sumbarprov.go.id"
 
 
 def add_asset(app, source: Path, kind: str, mime: str, *, duration: float | None = None) -> Asset:

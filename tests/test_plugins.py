@@ -26,7 +26,7 @@ def test_bundled_plugins_load_through_entry_points(app):
     assert BUNDLED <= set(registry.info)
     for name in BUNDLED:
         assert registry.info[name].distribution == "publishing-hub"
-    assert {"videotron", "website", "ppid", "x", "facebook", "vidcon"} <= set(registry.channels)
+    assert {"videotron", "website", "ppid", "x", "facebook", "instagram", "youtube", "vidcon"} <= set(registry.channels)
     assert registry.channels["x"].plugin == "social"
 
 
@@ -35,7 +35,7 @@ def test_hub_plugins_command_lists_plugins_with_version_and_channels(runner):
     assert result.exit_code == 0, result.output
     rows = {row["name"]: row for row in json.loads(result.output)}
     assert BUNDLED <= set(rows)
-    assert rows["social"]["channels"] == ["x", "facebook"]
+    assert rows["social"]["channels"] == ["x", "facebook", "instagram", "youtube"]
     assert rows["videotron"]["version"]
 
 

@@ -5,7 +5,14 @@ Credentials are encrypted at rest with :func:`hub.crypto.encrypt_json`:
 * X (OAuth 1.0a user context): ``consumer_key``, ``consumer_secret``, ``access_token``,
   ``access_token_secret``;
 * Facebook: ``page_token`` (a Page access token). The page id is not secret and lives in
-  ``config["page_id"]``.
+  ``config["page_id"]``;
+* Instagram: ``page_token`` (the access token of the Facebook Page the professional account is
+  linked to, with ``instagram_basic`` and ``instagram_content_publish``). The Instagram user id
+  lives in ``config["ig_user_id"]``;
+* YouTube: ``client_id`` and ``client_secret`` of the office's Google Cloud OAuth client (pasted
+  by the admin) and ``refresh_token`` (from the consent flow, :mod:`hub_social.youtube_oauth`).
+  ``config["project"]`` is the client id (not secret: it is in every consent URL), the key the
+  quota is counted by; ``config["quota"]`` the units this account used today.
 
 ``config`` also keeps what a connection test learnt (X ``user_id`` and ``username``,
 the page's name) and the last test's result. ``base_url`` is the API base, empty for
@@ -23,12 +30,21 @@ from urllib.parse import urlsplit
 
 from hub.sdk import ChannelAccount, HubError, db, decrypt_json, encrypt_json, utcnow
 
-CHANNELS = ("x", "facebook")
-DEFAULT_BASE_URLS = {"x": "https://api.x.com", "facebook": "https://graph.facebook.com"}
+CHANNELS = ("x", "facebook", "instagram", "youtube")
+DEFAULT_BASE_URLS = {
+    "x": "https://api.x.com",
+    "facebook": "https://graph.facebook.com",
+    "instagram": "https://graph.facebook.com",
+    "youtube": "",  # Google's own hosts (the client library's URLs)
+}
 SECRET_FIELDS = {
     "x": ("consumer_key", "consumer_secret", "access_token", "access_token_secret"),
     "facebook": ("page_token",),
+    "instagram": ("page_token",),
+    "youtube": ("client_id", "client_secret"),  # the refresh token comes from the consent flow
 }
+#: the one config field each channel needs besides its secrets (not secret itself)
+ID_FIELDS = {"facebook": "page_id", "instagram": "ig_user_id"}
 
 
 class AccountError(HubError):
@@ -45,6 +61,14 @@ class Credentials:
         return self.account.base_url or DEFAULT_BASE_URLS[self.account.channel]
 
 
+def set_refresh_token(account: ChannelAccount, refresh_token: str) -> None:
+    """Store the refresh token the consent flow gave (encrypted); the account is connected."""
+    current = decrypt_json(account.secret) if account.secret else {}
+    current["refresh_token"] = refresh_token
+    account.secret = encrypt_json(current)
+    account.config = {**(account.config or {}), "needs_reconnect": False, "reconnect_notified": None}
+
+
 def credentials(account: ChannelAccount) -> Credentials:
     return Credentials(account, decrypt_json(account.secret))
 
@@ -56,24 +80,33 @@ def add_account(
     *,
     base_url: str = "",
     page_id: str = "",
+    ig_user_id: str = "",
     expires_at: dt.datetime | None = None,
     organisation_id: int | None = None,
 ) -> ChannelAccount:
     """Create an account (not committed). Raises :class:`AccountError` naming what is missing."""
     if channel not in CHANNELS:
-        raise AccountError(f"kanal tidak dikenal / unknown channel {channel!r} (x, facebook)")
+        raise AccountError(f"kanal tidak dikenal / unknown channel {channel!r} ({', '.join(CHANNELS)})")
     if not name.strip():
         raise AccountError("nama akun wajib diisi / the account needs a name")
     missing = [f for f in SECRET_FIELDS[channel] if not str(secrets.get(f) or "").strip()]
-    if channel == "facebook" and not page_id.strip():
-        missing.insert(0, "page_id")
+    ids = {"page_id": page_id.strip(), "ig_user_id": ig_user_id.strip()}
+    id_field = ID_FIELDS.get(channel)
+    if id_field and not ids[id_field]:
+        missing.insert(0, id_field)
     if missing:
         raise AccountError(f"belum diisi / missing: {', '.join(missing)}")
     account = ChannelAccount(
         channel=channel,
         name=name.strip(),
         base_url=clean_base_url(base_url),
-        config={"page_id": page_id.strip()} if channel == "facebook" else {},
+        config=(
+            {id_field: ids[id_field]}
+            if id_field
+            else {"project": str(secrets.get("client_id")).strip(), "needs_reconnect": True}
+            if channel == "youtube"
+            else {}
+        ),
         organisation_id=organisation_id,
         expires_at=expires_at,
         is_active=True,
@@ -100,8 +133,10 @@ def set_secrets(account: ChannelAccount, secrets: dict) -> None:
         if value:
             current[field] = value
     account.secret = encrypt_json(current)
-    # a new token means the previous "reconnect" failure no longer applies
-    account.config = {**(account.config or {}), "needs_reconnect": False, "reconnect_notified": None}
+    # a new token means the previous "reconnect" failure no longer applies (YouTube: until the
+    # consent flow gave a refresh token, the account waits for it)
+    waiting = account.channel == "youtube" and not current.get("refresh_token")
+    account.config = {**(account.config or {}), "needs_reconnect": waiting, "reconnect_notified": None}
 
 
 def social_accounts(channel: str | None = None, *, active_only: bool = False) -> list[ChannelAccount]:

@@ -31,18 +31,19 @@ def _secret_option(name: str, help_: str):
 
 
 @social.command("add-account", help="Tambah akun / Add an account (credentials are stored encrypted).")
-@click.option("--channel", type=click.Choice(["x", "facebook"]), required=True)
+@click.option("--channel", type=click.Choice(["x", "facebook", "instagram"]), required=True)
 @click.option("--name", required=True, help="A name people recognise, e.g. 'Diskominfo Sumbar'.")
 @click.option("--page-id", default="", help="Facebook: the page's numeric id.")
+@click.option("--ig-user-id", default="", help="Instagram: the professional account's numeric id.")
 @click.option("--base-url", default="", help="API base URL (default: the real one).")
 @click.option("--expires", "expires", default="", help="Token expiry, YYYY-MM-DD (UTC), for the warning.")
 @_secret_option("consumer_key", "X: API key")
 @_secret_option("consumer_secret", "X: API key secret")
 @_secret_option("access_token", "X: access token")
 @_secret_option("access_token_secret", "X: access token secret")
-@_secret_option("page_token", "Facebook: page access token")
+@_secret_option("page_token", "Facebook, Instagram: page access token")
 @click.option("--test/--no-test", default=True, help="Test the connection after adding.")
-def add_account_cmd(channel, name, page_id, base_url, expires, test, **given) -> None:
+def add_account_cmd(channel, name, page_id, ig_user_id, base_url, expires, test, **given) -> None:
     secrets = {}
     for field in SECRET_FIELDS[channel]:
         secrets[field] = given.get(field) or click.prompt(field.replace("_", " "), hide_input=True)
@@ -53,7 +54,9 @@ def add_account_cmd(channel, name, page_id, base_url, expires, test, **given) ->
         except ValueError:
             raise click.BadParameter("YYYY-MM-DD", param_hint="--expires") from None
     try:
-        account = add_account(channel, name, secrets, base_url=base_url, page_id=page_id, expires_at=expires_at)
+        account = add_account(
+            channel, name, secrets, base_url=base_url, page_id=page_id, ig_user_id=ig_user_id, expires_at=expires_at
+        )
         db.session.flush()
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc

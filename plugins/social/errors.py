@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from hub.sdk import PermanentPublishError, PublishOutcomeUnknown, TransientPublishError
 
-PLATFORM = {"x": "X", "facebook": "Facebook"}
+PLATFORM = {"x": "X", "facebook": "Facebook", "instagram": "Instagram", "youtube": "YouTube"}
 
 
 def reconnect(channel: str, account_name: str, said: str) -> PermanentPublishError:
@@ -49,6 +49,37 @@ def rate_limited(channel: str, account_name: str, retry_after: float | None) -> 
         f" / {p} rate limit reached for the account \u201c{account_name}\u201d; retrying after {wait}.",
         retry_after=retry_after,
         details={"rule": "rate_limit"},
+    )
+
+
+def publishing_limit(account_name: str, used: int, allowed: int, window: int) -> TransientPublishError:
+    """The Instagram account's rolling publishing limit is reached: wait (an hour, then look again)."""
+    hours = max(1, round(window / 3600))
+    return TransientPublishError(
+        f"Batas penerbitan Instagram untuk akun \u201c{account_name}\u201d tercapai ({used}/{allowed} kiriman "
+        f"dalam {hours} jam); dicoba lagi setelah 3600 s."
+        f" / The Instagram publishing limit of the account \u201c{account_name}\u201d is reached ({used}/{allowed} "
+        f"posts in {hours} h); retrying after 3600 s.",
+        retry_after=3600.0,
+        details={"rule": "publishing_limit", "used": used, "allowed": allowed},
+    )
+
+
+def quota_exceeded(account_name: str, said: str) -> TransientPublishError:
+    """YouTube's daily quota of the API project is used up: it resets at midnight Pacific time."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    now = dt.datetime.now(ZoneInfo("America/Los_Angeles"))
+    midnight = (now + dt.timedelta(days=1)).replace(hour=0, minute=5, second=0, microsecond=0)
+    wait = (midnight - now).total_seconds()
+    return TransientPublishError(
+        f"Kuota harian YouTube API untuk akun \u201c{account_name}\u201d habis ({said}); diunggah lagi setelah "
+        f"kuota diatur ulang (tengah malam waktu Pasifik, {int(wait)} s lagi)."
+        f" / The daily YouTube API quota for the account \u201c{account_name}\u201d is used up ({said}); the upload "
+        f"is retried after the quota resets (midnight Pacific time, in {int(wait)} s).",
+        retry_after=wait,
+        details={"rule": "quota_exceeded", "platform_message": said},
     )
 
 

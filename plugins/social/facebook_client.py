@@ -2,9 +2,10 @@
 
 facebook-sdk 3.1.0 (2018) accepts only versions 2.8–3.1 in its constructor, and Meta
 silently upgrades calls to retired versions. The version is a path prefix only, so it
-is set on the object after construction, from :data:`GRAPH_API_VERSION` — the one
-place it is pinned. Bump it there when Meta retires it (each version lives about two
-years; see the Graph API changelog).
+is set on the object after construction, from the plugin setting ``graph_api_version``
+(environment ``HUB_SOCIAL_GRAPH_API_VERSION``), default :data:`GRAPH_API_VERSION` — the
+one version Facebook and Instagram use. Raise it when Meta retires it (each version
+lives about two years; see the Graph API changelog).
 
 Calls used: ``POST /{page}/feed`` (``message``, ``link``, ``attached_media``) through
 ``put_object``; ``POST /{page}/photos`` through ``put_photo`` (``published=false`` for
@@ -18,6 +19,7 @@ with the file as ``source``, or for large files the chunked flow ``upload_phase=
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import facebook
@@ -27,12 +29,25 @@ from hub_social.transport import ResponseRecorder, redirected_session
 
 #: the Graph API version every call uses (pinned here and nowhere else)
 GRAPH_API_VERSION = "v21.0"
-HOSTS = ("graph.facebook.com", "graph-video.facebook.com")
+HOSTS = ("graph.facebook.com", "graph-video.facebook.com", "rupload.facebook.com")
 VIDEO_HOST = "https://graph-video.facebook.com"
 #: Graph error codes of throttling (app, user, page, account-level) and of a bad or expired token
 RATE_LIMIT_CODES = {4, 17, 32, 613} | set(range(80001, 80015))
 TOKEN_CODES = {190, 102}
 DEFAULT_RESUMABLE_OVER = 25 * 1024 * 1024
+
+
+def graph_version() -> str:
+    """The Graph API version every call uses: the setting, else :data:`GRAPH_API_VERSION`."""
+    try:
+        from hub.sdk import plugin_config
+
+        value = str(plugin_config("social", "graph_api_version") or "").strip()
+    except RuntimeError:  # outside an application
+        value = ""
+    if not re.fullmatch(r"v\d+\.\d+", value):
+        return GRAPH_API_VERSION
+    return value
 
 
 class FacebookClient:
@@ -45,26 +60,26 @@ class FacebookClient:
         session = redirected_session(None, HOSTS, base_url)
         self.recorder = ResponseRecorder(session)
         self.graph = facebook.GraphAPI(access_token=secrets["page_token"], session=session)
-        self.graph.version = GRAPH_API_VERSION
+        self.graph.version = graph_version()
 
     # --- errors -------------------------------------------------------------------------------
 
     def error(self, exc: Exception):
         last = self.recorder.last
         if isinstance(exc, requests.RequestException):
-            return errors.unavailable("facebook", self.name, type(exc).__name__)
+            return errors.unavailable(self.channel, self.name, type(exc).__name__)
         result = getattr(exc, "result", None)
         err = result.get("error", {}) if isinstance(result, dict) else {}
         code = err.get("code")
         said = str(err.get("message") or getattr(exc, "message", "") or exc)
         if code in TOKEN_CODES or (last is not None and last.status_code == 401):
-            return errors.reconnect("facebook", self.name, f"#{code} {said}")
+            return errors.reconnect(self.channel, self.name, f"#{code} {said}")
         if code in RATE_LIMIT_CODES:
-            return errors.rate_limited("facebook", self.name, _regain_seconds(last))
+            return errors.rate_limited(self.channel, self.name, _regain_seconds(last))
         if err.get("is_transient") or code in (1, 2) or (last is not None and last.status_code >= 500):
-            return errors.unavailable("facebook", self.name, f"#{code} {said}")
+            return errors.unavailable(self.channel, self.name, f"#{code} {said}")
         rule = "duplicate" if code == 506 else ("media" if code in (324, 352) or 6000 <= (code or 0) < 7000 else "")
-        return errors.refused("facebook", self.name, f"#{code} {said}", rule=rule or "refused")
+        return errors.refused(self.channel, self.name, f"#{code} {said}", rule=rule or "refused")
 
     def _call(self, call, *args, **kwargs):
         try:
@@ -74,7 +89,7 @@ class FacebookClient:
 
     def _video_request(self, data: dict, files: dict | None = None) -> dict:
         """A POST to ``/{page}/videos`` on the video host (facebook-sdk has no video helper)."""
-        url = f"{VIDEO_HOST}/{GRAPH_API_VERSION}/{self.page_id}/videos"
+        url = f"{VIDEO_HOST}/{self.graph.version}/{self.page_id}/videos"
         response = self.graph.session.request(
             "POST", url, data={**data, "access_token": self.graph.access_token}, files=files
         )

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from hub_social.accounts import expiring, social_accounts
+from hub_social.errors import PLATFORM
 
 from hub.sdk import ChannelAccount, plugin_config, utcnow
 
@@ -28,7 +29,7 @@ def warnings(now: dt.datetime | None = None) -> list[AccountWarning]:
     days = int(plugin_config("social", "expiry_warning_days"))
     out = []
     for account in expiring(days, now):
-        label = f"{'X' if account.channel == 'x' else 'Facebook'} \u201c{account.name}\u201d"
+        label = f"{PLATFORM[account.channel]} \u201c{account.name}\u201d"
         when = account.expires_at.strftime("%Y-%m-%d %H:%M UTC")
         if account.expires_at <= now:
             out.append(
@@ -53,7 +54,7 @@ def warnings(now: dt.datetime | None = None) -> list[AccountWarning]:
             )
     for account in social_accounts(active_only=True):
         if (account.config or {}).get("needs_reconnect"):
-            label = f"{'X' if account.channel == 'x' else 'Facebook'} \u201c{account.name}\u201d"
+            label = f"{PLATFORM[account.channel]} \u201c{account.name}\u201d"
             out.append(
                 AccountWarning(
                     account,

@@ -1,4 +1,4 @@
-"""Hook implementations of the social plugin: X and Facebook Pages (SOP 001, 004).
+"""Hook implementations of the social plugin: X, Facebook Pages and Instagram (SOP 001, 004).
 
 One approved item goes to every chosen account of each channel: the dispatcher makes
 one publication per account (``publication_targets`` answers the account ids), and
@@ -79,12 +79,88 @@ FACEBOOK = Channel(
     ),
     text_limit=63206,
 )
-OWN = (X.name, FACEBOOK.name)
+INSTAGRAM = Channel(
+    name="instagram",
+    label_id="Instagram",
+    label_en="Instagram",
+    accepts=("image", "video"),
+    item_kinds=("post", "video"),
+    admin_role="admin_social",
+    requirements_id="Gambar (rasio 4:5 sampai 1,91:1) atau video reel 3 detik–15 menit; keterangan maksimal "
+    "2.200 karakter, 30 tagar dan 20 sebutan.",
+    requirements_en="Images (aspect 4:5 to 1.91:1) or a reel video of 3 s–15 min; caption up to 2,200 characters, "
+    "30 hashtags and 20 mentions.",
+    option_fields=(
+        OptionField(
+            "reel_version",
+            "Kirim versi reel 9:16 (1080×1920, paling lama 15 menit)",
+            "Send a 9:16 reel version (1080×1920, at most 15 minutes)",
+            "bool",
+            help_id="Hub membuat versi ini dari video konten; pakai bila video tidak sesuai aturan reel.",
+            help_en="The hub makes this version from the item's video; use it when the video does not fit "
+            "the reel rules.",
+        ),
+        OptionField(
+            "accounts",
+            "Akun Instagram",
+            "Instagram accounts",
+            "choices",
+            lambda: _account_choices("instagram"),
+            help_id="Tidak ada yang dipilih: semua akun aktif.",
+            help_en="None chosen: every active account.",
+        ),
+    ),
+    text_limit=2200,
+    count_url="/social/count/instagram",
+)
+YOUTUBE = Channel(
+    name="youtube",
+    label_id="YouTube",
+    label_en="YouTube",
+    accepts=("video", "image"),
+    item_kinds=("video", "post"),
+    admin_role="admin_social",
+    requirements_id="Satu video; judul maksimal 100 karakter, deskripsi 5.000; gambar pertama menjadi thumbnail.",
+    requirements_en="One video; title up to 100 characters, description 5,000; the first image is the thumbnail.",
+    option_fields=(
+        OptionField("title", "Judul video (kosong: judul konten)", "Video title (empty: the item's title)"),
+        OptionField("tags", "Tag (dipisah koma)", "Tags (comma-separated)", "list"),
+        OptionField(
+            "privacy",
+            "Visibilitas",
+            "Privacy",
+            "choice",
+            lambda: [
+                ("public", "Publik", "Public"),
+                ("unlisted", "Tidak publik", "Unlisted"),
+                ("private", "Privat", "Private"),
+            ],
+        ),  # fmt: skip
+        OptionField(
+            "publish_at",
+            "Tayang terjadwal (ISO 8601, UTC)",
+            "Scheduled release (ISO 8601, UTC)",
+            help_id="Video diunggah privat dan YouTube menayangkannya pada waktu ini.",
+            help_en="The video is uploaded private and YouTube releases it at this time.",
+        ),
+        OptionField(
+            "accounts",
+            "Kanal YouTube",
+            "YouTube channels",
+            "choices",
+            lambda: _account_choices("youtube"),
+            help_id="Tidak ada yang dipilih: semua kanal aktif.",
+            help_en="None chosen: every active channel.",
+        ),
+    ),
+    text_limit=5000,
+)
+OWN = (X.name, FACEBOOK.name, INSTAGRAM.name, YOUTUBE.name)
 
 
 @hookimpl
 def register_channels():
-    return [X, FACEBOOK]
+    return [X, FACEBOOK, INSTAGRAM, YOUTUBE]
 
 
 @hookimpl
@@ -103,6 +179,53 @@ def register_settings():
             "Facebook videos above this size use the chunked upload (bytes)",
             default=25 * 1024 * 1024,
             type="int",
+        ),
+        PluginSetting(
+            "graph_api_version",
+            "Versi Graph API (Facebook dan Instagram), mis. v21.0",
+            "Graph API version (Facebook and Instagram), e.g. v21.0",
+            default="v21.0",
+        ),
+        PluginSetting(
+            "instagram_poll_seconds",
+            "Jeda antarpemeriksaan status kontainer Instagram (detik)",
+            "Seconds between checks of an Instagram container's status",
+            default=5,
+            type="int",
+        ),
+        PluginSetting(
+            "instagram_poll_times",
+            "Berapa kali status kontainer Instagram diperiksa per percobaan",
+            "How many times an Instagram container's status is checked per attempt",
+            default=60,
+            type="int",
+        ),
+        PluginSetting(
+            "instagram_image_url_seconds",
+            "Masa berlaku tautan publik gambar untuk Instagram (detik)",
+            "How long the public image links for Instagram stay valid (seconds)",
+            default=3600,
+            type="int",
+        ),
+        PluginSetting(
+            "youtube_chunk_bytes",
+            "Ukuran potongan unggahan YouTube (byte, kelipatan 256 KiB)",
+            "YouTube upload chunk size (bytes, a multiple of 256 KiB)",
+            default=8 * 1024 * 1024,
+            type="int",
+        ),
+        PluginSetting(
+            "youtube_daily_quota",
+            "Kuota harian proyek YouTube API (unit)",
+            "Daily quota of the YouTube API project (units)",
+            default=10000,
+            type="int",
+        ),
+        PluginSetting(
+            "youtube_unpublish",
+            "Tarik video YouTube: private atau delete",
+            "Unpublishing a YouTube video: private or delete",
+            default="private",
         ),
         PluginSetting(
             "expiry_warning_days",
@@ -127,9 +250,15 @@ def validate_item(item, channel, phase):
 def preview_item(item, channel):
     if channel.name not in OWN:
         return None
-    from hub_social.preview import facebook_preview, x_preview
+    from hub_social.preview import facebook_preview, instagram_preview, x_preview, youtube_preview
 
-    return x_preview(item) if channel.name == "x" else facebook_preview(item)
+    previews = {
+        "x": x_preview,
+        "facebook": facebook_preview,
+        "instagram": instagram_preview,
+        "youtube": youtube_preview,
+    }
+    return previews[channel.name](item)
 
 
 @hookimpl
@@ -190,8 +319,8 @@ def nav_entries():
             endpoint="social.accounts",
             section="admin",
             order=45,
-            description_id="Akun X dan halaman Facebook, token dan uji koneksi",
-            description_en="X accounts and Facebook pages, tokens and connection tests",
+            description_id="Akun X, halaman Facebook dan akun Instagram, token dan uji koneksi",
+            description_en="X accounts, Facebook pages and Instagram accounts, tokens and connection tests",
         )
     ]
 

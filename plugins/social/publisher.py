@@ -71,6 +71,7 @@ def publish(publication, item, channel: str) -> PublishResult:
         # a channel admin checked the accounts: nothing from a lost answer is there ("Post anyway")
         for st in state.data["accounts"].values():
             st.pop("pending", None)
+            st.pop("upload", None)  # a YouTube session Google no longer knows: start a new one
         state.save()
     media = {m.asset_id: m for m in content.item_media(item)}
     done = []
@@ -85,15 +86,37 @@ def publish(publication, item, channel: str) -> PublishResult:
             driver = driver_for(account, media)
             done.append((account, _publish_account(publication, item, account, driver, state)))
             notes += [_alt_note(account, said) for said in getattr(driver.client, "alt_refused", [])]
+            notes += getattr(driver.client, "notes", [])
     finally:
         _warn_admins(accounts, state)
     first = done[0][1][0]
     state.data.update(remote_id=first["id"], remote_url=first["url"])
     state.save()
+    _forced_private(done)
     details = {"posts": [{"account": a.name, **p} for a, posts in done for p in posts]}
     if notes:
         details["note"] = " ".join(notes)  # shown on the item page (docs/plugins.md)
     return PublishResult(remote_id=first["id"], remote_url=first["url"], details=details)
+
+
+def _forced_private(done: list) -> None:
+    """A video YouTube locked to private (an unaudited API project) is not published: say so.
+
+    The upload is kept in the state, so a retry never uploads it again.
+    """
+    locked = [(a, p) for a, posts in done for p in posts if p.get("forced_private")]
+    if not locked:
+        return
+    account, post = locked[0]
+    raise PermanentPublishError(
+        f"YouTube mengunci video ini sebagai privat ({post['url']}, akun \u201c{account.name}\u201d): proyek API "
+        "belum diaudit Google, jadi unggahan lewat API selalu privat. Ajukan audit proyek di Google Cloud, atau "
+        "ubah visibilitasnya di YouTube Studio."
+        f" / YouTube locked this video to private ({post['url']}, account \u201c{account.name}\u201d): the API "
+        "project is not audited by Google, so API uploads are always private. Request the project's audit in "
+        "Google Cloud, or change the visibility in YouTube Studio.",
+        details={"rule": "forced_private", "remote_url": post["url"], "remote_id": post["id"]},
+    )
 
 
 def _alt_note(account: ChannelAccount, said: str) -> str:
@@ -142,6 +165,8 @@ def _publish_account(publication, item, account: ChannelAccount, driver, state: 
             posts.append(post)
             st.pop("pending", None)
             state.save()
+        if len(posts) == len(st["plan"]) and hasattr(driver, "revise"):
+            driver.revise(item, st, state.save)  # an approved revision: update what can be changed in place
     except PublishError as exc:
         if exc.details.get("reconnect"):
             account.config = {**(account.config or {}), "needs_reconnect": True}

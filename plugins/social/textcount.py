@@ -75,3 +75,17 @@ def _longest_prefix(text: str, room: int) -> int:
         else:
             high = mid - 1
     return low
+
+
+_HASHTAG = re.compile(r"(?<![\w&])#\w+")
+_MENTION = re.compile(r"(?<![\w@])@[A-Za-z0-9_.]+")
+
+
+def instagram_counts(text: str) -> dict[str, int]:
+    """An Instagram caption's length (characters), hashtags and mentions, as Instagram counts them."""
+    text = text or ""
+    return {
+        "length": len(text),
+        "hashtags": len(_HASHTAG.findall(text)),
+        "mentions": len(_MENTION.findall(text)),
+    }

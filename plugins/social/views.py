@@ -10,6 +10,7 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_babel import gettext as _
 from hub_social.accounts import (
     CHANNELS,
+    ID_FIELDS,
     SECRET_FIELDS,
     AccountError,
     add_account,
@@ -21,7 +22,7 @@ from hub_social.drivers import test_connection
 from hub_social.health import warnings
 from hub_social.textcount import X_LIMIT, x_length
 
-from hub.sdk import ChannelAccount, db, json_object, require
+from hub.sdk import Asset, ChannelAccount, db, json_object, public, require
 
 bp = Blueprint("social", __name__, url_prefix="/social", template_folder="templates")
 
@@ -75,6 +76,7 @@ def add():
             _secrets_from_form(channel),
             base_url=request.form.get("base_url", ""),
             page_id=request.form.get("page_id", ""),
+            ig_user_id=request.form.get("ig_user_id", ""),
             expires_at=_parse_expiry(request.form.get("expires_at", "")),
         )
         db.session.flush()
@@ -109,8 +111,9 @@ def account(account_id: int):
             acc.base_url = clean_base_url(request.form.get("base_url", ""))
             acc.is_active = request.form.get("is_active") == "on"
             acc.expires_at = _parse_expiry(request.form.get("expires_at", ""))
-            if acc.channel == "facebook" and request.form.get("page_id", "").strip():
-                acc.config = {**(acc.config or {}), "page_id": request.form["page_id"].strip()}
+            id_field = ID_FIELDS.get(acc.channel)
+            if id_field and request.form.get(id_field, "").strip():
+                acc.config = {**(acc.config or {}), id_field: request.form[id_field].strip()}
             new_secrets = _secrets_from_form(acc.channel)
             if any(v.strip() for v in new_secrets.values()):
                 set_secrets(acc, new_secrets)
@@ -144,6 +147,53 @@ def test(account_id: int):
     return redirect(url_for(".account", account_id=acc.id))
 
 
+@bp.post("/accounts/<int:account_id>/youtube/connect")
+@require("settings.manage")
+def youtube_connect(account_id: int):
+    """Send the admin to Google's consent page for this channel."""
+    from flask import g
+    from hub_social.accounts import credentials
+    from hub_social.youtube_oauth import consent_url
+
+    acc = db.session.get(ChannelAccount, account_id)
+    if acc is None or acc.channel != "youtube":
+        abort(404)
+    return redirect(consent_url(acc, credentials(acc).secrets.get("client_id", ""), g.user.id))
+
+
+@bp.get("/youtube/callback")
+@require("settings.manage")
+def youtube_callback():
+    """Google's answer: the code becomes the refresh token (stored encrypted)."""
+    from flask import g
+    from hub_social.accounts import credentials, set_refresh_token
+    from hub_social.youtube_client import exchange_code
+    from hub_social.youtube_oauth import account_of_state, redirect_uri
+
+    account_id = account_of_state(request.args.get("state", ""), g.user.id)
+    acc = db.session.get(ChannelAccount, account_id) if account_id is not None else None
+    if acc is None or acc.channel != "youtube":
+        flash(_("The consent answer is not valid or is too old; connect again."), "error")
+        return redirect(url_for(".accounts"))
+    if request.args.get("error") or not request.args.get("code"):
+        flash(_("Google did not give consent: %(reason)s", reason=request.args.get("error", "-")), "error")
+        return redirect(url_for(".account", account_id=acc.id))
+    secrets = credentials(acc).secrets
+    answer = exchange_code(
+        acc.base_url, secrets.get("client_id", ""), secrets.get("client_secret", ""), request.args["code"],
+        redirect_uri(),
+    )  # fmt: skip
+    if not answer.get("refresh_token"):
+        flash(_("Google did not give consent: %(reason)s", reason=answer.get("error", "-")), "error")
+        return redirect(url_for(".account", account_id=acc.id))
+    set_refresh_token(acc, answer["refresh_token"])
+    _audit("social.account_connected", acc, channel="youtube")
+    ok, message = test_connection(acc)
+    db.session.commit()
+    flash(message, "success" if ok else "error")
+    return redirect(url_for(".account", account_id=acc.id))
+
+
 @bp.post("/count")
 @require("item.create")
 def count():
@@ -153,3 +203,45 @@ def count():
     text = json_object(required=False).get("text", "")
     length = x_length(str(text))
     return jsonify(channel="x", length=length, limit=X_LIMIT, valid=length <= X_LIMIT)
+
+
+@bp.post("/count/instagram")
+@require("item.create")
+def count_instagram():
+    """An Instagram caption's count for the item form's live counter (the channel's ``count_url``):
+    valid only within all three rules (characters, hashtags, mentions)."""
+    from hub_social import content
+    from hub_social.textcount import instagram_counts
+
+    c = instagram_counts(str(json_object(required=False).get("text", "")))
+    valid = (
+        c["length"] <= content.IG_CAPTION_MAX
+        and c["hashtags"] <= content.IG_HASHTAGS_MAX
+        and c["mentions"] <= content.IG_MENTIONS_MAX
+    )
+    return jsonify(channel="instagram", limit=content.IG_CAPTION_MAX, valid=valid, **c)
+
+
+@bp.get("/public/<token>.jpg")
+@public
+def public_image(token: str):
+    """An image Instagram fetches for a container (``image_url``): a signed, short-lived link, as JPEG.
+
+    The signature is the access check (see :mod:`hub_social.public_media`); a forged or expired
+    link, a deleted asset or one that is not an image answer 404 and show nothing else.
+    """
+    from hub_social.public_media import as_jpeg, asset_id_of
+
+    from hub.sdk import FileGone, asset_path
+
+    asset_id = asset_id_of(token)
+    asset = db.session.get(Asset, asset_id) if asset_id is not None else None
+    if asset is None or asset.kind != "image" or asset.deleted_at is not None:
+        abort(404)
+    try:
+        path = asset_path(asset)
+    except FileGone:
+        abort(404)
+    response = current_app.response_class(as_jpeg(path, asset.mime), mimetype="image/jpeg")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

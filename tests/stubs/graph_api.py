@@ -13,7 +13,8 @@ It checks what Graph checks and answers as Graph answers (``{"error": {"message"
   ``POST /{page}/videos`` (``source`` that is really an MP4, or the chunked flow
   ``upload_phase=start|transfer|finish`` with the offsets it dictates);
 * ``GET /{page}`` (``fields=id,name``), ``GET /{page}/posts|feed|videos`` (``since``),
-  ``DELETE /{id}`` (code 100 for an unknown id).
+  ``DELETE /{id}`` (code 100 for an unknown id);
+* Instagram's Content Publishing API (``tests/stubs/graph_instagram.py``).
 
 Switches: :meth:`rate_limit_next` (code 32 with ``x-business-use-case-usage`` and its
 ``estimated_time_to_regain_access``), :meth:`expire_token`, :meth:`server_error_next`,
@@ -30,6 +31,7 @@ import time
 
 from flask import g, jsonify, request
 
+from tests.stubs.graph_instagram import InstagramStubMixin
 from tests.stubs.social_server import StubServer
 
 PHOTO_MAX = 10 * 1024 * 1024
@@ -44,7 +46,7 @@ def graph_error(message: str, type_: str, code: int, status: int = 400, **extra)
     return resp, status
 
 
-class GraphStub(StubServer):
+class GraphStub(InstagramStubMixin, StubServer):
     name = "graph"
 
     def __init__(self, *, chunk_bytes: int = 64 * 1024):
@@ -56,7 +58,10 @@ class GraphStub(StubServer):
         self.sessions: dict[str, dict] = {}
         self.versions: set[str] = set()
         self.chunk_bytes = chunk_bytes
+        #: versions below this are retired (answered with code 2635)
+        self.oldest_version = 19.0
         self._ids = itertools.count(100_000_000_000_001)
+        self._ig_init()
         super().__init__()
 
     # --- set-up and switches ----------------------------------------------------------------------
@@ -97,10 +102,17 @@ class GraphStub(StubServer):
             canned = self.guard()
             if canned is not None:
                 return canned
-            match = re.match(r"^/(v\d+\.\d+)/", request.path)
+            match = re.match(r"^/(?:ig-api-upload/)?(v\d+\.\d+)/", request.path)
             if match is None:
                 return graph_error("Unknown path components: " + request.path, "OAuthException", 2500)
             self.versions.add(match.group(1))
+            if float(match.group(1)[1:]) < self.oldest_version:
+                return graph_error(
+                    f"(#2635) You are calling a deprecated version of the Graph API ({match.group(1)}). "
+                    "Please update to the latest version.",
+                    "OAuthException",
+                    2635,
+                )
             token = request.values.get("access_token") or ""
             auth = request.headers.get("Authorization", "")
             if not token and auth.split(" ")[0] in ("OAuth", "Bearer"):
@@ -124,6 +136,8 @@ class GraphStub(StubServer):
 
         @app.get("/<version>/<page_id>")
         def page(version, page_id):
+            if (ig := self.ig_object(page_id)) is not None:
+                return ig
             if page_id in self.pages:
                 return own(page_id) or jsonify({k: v for k, v in self.pages[page_id].items()})
             return graph_error(f"(#100) Object with ID '{page_id}' does not exist", "GraphMethodException", 100)
@@ -202,6 +216,8 @@ class GraphStub(StubServer):
 
         @app.get("/<version>/<page_id>/<edge>")
         def listing(version, page_id, edge):
+            if page_id in self.ig_users:
+                return self.ig_listing(page_id, edge)
             if (err := own(page_id)) is not None:
                 return err
             since = int(request.args.get("since") or 0)
@@ -220,6 +236,8 @@ class GraphStub(StubServer):
             else:
                 return graph_error(f"(#100) Unknown edge {edge}", "OAuthException", 100)
             return jsonify(data=sorted(rows, key=lambda r: r["created_time"], reverse=True), paging={})
+
+        self.ig_routes(app)
 
         @app.delete("/<version>/<object_id>")
         def delete(version, object_id):
