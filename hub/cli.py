@@ -144,6 +144,72 @@ def plugin_new(name: str, parent: str) -> None:
     click.echo(f"  pip install -e {root} && cd {root} && pytest")
 
 
+# --- backup and restore ------------------------------------------------------------------------------
+
+
+@cli.command("backup", help="Cadangkan / Write one archive: database, media, installation id, keys (see docs/operations.md).")
+@click.argument("archive", required=False, type=click.Path(dir_okay=False))
+@click.option("--check", "check_path", type=click.Path(exists=True, dir_okay=False), help="Verify ARCHIVE instead: checksums and the database dump.")
+@click.option("--without-keys", is_flag=True, help="Leave the keys out (keep them elsewhere: without them credentials do not decrypt).")
+@click.option("--media-manifest", is_flag=True, help="Media on shared storage: list their checksums instead of copying them.")
+@click.option("--keep", type=int, default=None, help="Archives to keep in HUB_BACKUP_DIR (default HUB_BACKUP_KEEP; 0 keeps all).")
+@click.option("--json", "as_json", is_flag=True, help="Output as JSON.")
+def backup_cmd(archive, check_path, without_keys, media_manifest, keep, as_json) -> None:
+    import json
+    from pathlib import Path
+
+    from hub import backup
+
+    if check_path:
+        result = backup.check_archive(Path(check_path))
+        if as_json:
+            click.echo(json.dumps({"ok": result.ok, "problems": result.problems, "warnings": result.warnings,
+                                   "manifest": {k: v for k, v in result.manifest.items() if k != "members"}}, indent=2))
+        else:
+            for warning in result.warnings:
+                click.echo(f"warning: {warning}", err=True)
+            for problem in result.problems:
+                click.echo(f"problem: {problem}", err=True)
+            if result.ok:
+                m = result.manifest
+                click.echo(f"Arsip baik / Archive OK: hub {m['hub_version']}, {m['database']['kind']}, "
+                           f"installation {m['installation_id']}, {len(m['media']['files'])} media files, "
+                           f"made {m['created_at']}")
+        sys.exit(0 if result.ok else 1)
+    app = _current_app()
+    if without_keys:
+        click.echo(f"warning: {backup._WITHOUT_KEYS_WARNING}", err=True)
+    in_backup_dir = archive is None
+    dest = Path(archive) if archive else backup.default_archive_path(app)
+    manifest = backup.create_backup(app, dest, with_keys=not without_keys, include_media=not media_manifest)
+    removed = backup.prune(app, keep) if in_backup_dir else []
+    if as_json:
+        click.echo(json.dumps({"archive": str(dest), "size": dest.stat().st_size, "removed": [str(p) for p in removed],
+                               "installation_id": manifest["installation_id"]}, indent=2))
+        return
+    click.echo(f"Cadangan ditulis / Backup written: {dest} ({dest.stat().st_size} bytes, "
+               f"{len(manifest['media']['files'])} media files)")
+    for path in removed:
+        click.echo(f"  removed (retention): {path}")
+
+
+@cli.command("restore", help="Pulihkan / Restore an archive of `hub backup` into this empty instance.")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+def restore_cmd(archive) -> None:
+    from pathlib import Path
+
+    from hub import backup
+
+    outcome = backup.restore_backup(_current_app(), Path(archive))
+    for warning in outcome["warnings"]:
+        click.echo(f"warning: {warning}", err=True)
+    for path in outcome["keys_written"]:
+        click.echo(f"  keys written: {path}")
+    m = outcome["manifest"]
+    click.echo(f"Dipulihkan / Restored: installation {m['installation_id']}, hub {m['hub_version']}, "
+               f"made {m['created_at']}. Next: hub db upgrade, then hub audit verify.")
+
+
 # --- worker and up ---------------------------------------------------------------------------------
 
 

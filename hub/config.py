@@ -64,6 +64,10 @@ DEFAULTS: dict[str, object] = {
     "SMTP_PASSWORD": "",
     "SMTP_FROM": "hub@localhost",
     "SMTP_STARTTLS": True,
+    # `hub backup` writes its archives here (<instance>/backups when None) and keeps the newest
+    # BACKUP_KEEP of them (0 keeps all)
+    "BACKUP_DIR": None,
+    "BACKUP_KEEP": 7,
 }
 
 
