@@ -37,6 +37,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     app.register_blueprint(health.bp)
 
+    from hub import metrics
+
+    metrics.init_app(app)  # /metrics (Prometheus), request counts and latencies by route
+
     from hub import auth
 
     auth.init_app(app)  # g.user, sessions, tokens, CSRF, security headers, login and user pages

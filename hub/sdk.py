@@ -21,7 +21,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-HUB_SDK_VERSION = "1.0"
+HUB_SDK_VERSION = "1.1"
 
 #: Every name of the API, grouped for the reference: (group, [(name, home module, one line)]).
 #: The home module is where the name is defined; a plugin never imports it from there.
@@ -223,6 +223,7 @@ REFERENCE: list[tuple[str, list[tuple[str, str, str]]]] = [
             ("NavEntry", "hub.web.nav", "A navigation link a plugin adds (`nav_entries` hook)."),
             ("Panel", "hub.web.panels", "A dashboard panel a plugin adds (`dashboard_panels` hook)."),
             ("HealthNote", "hub.web.panels", "Something wrong with a channel right now (`channel_health` hook)."),
+            ("MetricSample", "hub.metrics", "One gauge value a plugin adds to `/metrics` (`metric_samples` hook)."),
             (
                 "CalendarEntry",
                 "hub.calendar.entries",
@@ -317,6 +318,7 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
     from hub.inputs import BadInput, int_arg, json_object, json_value  # noqa: F401
     from hub.installation import installation_id  # noqa: F401
     from hub.jobs import enqueue, job  # noqa: F401
+    from hub.metrics import MetricSample  # noqa: F401
     from hub.media.errors import MediaError  # noqa: F401
     from hub.media.renditions import rendition_key, request_rendition  # noqa: F401
     from hub.media.storage import FileGone, asset_path, derivative_path, open_asset  # noqa: F401
