@@ -37,7 +37,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     app.register_blueprint(health.bp)
 
-    from hub import metrics
+    from hub import logging_setup, metrics
+
+    logging_setup.init_app(app)  # X-Request-ID: taken or made, answered, logged, carried into jobs
 
     metrics.init_app(app)  # /metrics (Prometheus), request counts and latencies by route
 

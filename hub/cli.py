@@ -316,15 +316,9 @@ def build_cli(app: Flask) -> click.Group:
 
 
 def _configure_logging() -> None:
-    import logging
-    import os
+    from hub.logging_setup import configure
 
-    logging.basicConfig(
-        level=os.environ.get("HUB_LOG_LEVEL", "INFO"),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    for noisy in ("alembic", "urllib3"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    configure()  # one format (HUB_LOG_FORMAT text or json), request ids, secrets redacted
 
 
 def main(argv: list[str] | None = None) -> None:

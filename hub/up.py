@@ -111,6 +111,8 @@ def serve(app: Flask | None, *, host: str, port: int, workers: int) -> None:
     """
     from gunicorn.app.base import BaseApplication
 
+    from hub.access_log import ACCESS_FORMAT
+
     instance = app.config["INSTANCE_DIR"] if app is not None else _instance_dir()
     control_socket = str(Path(instance) / "gunicorn.ctl")
 
@@ -140,6 +142,7 @@ def serve(app: Flask | None, *, host: str, port: int, workers: int) -> None:
             self.cfg.set("graceful_timeout", 10)
             self.cfg.set("accesslog", "-")
             self.cfg.set("logger_class", "hub.access_log.AccessLogger")  # no player secrets in the log
+            self.cfg.set("access_log_format", ACCESS_FORMAT)
             self.cfg.set("proc_name", "hub-web")
             if "control_socket" in self.cfg.settings:  # gunicorn 25+: one per instance, not ~/.gunicorn
                 if len(control_socket) < 100:  # a Unix socket path has at most 107 bytes
