@@ -74,6 +74,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
         raise PluginError(f"views require unknown permissions: {'; '.join(unknown)}")
 
+    from hub.config import warn_unknown_environment
+
+    warn_unknown_environment(app)  # HUB_DATABSE_URL: "did you mean HUB_DATABASE_URL?"
+
     @app.before_request
     def _no_user_yet():
         g.setdefault("user", None)

@@ -24,7 +24,22 @@ def _current_app() -> Flask:
     return current_app._get_current_object()
 
 
+def version_line() -> str:
+    from hub import __version__
+    from hub.sdk import HUB_SDK_VERSION
+
+    return f"hub {__version__} (plugin API {HUB_SDK_VERSION}, Python {sys.version.split()[0]})"
+
+
+def _print_version(ctx, _param, value) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(version_line())
+        ctx.exit()
+
+
 @click.group(help="Hub publikasi / The publishing hub.")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version and exit.")
 def cli() -> None:
     pass
 
@@ -323,6 +338,9 @@ def _configure_logging() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else list(argv)
+    if args[:1] == ["--version"]:  # needs no app: answers even with a bad setting
+        click.echo(version_line())
+        return
     _configure_logging()
     if args[:1] == ["web"]:
         # the web server decides where its app is built (see web_cmd): not here
