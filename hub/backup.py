@@ -62,7 +62,7 @@ DB_SQLITE = "database/hub.sqlite3"
 DB_PG = "database/hub.pgdump"
 MEDIA_PREFIX = "media/"
 #: the settings whose values read what is stored encrypted or signed
-KEY_SETTINGS = ("SECRET_KEY", "ENCRYPTION_KEY", "AUDIT_KEY", "AUDIT_OLD_KEYS")
+KEY_SETTINGS = ("SECRET_KEY", "ENCRYPTION_KEY", "ENCRYPTION_OLD_KEYS", "AUDIT_KEY", "AUDIT_OLD_KEYS")
 #: archives ``hub backup`` names (and retention deletes): hub-backup-20261207T020000Z.tar
 ARCHIVE_NAME = re.compile(r"^hub-backup-\d{8}T\d{6}Z(-\d+)?\.tar$")
 _CHUNK = 1024 * 1024
@@ -444,7 +444,7 @@ def _key_plan(app: Flask, keys: dict) -> tuple[dict, list[str]]:
     for name in KEY_SETTINGS:
         wanted = keys.get(name)
         have = app.config.get(name)
-        if name == "AUDIT_OLD_KEYS":
+        if name.endswith("_OLD_KEYS"):
             wanted, have = list(wanted or []), list(have or [])
         if wanted == have or (not wanted and not have):
             continue

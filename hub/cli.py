@@ -225,6 +225,44 @@ def restore_cmd(archive) -> None:
                f"made {m['created_at']}. Next: hub db upgrade, then hub audit verify.")
 
 
+# --- keys ------------------------------------------------------------------------------------------
+
+
+@cli.group("keys", help="Kunci enkripsi / Encryption keys: rotation (docs/operations.md).")
+def keys_group() -> None:
+    pass
+
+
+@keys_group.command("encryption-key", help="Cetak kunci enkripsi yang berlaku / Print the encryption key in force "
+                    "(derived from HUB_SECRET_KEY when HUB_ENCRYPTION_KEY is unset).")
+def keys_encryption_key() -> None:
+    from hub.crypto import current_key
+
+    click.echo(current_key().decode())
+
+
+@keys_group.command("new", help="Buat kunci Fernet baru / Print a new random Fernet key (for HUB_ENCRYPTION_KEY).")
+def keys_new() -> None:
+    from cryptography.fernet import Fernet
+
+    click.echo(Fernet.generate_key().decode())
+
+
+@keys_group.command("reencrypt", help="Enkripsi ulang / Rewrite every stored secret under HUB_ENCRYPTION_KEY "
+                    "(the old keys listed in HUB_ENCRYPTION_OLD_KEYS decrypt).")
+def keys_reencrypt() -> None:
+    from hub import audit
+    from hub.crypto import reencrypt_all
+    from hub.extensions import db
+
+    counts = reencrypt_all()
+    audit.record("keys.reencrypted", actor=None, details={"rows": counts})
+    db.session.commit()
+    for table, n in counts.items():
+        click.echo(f"{table:<20} {n} re-encrypted")
+    click.echo("Selesai / Done: HUB_ENCRYPTION_OLD_KEYS can now be emptied.")
+
+
 # --- worker and up ---------------------------------------------------------------------------------
 
 
