@@ -111,18 +111,24 @@ def sqlite_path(url: str) -> Path:
     return Path(database)
 
 
-def libpq_url(url: str) -> str:
-    """The SQLAlchemy URL as ``pg_dump``/``pg_restore`` take it (no ``+psycopg``)."""
+def libpq_url(url: str) -> tuple[str, dict]:
+    """The SQLAlchemy URL as ``pg_dump``/``pg_restore`` take it (no ``+psycopg``), without its
+    password, and the environment that passes the password (``PGPASSWORD``: not on the command
+    line, where every user of the machine could read it in the process list)."""
     from sqlalchemy.engine import make_url
 
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    parsed = make_url(url).set(drivername="postgresql")
+    env = {"PGPASSWORD": parsed.password} if parsed.password else {}
+    return parsed._replace(password=None).render_as_string(hide_password=False), env
 
 
-def _run(cmd: list[str], what: str) -> None:
+def _run(cmd: list[str], what: str, env: dict | None = None) -> None:
     from hub.config import safe_url
 
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        proc = subprocess.run(
+            cmd, capture_output=True, text=True, check=False, env={**os.environ, **(env or {})} if env else None
+        )
     except FileNotFoundError as exc:
         raise BackupError(
             f"{cmd[0]} not found: install the PostgreSQL client tools (the same major version as the server, "
@@ -207,9 +213,11 @@ def create_backup(app: Flask, dest: Path, *, with_keys: bool = True, include_med
             _dump_sqlite(sqlite_path(url), dump)
             db_member = DB_SQLITE
         else:
+            target, env = libpq_url(url)
             _run(
-                ["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={dump}", libpq_url(url)],
+                ["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={dump}", target],
                 "pg_dump",
+                env,
             )
             db_member = DB_PG
         try:
@@ -569,10 +577,12 @@ def _restore_database(app: Flask, tar: tarfile.TarFile, kind: str) -> None:
     with tempfile.TemporaryDirectory(prefix="hub-restore-") as tmp:
         dump = Path(tmp) / "dump"
         _extract_to(tar, tar.getmember(DB_PG), dump)
+        target, env = libpq_url(url)
         _run(
             ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
-             f"--dbname={libpq_url(url)}", str(dump)],
+             f"--dbname={target}", str(dump)],
             "pg_restore",
+            env,
         )
 
 

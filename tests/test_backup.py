@@ -189,3 +189,11 @@ def test_retention_keeps_the_newest_archives(source):
     folder = Path(source.config["BACKUP_DIR"])
     archives = sorted(p.name for p in folder.iterdir())
     assert len(archives) == 2 and all(n.startswith("hub-backup-") and n.endswith(".tar") for n in archives)
+
+
+def test_the_database_password_goes_to_pg_dump_in_its_environment_not_its_arguments():
+    from hub.backup import libpq_url
+
+    url, env = libpq_url("postgresql+psycopg://hub:s3cr%40t@db.example:5432/hub")
+    assert url == "postgresql://hub@db.example:5432/hub" and env == {"PGPASSWORD": "s3cr@t"}
+    assert libpq_url("postgresql+psycopg://hub@db/hub") == ("postgresql://hub@db/hub", {})

@@ -165,3 +165,47 @@ def test_upload_bytes_are_counted(app, tmp_path):
     receiver.write(b"\xff\xd8\xff" + b"x" * 5000)
     receiver.close()
     assert UPLOAD_BYTES._value.get() - before == 5003
+
+
+@pytest.mark.slow
+def test_several_gunicorn_workers_add_up_in_multiprocess_mode(migrated, database_url, redis_url, tmp_path):
+    """``hub web --workers 3`` with PROMETHEUS_MULTIPROC_DIR: a scrape counts every process's requests."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    import requests
+
+    from tests.helpers import free_port, wait_for
+
+    port = free_port()
+    folder = tmp_path / "metrics"
+    folder.mkdir()
+    (folder / "counter_999999.db").write_bytes(b"")  # a leftover of an earlier run: emptied at start
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
+    env.update(
+        HUB_INSTANCE_DIR=str(tmp_path / "instance"), HUB_DATABASE_URL=database_url, HUB_REDIS_URL=redis_url,
+        HUB_SECRET_KEY="metrics-test-key", HUB_METRICS_TOKEN=TOKEN, PROMETHEUS_MULTIPROC_DIR=str(folder),
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hub", "web", "--port", str(port), "--workers", "3"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_for(lambda: requests.get(url + "/healthz", timeout=2).status_code in (200, 503), timeout=60,
+                 what="hub web to answer")
+        for _ in range(30):  # new connections: spread over the workers
+            requests.get(url + "/healthz", timeout=5, headers={"Connection": "close"})
+        pids = {p.name.split("_")[-1] for p in folder.glob("counter_*.db")}
+        text = requests.get(url + "/metrics", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10).text
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    counted = sum(
+        float(line.rpartition(" ")[2]) for line in text.splitlines()
+        if line.startswith("hub_http_requests_total{") and 'route="/healthz"' in line
+    )
+    assert counted >= 31, pids  # the first probe and the 30
+    assert "999999" not in pids and len(pids) >= 2, pids
