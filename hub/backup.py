@@ -297,7 +297,9 @@ def prune(app: Flask, keep: int | None = None) -> list[Path]:
     if keep <= 0:
         return []
     folder = backup_dir(app)
-    archives = sorted((p for p in folder.iterdir() if ARCHIVE_NAME.match(p.name)), key=lambda p: (p.stat().st_mtime_ns, p.name))
+    archives = sorted(
+        (p for p in folder.iterdir() if ARCHIVE_NAME.match(p.name)), key=lambda p: (p.stat().st_mtime_ns, p.name)
+    )
     removed = archives[:-keep] if len(archives) > keep else []
     for path in removed:
         path.unlink()
@@ -463,8 +465,10 @@ def _key_plan(app: Flask, keys: dict) -> tuple[dict, list[str]]:
             plan["toml"][name] = wanted
         else:
             where = f"HUB_{name}" if from_env else (config_file or str(inst / "hub.toml"))
-            refusals.append(f"{name} is set ({where}) to another value than the backup's: unset it or set it to the "
-                            f"backup's (keys.json in the archive)")
+            refusals.append(
+                f"{name} is set ({where}) to another value than the backup's: unset it or set it to the "
+                f"backup's (keys.json in the archive)"
+            )
     return plan, refusals
 
 
@@ -579,8 +583,15 @@ def _restore_database(app: Flask, tar: tarfile.TarFile, kind: str) -> None:
         _extract_to(tar, tar.getmember(DB_PG), dump)
         target, env = libpq_url(url)
         _run(
-            ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
-             f"--dbname={target}", str(dump)],
+            [
+                "pg_restore",
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                "--single-transaction",
+                f"--dbname={target}",
+                str(dump),
+            ],
             "pg_restore",
             env,
         )

@@ -38,8 +38,14 @@ def _print_version(ctx, _param, value) -> None:
 
 
 @click.group(help="Hub publikasi / The publishing hub.")
-@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
-              help="Show the version and exit.")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and exit.",
+)
 def cli() -> None:
     pass
 
@@ -162,12 +168,27 @@ def plugin_new(name: str, parent: str) -> None:
 # --- backup and restore ------------------------------------------------------------------------------
 
 
-@cli.command("backup", help="Cadangkan / Write one archive: database, media, installation id, keys (see docs/operations.md).")
+@cli.command(
+    "backup", help="Cadangkan / Write one archive: database, media, installation id, keys (see docs/operations.md)."
+)
 @click.argument("archive", required=False, type=click.Path(dir_okay=False))
-@click.option("--check", "check_path", type=click.Path(exists=True, dir_okay=False), help="Verify ARCHIVE instead: checksums and the database dump.")
-@click.option("--without-keys", is_flag=True, help="Leave the keys out (keep them elsewhere: without them credentials do not decrypt).")
-@click.option("--media-manifest", is_flag=True, help="Media on shared storage: list their checksums instead of copying them.")
-@click.option("--keep", type=int, default=None, help="Archives to keep in HUB_BACKUP_DIR (default HUB_BACKUP_KEEP; 0 keeps all).")
+@click.option(
+    "--check",
+    "check_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Verify ARCHIVE instead: checksums and the database dump.",
+)
+@click.option(
+    "--without-keys",
+    is_flag=True,
+    help="Leave the keys out (keep them elsewhere: without them credentials do not decrypt).",
+)
+@click.option(
+    "--media-manifest", is_flag=True, help="Media on shared storage: list their checksums instead of copying them."
+)
+@click.option(
+    "--keep", type=int, default=None, help="Archives to keep in HUB_BACKUP_DIR (default HUB_BACKUP_KEEP; 0 keeps all)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Output as JSON.")
 def backup_cmd(archive, check_path, without_keys, media_manifest, keep, as_json) -> None:
     import json
@@ -178,8 +199,17 @@ def backup_cmd(archive, check_path, without_keys, media_manifest, keep, as_json)
     if check_path:
         result = backup.check_archive(Path(check_path))
         if as_json:
-            click.echo(json.dumps({"ok": result.ok, "problems": result.problems, "warnings": result.warnings,
-                                   "manifest": {k: v for k, v in result.manifest.items() if k != "members"}}, indent=2))
+            click.echo(
+                json.dumps(
+                    {
+                        "ok": result.ok,
+                        "problems": result.problems,
+                        "warnings": result.warnings,
+                        "manifest": {k: v for k, v in result.manifest.items() if k != "members"},
+                    },
+                    indent=2,
+                )
+            )
         else:
             for warning in result.warnings:
                 click.echo(f"warning: {warning}", err=True)
@@ -187,9 +217,11 @@ def backup_cmd(archive, check_path, without_keys, media_manifest, keep, as_json)
                 click.echo(f"problem: {problem}", err=True)
             if result.ok:
                 m = result.manifest
-                click.echo(f"Arsip baik / Archive OK: hub {m['hub_version']}, {m['database']['kind']}, "
-                           f"installation {m['installation_id']}, {len(m['media']['files'])} media files, "
-                           f"made {m['created_at']}")
+                click.echo(
+                    f"Arsip baik / Archive OK: hub {m['hub_version']}, {m['database']['kind']}, "
+                    f"installation {m['installation_id']}, {len(m['media']['files'])} media files, "
+                    f"made {m['created_at']}"
+                )
         sys.exit(0 if result.ok else 1)
     app = _current_app()
     if without_keys:
@@ -199,11 +231,22 @@ def backup_cmd(archive, check_path, without_keys, media_manifest, keep, as_json)
     manifest = backup.create_backup(app, dest, with_keys=not without_keys, include_media=not media_manifest)
     removed = backup.prune(app, keep) if in_backup_dir else []
     if as_json:
-        click.echo(json.dumps({"archive": str(dest), "size": dest.stat().st_size, "removed": [str(p) for p in removed],
-                               "installation_id": manifest["installation_id"]}, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "archive": str(dest),
+                    "size": dest.stat().st_size,
+                    "removed": [str(p) for p in removed],
+                    "installation_id": manifest["installation_id"],
+                },
+                indent=2,
+            )
+        )
         return
-    click.echo(f"Cadangan ditulis / Backup written: {dest} ({dest.stat().st_size} bytes, "
-               f"{len(manifest['media']['files'])} media files)")
+    click.echo(
+        f"Cadangan ditulis / Backup written: {dest} ({dest.stat().st_size} bytes, "
+        f"{len(manifest['media']['files'])} media files)"
+    )
     for path in removed:
         click.echo(f"  removed (retention): {path}")
 
@@ -221,8 +264,10 @@ def restore_cmd(archive) -> None:
     for path in outcome["keys_written"]:
         click.echo(f"  keys written: {path}")
     m = outcome["manifest"]
-    click.echo(f"Dipulihkan / Restored: installation {m['installation_id']}, hub {m['hub_version']}, "
-               f"made {m['created_at']}. Next: hub db upgrade, then hub audit verify.")
+    click.echo(
+        f"Dipulihkan / Restored: installation {m['installation_id']}, hub {m['hub_version']}, "
+        f"made {m['created_at']}. Next: hub db upgrade, then hub audit verify."
+    )
 
 
 # --- keys ------------------------------------------------------------------------------------------
@@ -233,8 +278,11 @@ def keys_group() -> None:
     pass
 
 
-@keys_group.command("encryption-key", help="Cetak kunci enkripsi yang berlaku / Print the encryption key in force "
-                    "(derived from HUB_SECRET_KEY when HUB_ENCRYPTION_KEY is unset).")
+@keys_group.command(
+    "encryption-key",
+    help="Cetak kunci enkripsi yang berlaku / Print the encryption key in force "
+    "(derived from HUB_SECRET_KEY when HUB_ENCRYPTION_KEY is unset).",
+)
 def keys_encryption_key() -> None:
     from hub.crypto import current_key
 
@@ -248,8 +296,11 @@ def keys_new() -> None:
     click.echo(Fernet.generate_key().decode())
 
 
-@keys_group.command("reencrypt", help="Enkripsi ulang / Rewrite every stored secret under HUB_ENCRYPTION_KEY "
-                    "(the old keys listed in HUB_ENCRYPTION_OLD_KEYS decrypt).")
+@keys_group.command(
+    "reencrypt",
+    help="Enkripsi ulang / Rewrite every stored secret under HUB_ENCRYPTION_KEY "
+    "(the old keys listed in HUB_ENCRYPTION_OLD_KEYS decrypt).",
+)
 def keys_reencrypt() -> None:
     from hub import audit
     from hub.crypto import reencrypt_all

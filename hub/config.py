@@ -252,10 +252,21 @@ def safe_url(url: str) -> str:
 #: settings read where they are used (with a default there), and variables read before the app
 #: exists; with the defaults' dicts they make the names :func:`unknown_environment` knows
 OTHER_SETTINGS = {
-    "INSTANCE_DIR", "CONFIG_FILE", "LOG_LEVEL", "LOG_FORMAT",  # read before the app is built
-    "EXTRA_PLUGINS", "DISABLED_PLUGINS", "PROXY_COUNT", "WORKER_FORK_EVERY_JOB", "WORKFLOW_OVERDUE_SWEEP",
-    "METRICS_TOKEN", "METRICS_ALLOW", "LANGUAGES", "TOTP_ISSUER",
-    "TEST_DATABASE_URL", "TEST_REDIS_URL",  # the test fixtures (hub.testing)
+    "INSTANCE_DIR",
+    "CONFIG_FILE",
+    "LOG_LEVEL",
+    "LOG_FORMAT",  # read before the app is built
+    "EXTRA_PLUGINS",
+    "DISABLED_PLUGINS",
+    "PROXY_COUNT",
+    "WORKER_FORK_EVERY_JOB",
+    "WORKFLOW_OVERDUE_SWEEP",
+    "METRICS_TOKEN",
+    "METRICS_ALLOW",
+    "LANGUAGES",
+    "TOTP_ISSUER",
+    "TEST_DATABASE_URL",
+    "TEST_REDIS_URL",  # the test fixtures (hub.testing)
 }
 
 

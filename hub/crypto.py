@@ -52,7 +52,9 @@ def _fernet() -> MultiFernet:
         try:
             fernets.append(Fernet(key))
         except (ValueError, TypeError) as exc:
-            raise ConfigError("HUB_ENCRYPTION_OLD_KEYS", "each must be a Fernet key (32 url-safe base64 bytes)") from exc
+            raise ConfigError(
+                "HUB_ENCRYPTION_OLD_KEYS", "each must be a Fernet key (32 url-safe base64 bytes)"
+            ) from exc
     return MultiFernet(fernets)
 
 

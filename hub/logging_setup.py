@@ -28,12 +28,35 @@ import re
 import secrets
 import sys
 
-from hub.access_log import redact as redact_url
-
 #: the request (or the job's originating request) the current code works for
 request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("hub_request_id", default=None)
 #: the RQ job the current code runs
 job_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("hub_job_id", default=None)
+
+REDACTED = "[redacted]"
+_AFTER_PLAYER = re.compile(r"(/player/)[^/?#\s\"'\\]+")
+_LONG_TOKEN = re.compile(r"(?<=/)[A-Za-z0-9_-]{32,}(?=[/?#\s]|$)")
+_SECRET_QUERY = re.compile(r"(?i)([?&](?:token|secret|key|sig|signature|code|password)=)[^&#\s\"'\\]*")
+#: the same inside a URL-encoded URL (a login redirect's ``next=/items%3Ftoken%3D…``)
+_SECRET_QUERY_ENCODED = re.compile(
+    r"(?i)((?:%3F|%26|[?&])(?:token|secret|key|sig|signature|code|password)%3D)(?:(?!%26)[^&#\s\"'\\])*"
+)
+
+
+def redact_url(text):
+    """``text`` with secrets in URLs replaced by ``[redacted]`` (non-strings as they are)."""
+    if not isinstance(text, str) or not text:
+        return text
+    text = _AFTER_PLAYER.sub(r"\1" + REDACTED, text)
+    text = _LONG_TOKEN.sub(REDACTED, text)
+    if "%3D" in text or "%3d" in text:
+        text = _SECRET_QUERY_ENCODED.sub(r"\1" + REDACTED, text)
+    if "=" in text:
+        text = _SECRET_QUERY.sub(r"\1" + REDACTED, text)
+        if "/" not in text and "?" not in text:  # a bare query string
+            text = _SECRET_QUERY.sub(r"\1" + REDACTED, "?" + text)[1:]
+    return text
+
 
 HEADER = "X-Request-ID"
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
@@ -43,8 +66,10 @@ FORMATS = ("text", "json")
 _BEARER = re.compile(r"(?i)\b(bearer|basic)(\s+)[A-Za-z0-9._~+/=-]{8,}")
 _API_TOKEN = re.compile(r"hubt_[A-Za-z0-9_-]+")
 _URL_PASSWORD = re.compile(r"(://[^:/?#\s@]+:)[^@/\s]+(@)")
-_PAIR = re.compile(r"(?i)\b((?:password|passwd|secret|api_key|apikey|access_token|refresh_token|client_secret|"
-                   r"app_password)[\"']?\s*[:=]\s*[\"']?)[^\s\"'&,}]+")
+_PAIR = re.compile(
+    r"(?i)\b((?:password|passwd|secret|api_key|apikey|access_token|refresh_token|client_secret|"
+    r"app_password)[\"']?\s*[:=]\s*[\"']?)[^\s\"'&,}]+"
+)
 
 
 def redact(text: str) -> str:
@@ -122,9 +147,29 @@ def _json_formatter() -> logging.Formatter:
 
 
 _RESERVED = [
-    "args", "asctime", "created", "exc_info", "exc_text", "filename", "funcName", "levelname", "levelno",
-    "lineno", "module", "msecs", "message", "msg", "name", "pathname", "process", "processName",
-    "relativeCreated", "stack_info", "thread", "threadName", "taskName",
+    "args",
+    "asctime",
+    "created",
+    "exc_info",
+    "exc_text",
+    "filename",
+    "funcName",
+    "levelname",
+    "levelno",
+    "lineno",
+    "module",
+    "msecs",
+    "message",
+    "msg",
+    "name",
+    "pathname",
+    "process",
+    "processName",
+    "relativeCreated",
+    "stack_info",
+    "thread",
+    "threadName",
+    "taskName",
 ]
 
 

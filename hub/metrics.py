@@ -41,12 +41,16 @@ bp = Blueprint("metrics", __name__)
 #: the web process's own counters (in multiprocess mode their values live in files)
 REGISTRY = CollectorRegistry(auto_describe=True)
 REQUESTS = Counter(
-    "hub_http_requests", "HTTP requests by route (URL rule), method and status", ["route", "method", "status"],
+    "hub_http_requests",
+    "HTTP requests by route (URL rule), method and status",
+    ["route", "method", "status"],
     registry=REGISTRY,
 )
 LATENCY = Histogram(
-    "hub_http_request_duration_seconds", "Time to answer a request, by route (URL rule) and method",
-    ["route", "method"], registry=REGISTRY,
+    "hub_http_request_duration_seconds",
+    "Time to answer a request, by route (URL rule) and method",
+    ["route", "method"],
+    registry=REGISTRY,
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
 )
 UPLOAD_BYTES = Counter("hub_upload_bytes", "Bytes of media received from uploads", registry=REGISTRY)
@@ -120,8 +124,9 @@ class StateCollector:
 
     def _queue(self):
         up = GaugeMetricFamily("hub_redis_up", "1 when Redis answers the scrape")
-        jobs = GaugeMetricFamily("hub_jobs", "Jobs of the hub's queue by state (queued is the queue depth)",
-                                 labels=["queue", "state"])
+        jobs = GaugeMetricFamily(
+            "hub_jobs", "Jobs of the hub's queue by state (queued is the queue depth)", labels=["queue", "state"]
+        )
         workers = GaugeMetricFamily("hub_workers_alive", "Workers whose heartbeat is recent")
         try:
             from hub.jobs import live_workers
@@ -171,7 +176,9 @@ class StateCollector:
         from hub.models import utcnow
         from hub.workflow.models import OPEN_STEP, StepInstance, Workflow, WorkflowVersion
 
-        waiting = GaugeMetricFamily("hub_workflow_steps_waiting", "Open workflow steps by workflow", labels=["workflow"])
+        waiting = GaugeMetricFamily(
+            "hub_workflow_steps_waiting", "Open workflow steps by workflow", labels=["workflow"]
+        )
         overdue = GaugeMetricFamily(
             "hub_workflow_steps_overdue", "Open workflow steps past their due time by workflow", labels=["workflow"]
         )
@@ -266,6 +273,7 @@ def metrics_view():
     if not (current_app.config.get("METRICS_TOKEN") or current_app.config.get("METRICS_ALLOW")):
         abort(404)
     if not _allowed():
-        return Response("forbidden\n", status=403, mimetype="text/plain",
-                        headers={"WWW-Authenticate": 'Bearer realm="metrics"'})
+        return Response(
+            "forbidden\n", status=403, mimetype="text/plain", headers={"WWW-Authenticate": 'Bearer realm="metrics"'}
+        )
     return Response(render(current_app._get_current_object()), content_type=CONTENT_TYPE_LATEST)

@@ -318,10 +318,10 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
     from hub.inputs import BadInput, int_arg, json_object, json_value  # noqa: F401
     from hub.installation import installation_id  # noqa: F401
     from hub.jobs import enqueue, job  # noqa: F401
-    from hub.metrics import MetricSample  # noqa: F401
     from hub.media.errors import MediaError  # noqa: F401
     from hub.media.renditions import rendition_key, request_rendition  # noqa: F401
     from hub.media.storage import FileGone, asset_path, derivative_path, open_asset  # noqa: F401
+    from hub.metrics import MetricSample  # noqa: F401
     from hub.models import (  # noqa: F401
         Asset,
         AssetStatus,

@@ -30,7 +30,9 @@ def test_version_answers_without_an_app_even_with_a_bad_setting(tmp_path):
     out = subprocess.run(
         [sys.executable, "-m", "hub", "--version"],
         env=_env(tmp_path, HUB_DATABASE_URL="not a url", HUB_TIMEZONE="Mars/Olympus"),
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith(f"hub {__version__} (plugin API ")
@@ -39,9 +41,17 @@ def test_version_answers_without_an_app_even_with_a_bad_setting(tmp_path):
 def test_an_unknown_hub_variable_is_warned_about_with_the_nearest_name(tmp_path):
     out = subprocess.run(
         [sys.executable, "-m", "hub", "--help"],
-        env=_env(tmp_path, HUB_DATABSE_URL="postgresql://x/y", HUB_MEDIA_MAX_VIDEO_BYTE="1", HUB_NOTHING_LIKE_IT="1",
-                 HUB_DISPATCH_RETRY_BASE="5", HUB_LOG_FORMAT="text"),
-        capture_output=True, text=True, timeout=60,
+        env=_env(
+            tmp_path,
+            HUB_DATABSE_URL="postgresql://x/y",
+            HUB_MEDIA_MAX_VIDEO_BYTE="1",
+            HUB_NOTHING_LIKE_IT="1",
+            HUB_DISPATCH_RETRY_BASE="5",
+            HUB_LOG_FORMAT="text",
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert out.returncode == 0, out.stderr
     assert "unknown setting HUB_DATABSE_URL is ignored; did you mean HUB_DATABASE_URL?" in out.stderr
@@ -89,13 +99,15 @@ def populated(app, make_user):
     from hub.models import Item, Publication
 
     user = make_user("operator1", roles=("admin_social",), full_name="Opa Rator")
-    item = Item(organisation_id=user.organisation_id, created_by_id=user.id, title="Festival", body="x",
-                status="approved")
+    item = Item(
+        organisation_id=user.organisation_id, created_by_id=user.id, title="Festival", body="x", status="approved"
+    )
     db.session.add(item)
     db.session.flush()
     for n, status in enumerate(("published", "published", "failed")):
-        db.session.add(Publication(item_id=item.id, channel="website", target=str(n), status=status,
-                                   idempotency_key=f"k-{n}"))
+        db.session.add(
+            Publication(item_id=item.id, channel="website", target=str(n), status=status, idempotency_key=f"k-{n}")
+        )
     db.session.commit()
     return user
 

@@ -101,7 +101,7 @@ def test_redaction_of_what_code_may_log():
         logger.warning("headers: {'Authorization': 'Bearer %s'}", API_SECRET[5:])
         logger.warning("token %s given", API_SECRET)
         logger.warning("connecting to postgresql://hub:%s@db.example/hub", PASSWORD)
-        logger.warning("form password=%s&user=x, json {\"app_password\": \"%s\"}", PASSWORD, PASSWORD)
+        logger.warning('form password=%s&user=x, json {"app_password": "%s"}', PASSWORD, PASSWORD)
         logger.warning("GET /metrics?token=%s", QUERY_SECRET)
         try:
             raise RuntimeError(f"login failed for secret={PASSWORD}")
@@ -130,12 +130,18 @@ def test_hub_web_writes_one_json_format_without_secrets(database_url, redis_url,
     )
     proc = subprocess.Popen(
         [sys.executable, "-m", "hub", "web", "--port", str(port), "--workers", "1"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         url = f"http://127.0.0.1:{port}"
-        wait_for(lambda: requests.get(url + "/healthz", timeout=2).status_code in (200, 503), timeout=60,
-                 what="hub web to answer")
+        wait_for(
+            lambda: requests.get(url + "/healthz", timeout=2).status_code in (200, 503),
+            timeout=60,
+            what="hub web to answer",
+        )
         requests.get(f"{url}/videotron/player/{PLAYER_SECRET}", headers={HEADER: "req-player-1"}, timeout=5)
         requests.get(f"{url}/videotron/player/{PLAYER_SECRET}/feed.json", timeout=5)
         requests.get(f"{url}/api/v1/items", headers={"Authorization": f"Bearer {API_SECRET}"}, timeout=5)

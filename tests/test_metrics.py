@@ -142,8 +142,9 @@ def test_steps_waiting_and_overdue_per_workflow(make_app, make_org, make_user):
         assign("videotron_request", admin, organisation_kinds=["requester"], kinds=["video"], channels=["checked"])
         ids = []
         for n in range(2):
-            item = new_item(pemohon, channels=[{"channel": "checked", "text": "Pendek."}], event_place="Padang",
-                            title=f"Acara {n}")
+            item = new_item(
+                pemohon, channels=[{"channel": "checked", "text": "Pendek."}], event_place="Padang", title=f"Acara {n}"
+            )
             submit(item.id, pemohon)
             ids.append(item.id)
         late = db.session.execute(
@@ -185,17 +186,26 @@ def test_several_gunicorn_workers_add_up_in_multiprocess_mode(migrated, database
     (folder / "counter_999999.db").write_bytes(b"")  # a leftover of an earlier run: emptied at start
     env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
     env.update(
-        HUB_INSTANCE_DIR=str(tmp_path / "instance"), HUB_DATABASE_URL=database_url, HUB_REDIS_URL=redis_url,
-        HUB_SECRET_KEY="metrics-test-key", HUB_METRICS_TOKEN=TOKEN, PROMETHEUS_MULTIPROC_DIR=str(folder),
+        HUB_INSTANCE_DIR=str(tmp_path / "instance"),
+        HUB_DATABASE_URL=database_url,
+        HUB_REDIS_URL=redis_url,
+        HUB_SECRET_KEY="metrics-test-key",
+        HUB_METRICS_TOKEN=TOKEN,
+        PROMETHEUS_MULTIPROC_DIR=str(folder),
     )
     proc = subprocess.Popen(
         [sys.executable, "-m", "hub", "web", "--port", str(port), "--workers", "3"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         url = f"http://127.0.0.1:{port}"
-        wait_for(lambda: requests.get(url + "/healthz", timeout=2).status_code in (200, 503), timeout=60,
-                 what="hub web to answer")
+        wait_for(
+            lambda: requests.get(url + "/healthz", timeout=2).status_code in (200, 503),
+            timeout=60,
+            what="hub web to answer",
+        )
         for _ in range(30):  # new connections: spread over the workers
             requests.get(url + "/healthz", timeout=5, headers={"Connection": "close"})
         pids = {p.name.split("_")[-1] for p in folder.glob("counter_*.db")}
@@ -204,7 +214,8 @@ def test_several_gunicorn_workers_add_up_in_multiprocess_mode(migrated, database
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)
     counted = sum(
-        float(line.rpartition(" ")[2]) for line in text.splitlines()
+        float(line.rpartition(" ")[2])
+        for line in text.splitlines()
         if line.startswith("hub_http_requests_total{") and 'route="/healthz"' in line
     )
     assert counted >= 31, pids  # the first probe and the 30

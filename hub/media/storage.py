@@ -17,11 +17,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from hub.metrics import count_upload
 from hub.media.errors import MediaError, disk_error, too_large
 from hub.media.names import new_stored_name
 from hub.media.settings import limit_for, media_dir
 from hub.media.sniff import HEAD_BYTES, Detected, detect
+from hub.metrics import count_upload
 from hub.models.media import Asset
 
 INCOMING = ".incoming"

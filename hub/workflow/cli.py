@@ -38,8 +38,14 @@ def list_cmd(as_json: bool) -> None:
         import json
 
         rows = [
-            {"code": w.code, "version": w.latest_version, "active": bool(w.is_active), "name_id": w.name_id,
-             "name_en": w.name_en, "source": w.source}
+            {
+                "code": w.code,
+                "version": w.latest_version,
+                "active": bool(w.is_active),
+                "name_id": w.name_id,
+                "name_en": w.name_en,
+                "source": w.source,
+            }
             for w in workflows
         ]
         click.echo(json.dumps(rows, indent=2))

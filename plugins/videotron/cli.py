@@ -37,8 +37,14 @@ def screens_cmd(as_json: bool) -> None:
         seen = s.last_seen_at.isoformat(timespec="seconds") if s.last_seen_at else "-"
         link = "link" if has_live_token(s) else "no-link"
         rows.append(
-            {"code": s.code, "name": s.name, "city": s.city, "state": state, "has_player_link": link == "link",
-             "last_seen_at": None if s.last_seen_at is None else s.last_seen_at.isoformat(timespec="seconds")}
+            {
+                "code": s.code,
+                "name": s.name,
+                "city": s.city,
+                "state": state,
+                "has_player_link": link == "link",
+                "last_seen_at": None if s.last_seen_at is None else s.last_seen_at.isoformat(timespec="seconds"),
+            }
         )
         if as_json:
             continue

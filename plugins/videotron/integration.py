@@ -153,8 +153,12 @@ def metric_samples() -> list:
             online += 1
         if seen is not None:
             samples.append(
-                MetricSample("screen_last_heartbeat_age_seconds", "Seconds since a screen's last heartbeat",
-                             max(0.0, (at - seen).total_seconds()), {"screen": code})
+                MetricSample(
+                    "screen_last_heartbeat_age_seconds",
+                    "Seconds since a screen's last heartbeat",
+                    max(0.0, (at - seen).total_seconds()),
+                    {"screen": code},
+                )
             )
     return [
         MetricSample("screens_online", "Active screens whose heartbeat is recent", online),
