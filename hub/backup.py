@@ -529,6 +529,14 @@ def restore_backup(app: Flask, archive: Path) -> dict:
             f"the backup holds a {manifest['database']['kind']} database and this instance uses {kind}: "
             "restore into the same kind of database"
         )
+    from hub.migrate import known_revisions
+
+    unknown = sorted(set(manifest["database"].get("revisions") or []) - known_revisions(app))
+    if unknown:
+        raise BackupError(
+            f"the backup was made by a newer hub ({manifest.get('hub_version')}; migrations {', '.join(unknown)} "
+            "are unknown here): install that version or newer, then restore"
+        )
     media_included = manifest["media"]["included"]
     busy = instance_contents(app, media=media_included)
     if busy:

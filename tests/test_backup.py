@@ -197,3 +197,39 @@ def test_the_database_password_goes_to_pg_dump_in_its_environment_not_its_argume
     url, env = libpq_url("postgresql+psycopg://hub:s3cr%40t@db.example:5432/hub")
     assert url == "postgresql://hub@db.example:5432/hub" and env == {"PGPASSWORD": "s3cr@t"}
     assert libpq_url("postgresql+psycopg://hub@db/hub") == ("postgresql://hub@db/hub", {})
+
+
+def _rewrite_manifest(archive: Path, dest: Path, change) -> None:
+    """A copy of ``archive`` whose manifest ``change(manifest)`` edited (as a newer hub would write it)."""
+    import io
+
+    with tarfile.open(archive) as src, tarfile.open(dest, "w") as out:
+        for member in src.getmembers():
+            data = src.extractfile(member).read()
+            if member.name == "manifest.json":
+                manifest = json.loads(data)
+                change(manifest)
+                data = json.dumps(manifest).encode()
+                member.size = len(data)
+            out.addfile(member, io.BytesIO(data))
+
+
+def test_media_on_shared_storage_are_checked_not_copied_and_newer_archives_are_refused(
+    source, make_app, empty_database, tmp_path, monkeypatch
+):
+    archive = tmp_path / "shared.tar"
+    assert hub_cli(source, "backup", str(archive), "--media-manifest").exit_code == 0
+    newer = tmp_path / "newer.tar"
+    _rewrite_manifest(archive, newer, lambda m: m["database"]["revisions"].append("9999_from_the_future"))
+
+    monkeypatch.setenv("HUB_INSTANCE_DIR", str(tmp_path / "restored-instance"))
+    shared = Path(source.config["MEDIA_DIR"])  # the same shared folder, mounted on the new machine
+    (shared / "2026" / "12" / "poster.jpg").write_bytes(b"changed on the shared storage")
+    target = make_app(DATABASE_URL=empty_database, MEDIA_DIR=str(shared), SECRET_KEY=None)
+
+    refused = hub_cli(target, "restore", str(newer), catch=True)
+    assert "newer hub" in str(refused.exception) and "9999_from_the_future" in str(refused.exception)
+
+    result = hub_cli(target, "restore", str(archive))
+    assert result.exit_code == 0, result.output
+    assert "1 media files in" in result.output and "differ from the backup" in result.output
