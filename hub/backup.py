@@ -236,6 +236,7 @@ def create_backup(app: Flask, dest: Path, *, with_keys: bool = True, include_med
                     keys = {k: app.config.get(k) for k in KEY_SETTINGS}
                     manifest["members"][KEYS] = _add_bytes(tar, KEYS, json.dumps(keys, indent=2).encode())
                 _add_bytes(tar, MANIFEST, json.dumps(manifest, indent=2, sort_keys=True).encode())
+            os.chmod(partial, 0o600)  # it holds the keys: the hub's user only, whatever the umask
             os.replace(partial, dest)
         finally:
             with contextlib.suppress(FileNotFoundError):

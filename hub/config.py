@@ -319,4 +319,4 @@ def warn_unknown_environment(app: Flask, *, once: bool = True) -> None:
         if near:
             log.warning("unknown setting %s is ignored; did you mean %s?", var, near)
         else:
-            log.warning("unknown setting %s is ignored (README.md, Settings, lists them)", var)
+            log.warning("unknown setting %s is ignored (README.md, Configuration, lists them)", var)

@@ -95,6 +95,7 @@ def test_backup_restores_into_an_empty_instance_that_publishes_with_the_original
     archive = tmp_path / "hub.tar"
     result = hub_cli(source, "backup", str(archive))
     assert result.exit_code == 0, result.output
+    assert archive.stat().st_mode & 0o077 == 0  # it holds the keys: the hub's user only
     check = hub_cli(source, "backup", "--check", str(archive), "--json")
     assert check.exit_code == 0, check.output
     assert json.loads(check.output)["ok"] is True
