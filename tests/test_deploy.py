@@ -173,3 +173,85 @@ def test_compose_has_web_worker_postgres_and_redis():
     for name in ("postgres", "redis"):
         assert services[name]["healthcheck"]["test"]
     assert set(compose["volumes"]) >= {"media", "pgdata"}
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed (.ci/run installs nginx-light)")
+def test_nginx_proxies_with_a_request_id_and_logs_no_player_secret(tmp_path):
+    """The site in front of a stand-in for the hub: the request id goes through, the access log
+    keeps no player secret or secret query value."""
+    import os
+    import signal
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    import requests
+    import urllib3
+
+    from tests.helpers import free_port, wait_for
+
+    seen = []
+
+    class Hub(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            seen.append((self.path, dict(self.headers)))
+            body = b"ok"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    upstream = ThreadingHTTPServer(("127.0.0.1", 0), Hub)
+    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    cert, key = _self_signed(tmp_path)
+    http_port, https_port = free_port(), free_port()
+    site = (DEPLOY / "nginx" / "hub.conf").read_text()
+    site = site.replace("/etc/letsencrypt/live/hub.example.go.id/fullchain.pem", str(cert))
+    site = site.replace("/etc/letsencrypt/live/hub.example.go.id/privkey.pem", str(key))
+    site = site.replace("/var/log/nginx/", f"{tmp_path}/").replace(
+        "127.0.0.1:8000", f"127.0.0.1:{upstream.server_port}"
+    )
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{http_port};").replace("listen [::]:80;", "")
+    site = site.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl;").replace(
+        "listen [::]:443 ssl http2;", ""
+    )
+    (tmp_path / "site.conf").write_text(site)
+    temp = "".join(
+        f"  {kind}_temp_path {tmp_path}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\ndaemon off;\nmaster_process off;\n"
+        + ("user root;\n" if os.geteuid() == 0 else "")
+        + f"events {{}}\nhttp {{\n{temp}  include {tmp_path}/site.conf;\n}}\n"
+    )
+    proc = subprocess.Popen(
+        ["nginx", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-e", str(tmp_path / "error.log")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    urllib3.disable_warnings()
+    secret = "PlayerSecret0123456789abcdefghijklmnopqrstuvwxyz"
+    try:
+        base = f"https://127.0.0.1:{https_port}"
+        wait_for(lambda: requests.get(base + "/healthz", verify=False, timeout=2).ok, timeout=30, what="nginx")
+        requests.get(f"{base}/videotron/player/{secret}/feed.json", verify=False, timeout=5)
+        requests.get(f"{base}/items?token={secret}&page=2", verify=False, timeout=5)
+        redirect = requests.get(f"http://127.0.0.1:{http_port}/items", allow_redirects=False, timeout=5)
+        metrics = requests.get(f"{base}/metrics", verify=False, timeout=5)
+    finally:
+        proc.send_signal(signal.SIGQUIT)
+        proc.wait(timeout=30)
+        upstream.shutdown()
+    assert redirect.status_code == 301 and redirect.headers["Location"].startswith("https://")
+    assert metrics.status_code == 200  # 127.0.0.1 is on the allow-list
+    paths = [path for path, _headers in seen]
+    assert f"/videotron/player/{secret}/feed.json" in paths  # the hub gets the real URL
+    headers = seen[-1][1]
+    assert len(headers["X-Request-ID"]) == 32 and headers["X-Forwarded-Proto"] == "https"
+    log = (tmp_path / "hub.access.log").read_text()
+    assert secret not in log, log
+    assert "/videotron/player/[redacted]/feed.json" in log and "token=[redacted]&page=2" in log
+    assert f"req={headers['X-Request-ID']}" in log
