@@ -220,3 +220,26 @@ def test_several_gunicorn_workers_add_up_in_multiprocess_mode(migrated, database
     )
     assert counted >= 31, pids  # the first probe and the 30
     assert "999999" not in pids and len(pids) >= 2, pids
+
+
+def test_the_grafana_dashboard_graphs_metrics_the_hub_exposes(app, client, make_user):
+    import json
+    from pathlib import Path
+
+    from tests.videotron_support import make_screen
+
+    make_screen("layar-1", last_seen_at=utcnow())
+    db.session.commit()
+    client.get("/healthz")
+    text = scrape(client)
+    exposed = {line.split("{")[0].split(" ")[0] for line in text.splitlines() if line.startswith("hub_")}
+    exposed |= {line.split()[2] for line in text.splitlines() if line.startswith("# TYPE hub_")}  # no samples yet
+    dashboard = json.loads((Path(__file__).resolve().parent.parent / "docs" / "grafana-dashboard.json").read_text())
+    used = {
+        name
+        for panel in dashboard["panels"]
+        for target in panel["targets"]
+        for name in re.findall(r"\bhub_[a-z_]+", target["expr"])
+    }
+    assert len(dashboard["panels"]) >= 10 and used
+    assert used <= exposed, used - exposed
