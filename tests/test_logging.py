@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import requests
@@ -166,3 +167,34 @@ def test_hub_web_writes_one_json_format_without_secrets(database_url, redis_url,
     assert any(r.get("request_id") == "req-player-1" for r in access)
     for secret in (PLAYER_SECRET, API_SECRET, PASSWORD, METRICS_SECRET, QUERY_SECRET):
         assert secret not in out, secret
+
+
+@pytest.mark.slow
+def test_hub_worker_writes_the_same_json_with_the_request_id(app, client, database_url, redis_url, tmp_path):
+    """A real ``hub worker --burst`` (RQ's own lines included) writes only JSON lines, and the job a
+    request enqueued carries that request's id in every line it logs."""
+    client.post("/test-enqueue", headers={HEADER: "req-to-worker-7"})
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
+    env.update(
+        HUB_INSTANCE_DIR=str(tmp_path / "instance"),
+        HUB_DATABASE_URL=database_url,
+        HUB_REDIS_URL=redis_url,
+        HUB_SECRET_KEY=app.config["SECRET_KEY"],
+        HUB_QUEUE_NAME=app.config["QUEUE_NAME"],
+        HUB_LOG_FORMAT="json",
+        # the job is ``<this module>.noted_job`` as pytest imported it (``test_logging`` or ``tests.test_logging``)
+        PYTHONPATH=os.pathsep.join([str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]),
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "hub", "worker", "--burst"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    lines = [line for line in (out.stdout + out.stderr).splitlines() if line.strip()]
+    records = [json.loads(line) for line in lines]  # a non-JSON line fails here
+    assert any(r["logger"].startswith("rq.") for r in records)
+    ran = [r for r in records if "noted job ran" in r["message"]]
+    assert ran and ran[0]["request_id"] == "req-to-worker-7" and ran[0]["job_id"], [r["message"] for r in records]
