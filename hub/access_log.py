@@ -9,33 +9,31 @@ characters), and query values whose name says secret (``token``, ``secret``, ``k
 
 from __future__ import annotations
 
-import re
-
 from gunicorn.glogging import Logger
 
-REDACTED = "[redacted]"
-_AFTER_PLAYER = re.compile(r"(/player/)[^/?#\s]+")
-_LONG_TOKEN = re.compile(r"(?<=/)[A-Za-z0-9_-]{32,}(?=[/?#\s]|$)")
-_SECRET_QUERY = re.compile(r"(?i)([?&](?:token|secret|key|sig|signature|code|password)=)[^&#\s]*")
+from hub.logging_setup import redact_url as redact  # noqa: F401 - the name tests and callers use
+
 #: the atoms holding the URL (request line, path, query, referer, raw URI)
 _URL_ATOMS = ("r", "U", "q", "f", "{raw_uri}e", "{path_info}e", "{query_string}e", "{http_referer}e", "{referer}i")
 
 
-def redact(text):
-    """``text`` with secrets in URLs replaced by ``[redacted]`` (non-strings as they are)."""
-    if not isinstance(text, str) or not text:
-        return text
-    text = _AFTER_PLAYER.sub(r"\1" + REDACTED, text)
-    text = _LONG_TOKEN.sub(REDACTED, text)
-    if "=" in text:
-        text = _SECRET_QUERY.sub(r"\1" + REDACTED, text)
-        if "/" not in text and "?" not in text:  # a bare query string
-            text = _SECRET_QUERY.sub(r"\1" + REDACTED, "?" + text)[1:]
-    return text
+#: gunicorn's default access line, with the request id the hub answered (``X-Request-ID``)
+ACCESS_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(L)ss req=%({x-request-id}o)s'
 
 
 class AccessLogger(Logger):
-    """gunicorn's logger, with secrets in URLs redacted from every access-log atom."""
+    """gunicorn's logger, with secrets in URLs redacted from every access-log atom, writing its error
+    and access lines in the hub's one format (:mod:`hub.logging_setup`: text or JSON)."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        from hub.logging_setup import ContextFilter, formatter
+
+        for logger in (self.error_log, self.access_log):
+            for handler in logger.handlers:
+                handler.setFormatter(formatter())
+                if not any(isinstance(f, ContextFilter) for f in handler.filters):
+                    handler.addFilter(ContextFilter())
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)

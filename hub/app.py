@@ -37,6 +37,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     app.register_blueprint(health.bp)
 
+    from hub import logging_setup, metrics
+
+    logging_setup.init_app(app)  # X-Request-ID: taken or made, answered, logged, carried into jobs
+
+    metrics.init_app(app)  # /metrics (Prometheus), request counts and latencies by route
+
     from hub import auth
 
     auth.init_app(app)  # g.user, sessions, tokens, CSRF, security headers, login and user pages
@@ -67,6 +73,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         from hub.exceptions import PluginError
 
         raise PluginError(f"views require unknown permissions: {'; '.join(unknown)}")
+
+    from hub.config import warn_unknown_environment
+
+    warn_unknown_environment(app)  # HUB_DATABSE_URL: "did you mean HUB_DATABASE_URL?"
 
     @app.before_request
     def _no_user_yet():

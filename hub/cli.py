@@ -24,7 +24,28 @@ def _current_app() -> Flask:
     return current_app._get_current_object()
 
 
+def version_line() -> str:
+    from hub import __version__
+    from hub.sdk import HUB_SDK_VERSION
+
+    return f"hub {__version__} (plugin API {HUB_SDK_VERSION}, Python {sys.version.split()[0]})"
+
+
+def _print_version(ctx, _param, value) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(version_line())
+        ctx.exit()
+
+
 @click.group(help="Hub publikasi / The publishing hub.")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and exit.",
+)
 def cli() -> None:
     pass
 
@@ -144,6 +165,155 @@ def plugin_new(name: str, parent: str) -> None:
     click.echo(f"  pip install -e {root} && cd {root} && pytest")
 
 
+# --- backup and restore ------------------------------------------------------------------------------
+
+
+@cli.command(
+    "backup", help="Cadangkan / Write one archive: database, media, installation id, keys (see docs/operations.md)."
+)
+@click.argument("archive", required=False, type=click.Path(dir_okay=False))
+@click.option(
+    "--check",
+    "check_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Verify ARCHIVE instead: checksums and the database dump.",
+)
+@click.option(
+    "--without-keys",
+    is_flag=True,
+    help="Leave the keys out (keep them elsewhere: without them credentials do not decrypt).",
+)
+@click.option(
+    "--media-manifest", is_flag=True, help="Media on shared storage: list their checksums instead of copying them."
+)
+@click.option(
+    "--keep", type=int, default=None, help="Archives to keep in HUB_BACKUP_DIR (default HUB_BACKUP_KEEP; 0 keeps all)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Output as JSON.")
+def backup_cmd(archive, check_path, without_keys, media_manifest, keep, as_json) -> None:
+    import json
+    from pathlib import Path
+
+    from hub import backup
+
+    if check_path:
+        result = backup.check_archive(Path(check_path))
+        if as_json:
+            click.echo(
+                json.dumps(
+                    {
+                        "ok": result.ok,
+                        "problems": result.problems,
+                        "warnings": result.warnings,
+                        "manifest": {k: v for k, v in result.manifest.items() if k != "members"},
+                    },
+                    indent=2,
+                )
+            )
+        else:
+            for warning in result.warnings:
+                click.echo(f"warning: {warning}", err=True)
+            for problem in result.problems:
+                click.echo(f"problem: {problem}", err=True)
+            if result.ok:
+                m = result.manifest
+                click.echo(
+                    f"Arsip baik / Archive OK: hub {m['hub_version']}, {m['database']['kind']}, "
+                    f"installation {m['installation_id']}, {len(m['media']['files'])} media files, "
+                    f"made {m['created_at']}"
+                )
+        sys.exit(0 if result.ok else 1)
+    app = _current_app()
+    if without_keys:
+        click.echo(f"warning: {backup._WITHOUT_KEYS_WARNING}", err=True)
+    in_backup_dir = archive is None
+    dest = Path(archive) if archive else backup.default_archive_path(app)
+    manifest = backup.create_backup(app, dest, with_keys=not without_keys, include_media=not media_manifest)
+    removed = backup.prune(app, keep) if in_backup_dir else []
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "archive": str(dest),
+                    "size": dest.stat().st_size,
+                    "removed": [str(p) for p in removed],
+                    "installation_id": manifest["installation_id"],
+                },
+                indent=2,
+            )
+        )
+        return
+    click.echo(
+        f"Cadangan ditulis / Backup written: {dest} ({dest.stat().st_size} bytes, "
+        f"{len(manifest['media']['files'])} media files)"
+    )
+    for path in removed:
+        click.echo(f"  removed (retention): {path}")
+
+
+@cli.command("restore", help="Pulihkan / Restore an archive of `hub backup` into this empty instance.")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+def restore_cmd(archive) -> None:
+    from pathlib import Path
+
+    from hub import backup
+
+    outcome = backup.restore_backup(_current_app(), Path(archive))
+    for warning in outcome["warnings"]:
+        click.echo(f"warning: {warning}", err=True)
+    for path in outcome["keys_written"]:
+        click.echo(f"  keys written: {path}")
+    m = outcome["manifest"]
+    click.echo(
+        f"Dipulihkan / Restored: installation {m['installation_id']}, hub {m['hub_version']}, "
+        f"made {m['created_at']}. Next: hub db upgrade, then hub audit verify."
+    )
+
+
+# --- keys ------------------------------------------------------------------------------------------
+
+
+@cli.group("keys", help="Kunci enkripsi / Encryption keys: rotation (docs/operations.md).")
+def keys_group() -> None:
+    pass
+
+
+@keys_group.command(
+    "encryption-key",
+    help="Cetak kunci enkripsi yang berlaku / Print the encryption key in force "
+    "(derived from HUB_SECRET_KEY when HUB_ENCRYPTION_KEY is unset).",
+)
+def keys_encryption_key() -> None:
+    from hub.crypto import current_key
+
+    click.echo(current_key().decode())
+
+
+@keys_group.command("new", help="Buat kunci Fernet baru / Print a new random Fernet key (for HUB_ENCRYPTION_KEY).")
+def keys_new() -> None:
+    from cryptography.fernet import Fernet
+
+    click.echo(Fernet.generate_key().decode())
+
+
+@keys_group.command(
+    "reencrypt",
+    help="Enkripsi ulang / Rewrite every stored secret under HUB_ENCRYPTION_KEY "
+    "(the old keys listed in HUB_ENCRYPTION_OLD_KEYS decrypt).",
+)
+def keys_reencrypt() -> None:
+    from hub import audit
+    from hub.crypto import reencrypt_all
+    from hub.extensions import db
+
+    counts = reencrypt_all()
+    audit.record("keys.reencrypted", actor=None, details={"rows": counts})
+    db.session.commit()
+    for table, n in counts.items():
+        click.echo(f"{table:<20} {n} re-encrypted")
+    click.echo("Selesai / Done: HUB_ENCRYPTION_OLD_KEYS can now be emptied.")
+
+
 # --- worker and up ---------------------------------------------------------------------------------
 
 
@@ -250,19 +420,16 @@ def build_cli(app: Flask) -> click.Group:
 
 
 def _configure_logging() -> None:
-    import logging
-    import os
+    from hub.logging_setup import configure
 
-    logging.basicConfig(
-        level=os.environ.get("HUB_LOG_LEVEL", "INFO"),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    for noisy in ("alembic", "urllib3"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    configure()  # one format (HUB_LOG_FORMAT text or json), request ids, secrets redacted
 
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else list(argv)
+    if args[:1] == ["--version"]:  # needs no app: answers even with a bad setting
+        click.echo(version_line())
+        return
     _configure_logging()
     if args[:1] == ["web"]:
         # the web server decides where its app is built (see web_cmd): not here

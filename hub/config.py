@@ -57,6 +57,8 @@ DEFAULTS: dict[str, object] = {
     # After a change, list the old keys (JSON list or comma-separated) so older entries verify.
     "AUDIT_KEY": None,
     "AUDIT_OLD_KEYS": [],
+    # earlier encryption keys, still accepted for decryption until `hub keys reencrypt` has run
+    "ENCRYPTION_OLD_KEYS": [],
     # SMTP for e-mail notifications; no e-mail is sent when SMTP_HOST is empty
     "SMTP_HOST": "",
     "SMTP_PORT": 587,
@@ -64,6 +66,10 @@ DEFAULTS: dict[str, object] = {
     "SMTP_PASSWORD": "",
     "SMTP_FROM": "hub@localhost",
     "SMTP_STARTTLS": True,
+    # `hub backup` writes its archives here (<instance>/backups when None) and keeps the newest
+    # BACKUP_KEEP of them (0 keeps all)
+    "BACKUP_DIR": None,
+    "BACKUP_KEEP": 7,
 }
 
 
@@ -241,3 +247,76 @@ def safe_url(url: str) -> str:
         netloc = parsed.netloc.replace(":" + parsed.password + "@", ":***@")
         return parsed._replace(netloc=netloc).geturl()
     return url
+
+
+#: settings read where they are used (with a default there), and variables read before the app
+#: exists; with the defaults' dicts they make the names :func:`unknown_environment` knows
+OTHER_SETTINGS = {
+    "INSTANCE_DIR",
+    "CONFIG_FILE",
+    "LOG_LEVEL",
+    "LOG_FORMAT",  # read before the app is built
+    "EXTRA_PLUGINS",
+    "DISABLED_PLUGINS",
+    "PROXY_COUNT",
+    "WORKER_FORK_EVERY_JOB",
+    "WORKFLOW_OVERDUE_SWEEP",
+    "METRICS_TOKEN",
+    "METRICS_ALLOW",
+    "LANGUAGES",
+    "TOTP_ISSUER",
+    "TEST_DATABASE_URL",
+    "TEST_REDIS_URL",  # the test fixtures (hub.testing)
+}
+
+
+def known_settings(app: Flask) -> set[str]:
+    """Every setting name the hub and its plugins read (without ``HUB_``)."""
+    from hub.auth import CONFIG_DEFAULTS as AUTH_DEFAULTS
+    from hub.dispatch.policy import DEFAULTS as DISPATCH_DEFAULTS
+    from hub.media.settings import CONFIG_DEFAULTS as MEDIA_DEFAULTS
+    from hub.plugins import plugins
+
+    names = set(DEFAULTS) | set(AUTH_DEFAULTS) | set(MEDIA_DEFAULTS) | set(DISPATCH_DEFAULTS) | OTHER_SETTINGS
+    names |= set(app.default_config)  # Flask's own (SESSION_COOKIE_SECURE…), settable as HUB_…
+    names |= {k for k in app.config if k.startswith(("WTF_", "BABEL_", "SQLALCHEMY_"))}
+    registry = plugins(app)
+    for plugin, declared in registry.settings.items():
+        names |= {f"{plugin.upper()}_{key.upper()}" for key in declared}
+    return names
+
+
+def unknown_environment(app: Flask, environ: dict | None = None) -> list[tuple[str, str | None]]:
+    """``[(HUB_NAME, nearest known HUB_ name or None)]`` for each ``HUB_`` variable nothing reads."""
+    import difflib
+
+    environ = os.environ if environ is None else environ
+    known = known_settings(app)
+    found = []
+    for var in sorted(environ):
+        if not var.startswith(PREFIX) or var[len(PREFIX) :] in known:
+            continue
+        near = difflib.get_close_matches(var[len(PREFIX) :], sorted(known), n=1, cutoff=0.75)
+        found.append((var, PREFIX + near[0] if near else None))
+    return found
+
+
+_warned = False
+
+
+def warn_unknown_environment(app: Flask, *, once: bool = True) -> None:
+    """Log one warning per unknown ``HUB_`` variable (a misspelling is otherwise silently ignored);
+    once per process (every process builds its app at start-up)."""
+    import logging
+
+    global _warned
+    if once and _warned:
+        return
+    _warned = True
+
+    log = logging.getLogger("hub.config")
+    for var, near in unknown_environment(app):
+        if near:
+            log.warning("unknown setting %s is ignored; did you mean %s?", var, near)
+        else:
+            log.warning("unknown setting %s is ignored (README.md, Configuration, lists them)", var)

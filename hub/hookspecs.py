@@ -358,3 +358,14 @@ def item_dates(item):
     nothing, but pick names that say what the date is. The core contributes
     ``publish_at`` itself.
     """
+
+
+@hookspec
+def metric_samples():
+    """Add gauges to ``/metrics`` (the Prometheus scrape), read at every scrape.
+
+    Returns a list of :class:`hub.metrics.MetricSample` (``name`` without the ``hub_``
+    prefix, e.g. ``"screens_online"``; ``help``, one English line; ``value``; ``labels``, a
+    dict), or an empty list. Keep it to one or two aggregate queries: it runs on every scrape
+    (every 15 to 60 s). Counters of events belong in your own code, not here.
+    """

@@ -291,16 +291,26 @@ class HubWorker(Worker):
         app = self.flask_app
         if app is None:
             return super().perform_job(job, queue, *args, **kwargs)
-        with app.app_context():
-            from hub.extensions import db
+        from hub.logging_setup import job_id, request_id
 
-            if os.getpid() != getattr(self, "_parent_pid", os.getpid()):
-                # in a forked horse: never reuse the parent's pooled connections
-                db.engine.dispose(close=False)
-            try:
-                return super().perform_job(job, queue, *args, **kwargs)
-            finally:
-                db.session.remove()
+        rid_token = request_id.set((job.meta or {}).get("request_id"))
+        jid_token = job_id.set(job.id)
+        try:
+            with app.app_context():
+                from hub.extensions import db
+
+                if os.getpid() != getattr(self, "_parent_pid", os.getpid()):
+                    # in a forked horse: never reuse the parent's pooled connections
+                    db.engine.dispose(close=False)
+                if request_id.get():
+                    log.info("job %s (%s) enqueued by request %s", job.id, job.func_name, request_id.get())
+                try:
+                    return super().perform_job(job, queue, *args, **kwargs)
+                finally:
+                    db.session.remove()
+        finally:
+            job_id.reset(jid_token)
+            request_id.reset(rid_token)
 
 
 class _JobWatch(threading.Thread):

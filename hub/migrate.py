@@ -90,6 +90,17 @@ def is_up_to_date(app: Flask) -> bool:
 
 def _script_heads_from_files(app: Flask) -> set[str]:
     """The heads of the revision files (core and plugins): revisions no other revision follows."""
+    revisions, parents = _revision_graph(app)
+    return revisions - parents
+
+
+def known_revisions(app: Flask) -> set[str]:
+    """Every revision id this code has a file for (core and plugins)."""
+    return _revision_graph(app)[0]
+
+
+def _revision_graph(app: Flask) -> tuple[set[str], set[str]]:
+    """``(revisions, parents)`` of the revision files (core and plugins)."""
     from hub.plugins import plugins
 
     folders = [HERE / "versions"]
@@ -104,7 +115,7 @@ def _script_heads_from_files(app: Flask) -> set[str]:
             revision, down = found
             revisions.add(revision)
             parents.update(down)
-    return revisions - parents
+    return revisions, parents
 
 
 def _revision_ids(path: Path) -> tuple[str, set[str]] | None:

@@ -52,9 +52,22 @@ def redis_connection(app: Flask | None = None) -> redis.Redis:
     return conn
 
 
+class HubQueue(Queue):
+    """RQ's queue; a job enqueued while a web request runs carries its request id in ``meta``
+    (``request_id``), which the worker logs (see :mod:`hub.logging_setup`)."""
+
+    def create_job(self, *args, **kwargs):
+        from hub.logging_setup import request_id
+
+        rid = request_id.get()
+        if rid:
+            kwargs["meta"] = {**(kwargs.get("meta") or {}), "request_id": rid}
+        return super().create_job(*args, **kwargs)
+
+
 def get_queue(app: Flask | None = None) -> Queue:
     app = app or current_app
-    return Queue(
+    return HubQueue(
         app.config["QUEUE_NAME"],
         connection=redis_connection(app),
         default_timeout=app.config["JOB_TIMEOUT"],

@@ -311,6 +311,7 @@ REFERENCE: list[tuple[str, list[tuple[str, str, str]]]] = [
             ("NavEntry", "hub.web.nav", "A navigation link a plugin adds (`nav_entries` hook)."),
             ("Panel", "hub.web.panels", "A dashboard panel a plugin adds (`dashboard_panels` hook)."),
             ("HealthNote", "hub.web.panels", "Something wrong with a channel right now (`channel_health` hook)."),
+            ("MetricSample", "hub.metrics", "One gauge value a plugin adds to `/metrics` (`metric_samples` hook)."),
             (
                 "CalendarEntry",
                 "hub.calendar.entries",
@@ -437,6 +438,7 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
     from hub.media.ingest import ingest_local_file  # noqa: F401
     from hub.media.renditions import rendition_key, request_rendition  # noqa: F401
     from hub.media.storage import FileGone, asset_path, derivative_path, open_asset  # noqa: F401
+    from hub.metrics import MetricSample  # noqa: F401
     from hub.models import (  # noqa: F401
         Asset,
         AssetStatus,

@@ -188,10 +188,9 @@ def main(state_json: str) -> None:
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, _on_signal)
-    logging.basicConfig(
-        level=os.environ.get("HUB_LOG_LEVEL", "INFO"),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    from hub.logging_setup import configure
+
+    configure()  # the hub's one format (text or JSON), as the children write it
     state = json.loads(state_json)
     env = dict(os.environ)
     host, port = state["host"], state["port"]

@@ -111,8 +111,18 @@ def serve(app: Flask | None, *, host: str, port: int, workers: int) -> None:
     """
     from gunicorn.app.base import BaseApplication
 
+    from hub.access_log import ACCESS_FORMAT
+
     instance = app.config["INSTANCE_DIR"] if app is not None else _instance_dir()
     control_socket = str(Path(instance) / "gunicorn.ctl")
+
+    _clear_multiprocess_dir()  # PROMETHEUS_MULTIPROC_DIR: counts of an earlier run are not added
+
+    def child_exit(server, worker):  # pragma: no cover - runs in gunicorn's master
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # a dead worker's live gauges go (its counts stay)
+            from prometheus_client import multiprocess
+
+            multiprocess.mark_process_dead(worker.pid)
 
     def post_fork(server, worker):  # pragma: no cover - runs in the forked web worker
         # never share the parent's pooled database connections with a child
@@ -132,6 +142,7 @@ def serve(app: Flask | None, *, host: str, port: int, workers: int) -> None:
             self.cfg.set("graceful_timeout", 10)
             self.cfg.set("accesslog", "-")
             self.cfg.set("logger_class", "hub.access_log.AccessLogger")  # no player secrets in the log
+            self.cfg.set("access_log_format", ACCESS_FORMAT)
             self.cfg.set("proc_name", "hub-web")
             if "control_socket" in self.cfg.settings:  # gunicorn 25+: one per instance, not ~/.gunicorn
                 if len(control_socket) < 100:  # a Unix socket path has at most 107 bytes
@@ -139,6 +150,7 @@ def serve(app: Flask | None, *, host: str, port: int, workers: int) -> None:
                 else:
                     self.cfg.set("control_socket_disable", True)
             self.cfg.set("preload_app", app is not None)
+            self.cfg.set("child_exit", child_exit)
             if app is not None:
                 self.cfg.set("post_fork", post_fork)
 
@@ -148,6 +160,17 @@ def serve(app: Flask | None, *, host: str, port: int, workers: int) -> None:
     # gunicorn ends its processes (and its forked workers) with SystemExit: let it through, so
     # nothing after this call ever runs in a worker
     _Server().run()
+
+
+def _clear_multiprocess_dir() -> None:
+    """Empty ``PROMETHEUS_MULTIPROC_DIR`` (see :mod:`hub.metrics`); no Flask imported here."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not folder:
+        return
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    for name in os.listdir(folder):
+        if name.endswith(".db"):
+            os.unlink(os.path.join(folder, name))
 
 
 def _instance_dir() -> str:

@@ -254,9 +254,27 @@ class _Handler(BaseHTTPRequestHandler):
 # --- the plugin ------------------------------------------------------------------------------------
 
 
+def _token() -> str:
+    """``STUB_CHANNEL_TOKEN``; else the token of the channel's active account (stored encrypted, as a
+    real plugin keeps its credentials: what a backup must carry with its keys); else :data:`TOKEN`."""
+    if current_app.config.get("STUB_CHANNEL_TOKEN"):
+        return current_app.config["STUB_CHANNEL_TOKEN"]
+    from hub.crypto import decrypt_json
+    from hub.extensions import db
+    from hub.models import ChannelAccount
+
+    secret = db.session.execute(
+        db.select(ChannelAccount.secret)
+        .where(ChannelAccount.channel == CHANNEL.name, ChannelAccount.is_active.is_(True))
+        .order_by(ChannelAccount.id)
+        .limit(1)
+    ).scalar()
+    return decrypt_json(secret).get("token", TOKEN) if secret else TOKEN
+
+
 def _session() -> tuple[str, requests.Session]:
     session = requests.Session()
-    session.headers["Authorization"] = f"Bearer {current_app.config.get('STUB_CHANNEL_TOKEN', TOKEN)}"
+    session.headers["Authorization"] = f"Bearer {_token()}"
     return current_app.config["STUB_CHANNEL_URL"].rstrip("/"), session
 
 

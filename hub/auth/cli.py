@@ -163,10 +163,28 @@ def user_totp_code(username: str) -> None:
 
 
 @user_group.command("list", help="Daftar pengguna / List users.")
-def user_list() -> None:
+@click.option("--json", "as_json", is_flag=True, help="Output as JSON.")
+def user_list(as_json: bool) -> None:
     from hub.models import User
 
-    for user in db.session.scalars(db.select(User).order_by(User.username)):
+    users = list(db.session.scalars(db.select(User).order_by(User.username)))
+    if as_json:
+        import json
+
+        rows = [
+            {
+                "username": u.username,
+                "full_name": u.full_name,
+                "email": u.email,
+                "active": bool(u.is_active),
+                "roles": sorted(u.role_codes),
+                "organisation_id": u.organisation_id,
+            }
+            for u in users
+        ]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for user in users:
         state = "active" if user.is_active else "disabled"
         click.echo(f"{user.username:<20} {state:<9} {','.join(sorted(user.role_codes)) or '-'}")
 

@@ -14,10 +14,16 @@ def dispatch_cli() -> None:
 
 
 @dispatch_cli.command("status", help="Jumlah publikasi per status / Publications per status.")
-def status_cmd() -> None:
+@click.option("--json", "as_json", is_flag=True, help="Output as JSON: {status: count}.")
+def status_cmd(as_json: bool) -> None:
     rows = db.session.execute(
         db.select(Publication.status, db.func.count()).group_by(Publication.status).order_by(Publication.status)
     ).all()
+    if as_json:
+        import json
+
+        click.echo(json.dumps({status: count for status, count in rows}, indent=2))
+        return
     for status, count in rows:
         click.echo(f"{status:<16} {count}")
     if not rows:

@@ -21,6 +21,7 @@ from hub.media.errors import MediaError, disk_error, too_large
 from hub.media.names import new_stored_name
 from hub.media.settings import limit_for, media_dir
 from hub.media.sniff import HEAD_BYTES, Detected, detect
+from hub.metrics import count_upload
 from hub.models.media import Asset
 
 INCOMING = ".incoming"
@@ -152,6 +153,7 @@ class Receiver:
         if self.hasher is not None:
             self.hasher.update(data)
         self.size += len(data)
+        count_upload(len(data))
 
     def _kind(self) -> str | None:
         return self.detected.kind if self.detected else None

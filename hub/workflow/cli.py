@@ -29,10 +29,28 @@ def check_overdue_cmd() -> None:
 
 
 @workflow_cli.command("list", help="Daftar alur kerja / List workflows.")
-def list_cmd() -> None:
+@click.option("--json", "as_json", is_flag=True, help="Output as JSON.")
+def list_cmd(as_json: bool) -> None:
     from hub.workflow.store import list_workflows
 
-    for w in list_workflows():
+    workflows = list_workflows()
+    if as_json:
+        import json
+
+        rows = [
+            {
+                "code": w.code,
+                "version": w.latest_version,
+                "active": bool(w.is_active),
+                "name_id": w.name_id,
+                "name_en": w.name_en,
+                "source": w.source,
+            }
+            for w in workflows
+        ]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for w in workflows:
         click.echo(f"{w.code:<28} v{w.latest_version:<3} {'active' if w.is_active else 'off':<7} {w.name_en}")
 
 

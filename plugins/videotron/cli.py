@@ -24,17 +24,35 @@ def videotron() -> None:
 
 
 @videotron.command("screens", help="Daftar layar dan statusnya / List screens and their state.")
-def screens_cmd() -> None:
+@click.option("--json", "as_json", is_flag=True, help="Output as JSON.")
+def screens_cmd(as_json: bool) -> None:
     from hub_videotron.screens import has_live_token, is_online
 
     at = now()
+    rows = []
     for s in db.session.scalars(db.select(Screen).order_by(Screen.code)):
         state = "online" if is_online(s, at) else "offline"
         if not s.active:
             state = "inactive"
         seen = s.last_seen_at.isoformat(timespec="seconds") if s.last_seen_at else "-"
         link = "link" if has_live_token(s) else "no-link"
+        rows.append(
+            {
+                "code": s.code,
+                "name": s.name,
+                "city": s.city,
+                "state": state,
+                "has_player_link": link == "link",
+                "last_seen_at": None if s.last_seen_at is None else s.last_seen_at.isoformat(timespec="seconds"),
+            }
+        )
+        if as_json:
+            continue
         click.echo(f"{s.code:<32} {state:<8} {link:<7} last seen {seen}  {s.name} ({s.city})")
+    if as_json:
+        import json
+
+        click.echo(json.dumps(rows, indent=2))
 
 
 @videotron.command("link", help="Buat tautan pemutar baru (yang lama dicabut) / New player link (revokes the old one).")

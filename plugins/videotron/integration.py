@@ -133,3 +133,35 @@ def content_plan_sections(period, user) -> list:
         )
     )
     return sections
+
+
+def metric_samples() -> list:
+    """``/metrics``: screens online, and each active screen's seconds since its last heartbeat
+    (one query; a screen never heard from has no age sample)."""
+    from types import SimpleNamespace
+
+    from hub.sdk import MetricSample
+
+    at = now()
+    rows = db.session.execute(
+        db.select(Screen.code, Screen.last_seen_at).where(Screen.active.is_(True)).order_by(Screen.code)
+    ).all()
+    online = 0
+    samples = []
+    for code, seen in rows:
+        if is_online(SimpleNamespace(last_seen_at=seen), at):
+            online += 1
+        if seen is not None:
+            samples.append(
+                MetricSample(
+                    "screen_last_heartbeat_age_seconds",
+                    "Seconds since a screen's last heartbeat",
+                    max(0.0, (at - seen).total_seconds()),
+                    {"screen": code},
+                )
+            )
+    return [
+        MetricSample("screens_online", "Active screens whose heartbeat is recent", online),
+        MetricSample("screens_active", "Screens in service", len(rows)),
+        *samples,
+    ]

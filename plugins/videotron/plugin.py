@@ -196,6 +196,13 @@ def channel_health(user):
 
 
 @hookimpl
+def metric_samples():
+    from hub_videotron.integration import metric_samples as samples
+
+    return samples()
+
+
+@hookimpl
 def calendar_entries(start, end, user):
     from hub_videotron.integration import display_windows
 
