@@ -194,6 +194,21 @@ REFERENCE: list[tuple[str, list[tuple[str, str, str]]]] = [
         ],
     ),
     (
+        "Working calendar",
+        [
+            (
+                "WorkCalendar",
+                "hub.workflow.calendar",
+                "An office's working calendar: time zone, hours per weekday, holidays (`intervals`, `add_days`).",
+            ),
+            (
+                "calendar_for",
+                "hub.workflow.calendar",
+                "The `WorkCalendar` of an office as set at `/admin/calendar` (None: the hub's defaults).",
+            ),
+        ],
+    ),
+    (
         "Workflow queries",
         [
             ("StepDef", "hub.workflow.definition", "One step of a workflow definition (`key`, `kind`, `role`, names)."),
@@ -205,6 +220,11 @@ REFERENCE: list[tuple[str, list[tuple[str, str, str]]]] = [
             ),
             ("is_approval_step", "hub.workflow.queries", "True when the item waits on its final approval step."),
             ("may_decide", "hub.workflow.queries", "True when a person may decide the step the item waits on."),
+            (
+                "decide_step",
+                "hub.workflow.engine",
+                "Decide the item's current step as a person (`decision`, `step_kind`); commits; raises `HubError`s.",
+            ),
         ],
     ),
     (
@@ -255,7 +275,7 @@ REFERENCE: list[tuple[str, list[tuple[str, str, str]]]] = [
 
 #: name -> (home module, attribute there) for the names loaded on first use
 _HOME: dict[str, tuple[str, str]] = {
-    name: (module, {"_": "gettext", "record_audit": "record"}.get(name, name))
+    name: (module, {"_": "gettext", "record_audit": "record", "decide_step": "decide"}.get(name, name))
     for _group, names in REFERENCE
     for name, module, _line in names
     if module != "hub.sdk"
@@ -354,5 +374,7 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
     from hub.spreadsheets import append_row, csv_row, new_workbook  # noqa: F401
     from hub.web.nav import NavEntry  # noqa: F401
     from hub.web.panels import HealthNote, Panel  # noqa: F401
+    from hub.workflow.calendar import WorkCalendar, calendar_for  # noqa: F401
     from hub.workflow.definition import StepDef  # noqa: F401
+    from hub.workflow.engine import decide as decide_step  # noqa: F401
     from hub.workflow.queries import current_step, deciding_step, is_approval_step, may_decide  # noqa: F401

@@ -18,16 +18,24 @@ HUB_SDK_REQUIRES = ">=1.0,<2"  #: the hub.sdk versions this plugin is written fo
 
 HERE = Path(__file__).parent
 
-CHANNEL = Channel(
-    name="vidcon",
-    label_id="Video Konferensi",
-    label_en="Video conference",
-    accepts=("text",),
-    item_kinds=("vidcon_booking",),
-    admin_role="teknisi",
-    requirements_id="Tanggal, jam, tempat dan peralatan rapat; dalam jam layanan.",
-    requirements_en="Meeting date, time, place and equipment; within service hours.",
-)
+def _channel() -> Channel:
+    from hub_vidcon.declarations import option_fields
+
+    return Channel(
+        name="vidcon",
+        label_id="Video Konferensi",
+        label_en="Video conference",
+        accepts=("text", "document", "image"),
+        item_kinds=("vidcon_booking",),
+        admin_role="teknisi",
+        requirements_id="Tanggal, jam, ruang, platform, narahubung dan surat permohonan; dalam jam layanan.",
+        requirements_en="Meeting date, time, room, platform, contact and the request letter; within service hours.",
+        option_fields=option_fields(),
+        options_json=False,
+    )
+
+
+CHANNEL = _channel()
 
 
 @hookimpl
@@ -39,24 +47,22 @@ def register_channels():
 def register_settings():
     return [
         PluginSetting(
-            "timezone",
-            "Zona waktu layanan",
-            "Service time zone",
-            default="",
-            type="str",
-            help_id="Kosong: zona waktu hub (HUB_TIMEZONE). SOP 003 memakai WITA (Asia/Makassar).",
-            help_en="Empty: the hub's time zone (HUB_TIMEZONE). SOP 003 uses WITA (Asia/Makassar).",
-        ),
-        PluginSetting(
-            "service_hours",
-            "Jam layanan",
-            "Service hours",
-            default=None,
-            type="json",
-            help_id='Per hari (0 = Senin): {"0": ["08:00", "16:00"], ...}',
-            help_en='Per weekday (0 = Monday): {"0": ["08:00", "16:00"], ...}',
+            "min_notice_days",
+            "Pemberitahuan minimal (hari kerja)",
+            "Minimum notice (working days)",
+            default=1,
+            type="int",
+            help_id="Permohonan paling lambat sekian hari kerja sebelum rapat (0: tanpa batas).",
+            help_en="Requests are due this many working days before the meeting (0: no minimum).",
         ),
     ]
+
+
+@hookimpl
+def register_permissions():
+    from hub_vidcon.declarations import PERMISSIONS
+
+    return PERMISSIONS
 
 
 @hookimpl
@@ -75,7 +81,10 @@ def register_blueprints(app):
 def nav_entries():
     from hub.sdk import NavEntry
 
-    return [NavEntry("Video konferensi", "Video conferences", endpoint="vidcon.bookings", order=60)]
+    return [
+        NavEntry("Video konferensi", "Video conferences", endpoint="vidcon.availability", order=60),
+        NavEntry("Ruang vidcon", "Vidcon rooms", endpoint="vidcon.rooms", section="admin", order=60),
+    ]
 
 
 @hookimpl
@@ -122,7 +131,7 @@ def validate_item(item, channel, phase):
     req, problems = parse_request(target.options if target else {})
     if req is None:
         return problems
-    return check_request(req, phase=phase, exclude_item_id=item.id)
+    return check_request(req, phase=phase, exclude_item_id=item.id, item=item)
 
 
 @hookimpl
@@ -143,20 +152,7 @@ def publish(publication, item, channel):
                 "; ".join(f"{p.message_id} / {p.message_en}" for p in problems),
                 details={"problems": [p.as_dict() for p in problems]},
             )
-        booking = Booking(
-            item_id=item.id,
-            publication_id=publication.id,
-            starts_at=req.starts_at,
-            ends_at=req.ends_at,
-            place=req.place,
-            platform=str(req.options.get("platform") or ""),
-            meeting_link=str(req.options.get("meeting_link") or ""),
-            participants=_int_or_none(req.options.get("participants")),
-            contact=str(req.options.get("contact") or ""),
-            equipment={code: False for code in req.options.get("equipment") or []},
-        )
-        db.session.add(booking)
-        db.session.flush()
+        booking = confirm(item, publication, req)
     base = current_app.config["BASE_URL"].rstrip("/")
     return PublishResult(remote_id=f"booking-{booking.id}", remote_url=f"{base}/vidcon/bookings/{booking.id}")
 
@@ -173,11 +169,78 @@ def unpublish(publication, item, channel):
     return True
 
 
+def confirm(item, publication, req):
+    """Insert the confirmed booking; the database refuses an overlapping one (see models)."""
+    from hub_vidcon.booking import EQUIPMENT, find_clash, taken_problem
+    from hub_vidcon.models import Booking
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    from hub.sdk import TransientPublishError
+
+    opts = req.options
+    booking = Booking(
+        item_id=item.id,
+        publication_id=publication.id,
+        room_id=req.room.id if req.room is not None else None,
+        starts_at=req.starts_at,
+        ends_at=req.ends_at,
+        place=req.place,
+        platform=str(opts.get("platform") or ""),
+        meeting_link=str(opts.get("meeting_link") or ""),
+        participants=_int_or_none(opts.get("participants")),
+        contact=" ".join(str(opts.get(k) or "") for k in ("contact", "phone")).strip(),
+        # every SOP item is checked before the meeting, not only the requested ones
+        equipment={code: False for code in EQUIPMENT},
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(booking)
+            db.session.flush()
+    except IntegrityError:
+        problem = taken_problem(req, find_clash(req, exclude_item_id=item.id))
+        raise PermanentPublishError(
+            f"{problem.message_id} / {problem.message_en}", details={"problems": [problem.as_dict()]}
+        ) from None
+    except OperationalError as exc:  # SQLite: another confirmation wrote first; try again shortly
+        raise TransientPublishError(f"basis data sibuk / database busy: {exc.orig}") from None
+    return booking
+
+
 def _int_or_none(value) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+@hookimpl
+def step_completion_problems(item, step):
+    from hub_vidcon.workflow import step_problems
+
+    return step_problems(item, step)
+
+
+@hookimpl
+def item_dates(item):
+    """The meeting's start and end (aware UTC): from its live booking, else from the request."""
+    if item.kind != "vidcon_booking":
+        return {}
+    from hub_vidcon.booking import parse_request
+    from hub_vidcon.models import HOLDING, Booking
+
+    booking = db.session.execute(
+        db.select(Booking)
+        .where(Booking.item_id == item.id, Booking.status.in_(HOLDING))
+        .order_by(Booking.id.desc())
+        .limit(1)
+    ).scalar()
+    if booking is not None:
+        return {"meeting_start": booking.starts_at, "meeting_end": booking.ends_at}
+    target = item.target(CHANNEL.name)
+    req, _problems = parse_request(target.options if target else {})
+    if req is None:
+        return {}
+    return {"meeting_start": req.starts_at, "meeting_end": req.ends_at}
 
 
 # --- what the plugin brings besides its channel (hub_vidcon.declarations) -------------------------

@@ -1,0 +1,121 @@
+"""Shared pieces of the vidcon tests: an operator office in WITA (the hub in WIB), rooms, requests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from hub.extensions import db
+from hub.models import Item, ItemChannel, Publication
+from hub.plugins import plugins
+
+WITA = "Asia/Makassar"
+
+
+def weekday_ahead(weekday: int, weeks: int = 1) -> dt.date:
+    """The date falling on ``weekday`` (0 = Monday) at least ``weeks`` weeks from today: far enough for
+    the minimum notice, whatever today is."""
+    day = dt.date.today() + dt.timedelta(days=7 * weeks)
+    while day.weekday() != weekday:
+        day += dt.timedelta(days=1)
+    return day
+
+
+@pytest.fixture
+def office(app, make_org):
+    """The serving office (operator) in WITA; the hub's zone stays Asia/Jakarta."""
+    assert app.config["TIMEZONE"] == "Asia/Jakarta"
+    return make_org("Diskominfo Kaltara", kind="operator", timezone=WITA, short_name="Kominfo")
+
+
+@pytest.fixture
+def make_room(office):
+    from hub_vidcon.models import Room, name_key
+
+    def _make(name="Ruang Rapat Lt. 2", **fields):
+        room = Room(
+            organisation_id=fields.pop("organisation_id", office.id),
+            name=name,
+            name_key=name_key(name),
+            place=fields.pop("place", "Gedung Gubernur"),
+            capacity=fields.pop("capacity", 40),
+            equipment=fields.pop("equipment", ["internet", "audio"]),
+            active=fields.pop("active", True),
+        )
+        db.session.add(room)
+        db.session.commit()
+        return room
+
+    return _make
+
+
+@pytest.fixture
+def room(make_room):
+    return make_room()
+
+
+@pytest.fixture
+def requester(make_user, make_org):
+    opd = make_org("Dinas Pariwisata", kind="requester", short_name="Dispar")
+    return make_user("pemohon1", roles=["pemohon"], org=opd)
+
+
+def request_options(target_room, **options) -> dict:
+    base = {
+        "date": weekday_ahead(0).isoformat(),
+        "start": "09:00",
+        "end": "11:00",
+        "room": str(target_room.id) if target_room is not None else "online",
+        "platform": "zoom",
+        "create_link": True,
+        "contact": "Budi",
+        "phone": "081234567890",
+        "participants": "30",
+        "participants_who": "Kepala OPD se-Kaltara",
+        "equipment": ["internet", "laptop", "audio"],
+        "letter_number": "005/123/DISPAR",
+        "letter_date": dt.date.today().isoformat(),
+    }
+    base.update(options)
+    return base
+
+
+@pytest.fixture
+def request_item(app, requester, room, office):
+    def _make(**options) -> Item:
+        target_room = options.pop("room_obj", room)
+        item = Item(
+            organisation_id=requester.organisation_id,
+            created_by_id=requester.id,
+            kind="vidcon_booking",
+            title=options.pop("title", "Rapat koordinasi SPBE"),
+        )
+        item.channels = [ItemChannel(channel="vidcon", options=request_options(target_room, **options))]
+        db.session.add(item)
+        db.session.commit()
+        return item
+
+    return _make
+
+
+def problems_for(item, phase="approve"):
+    """The vidcon plugin's problems (``approve``: the rules without the submission-only details)."""
+    registry = plugins()
+    results = registry.hook.validate_item(item=item, channel=registry.channels["vidcon"], phase=phase)
+    return [p for result in results for p in result]
+
+
+def rules(problems):
+    return sorted(p.rule for p in problems)
+
+
+def publish(item):
+    """Publish (confirm) ``item`` through the hook as the dispatcher does; returns the result."""
+    registry = plugins()
+    pub = Publication(item_id=item.id, channel="vidcon", idempotency_key=f"hub-{item.id}-vidcon")
+    db.session.add(pub)
+    db.session.flush()
+    result = registry.hook.publish(publication=pub, item=item, channel=registry.channels["vidcon"])
+    db.session.commit()
+    return result
