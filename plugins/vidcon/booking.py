@@ -356,12 +356,14 @@ def overlapping(room_id: int, starts_at, ends_at, *, exclude_item_id: int | None
 
 
 def free_slots(req: Request, count: int = 3, days: int = 14) -> list[tuple[dt.datetime, dt.datetime]]:
-    """The next ``count`` free slots of the request's length in its room, inside service hours, from its day."""
+    """The next ``count`` free slots of the request's length in its room, inside service hours, from the
+    requested start on (half-hour steps, two weeks ahead at most)."""
     length = req.ends_at - req.starts_at
     if length <= dt.timedelta(0):
         return []
     cal = req.calendar
-    first = max(req.starts_at, utcnow()).astimezone(cal.tz).date()
+    ref = max(req.starts_at, utcnow())
+    first = ref.astimezone(cal.tz).date()
     end = dt.datetime.combine(first + dt.timedelta(days=days), dt.time.min, cal.tz)
     busy = []
     if req.room is not None:
@@ -375,13 +377,12 @@ def free_slots(req: Request, count: int = 3, days: int = 14) -> list[tuple[dt.da
         ).all()
     found: list[tuple[dt.datetime, dt.datetime]] = []
     step = dt.timedelta(minutes=30)
-    now = utcnow()
     for offset in range(days):
         for open_, close in cal.intervals(first + dt.timedelta(days=offset)):
             start = open_
             while start + length <= close and len(found) < count:
                 finish = start + length
-                if start > now and not any(a < finish and b > start for a, b in busy):
+                if start >= ref and not any(a < finish and b > start for a, b in busy):
                     found.append((start.astimezone(dt.UTC), finish.astimezone(dt.UTC)))
                     start = finish
                 else:
