@@ -166,6 +166,7 @@ def unpublish(publication, item, channel):
     booking = db.session.execute(db.select(Booking).filter_by(publication_id=publication.id)).scalar()
     if booking is not None and booking.status == BookingStatus.CONFIRMED.value:
         booking.status = BookingStatus.CANCELLED.value
+        booking.sequence = (booking.sequence or 0) + 1  # calendars learn of the cancellation
     return True
 
 
