@@ -162,6 +162,7 @@ def booking(booking_id: int):
 def booking_ics(booking_id: int):
     booking = _booking_or_404(booking_id)
     body = ics.invitation(booking, _base_url())
+    db.session.commit()  # the installation id, when this is the first thing that needed it
     return Response(
         body,
         mimetype="text/calendar",
@@ -327,6 +328,7 @@ def feed(token: str):
     rows = db.session.execute(query.limit(2000)).scalars().all()
     name = row.room.name if row.room is not None else "Vidcon"
     body = ics.calendar_of(rows, method="PUBLISH", name=name, base_url=_base_url(), zone=office_zone(row.room))
+    db.session.commit()  # the installation id, when this is the first thing that needed it
     return Response(body, mimetype="text/calendar")
 
 
