@@ -215,6 +215,25 @@ def _int_or_none(value) -> int | None:
 
 
 @hookimpl
+def register_reports():
+    from hub_vidcon.recap import build_recap
+
+    from hub.sdk import Report
+
+    return [
+        Report(
+            "vidcon_recap",
+            "Rekap video konferensi",
+            "Video-conference recap",
+            build_recap,
+            period="month",
+            description_id="Rapat per OPD, jam dan utilisasi per ruang, uji coba, ketepatan waktu, laporan, kendala.",
+            description_en="Meetings per office, hours and utilisation per room, trials, punctuality, reports, problems.",
+        )
+    ]
+
+
+@hookimpl
 def step_completion_problems(item, step):
     from hub_vidcon.workflow import step_problems
 

@@ -87,6 +87,7 @@ def _render_booking(booking: Booking, form=None, status: int = 200):
         "attendance": booking.attendance if booking.attendance is not None else "",
     }
     may_operate = g.user.has_role(*OPERATOR_ROLES) and sees_all(g.user)
+    may_cancel = booking.status == BookingStatus.CONFIRMED.value and booking.starts_at > utcnow()
     return (
         render_template(
             "vidcon/booking.html",
@@ -95,6 +96,7 @@ def _render_booking(booking: Booking, form=None, status: int = 200):
             zone=zone,
             values=values,
             may_operate=may_operate,
+            may_cancel=may_cancel,
         ),
         status,
     )
@@ -155,6 +157,25 @@ def booking(booking_id: int):
     )
     flash(_("Report filed; the booking is closed."), "success")
     return redirect(url_for(".booking", booking_id=item.id))
+
+
+@bp.post("/bookings/<int:booking_id>/cancel")
+@require("vidcon.availability")
+def cancel(booking_id: int):
+    """The requesting office (or the team) cancels a booking before it starts: the room is free again."""
+    from hub_vidcon.workflow import cancel_booking
+
+    booking = _booking_or_404(booking_id)
+    if booking.status != BookingStatus.CONFIRMED.value or booking.starts_at <= utcnow():
+        flash(_("Only a confirmed booking that has not started can be cancelled."), "error")
+        return _render_booking(booking, status=409)
+    reason = request.form.get("reason", "").strip()
+    if not reason:
+        flash(_("Say why the booking is cancelled."), "error")
+        return _render_booking(booking, status=422)
+    cancel_booking(booking, g.user, reason)
+    flash(_("Booking cancelled; the room is free again."), "success")
+    return redirect(url_for(".booking", booking_id=booking.id))
 
 
 @bp.get("/bookings/<int:booking_id>.ics")

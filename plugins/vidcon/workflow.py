@@ -46,10 +46,21 @@ def checks_done(booking: Booking | None) -> bool:
     return booking is not None and booking.trial_done and all((booking.equipment or {}).get(c) for c in EQUIPMENT)
 
 
+def _was_cancelled(item) -> bool:
+    return (
+        db.session.execute(
+            db.select(Booking.id).where(Booking.item_id == item.id, Booking.status == BookingStatus.CANCELLED.value)
+        ).first()
+        is not None
+    )
+
+
 def step_problems(item, step) -> list[Problem]:
     if item.kind != KIND or step.key not in (COORDINATE, RUN_REPORT):
         return []
     booking = booking_of(item)
+    if booking is None and _was_cancelled(item):
+        return []  # nothing left to prepare or report: the steps may be closed
     if booking is None:
         return [
             Problem(
@@ -146,3 +157,37 @@ def file_report(booking: Booking, user, **report) -> list[str]:
     )
     db.session.commit()
     return close_steps(booking, user)
+
+
+def cancel_booking(booking: Booking, user, reason: str) -> None:
+    """Cancel a confirmed booking (the room is free again), audit it, tell the team and the requester."""
+    booking.status = BookingStatus.CANCELLED.value
+    booking.sequence = (booking.sequence or 0) + 1  # calendars learn of it (METHOD:CANCEL)
+    record_audit(
+        "vidcon.booking_cancelled",
+        actor=user,
+        target_type="vidcon_booking",
+        target_id=booking.id,
+        details={"reason": reason},
+    )
+    creator = db.session.get(User, booking.item.created_by_id)
+    notify(
+        [*team(), creator],
+        "vidcon_cancelled",
+        title_id=f"Vidcon dibatalkan: {booking.item.title}",
+        title_en=f"Video conference cancelled: {booking.item.title}",
+        body_id=reason,
+        body_en=reason,
+        item_id=booking.item_id,
+        url=f"/vidcon/bookings/{booking.id}",
+    )
+    db.session.commit()
+
+
+def team() -> list:
+    """The technical team (Teknisi) of the operator office."""
+    office = operator_office()
+    query = db.select(User).join(UserRole, UserRole.user_id == User.id).where(UserRole.role == "teknisi")
+    if office is not None:
+        query = query.where(User.organisation_id == office.id)
+    return list(db.session.execute(query.distinct()).scalars())

@@ -1,0 +1,99 @@
+"""Changes and the recap: the requester cancels before the start (the room is free again, audited,
+the calendar learns of it), and the monthly vidcon recap in /reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from hub.extensions import db
+from tests.vidcon_support import (  # noqa: F401 - fixtures
+    make_room,
+    office,
+    problems_for,
+    publish,
+    request_item,
+    requester,
+    room,
+    weekday_ahead,
+)
+
+WITA = ZoneInfo("Asia/Makassar")
+
+
+def test_the_requester_cancels_and_the_room_is_free_again(client, login, make_user, office, requester, request_item):
+    from hub_vidcon.models import Booking
+
+    from hub.models.audit import AuditEntry
+    from hub.notify.models import Notification
+
+    tech = make_user("teknisi1", roles=["teknisi"], org=office)
+    publish(request_item())
+    booking = db.session.execute(db.select(Booking)).scalar_one()
+    login(client, requester)
+    assert client.post(f"/vidcon/bookings/{booking.id}/cancel", data={"reason": ""}).status_code == 422
+    resp = client.post(f"/vidcon/bookings/{booking.id}/cancel", data={"reason": "Rapat ditunda oleh Sekda"})
+    assert resp.status_code == 302
+    db.session.expire_all()
+    booking = db.session.get(Booking, booking.id)
+    assert booking.status == "cancelled" and booking.sequence == 1
+    assert problems_for(request_item()) == []  # the same time is free again
+    assert db.session.execute(db.select(AuditEntry).filter_by(action="vidcon.booking_cancelled")).scalar()
+    told = set(db.session.execute(db.select(Notification.user_id).filter_by(kind="vidcon_cancelled")).scalars())
+    assert told == {tech.id, requester.id}
+    # twice: refused, nothing changes
+    assert client.post(f"/vidcon/bookings/{booking.id}/cancel", data={"reason": "x"}).status_code == 409
+
+
+def test_another_office_cannot_cancel(client, login, make_user, make_org, request_item):
+    from hub_vidcon.models import Booking
+
+    publish(request_item())
+    booking = db.session.execute(db.select(Booking)).scalar_one()
+    stranger = make_user("dinkes", roles=["pemohon"], org=make_org("Dinas Kesehatan", kind="requester"))
+    login(client, stranger)
+    assert client.post(f"/vidcon/bookings/{booking.id}/cancel", data={"reason": "iseng"}).status_code == 404
+    db.session.refresh(booking)
+    assert booking.status == "confirmed"
+
+
+def test_the_monthly_recap(app, client, login, make_user, office, request_item, make_room, monkeypatch):
+    from hub_vidcon import recap
+    from hub_vidcon.models import Booking
+
+    from hub.reports.base import Period
+
+    monday = weekday_ahead(0)
+    publish(request_item(title="Rapat SPBE", start="09:00", end="11:00"))
+    publish(request_item(title="Rapat Stunting", start="13:00", end="14:00"))
+    publish(request_item(title="Rapat daring", start="09:00", end="10:00", room_obj=None))
+    spbe, stunting, online = db.session.execute(db.select(Booking).order_by(Booking.id)).scalars().all()
+    # SPBE: trial the Friday before, started 3 minutes late, reported with a problem
+    spbe.trial_done, spbe.trial_at = True, spbe.starts_at - dt.timedelta(days=3)
+    spbe.status, spbe.held, spbe.problems = "done", True, "Suara putus"
+    spbe.actual_start, spbe.actual_end = spbe.starts_at + dt.timedelta(minutes=3), spbe.ends_at
+    # Stunting: started 20 minutes late, no trial recorded, reported
+    stunting.status, stunting.held = "done", True
+    stunting.actual_start, stunting.actual_end = stunting.starts_at + dt.timedelta(minutes=20), stunting.ends_at
+    db.session.commit()
+    after = dt.datetime.combine(monday + dt.timedelta(days=1), dt.time(12), WITA).astimezone(dt.UTC)
+    monkeypatch.setattr(recap, "utcnow", lambda: after)
+
+    period = Period(monday.replace(day=1), monday + dt.timedelta(days=1))
+    with app.test_request_context():
+        result = recap.build_recap(period, None)
+    meetings, cancelled, trial, on_time, reports = [value for _label, value in result.summary][:5]
+    assert (meetings, cancelled) == (3, 0)
+    assert reports == round(100 * 2 / 3, 1)  # the online one was not reported
+    assert trial == round(100 / 3, 1)
+    assert on_time == 50.0  # 3 minutes late is on time, 20 is not
+    offices, rooms, problems = result.sections
+    assert offices.rows == [["Dinas Pariwisata", 3, 4.0]]
+    assert rooms.rows[0][:3] == ["Ruang Rapat Lt. 2", 2, 3.0]
+    assert [r[2:] for r in problems.rows] == [["Rapat SPBE", "Suara putus"]]
+
+    login(client, make_user("kabid", roles=["kepala_bidang"], org=office))
+    query = {"start": period.start.isoformat(), "end": period.end.isoformat()}
+    page = client.get("/reports/vidcon_recap", query_string=query)
+    assert page.status_code == 200 and "Ruang Rapat Lt. 2" in page.get_data(as_text=True)
+    assert client.get("/reports/vidcon_recap.xlsx", query_string=query).status_code == 200
