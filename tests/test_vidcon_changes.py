@@ -97,3 +97,29 @@ def test_the_monthly_recap(app, client, login, make_user, office, request_item, 
     page = client.get("/reports/vidcon_recap", query_string=query)
     assert page.status_code == 200 and "Ruang Rapat Lt. 2" in page.get_data(as_text=True)
     assert client.get("/reports/vidcon_recap.xlsx", query_string=query).status_code == 200
+
+
+def test_reminders_a_working_day_and_an_hour_before(app, make_user, office, requester, request_item, monkeypatch):
+    from hub_vidcon import reminders
+    from hub_vidcon.models import Booking
+
+    from hub.notify.models import Notification
+
+    queued = []
+    monkeypatch.setattr(reminders, "enqueue", lambda func, *args, at, job_id: queued.append((args, at, job_id)))
+    tech = make_user("teknisi1", roles=["teknisi"], org=office)
+    monday = weekday_ahead(0)
+    publish(request_item(start="09:00", end="11:00"))
+    booking = db.session.execute(db.select(Booking)).scalar_one()
+    friday = monday - dt.timedelta(days=3)  # the working day before a Monday
+    assert [(args[1], at.astimezone(WITA)) for args, at, _id in queued] == [
+        ("day", dt.datetime.combine(friday, dt.time(9, 0), WITA)),
+        ("hour", dt.datetime.combine(monday, dt.time(8, 0), WITA)),
+    ]
+    assert reminders.remind(booking.id, "day", 0) is True
+    told = set(db.session.execute(db.select(Notification.user_id).filter_by(kind="vidcon_reminder")).scalars())
+    assert told == {requester.id, tech.id}
+    # a changed (or cancelled) booking's old reminder does nothing
+    booking.sequence = 1
+    db.session.commit()
+    assert reminders.remind(booking.id, "hour", 0) is False

@@ -204,6 +204,12 @@ def confirm(item, publication, req):
         ) from None
     except OperationalError as exc:  # SQLite: another confirmation wrote first; try again shortly
         raise TransientPublishError(f"basis data sibuk / database busy: {exc.orig}") from None
+    from hub_vidcon.reminders import schedule
+
+    try:
+        schedule(booking)  # a reminder job of a booking that is rolled back finds nothing and stops
+    except Exception:  # noqa: BLE001 - the queue being down must not undo the confirmation
+        current_app.logger.warning("vidcon: reminders of booking %s not queued", booking.id, exc_info=True)
     return booking
 
 
