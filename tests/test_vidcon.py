@@ -10,17 +10,9 @@ from hub.exceptions import PermanentPublishError
 from hub.extensions import db
 from hub.models import Publication
 from hub.plugins import plugins
-from tests.vidcon_support import (  # noqa: F401 - fixtures
-    make_room,
-    office,
-    problems_for,
-    publish,
-    request_item,
-    requester,
-    room,
-    rules,
-    weekday_ahead,
-)
+from tests.vidcon_support import problems_for, publish, rules, weekday_ahead
+
+pytest_plugins = ["tests.vidcon_fixtures"]
 
 
 def test_a_request_within_service_hours_passes(request_item):

@@ -5,15 +5,9 @@ from __future__ import annotations
 
 from hub.extensions import db
 from tests.query_counter import count_statements
-from tests.vidcon_support import (  # noqa: F401 - fixtures
-    make_room,
-    office,
-    publish,
-    request_item,
-    requester,
-    room,
-    weekday_ahead,
-)
+from tests.vidcon_support import publish, weekday_ahead
+
+pytest_plugins = ["tests.vidcon_fixtures"]
 
 
 def test_requesters_see_busy_and_their_own_the_team_sees_all(

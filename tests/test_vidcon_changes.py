@@ -7,18 +7,11 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from hub.extensions import db
-from tests.vidcon_support import (  # noqa: F401 - fixtures
-    make_room,
-    office,
-    problems_for,
-    publish,
-    request_item,
-    requester,
-    room,
-    weekday_ahead,
-)
+from tests.vidcon_support import problems_for, publish, weekday_ahead
 
 WITA = ZoneInfo("Asia/Makassar")
+
+pytest_plugins = ["tests.vidcon_fixtures"]
 
 
 def test_the_requester_cancels_and_the_room_is_free_again(client, login, make_user, office, requester, request_item):

@@ -15,9 +15,10 @@ from hub.exceptions import PermanentPublishError, TransientPublishError
 from hub.extensions import db
 from hub.models import Item, Publication
 from hub.plugins import plugins
-from tests.vidcon_support import make_room, office, request_item, requester, room  # noqa: F401 - fixtures
 
 RACERS = 20
+
+pytest_plugins = ["tests.vidcon_fixtures"]
 
 
 def _race(app, publication_ids) -> list[str]:

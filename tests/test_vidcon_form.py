@@ -6,7 +6,9 @@ import datetime as dt
 
 from hub.extensions import db
 from hub.models import Item
-from tests.vidcon_support import make_room, office, requester, room, weekday_ahead  # noqa: F401 - fixtures
+from tests.vidcon_support import weekday_ahead
+
+pytest_plugins = ["tests.vidcon_fixtures"]
 
 
 def _vidcon_part(html: str) -> str:

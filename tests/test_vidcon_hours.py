@@ -6,17 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 from hub.extensions import db
-from tests.vidcon_support import (  # noqa: F401 - fixtures
-    make_room,
-    office,
-    problems_for,
-    publish,
-    request_item,
-    requester,
-    room,
-    rules,
-    weekday_ahead,
-)
+from tests.vidcon_support import problems_for, publish, rules, weekday_ahead
+
+pytest_plugins = ["tests.vidcon_fixtures"]
 
 
 def test_friday_1600_to_1700_wita_is_refused_with_the_hours_shown(request_item):

@@ -13,17 +13,11 @@ from icalendar import Calendar
 from hub.extensions import db
 from hub.models import Publication
 from hub.plugins import plugins
-from tests.vidcon_support import (  # noqa: F401 - fixtures
-    make_room,
-    office,
-    publish,
-    request_item,
-    requester,
-    room,
-    weekday_ahead,
-)
+from tests.vidcon_support import publish, weekday_ahead
 
 WITA = ZoneInfo("Asia/Makassar")
+
+pytest_plugins = ["tests.vidcon_fixtures"]
 
 
 def _feed_url(client, room) -> str:

@@ -8,9 +8,10 @@ import pytest
 
 from hub.extensions import db
 from hub.models import Asset, Item, ItemAsset
-from tests.vidcon_support import make_room, office, request_item, requester, room  # noqa: F401 - fixtures
 
 EVERY = ["internet", "modem_ap", "laptop", "vidcon_equipment", "audio", "phone"]
+
+pytest_plugins = ["tests.vidcon_fixtures"]
 
 
 @pytest.fixture

@@ -331,8 +331,7 @@ def taken_problem(req: Request, clash: Booking | None) -> Problem:
         "vidcon.room",
         "vidcon.room_taken",
         f"{req.place} sudah dipesan pada {when:%Y-%m-%d %H.%M}; pilih waktu atau ruang lain.{_slots_text(req, 'id')}",
-        f"{req.place} is already booked at {when:%Y-%m-%d %H:%M}; choose another time or room."
-        f"{_slots_text(req, 'en')}",
+        f"{req.place} is already booked at {when:%Y-%m-%d %H:%M}; choose another time or room.{_slots_text(req, 'en')}",
     )
 
 

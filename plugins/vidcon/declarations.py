@@ -54,7 +54,14 @@ def option_fields() -> tuple[OptionField, ...]:
 
     return (
         OptionField("date", "Tanggal rapat", "Meeting date", input="date"),
-        OptionField("start", "Jam mulai", "Start time", input="time", help_id="Waktu kantor layanan (WITA untuk Kaltara).", help_en="The serving office's time (WITA for Kaltara)."),
+        OptionField(
+            "start",
+            "Jam mulai",
+            "Start time",
+            input="time",
+            help_id="Waktu kantor layanan (WITA untuk Kaltara).",
+            help_en="The serving office's time (WITA for Kaltara).",
+        ),
         OptionField("end", "Jam selesai", "End time", input="time"),
         OptionField(
             "room",
@@ -72,7 +79,9 @@ def option_fields() -> tuple[OptionField, ...]:
         OptionField("phone", "Telepon narahubung", "Contact phone", input="tel"),
         OptionField("participants", "Jumlah peserta", "Number of participants", input="number"),
         OptionField("participants_who", "Peserta (siapa saja)", "Participants (who)"),
-        OptionField("equipment", "Peralatan yang dibutuhkan", "Equipment needed", kind="choices", choices=_choices(EQUIPMENT)),
+        OptionField(
+            "equipment", "Peralatan yang dibutuhkan", "Equipment needed", kind="choices", choices=_choices(EQUIPMENT)
+        ),
         OptionField("letter_number", "Nomor surat permohonan", "Request letter number"),
         OptionField(
             "letter_date",

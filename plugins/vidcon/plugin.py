@@ -18,6 +18,7 @@ HUB_SDK_REQUIRES = ">=1.0,<2"  #: the hub.sdk versions this plugin is written fo
 
 HERE = Path(__file__).parent
 
+
 def _channel() -> Channel:
     from hub_vidcon.declarations import option_fields
 
@@ -233,8 +234,8 @@ def register_reports():
             "Video-conference recap",
             build_recap,
             period="month",
-            description_id="Rapat per OPD, jam dan utilisasi per ruang, uji coba, ketepatan waktu, laporan, kendala.",
-            description_en="Meetings per office, hours and utilisation per room, trials, punctuality, reports, problems.",
+            description_id="Rapat per OPD, jam dan utilisasi per ruang, uji coba, ketepatan waktu, laporan.",
+            description_en="Meetings per office, hours and utilisation per room, trials, punctuality, reports.",
         )
     ]
 

@@ -127,7 +127,10 @@ def booking(booking_id: int):
         flash(_("Saved."), "success")
         return redirect(url_for(".booking", booking_id=item.id))
     zone = office_zone(item.room)
-    form = {k: request.form.get(k, "").strip() for k in ("report", "problems", "held", "actual_start", "actual_end", "attendance")}
+    form = {
+        k: request.form.get(k, "").strip()
+        for k in ("report", "problems", "held", "actual_start", "actual_end", "attendance")
+    }
     errors = []
     if not form["report"]:
         errors.append(_("Write what happened in the meeting before closing the booking."))
@@ -370,12 +373,18 @@ def availability():
         first -= dt.timedelta(days=first.weekday())
     days = [first + dt.timedelta(days=n) for n in range(7 if view == "week" else 1)]
     room_arg = request.args.get("room", "")
-    all_rooms = db.session.execute(
-        db.select(Room).options(joinedload(Room.organisation)).where(Room.active.is_(True)).order_by(Room.name)
-    ).scalars().all()
+    all_rooms = (
+        db.session.execute(
+            db.select(Room).options(joinedload(Room.organisation)).where(Room.active.is_(True)).order_by(Room.name)
+        )
+        .scalars()
+        .all()
+    )
     shown = [r for r in all_rooms if not room_arg.isdigit() or r.id == int(room_arg)]
     start = dt.datetime.combine(days[0], dt.time.min, zone).astimezone(dt.UTC) - dt.timedelta(hours=12)
-    end = dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time.min, zone).astimezone(dt.UTC) + dt.timedelta(hours=12)
+    end = dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time.min, zone).astimezone(dt.UTC) + dt.timedelta(
+        hours=12
+    )
     live = (
         db.session.execute(
             db.select(Booking)

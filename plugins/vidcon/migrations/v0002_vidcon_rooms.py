@@ -83,9 +83,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("attendance", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("problems", sa.Text(), nullable=False, server_default=""))
         batch_op.add_column(sa.Column("sequence", sa.Integer(), nullable=False, server_default=sa.text("0")))
-        batch_op.create_foreign_key(
-            op.f("fk_vidcon_booking_room_id_vidcon_room"), "vidcon_room", ["room_id"], ["id"]
-        )
+        batch_op.create_foreign_key(op.f("fk_vidcon_booking_room_id_vidcon_room"), "vidcon_room", ["room_id"], ["id"])
         batch_op.create_index(op.f("ix_vidcon_booking_room_id"), ["room_id"], unique=False)
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
@@ -111,7 +109,16 @@ def downgrade() -> None:
     with op.batch_alter_table("vidcon_booking", schema=None) as batch_op:
         batch_op.drop_index(op.f("ix_vidcon_booking_room_id"))
         batch_op.drop_constraint(op.f("fk_vidcon_booking_room_id_vidcon_room"), type_="foreignkey")
-        for column in ("sequence", "problems", "attendance", "actual_end", "actual_start", "held", "trial_at", "room_id"):
+        for column in (
+            "sequence",
+            "problems",
+            "attendance",
+            "actual_end",
+            "actual_start",
+            "held",
+            "trial_at",
+            "room_id",
+        ):
             batch_op.drop_column(column)
     op.drop_table("vidcon_feed")
     op.drop_index(op.f("ix_vidcon_room_organisation_id"), table_name="vidcon_room")
