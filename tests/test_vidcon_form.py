@@ -91,3 +91,13 @@ def test_rooms_are_managed_on_an_admin_page(client, login, make_user, office, ro
 def test_a_requester_cannot_manage_rooms(client, login, requester):
     login(client, requester)
     assert client.get("/vidcon/rooms").status_code == 403
+
+
+def test_demo_rooms_are_loaded_once(app, office):
+    from hub_vidcon.demo import load_rooms
+    from hub_vidcon.models import Room
+
+    load_rooms()
+    load_rooms()
+    names = sorted(db.session.execute(db.select(Room.name)).scalars())
+    assert names == ["Command Center", "Ruang Rapat Lt. 2"]

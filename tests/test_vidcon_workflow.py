@@ -64,12 +64,16 @@ def test_the_chain_books_the_room_and_the_steps_close_on_the_booking(
     booking = db.session.execute(db.select(Booking).filter_by(item_id=item.id)).scalar_one()
     assert booking.status == "confirmed"
     assert current_key(item.id) == "coordinate"
+    confirmed = db.session.execute(db.select(Notification).filter_by(kind="vidcon_confirmed")).scalar_one()
+    assert confirmed.user_id == item.created_by_id
 
     # the coordinate step cannot be completed before the check of every item and the trial
     with pytest.raises(ChecksFailed) as refused:
         engine.decide(item.id, staff["tech"], "approve")
     assert [p.rule for p in refused.value.problems] == ["vidcon.checks_missing"]
     login(client, staff["tech"])
+    page = client.post(f"/items/{item.id}/decide", data={"decision": "approve"})
+    assert page.status_code == 422 and "Catat pengecekan semua peralatan" in page.get_data(as_text=True)
     client.post(f"/vidcon/bookings/{booking.id}", data={"action": "checks", "equipment": EVERY[:3], "trial_done": "on"})
     assert current_key(item.id) == "coordinate"  # three of six items checked: still open
     client.post(f"/vidcon/bookings/{booking.id}", data={"action": "checks", "equipment": EVERY, "trial_done": "on"})

@@ -205,6 +205,7 @@ def confirm(item, publication, req):
         ) from None
     except OperationalError as exc:  # SQLite: another confirmation wrote first; try again shortly
         raise TransientPublishError(f"basis data sibuk / database busy: {exc.orig}") from None
+    _tell_requester(item, booking)
     from hub_vidcon.reminders import schedule
 
     try:
@@ -214,11 +215,35 @@ def confirm(item, publication, req):
     return booking
 
 
+def _tell_requester(item, booking) -> None:
+    """The requester learns the booking is confirmed, with its page (and its .ics invitation there)."""
+    from hub.sdk import User, notify
+
+    creator = db.session.get(User, item.created_by_id)
+    notify(
+        [creator],
+        "vidcon_confirmed",
+        title_id=f"Pemesanan vidcon terkonfirmasi: {item.title}",
+        title_en=f"Video-conference booking confirmed: {item.title}",
+        body_id=f"{booking.place}. Undangan kalender: /vidcon/bookings/{booking.id}.ics",
+        body_en=f"{booking.place}. Calendar invitation: /vidcon/bookings/{booking.id}.ics",
+        item_id=item.id,
+        url=f"/vidcon/bookings/{booking.id}",
+    )
+
+
 def _int_or_none(value) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+@hookimpl
+def load_demo_data(app):
+    from hub_vidcon.demo import load_rooms
+
+    load_rooms()
 
 
 @hookimpl
