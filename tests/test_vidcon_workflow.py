@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from hub.extensions import db
-from hub.models import Asset, Item, ItemAsset
+from hub.models import Item
+from tests.vidcon_support import attach_letter
 
 EVERY = ["internet", "modem_ap", "laptop", "vidcon_equipment", "audio", "phone"]
 
@@ -21,23 +22,6 @@ def staff(make_user, office):
         "kabid": make_user("kabid", roles=["kepala_bidang"], org=office),
         "tech": make_user("teknisi1", roles=["teknisi"], org=office),
     }
-
-
-def attach_letter(item: Item) -> None:
-    """The request letter: a small PDF written at run time (no binary fixture)."""
-    asset = Asset(
-        original_name="surat-permohonan.pdf",
-        stored_name=None,
-        kind="document",
-        mime="application/pdf",
-        size=100,
-        status="ready",
-        organisation_id=item.organisation_id,
-    )
-    db.session.add(asset)
-    db.session.flush()
-    db.session.add(ItemAsset(item_id=item.id, asset_id=asset.id, role="document"))
-    db.session.commit()
 
 
 def current_key(item_id: int) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from hub.extensions import db
-from hub.models import Publication
+from hub.models import Asset, Item, ItemAsset, Publication
 from hub.plugins import plugins
 
 WITA = "Asia/Makassar"
@@ -60,3 +60,20 @@ def publish(item):
     result = registry.hook.publish(publication=pub, item=item, channel=registry.channels["vidcon"])
     db.session.commit()
     return result
+
+
+def attach_letter(item: Item) -> None:
+    """The request letter: a small PDF written at run time (no binary fixture)."""
+    asset = Asset(
+        original_name="surat-permohonan.pdf",
+        stored_name=None,
+        kind="document",
+        mime="application/pdf",
+        size=100,
+        status="ready",
+        organisation_id=item.organisation_id,
+    )
+    db.session.add(asset)
+    db.session.flush()
+    db.session.add(ItemAsset(item_id=item.id, asset_id=asset.id, role="document"))
+    db.session.commit()
