@@ -116,3 +116,50 @@ def test_reminders_a_working_day_and_an_hour_before(app, make_user, office, requ
     booking.sequence = 1
     db.session.commit()
     assert reminders.remind(booking.id, "hour", 0) is False
+
+
+def test_a_move_is_checked_asked_and_decided_by_the_head_of_division(
+    client, login, make_user, office, requester, request_item, make_room
+):
+    from hub_vidcon.models import Booking
+
+    from hub.models.audit import AuditEntry
+
+    kabid = make_user("kabid", roles=["kepala_bidang"], org=office)
+    publish(request_item(title="Rapat A", start="09:00", end="11:00"))
+    publish(request_item(title="Rapat B", start="13:00", end="14:00"))
+    first, second = db.session.execute(db.select(Booking).order_by(Booking.id)).scalars().all()
+    monday = weekday_ahead(0).isoformat()
+    login(client, requester)
+    # onto the other meeting: refused, with the reason; nothing is stored
+    resp = client.post(
+        f"/vidcon/bookings/{first.id}/move",
+        data={"date": monday, "start": "13:30", "end": "14:30", "room": str(first.room_id), "reason": "Sekda"},
+    )
+    assert resp.status_code == 422 and "sudah dipesan" in resp.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Booking, first.id).pending_move is None
+    # to 15:00: asked; the booking stays until the Kepala Bidang decides
+    resp = client.post(
+        f"/vidcon/bookings/{first.id}/move",
+        data={"date": monday, "start": "14:00", "end": "15:00", "room": str(first.room_id), "reason": "Sekda"},
+    )
+    assert resp.status_code == 302
+    db.session.expire_all()
+    booking = db.session.get(Booking, first.id)
+    assert booking.pending_move["start"] == "14:00" and booking.starts_at.astimezone(WITA).hour == 9
+    # the requester cannot approve it
+    assert client.post(f"/vidcon/bookings/{first.id}/move/decide", data={"decision": "approve"}).status_code == 403
+    client.post("/logout")
+    login(client, kabid)
+    assert client.post(f"/vidcon/bookings/{first.id}/move/decide", data={"decision": "approve"}).status_code == 302
+    db.session.expire_all()
+    booking = db.session.get(Booking, first.id)
+    assert booking.starts_at.astimezone(WITA).time() == dt.time(14, 0) and booking.sequence == 1
+    assert booking.pending_move is None and booking.item.target("vidcon").options["start"] == "14:00"
+    actions = set(
+        db.session.execute(db.select(AuditEntry.action).where(AuditEntry.action.like("vidcon.move%"))).scalars()
+    )
+    assert actions == {"vidcon.move_requested", "vidcon.move_approved"}
+    # the old time is free again
+    assert problems_for(request_item(start="09:00", end="10:00")) == []

@@ -86,6 +86,9 @@ class Booking(Base):
     problems: Mapped[str] = mapped_column(Text, default="")
     reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
     reported_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: a move the requester asked for, waiting for the Kepala Bidang:
+    #: {"date", "start", "end", "room", "reason", "by", "at"} (None: none waiting)
+    pending_move: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     #: RFC 5545 SEQUENCE: raised on every change a calendar should learn of
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -76,7 +76,7 @@ def _parse_local(text: str, zone):
         return "bad"
 
 
-def _render_booking(booking: Booking, form=None, status: int = 200):
+def _render_booking(booking: Booking, form=None, status: int = 200, move=None):
     zone = office_zone(booking.room)
     values = form or {
         "report": booking.report,
@@ -97,6 +97,10 @@ def _render_booking(booking: Booking, form=None, status: int = 200):
             values=values,
             may_operate=may_operate,
             may_cancel=may_cancel,
+            may_decide_move=bool(booking.pending_move) and g.user.has_role("kepala_bidang"),
+            move=move or {},
+            rooms=db.session.execute(db.select(Room).where(Room.active.is_(True)).order_by(Room.name)).scalars().all(),
+            no_room=NO_ROOM,
         ),
         status,
     )
@@ -178,6 +182,58 @@ def cancel(booking_id: int):
         return _render_booking(booking, status=422)
     cancel_booking(booking, g.user, reason)
     flash(_("Booking cancelled; the room is free again."), "success")
+    return redirect(url_for(".booking", booking_id=booking.id))
+
+
+def _flash_problems(problems) -> None:
+    lang = "id" if _current_lang() == "id" else "en"
+    for p in problems:
+        flash(p.message(lang), "error")
+
+
+def _current_lang() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale() or "id")[:2]
+
+
+@bp.post("/bookings/<int:booking_id>/move")
+@require("vidcon.availability")
+def move(booking_id: int):
+    """The requester asks to move a booking (new date, time or room); the Kepala Bidang decides."""
+    from hub_vidcon.changes import MOVE_KEYS, ask_move
+
+    booking = _booking_or_404(booking_id)
+    if booking.status != BookingStatus.CONFIRMED.value or booking.starts_at <= utcnow() or booking.pending_move:
+        flash(_("Only a confirmed booking that has not started, with no move waiting, can be moved."), "error")
+        return _render_booking(booking, status=409)
+    wanted = {k: request.form.get(k, "").strip() for k in MOVE_KEYS}
+    problems = ask_move(booking, g.user, wanted, request.form.get("reason", "").strip()[:500])
+    if problems:
+        db.session.rollback()
+        _flash_problems(problems)
+        return _render_booking(db.session.get(Booking, booking_id), status=422, move=wanted)
+    flash(_("Move requested; the Head of Division decides."), "success")
+    return redirect(url_for(".booking", booking_id=booking.id))
+
+
+@bp.post("/bookings/<int:booking_id>/move/decide")
+@require("vidcon.availability")
+def decide_move(booking_id: int):
+    from hub_vidcon import changes
+
+    booking = _booking_or_404(booking_id)
+    if not g.user.has_role("kepala_bidang"):
+        abort(403)
+    if not booking.pending_move or booking.status != BookingStatus.CONFIRMED.value:
+        flash(_("No move is waiting for this booking."), "error")
+        return _render_booking(booking, status=409)
+    problems = changes.decide_move(booking, g.user, request.form.get("decision") == "approve")
+    if problems:
+        db.session.rollback()
+        _flash_problems(problems)
+        return _render_booking(db.session.get(Booking, booking_id), status=409)
+    flash(_("Decision recorded."), "success")
     return redirect(url_for(".booking", booking_id=booking.id))
 
 

@@ -83,6 +83,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("attendance", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("problems", sa.Text(), nullable=False, server_default=""))
         batch_op.add_column(sa.Column("sequence", sa.Integer(), nullable=False, server_default=sa.text("0")))
+        batch_op.add_column(sa.Column("pending_move", sa.JSON(), nullable=True))
         batch_op.create_foreign_key(op.f("fk_vidcon_booking_room_id_vidcon_room"), "vidcon_room", ["room_id"], ["id"])
         batch_op.create_index(op.f("ix_vidcon_booking_room_id"), ["room_id"], unique=False)
     if op.get_bind().dialect.name == "postgresql":
@@ -110,6 +111,7 @@ def downgrade() -> None:
         batch_op.drop_index(op.f("ix_vidcon_booking_room_id"))
         batch_op.drop_constraint(op.f("fk_vidcon_booking_room_id_vidcon_room"), type_="foreignkey")
         for column in (
+            "pending_move",
             "sequence",
             "problems",
             "attendance",
