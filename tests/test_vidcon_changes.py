@@ -7,7 +7,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from hub.extensions import db
-from tests.vidcon_support import problems_for, publish, weekday_ahead
+from tests.vidcon_support import problems_for, publish, rules, weekday_ahead
 
 WITA = ZoneInfo("Asia/Makassar")
 
@@ -163,3 +163,48 @@ def test_a_move_is_checked_asked_and_decided_by_the_head_of_division(
     assert actions == {"vidcon.move_requested", "vidcon.move_approved"}
     # the old time is free again
     assert problems_for(request_item(start="09:00", end="10:00")) == []
+
+
+def test_a_weekly_series_names_each_conflict_and_books_each_meeting(app, office, request_item, make_room):
+    from hub_vidcon.models import Booking
+
+    from hub.plugins import plugins
+
+    monday = weekday_ahead(0)
+    # the third Monday is a holiday, the second has the room taken already
+    from hub.workflow.models import Holiday
+
+    db.session.add(Holiday(organisation_id=office.id, day=monday + dt.timedelta(weeks=2), name="Libur"))
+    db.session.commit()
+    publish(request_item(title="Rapat lain", date=(monday + dt.timedelta(weeks=1)).isoformat()))
+    weekly = request_item(title="Rapat koordinasi mingguan", repeat_weeks="4")
+    found = problems_for(weekly)
+    second, third = (monday + dt.timedelta(weeks=1)).isoformat(), (monday + dt.timedelta(weeks=2)).isoformat()
+    assert sorted((p.rule, p.message_id.split(":")[0]) for p in found) == [
+        ("vidcon.room_taken", second),
+        ("vidcon.service_hours", third),
+    ]
+    assert rules(problems_for(request_item(repeat_weeks="40"))) == ["vidcon.repeat_range"]
+
+    # a series that fits (two meetings, before the holiday): one publication and one booking per meeting
+    fine = request_item(
+        title="Rapat rutin", start="13:00", end="14:00", repeat_weeks="2", room_obj=make_room("Ruang C")
+    )
+    assert problems_for(fine) == []
+    registry = plugins()
+    targets = registry.hook.publication_targets(item=fine, channel=registry.channels["vidcon"])
+    assert targets == [(monday + dt.timedelta(weeks=n)).isoformat() for n in range(2)]
+    for day in targets:
+        from hub.models import Publication
+
+        pub = Publication(item_id=fine.id, channel="vidcon", target=day, idempotency_key=f"hub-{fine.id}-{day}")
+        db.session.add(pub)
+        db.session.flush()
+        registry.hook.publish(publication=pub, item=fine, channel=registry.channels["vidcon"])
+    db.session.commit()
+    meetings = db.session.execute(db.select(Booking).filter_by(item_id=fine.id).order_by(Booking.starts_at)).scalars()
+    starts = [b.starts_at.astimezone(WITA) for b in meetings]
+    assert [s.date().isoformat() for s in starts] == targets and {s.hour for s in starts} == {13}
+    dates = {k: v for r in registry.hook.item_dates(item=fine) for k, v in (r or {}).items()}
+    assert dates["meeting_start"].astimezone(WITA).date() == monday
+    assert dates["meeting_end"].astimezone(WITA).date() == monday + dt.timedelta(weeks=1)

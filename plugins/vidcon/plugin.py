@@ -126,13 +126,24 @@ def calendar_entries(start, end, user):
 def validate_item(item, channel, phase):
     if channel.name != CHANNEL.name:
         return []
-    from hub_vidcon.booking import check_request, parse_request
+    from hub_vidcon import series
 
     target = item.target(CHANNEL.name)
-    req, problems = parse_request(target.options if target else {})
-    if req is None:
-        return problems
-    return check_request(req, phase=phase, exclude_item_id=item.id, item=item)
+    return series.validate(item, target.options if target else {}, phase)
+
+
+@hookimpl
+def publication_targets(item, channel):
+    """A weekly series: one publication (one booking) per meeting, its ISO date as the target."""
+    if channel.name != CHANNEL.name:
+        return None
+    from hub_vidcon import series
+
+    target = item.target(CHANNEL.name)
+    options = target.options if target else {}
+    if series.repeat_count(options) <= 1:
+        return None
+    return series.meeting_dates(options) or None
 
 
 @hookimpl
@@ -145,7 +156,10 @@ def publish(publication, item, channel):
     booking = db.session.execute(db.select(Booking).filter_by(publication_id=publication.id)).scalar()
     if booking is None:  # first attempt, or an earlier one died before committing
         target = item.target(CHANNEL.name)
-        req, problems = parse_request(target.options if target else {})
+        options = dict(target.options if target else {})
+        if publication.target:  # one meeting of a weekly series: its date
+            options["date"] = publication.target
+        req, problems = parse_request(options)
         if req is not None:
             problems = check_request(req, phase="publish", exclude_item_id=item.id)
         if problems:
@@ -280,19 +294,32 @@ def item_dates(item):
     from hub_vidcon.booking import parse_request
     from hub_vidcon.models import HOLDING, Booking
 
-    booking = db.session.execute(
-        db.select(Booking)
-        .where(Booking.item_id == item.id, Booking.status.in_(HOLDING))
-        .order_by(Booking.id.desc())
-        .limit(1)
-    ).scalar()
-    if booking is not None:
-        return {"meeting_start": booking.starts_at, "meeting_end": booking.ends_at}
+    first, last = db.session.execute(
+        db.select(db.func.min(Booking.starts_at), db.func.max(Booking.ends_at)).where(
+            Booking.item_id == item.id, Booking.status.in_(HOLDING)
+        )
+    ).one()
+    if first is not None:
+        return {"meeting_start": _aware(first), "meeting_end": _aware(last)}
+    from hub_vidcon import series
+
     target = item.target(CHANNEL.name)
-    req, _problems = parse_request(target.options if target else {})
-    if req is None:
+    options = target.options if target else {}
+    dates = series.meeting_dates(options)
+    req, _problems = parse_request(options)
+    if req is None or not dates:
         return {}
-    return {"meeting_start": req.starts_at, "meeting_end": req.ends_at}
+    last, _problems = parse_request(series.on_date(options, dates[-1]))
+    return {"meeting_start": req.starts_at, "meeting_end": (last or req).ends_at}
+
+
+def _aware(value):
+    """Aggregates (min/max) come back without the column type's conversion on SQLite."""
+    import datetime as dt
+
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 # --- what the plugin brings besides its channel (hub_vidcon.declarations) -------------------------

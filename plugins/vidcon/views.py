@@ -101,6 +101,11 @@ def _render_booking(booking: Booking, form=None, status: int = 200, move=None):
             move=move or {},
             rooms=db.session.execute(db.select(Room).where(Room.active.is_(True)).order_by(Room.name)).scalars().all(),
             no_room=NO_ROOM,
+            series=db.session.execute(
+                db.select(Booking).where(Booking.item_id == booking.item_id).order_by(Booking.starts_at)
+            )
+            .scalars()
+            .all(),
         ),
         status,
     )

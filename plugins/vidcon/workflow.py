@@ -33,10 +33,19 @@ SUPERIORS = ("kepala_bidang", "kepala_dinas")
 
 
 def booking_of(item) -> Booking | None:
-    """The item's booking that is not cancelled (the latest), or None."""
+    """The booking the steps look at: the earliest meeting still to hold (a weekly series has
+    several), else the last one reported; None when nothing stands (never confirmed, or cancelled)."""
+    waiting = db.session.execute(
+        db.select(Booking)
+        .where(Booking.item_id == item.id, Booking.status == BookingStatus.CONFIRMED.value)
+        .order_by(Booking.starts_at)
+        .limit(1)
+    ).scalar()
+    if waiting is not None:
+        return waiting
     return db.session.execute(
         db.select(Booking)
-        .where(Booking.item_id == item.id, Booking.status != BookingStatus.CANCELLED.value)
+        .where(Booking.item_id == item.id, Booking.status == BookingStatus.DONE.value)
         .order_by(Booking.id.desc())
         .limit(1)
     ).scalar()
