@@ -33,10 +33,13 @@ PERMISSIONS = [
 def _room_choices():
     from hub_vidcon.booking import NO_ROOM
     from hub_vidcon.models import Room
+    from sqlalchemy.orm import joinedload
 
     from hub.sdk import db
 
-    rooms = db.session.execute(db.select(Room).where(Room.active.is_(True)).order_by(Room.name)).scalars()
+    rooms = db.session.execute(
+        db.select(Room).options(joinedload(Room.organisation)).where(Room.active.is_(True)).order_by(Room.name)
+    ).scalars()
     listed = []
     for room in rooms:
         size = f" · {room.capacity}" if room.capacity else ""
