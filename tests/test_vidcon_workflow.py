@@ -91,3 +91,19 @@ def test_the_chain_books_the_room_and_the_steps_close_on_the_booking(
         db.session.execute(db.select(Notification.user_id).where(Notification.kind == "vidcon_report")).scalars()
     )
     assert told == {staff["kadis"].id, staff["kabid"].id}
+
+
+def test_the_disposition_checks_the_room_again(app, staff, request_item, approve_through):
+    from hub.workflow import engine
+    from hub.workflow.errors import ChecksFailed
+    from tests.vidcon_support import publish
+
+    item = request_item()
+    attach_letter(item)
+    from hub.models import User
+
+    engine.submit(item.id, db.session.get(User, item.created_by_id))  # waits for the Kepala Dinas
+    publish(request_item(title="Rapat lain yang lebih dulu"))  # the room is taken meanwhile
+    with pytest.raises(ChecksFailed) as refused:
+        engine.decide(item.id, staff["kadis"], "approve")
+    assert [p.rule for p in refused.value.problems] == ["vidcon.room_taken"]

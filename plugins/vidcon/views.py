@@ -97,7 +97,7 @@ def _render_booking(booking: Booking, form=None, status: int = 200, move=None):
             values=values,
             may_operate=may_operate,
             may_cancel=may_cancel,
-            may_decide_move=bool(booking.pending_move) and g.user.has_role("kepala_bidang"),
+            may_decide_move=bool(booking.pending_move) and g.user.has_role("kepala_bidang") and sees_all(g.user),
             move=move or {},
             rooms=db.session.execute(db.select(Room).where(Room.active.is_(True)).order_by(Room.name)).scalars().all(),
             no_room=NO_ROOM,
@@ -228,7 +228,7 @@ def decide_move(booking_id: int):
     from hub_vidcon import changes
 
     booking = _booking_or_404(booking_id)
-    if not g.user.has_role("kepala_bidang"):
+    if not (g.user.has_role("kepala_bidang") and sees_all(g.user)):
         abort(403)
     if not booking.pending_move or booking.status != BookingStatus.CONFIRMED.value:
         flash(_("No move is waiting for this booking."), "error")

@@ -65,6 +65,13 @@ def _was_cancelled(item) -> bool:
 
 
 def step_problems(item, step) -> list[Problem]:
+    if item.kind == KIND and step.kind == "review":
+        # each approval checks the room again (the final approval runs validate_item itself)
+        from hub_vidcon import series
+
+        target = item.target("vidcon")
+        found = series.validate(item, target.options if target else {}, "approve")
+        return [p for p in found if p.rule == "vidcon.room_taken"]
     if item.kind != KIND or step.key not in (COORDINATE, RUN_REPORT):
         return []
     booking = booking_of(item)
