@@ -101,3 +101,22 @@ def test_demo_rooms_are_loaded_once(app, office):
     load_rooms()
     names = sorted(db.session.execute(db.select(Room.name)).scalars())
     assert names == ["Command Center", "Ruang Rapat Lt. 2"]
+
+
+def test_the_item_page_shows_the_request_as_people_read_it(client, login, requester, room):
+    from hub.models import ItemChannel
+    from tests.vidcon_support import request_options
+
+    item = Item(
+        organisation_id=requester.organisation_id,
+        created_by_id=requester.id,
+        kind="vidcon_booking",
+        title="Rapat koordinasi SPBE",
+    )
+    item.channels = [ItemChannel(channel="vidcon", options=request_options(room))]
+    db.session.add(item)
+    db.session.commit()
+    login(client, requester)
+    html = client.get(f"/items/{item.id}").get_data(as_text=True)
+    assert "09.00–11.00 WITA" in html and "Ruang Rapat Lt. 2 · Zoom mohon dibuatkan tautan" in html
+    assert "Surat: 005/123/DISPAR" in html

@@ -133,6 +133,15 @@ def validate_item(item, channel, phase):
 
 
 @hookimpl
+def preview_item(item, channel):
+    if channel.name != CHANNEL.name:
+        return None
+    from hub_vidcon.preview import request_preview
+
+    return request_preview(item)
+
+
+@hookimpl
 def publication_targets(item, channel):
     """A weekly series: one publication (one booking) per meeting, its ISO date as the target."""
     if channel.name != CHANNEL.name:
