@@ -13,6 +13,8 @@ class OptionField:
     (a checkbox), "choice" (one of ``choices``) or "choices" (several of ``choices``, stored as a
     list). ``choices`` is a sequence of ``(value, label_id, label_en)`` or a callable returning one,
     called when the form is drawn (screens, accounts or categories read from the database).
+    ``input`` is the HTML input type of a "text" field ("date", "time", "number", "tel", "url"…),
+    so phones show the right picker; the value is still stored as the string the browser sends.
     """
 
     name: str
@@ -22,6 +24,8 @@ class OptionField:
     choices: object = ()
     help_id: str = ""
     help_en: str = ""
+    #: the HTML input type of a "text" field ("text", "date", "time", "number", "tel", "url")
+    input: str = "text"
 
     def label(self, lang: str = "id") -> str:
         return self.label_id if lang == "id" else self.label_en
@@ -72,6 +76,9 @@ class Channel:
     #: options the item form shows as fields (screens, thread opt-in, categories…); the rest of
     #: ``ItemChannel.options`` stays editable as JSON
     option_fields: tuple[OptionField, ...] = ()
+    #: False: the item form shows no JSON box for the options the fields do not cover (every option
+    #: is a field); the API still takes any options
+    options_json: bool = True
     #: set by the hub: the name of the plugin that declared the channel
     plugin: str = ""
 

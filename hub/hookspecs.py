@@ -52,6 +52,20 @@ def validate_item(item, channel, phase):
     """
 
 
+@hookspec
+def step_completion_problems(item, step):
+    """Say what must be done before a person may complete (approve) the item's current step.
+
+    Fires when someone approves a workflow step (not the dispatcher's publish step), after the
+    step's checklist is confirmed and before anything changes. ``item`` is the
+    :class:`hub.models.Item`, ``step`` the :class:`hub.workflow.definition.StepDef` being
+    completed (compare ``step.key`` and ``item.kind``). Return a list of
+    :class:`hub.channels.Problem` (empty when the step may close): any with
+    ``severity="error"`` refuses the decision with those messages (422), e.g. a booking's
+    equipment check and trial not recorded yet. Return ``[]`` for items you do not handle.
+    """
+
+
 @hookspec(firstresult=True)
 def preview_item(item, channel):
     """How ``item`` will look on ``channel``, for the item page's per-channel preview.

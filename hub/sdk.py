@@ -252,6 +252,21 @@ REFERENCE: list[tuple[str, list[tuple[str, str, str]]]] = [
         ],
     ),
     (
+        "Working calendar",
+        [
+            (
+                "WorkCalendar",
+                "hub.workflow.calendar",
+                "An office's working calendar: time zone, hours per weekday, holidays (`intervals`, `add_days`).",
+            ),
+            (
+                "calendar_for",
+                "hub.workflow.calendar",
+                "The `WorkCalendar` of an office as set at `/admin/calendar` (None: the hub's defaults).",
+            ),
+        ],
+    ),
+    (
         "Workflow queries",
         [
             ("StepDef", "hub.workflow.definition", "One step of a workflow definition (`key`, `kind`, `role`, names)."),
@@ -336,16 +351,6 @@ REFERENCE: list[tuple[str, list[tuple[str, str, str]]]] = [
             ("new_workbook", "hub.spreadsheets", "A new XLSX workbook (openpyxl) with the hub's defaults."),
             ("append_row", "hub.spreadsheets", "Append a row to a worksheet, neutralising formula injection."),
             ("csv_row", "hub.spreadsheets", "A CSV row with formula injection neutralised."),
-        ],
-    ),
-    (
-        "Working calendar",
-        [
-            (
-                "calendar_for",
-                "hub.workflow.calendar",
-                "An office's working calendar (`WorkCalendar`: hours, holidays, time zone; None: the hub's defaults).",
-            ),
         ],
     ),
     (
@@ -480,7 +485,7 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
     from hub.spreadsheets import append_row, csv_row, new_workbook  # noqa: F401
     from hub.web.nav import NavEntry  # noqa: F401
     from hub.web.panels import HealthNote, Panel  # noqa: F401
-    from hub.workflow.calendar import calendar_for  # noqa: F401
+    from hub.workflow.calendar import WorkCalendar, calendar_for  # noqa: F401
     from hub.workflow.definition import StepDef  # noqa: F401
     from hub.workflow.due import refresh_due_times  # noqa: F401
     from hub.workflow.engine import decide as decide_item  # noqa: F401

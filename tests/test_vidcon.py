@@ -1,4 +1,4 @@
-"""The vidcon plugin: SOP 003 service hours, required details, no double-booked room, bookings on publish."""
+"""The vidcon plugin: SOP 003 service hours, required details, rooms by id, bookings on publish."""
 
 from __future__ import annotations
 
@@ -8,64 +8,21 @@ import pytest
 
 from hub.exceptions import PermanentPublishError
 from hub.extensions import db
-from hub.models import Item, ItemChannel, Publication
+from hub.models import Publication
 from hub.plugins import plugins
+from tests.vidcon_support import problems_for, publish, rules, weekday_ahead
 
-
-def next_weekday(weekday: int) -> dt.date:
-    """The next date (at least 2 days ahead) falling on ``weekday`` (0 = Monday)."""
-    day = dt.date.today() + dt.timedelta(days=2)
-    while day.weekday() != weekday:
-        day += dt.timedelta(days=1)
-    return day
-
-
-@pytest.fixture
-def request_item(app, make_user):
-    creator = make_user("pemohon1", roles=["pemohon"])
-
-    def _make(**options) -> Item:
-        base = {
-            "date": next_weekday(0).isoformat(),
-            "start": "09:00",
-            "end": "11:00",
-            "place": "Ruang Rapat A",
-            "platform": "Zoom",
-            "equipment": ["internet", "laptop", "audio"],
-        }
-        base.update(options)
-        item = Item(
-            organisation_id=creator.organisation_id,
-            created_by_id=creator.id,
-            kind="vidcon_booking",
-            title="Rapat koordinasi SPBE",
-        )
-        item.channels = [ItemChannel(channel="vidcon", options=base)]
-        db.session.add(item)
-        db.session.commit()
-        return item
-
-    return _make
-
-
-def problems_for(item, phase="submit"):
-    registry = plugins()
-    results = registry.hook.validate_item(item=item, channel=registry.channels["vidcon"], phase=phase)
-    return [p for result in results for p in result]
-
-
-def rules(problems):
-    return sorted(p.rule for p in problems)
+pytest_plugins = ["tests.vidcon_fixtures"]
 
 
 def test_a_request_within_service_hours_passes(request_item):
     assert problems_for(request_item()) == []
 
 
-def test_friday_allows_until_1630_but_not_later(request_item):
-    friday = next_weekday(4).isoformat()
+def test_friday_allows_until_1630_but_not_later(request_item, make_room):
+    friday = weekday_ahead(4).isoformat()
     assert problems_for(request_item(date=friday, start="15:00", end="16:30")) == []
-    late = problems_for(request_item(date=friday, start="15:00", end="16:45", place="Ruang B"))
+    late = problems_for(request_item(date=friday, start="15:00", end="16:45", room_obj=make_room("Ruang B")))
     assert rules(late) == ["vidcon.service_hours"]
     assert "Jumat 08.00–16.30" in late[0].message_id and "Friday 08:00–16:30" in late[0].message_en
 
@@ -74,14 +31,17 @@ def test_friday_allows_until_1630_but_not_later(request_item):
     ("options", "expected"),
     [
         ({"date": ""}, ["vidcon.required"]),
+        ({"room": ""}, ["vidcon.required"]),
+        ({"room": "Ruang Rapat Lt. 2"}, ["vidcon.room_unknown"]),  # free text is not a room
+        ({"room": "999999"}, ["vidcon.room_unknown"]),
         ({"date": "01/12/2026"}, ["vidcon.date_format"]),
         ({"start": "9 pagi"}, ["vidcon.time_format"]),
         ({"start": "11:00", "end": "10:00"}, ["vidcon.end_after_start"]),
         ({"start": "07:00"}, ["vidcon.service_hours"]),
         ({"end": "16:30"}, ["vidcon.service_hours"]),  # Monday closes at 16:00
-        ({"date": next_weekday(5).isoformat()}, ["vidcon.service_hours"]),  # Saturday
-        ({"date": "2020-01-06"}, ["vidcon.in_past"]),
+        ({"date": weekday_ahead(5).isoformat()}, ["vidcon.service_hours"]),  # Saturday
         ({"equipment": ["laptop", "hologram"]}, ["vidcon.equipment_unknown"]),
+        ({"platform": "skype"}, ["vidcon.platform_unknown"]),
     ],
 )
 def test_bad_requests_name_the_field_and_rule(request_item, options, expected):
@@ -91,7 +51,36 @@ def test_bad_requests_name_the_field_and_rule(request_item, options, expected):
         assert p.field.startswith("vidcon.") and p.message_id and p.message_en
 
 
-def test_publish_confirms_a_booking_once_and_the_room_is_then_taken(app, request_item):
+def test_submission_asks_for_the_details_and_the_letter(request_item):
+    item = request_item(contact="", create_link=False, letter_number="", participants="tiga puluh")
+    found = rules(problems_for(item, phase="submit"))
+    assert found == [
+        "vidcon.letter_missing",
+        "vidcon.link_or_create",
+        "vidcon.number",
+        "vidcon.required",
+        "vidcon.required",
+    ]
+    # in the past, and inside the minimum notice (one working day by default)
+    assert "vidcon.in_past" in rules(problems_for(request_item(date="2020-01-06"), phase="submit"))
+
+
+def test_minimum_notice_is_one_working_day(request_item, monkeypatch):
+    from zoneinfo import ZoneInfo
+
+    import hub_vidcon.booking as rules_module
+
+    wednesday = weekday_ahead(2)
+    thursday = wednesday + dt.timedelta(days=1)
+    now = dt.datetime.combine(wednesday, dt.time(10, 0), ZoneInfo("Asia/Makassar")).astimezone(dt.UTC)
+    monkeypatch.setattr(rules_module, "utcnow", lambda: now)  # the clock, injected
+    early = rules(problems_for(request_item(date=thursday.isoformat(), start="09:00", end="10:00"), phase="submit"))
+    assert "vidcon.min_notice" in early
+    later = request_item(date=thursday.isoformat(), start="10:00", end="11:00")
+    assert "vidcon.min_notice" not in rules(problems_for(later, phase="submit"))
+
+
+def test_publish_confirms_a_booking_once_and_the_room_is_then_taken(app, request_item, make_room):
     from hub_vidcon.models import Booking
 
     registry = plugins()
@@ -107,20 +96,33 @@ def test_publish_confirms_a_booking_once_and_the_room_is_then_taken(app, request
     assert db.session.execute(db.select(db.func.count(Booking.id))).scalar() == 1
     booking = db.session.execute(db.select(Booking)).scalar()
     assert result.remote_url.endswith(f"/vidcon/bookings/{booking.id}")
-    assert booking.equipment == {"internet": False, "laptop": False, "audio": False}
+    # every SOP equipment item is to be checked, not only the requested ones
+    assert set(booking.equipment) == {"internet", "modem_ap", "laptop", "vidcon_equipment", "audio", "phone"}
+    assert str(booking.room_id) == first.channels[0].options["room"] and booking.place == "Ruang Rapat Lt. 2"
 
-    # another request for the same room and an overlapping time is refused...
+    # another request for the same room and an overlapping time is refused, with free slots named...
     clash = request_item(start="10:00", end="12:00")
-    assert rules(problems_for(clash)) == ["vidcon.room_taken"]
-    # ...but another room, or the same room afterwards, is fine
-    assert problems_for(request_item(start="10:00", end="12:00", place="Ruang B")) == []
+    taken = problems_for(clash)
+    assert rules(taken) == ["vidcon.room_taken"]
+    assert "Waktu kosong berikutnya" in taken[0].message_id and "Next free slots" in taken[0].message_en
+    # ...but another room, online, or the same room afterwards is fine
+    assert problems_for(request_item(start="10:00", end="12:00", room_obj=make_room("Ruang B"))) == []
+    assert problems_for(request_item(start="10:00", end="12:00", room_obj=None)) == []
     assert problems_for(request_item(start="11:00", end="12:00")) == []
     # and publishing a clashing request (approved before the first was published) fails with the reason
-    pub2 = Publication(item_id=clash.id, channel="vidcon", idempotency_key=f"hub-{clash.id}-vidcon")
-    db.session.add(pub2)
-    db.session.flush()
     with pytest.raises(PermanentPublishError, match="sudah dipesan"):
-        registry.hook.publish(publication=pub2, item=clash, channel=channel)
+        publish(clash)
+
+
+def test_a_room_name_spelled_differently_is_the_same_room(app, office, room):
+    from hub_vidcon.models import Room, name_key
+    from sqlalchemy.exc import IntegrityError
+
+    assert name_key("ruang rapat lt.2") == name_key("Ruang Rapat Lt. 2") == room.name_key
+    db.session.add(Room(organisation_id=office.id, name="ruang rapat lt.2", name_key=name_key("ruang rapat lt.2")))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
 
 
 def test_unpublish_cancels_and_frees_the_room(app, request_item):
@@ -146,18 +148,24 @@ def test_other_channels_are_not_its_business(app, request_item):
     assert all(p.channel != "vidcon" for result in results for p in result)
 
 
+def test_item_dates_name_the_meeting(app, request_item):
+    item = request_item(start="09:00", end="11:00")
+    registry = plugins()
+    found = {k: v for result in registry.hook.item_dates(item=item) for k, v in (result or {}).items()}
+    # 09:00 WITA is 01:00 UTC, whatever the hub's own zone
+    assert found["meeting_start"].utcoffset() == dt.timedelta(0)
+    assert (found["meeting_start"].hour, found["meeting_end"].hour) == (1, 3)
+    publish(item)
+    found = {k: v for result in registry.hook.item_dates(item=item) for k, v in (result or {}).items()}
+    assert found["meeting_end"] - found["meeting_start"] == dt.timedelta(hours=2)
+
+
 @pytest.fixture
 def booked(app, request_item):
-    """A confirmed booking for tomorrow-or-later Monday 09:00–11:00."""
+    """A confirmed booking a week or more ahead, Monday 09:00–11:00 WITA."""
     from hub_vidcon.models import Booking
 
-    registry = plugins()
-    item = request_item()
-    pub = Publication(item_id=item.id, channel="vidcon", idempotency_key=f"hub-{item.id}-vidcon")
-    db.session.add(pub)
-    db.session.flush()
-    registry.hook.publish(publication=pub, item=item, channel=registry.channels["vidcon"])
-    db.session.commit()
+    publish(request_item())
     return db.session.execute(db.select(Booking)).scalar()
 
 
@@ -165,26 +173,50 @@ def test_technician_records_equipment_trial_and_report(client, login, make_user,
     tech = make_user("teknisi1", roles=["teknisi"])
     login(client, tech)
     page = client.get(f"/vidcon/bookings/{booked.id}")
-    assert page.status_code == 200 and "Ruang Rapat A" in page.get_data(as_text=True)
+    assert page.status_code == 200 and "Ruang Rapat Lt. 2" in page.get_data(as_text=True)
 
-    resp = client.post(f"/vidcon/bookings/{booked.id}", data={"action": "report", "report": "   "})
+    resp = client.post(f"/vidcon/bookings/{booked.id}", data={"action": "report", "report": "   ", "held": "yes"})
     assert resp.status_code == 422
-    assert "Tuliskan jalannya rapat" in resp.get_data(as_text=True)
+    html = resp.get_data(as_text=True)
+    assert "Tuliskan jalannya rapat" in html
 
+    every = ["internet", "modem_ap", "laptop", "vidcon_equipment", "audio", "phone"]
     resp = client.post(
         f"/vidcon/bookings/{booked.id}",
         data={
             "action": "report",
-            "equipment": ["internet", "audio"],
+            "equipment": every,
             "trial_done": "on",
-            "report": "Rapat berjalan lancar, 30 peserta.",
+            "held": "yes",
+            "actual_start": "x",
+            "actual_end": "",
+            "report": "Rapat berjalan lancar.",
+        },
+    )
+    assert resp.status_code == 422  # the actual times are missing; nothing was lost
+    assert "Rapat berjalan lancar." in resp.get_data(as_text=True)
+
+    day = booked.starts_at.astimezone(dt.timezone(dt.timedelta(hours=8))).date().isoformat()
+    resp = client.post(
+        f"/vidcon/bookings/{booked.id}",
+        data={
+            "action": "report",
+            "equipment": every,
+            "trial_done": "on",
+            "held": "yes",
+            "actual_start": f"{day}T09:05",
+            "actual_end": f"{day}T10:50",
+            "attendance": "28",
+            "report": "Rapat berjalan lancar, 28 peserta.",
+            "problems": "Suara putus sebentar.",
         },
     )
     assert resp.status_code == 302
     db.session.refresh(booked)
-    assert booked.status == "done" and booked.trial_done is True
-    assert booked.equipment == {"internet": True, "laptop": False, "audio": True}
-    assert booked.reported_by_id == tech.id
+    assert booked.status == "done" and booked.trial_done is True and booked.held is True
+    assert all(booked.equipment.values())
+    assert booked.actual_start == booked.starts_at + dt.timedelta(minutes=5)
+    assert booked.reported_by_id == tech.id and booked.attendance == 28
     from hub.models.audit import AuditEntry
 
     assert (
@@ -205,10 +237,16 @@ def test_a_verifier_may_look_but_not_report(client, login, make_user, booked):
     assert booked.status == "confirmed"
 
 
-def test_a_requester_cannot_see_the_bookings_list(client, login, make_user, booked):
-    pemohon = make_user("opd", roles=["pemohon"])
+def test_a_requester_sees_availability_but_not_the_bookings_list(client, login, make_user, make_org, booked):
+    other = make_org("Dinas Kesehatan", kind="requester")
+    pemohon = make_user("opd", roles=["pemohon"], org=other)
     login(client, pemohon)
     assert client.get("/vidcon/bookings").status_code == 403
+    day = booked.starts_at.astimezone(dt.timezone(dt.timedelta(hours=8))).date().isoformat()
+    html = client.get(f"/vidcon/availability?day={day}").get_data(as_text=True)
+    assert "Ruang Rapat Lt. 2" in html and "09.00–11.00" in html.replace(":", ".")
+    assert "Rapat koordinasi SPBE" not in html  # another office's meeting: busy, no details
+    assert client.get(f"/vidcon/bookings/{booked.id}").status_code == 404
 
 
 def test_bookings_appear_on_the_calendar(app, make_user, booked):
@@ -244,7 +282,7 @@ def test_todays_bookings_panel_on_the_dashboard(client, login, make_user, booked
     login(client, tech)
     html = client.get("/").get_data(as_text=True)
     assert "Video konferensi hari ini" in html
-    assert f"/vidcon/bookings/{booked.id}" in html and "Ruang Rapat A" in html
+    assert f"/vidcon/bookings/{booked.id}" in html and "Ruang Rapat Lt. 2" in html
 
     client.post("/logout")
     pemohon = make_user("opd2", roles=["pemohon"])

@@ -68,6 +68,17 @@ def require_valid(item: Item, phase: str) -> list[Problem]:
     return problems
 
 
+def require_step_ready(item: Item, step) -> None:
+    """Raise :class:`ChecksFailed` when a plugin says the step cannot be completed yet
+    (``step_completion_problems``: a report not filed, a trial not recorded…)."""
+    from hub.plugins import plugins
+
+    problems = [p for result in plugins().hook.step_completion_problems(item=item, step=step) for p in result or []]
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise ChecksFailed(errors)
+
+
 def require_checklist(wf: WorkflowDef, confirmed: list[str] | tuple[str, ...] | set[str]) -> list[str]:
     """Raise :class:`InvalidRequest` unless every checklist point is confirmed; return the codes."""
     confirmed = {str(c) for c in confirmed or ()}

@@ -20,7 +20,7 @@ from hub.models import Item, ItemStatus, User, utcnow
 from hub.workflow import effects, store
 from hub.workflow import state as st
 from hub.workflow.access import check_can_act
-from hub.workflow.checks import require_checklist, require_valid
+from hub.workflow.checks import require_checklist, require_step_ready, require_valid
 from hub.workflow.errors import DecisionConflict, InvalidRequest, NotAllowed
 from hub.workflow.models import Decision, ItemWorkflow, StepStatus
 from hub.workflow.selection import select_workflow
@@ -164,6 +164,7 @@ def decide(
     if decision == "approve" and not system:
         if step.checklist:
             confirmed = require_checklist(wf, checklist)
+        require_step_ready(item, step)
         if step.kind == "approval":
             if publish_at is not None:
                 item.publish_at = publish_at

@@ -18,16 +18,25 @@ HUB_SDK_REQUIRES = ">=1.0,<2"  #: the hub.sdk versions this plugin is written fo
 
 HERE = Path(__file__).parent
 
-CHANNEL = Channel(
-    name="vidcon",
-    label_id="Video Konferensi",
-    label_en="Video conference",
-    accepts=("text",),
-    item_kinds=("vidcon_booking",),
-    admin_role="teknisi",
-    requirements_id="Tanggal, jam, tempat dan peralatan rapat; dalam jam layanan.",
-    requirements_en="Meeting date, time, place and equipment; within service hours.",
-)
+
+def _channel() -> Channel:
+    from hub_vidcon.declarations import option_fields
+
+    return Channel(
+        name="vidcon",
+        label_id="Video Konferensi",
+        label_en="Video conference",
+        accepts=("text", "document", "image"),
+        item_kinds=("vidcon_booking",),
+        admin_role="teknisi",
+        requirements_id="Tanggal, jam, ruang, platform, narahubung dan surat permohonan; dalam jam layanan.",
+        requirements_en="Meeting date, time, room, platform, contact and the request letter; within service hours.",
+        option_fields=option_fields(),
+        options_json=False,
+    )
+
+
+CHANNEL = _channel()
 
 
 @hookimpl
@@ -39,24 +48,22 @@ def register_channels():
 def register_settings():
     return [
         PluginSetting(
-            "timezone",
-            "Zona waktu layanan",
-            "Service time zone",
-            default="",
-            type="str",
-            help_id="Kosong: zona waktu hub (HUB_TIMEZONE). SOP 003 memakai WITA (Asia/Makassar).",
-            help_en="Empty: the hub's time zone (HUB_TIMEZONE). SOP 003 uses WITA (Asia/Makassar).",
-        ),
-        PluginSetting(
-            "service_hours",
-            "Jam layanan",
-            "Service hours",
-            default=None,
-            type="json",
-            help_id='Per hari (0 = Senin): {"0": ["08:00", "16:00"], ...}',
-            help_en='Per weekday (0 = Monday): {"0": ["08:00", "16:00"], ...}',
+            "min_notice_days",
+            "Pemberitahuan minimal (hari kerja)",
+            "Minimum notice (working days)",
+            default=1,
+            type="int",
+            help_id="Permohonan paling lambat sekian hari kerja sebelum rapat (0: tanpa batas).",
+            help_en="Requests are due this many working days before the meeting (0: no minimum).",
         ),
     ]
+
+
+@hookimpl
+def register_permissions():
+    from hub_vidcon.declarations import PERMISSIONS
+
+    return PERMISSIONS
 
 
 @hookimpl
@@ -75,7 +82,10 @@ def register_blueprints(app):
 def nav_entries():
     from hub.sdk import NavEntry
 
-    return [NavEntry("Video konferensi", "Video conferences", endpoint="vidcon.bookings", order=60)]
+    return [
+        NavEntry("Video konferensi", "Video conferences", endpoint="vidcon.availability", order=60),
+        NavEntry("Ruang vidcon", "Vidcon rooms", endpoint="vidcon.rooms", section="admin", order=60),
+    ]
 
 
 @hookimpl
@@ -116,13 +126,33 @@ def calendar_entries(start, end, user):
 def validate_item(item, channel, phase):
     if channel.name != CHANNEL.name:
         return []
-    from hub_vidcon.booking import check_request, parse_request
+    from hub_vidcon import series
 
     target = item.target(CHANNEL.name)
-    req, problems = parse_request(target.options if target else {})
-    if req is None:
-        return problems
-    return check_request(req, phase=phase, exclude_item_id=item.id)
+    return series.validate(item, target.options if target else {}, phase)
+
+
+@hookimpl
+def preview_item(item, channel):
+    if channel.name != CHANNEL.name:
+        return None
+    from hub_vidcon.preview import request_preview
+
+    return request_preview(item)
+
+
+@hookimpl
+def publication_targets(item, channel):
+    """A weekly series: one publication (one booking) per meeting, its ISO date as the target."""
+    if channel.name != CHANNEL.name:
+        return None
+    from hub_vidcon import series
+
+    target = item.target(CHANNEL.name)
+    options = target.options if target else {}
+    if series.repeat_count(options) <= 1:
+        return None
+    return series.meeting_dates(options) or None
 
 
 @hookimpl
@@ -135,7 +165,10 @@ def publish(publication, item, channel):
     booking = db.session.execute(db.select(Booking).filter_by(publication_id=publication.id)).scalar()
     if booking is None:  # first attempt, or an earlier one died before committing
         target = item.target(CHANNEL.name)
-        req, problems = parse_request(target.options if target else {})
+        options = dict(target.options if target else {})
+        if publication.target:  # one meeting of a weekly series: its date
+            options["date"] = publication.target
+        req, problems = parse_request(options)
         if req is not None:
             problems = check_request(req, phase="publish", exclude_item_id=item.id)
         if problems:
@@ -143,20 +176,7 @@ def publish(publication, item, channel):
                 "; ".join(f"{p.message_id} / {p.message_en}" for p in problems),
                 details={"problems": [p.as_dict() for p in problems]},
             )
-        booking = Booking(
-            item_id=item.id,
-            publication_id=publication.id,
-            starts_at=req.starts_at,
-            ends_at=req.ends_at,
-            place=req.place,
-            platform=str(req.options.get("platform") or ""),
-            meeting_link=str(req.options.get("meeting_link") or ""),
-            participants=_int_or_none(req.options.get("participants")),
-            contact=str(req.options.get("contact") or ""),
-            equipment={code: False for code in req.options.get("equipment") or []},
-        )
-        db.session.add(booking)
-        db.session.flush()
+        booking = confirm(item, publication, req)
     base = current_app.config["BASE_URL"].rstrip("/")
     return PublishResult(remote_id=f"booking-{booking.id}", remote_url=f"{base}/vidcon/bookings/{booking.id}")
 
@@ -170,7 +190,69 @@ def unpublish(publication, item, channel):
     booking = db.session.execute(db.select(Booking).filter_by(publication_id=publication.id)).scalar()
     if booking is not None and booking.status == BookingStatus.CONFIRMED.value:
         booking.status = BookingStatus.CANCELLED.value
+        booking.sequence = (booking.sequence or 0) + 1  # calendars learn of the cancellation
     return True
+
+
+def confirm(item, publication, req):
+    """Insert the confirmed booking; the database refuses an overlapping one (see models)."""
+    from hub_vidcon.booking import EQUIPMENT, find_clash, taken_problem
+    from hub_vidcon.models import Booking
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    from hub.sdk import TransientPublishError
+
+    opts = req.options
+    booking = Booking(
+        item_id=item.id,
+        publication_id=publication.id,
+        room_id=req.room.id if req.room is not None else None,
+        starts_at=req.starts_at,
+        ends_at=req.ends_at,
+        place=req.place,
+        platform=str(opts.get("platform") or ""),
+        meeting_link=str(opts.get("meeting_link") or ""),
+        participants=_int_or_none(opts.get("participants")),
+        contact=" ".join(str(opts.get(k) or "") for k in ("contact", "phone")).strip(),
+        # every SOP item is checked before the meeting, not only the requested ones
+        equipment={code: False for code in EQUIPMENT},
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(booking)
+            db.session.flush()
+    except IntegrityError:
+        problem = taken_problem(req, find_clash(req, exclude_item_id=item.id))
+        raise PermanentPublishError(
+            f"{problem.message_id} / {problem.message_en}", details={"problems": [problem.as_dict()]}
+        ) from None
+    except OperationalError as exc:  # SQLite: another confirmation wrote first; try again shortly
+        raise TransientPublishError(f"basis data sibuk / database busy: {exc.orig}") from None
+    _tell_requester(item, booking)
+    from hub_vidcon.reminders import schedule
+
+    try:
+        schedule(booking)  # a reminder job of a booking that is rolled back finds nothing and stops
+    except Exception:  # noqa: BLE001 - the queue being down must not undo the confirmation
+        current_app.logger.warning("vidcon: reminders of booking %s not queued", booking.id, exc_info=True)
+    return booking
+
+
+def _tell_requester(item, booking) -> None:
+    """The requester learns the booking is confirmed, with its page (and its .ics invitation there)."""
+    from hub.sdk import User, notify
+
+    creator = db.session.get(User, item.created_by_id)
+    notify(
+        [creator],
+        "vidcon_confirmed",
+        title_id=f"Pemesanan vidcon terkonfirmasi: {item.title}",
+        title_en=f"Video-conference booking confirmed: {item.title}",
+        body_id=f"{booking.place}. Undangan kalender: /vidcon/bookings/{booking.id}.ics",
+        body_en=f"{booking.place}. Calendar invitation: /vidcon/bookings/{booking.id}.ics",
+        item_id=item.id,
+        url=f"/vidcon/bookings/{booking.id}",
+    )
 
 
 def _int_or_none(value) -> int | None:
@@ -178,6 +260,75 @@ def _int_or_none(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+@hookimpl
+def load_demo_data(app):
+    from hub_vidcon.demo import load_rooms
+
+    load_rooms()
+
+
+@hookimpl
+def register_reports():
+    from hub_vidcon.recap import build_recap
+
+    from hub.sdk import Report
+
+    return [
+        Report(
+            "vidcon_recap",
+            "Rekap video konferensi",
+            "Video-conference recap",
+            build_recap,
+            period="month",
+            description_id="Rapat per OPD, jam dan utilisasi per ruang, uji coba, ketepatan waktu, laporan.",
+            description_en="Meetings per office, hours and utilisation per room, trials, punctuality, reports.",
+        )
+    ]
+
+
+@hookimpl
+def step_completion_problems(item, step):
+    from hub_vidcon.workflow import step_problems
+
+    return step_problems(item, step)
+
+
+@hookimpl
+def item_dates(item):
+    """The meeting's start and end (aware UTC): from its live booking, else from the request."""
+    if item.kind != "vidcon_booking":
+        return {}
+    from hub_vidcon.booking import parse_request
+    from hub_vidcon.models import HOLDING, Booking
+
+    first, last = db.session.execute(
+        db.select(db.func.min(Booking.starts_at), db.func.max(Booking.ends_at)).where(
+            Booking.item_id == item.id, Booking.status.in_(HOLDING)
+        )
+    ).one()
+    if first is not None:
+        return {"meeting_start": _aware(first), "meeting_end": _aware(last)}
+    from hub_vidcon import series
+
+    target = item.target(CHANNEL.name)
+    options = target.options if target else {}
+    dates = series.meeting_dates(options)
+    req, _problems = parse_request(options)
+    if req is None or not dates:
+        return {}
+    last, _problems = parse_request(series.on_date(options, dates[-1]))
+    return {"meeting_start": req.starts_at, "meeting_end": (last or req).ends_at}
+
+
+def _aware(value):
+    """Aggregates (min/max) come back without the column type's conversion on SQLite."""
+    import datetime as dt
+
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 # --- what the plugin brings besides its channel (hub_vidcon.declarations) -------------------------
