@@ -7,10 +7,11 @@ from __future__ import annotations
 import pytest
 
 from hub.extensions import db
-from hub.models import Item
+from hub.models import Item, User
 from tests.vidcon_support import attach_letter
 
 EVERY = ["internet", "modem_ap", "laptop", "vidcon_equipment", "audio", "phone"]
+WITA_ZONE = __import__("zoneinfo").ZoneInfo("Asia/Makassar")
 
 pytest_plugins = ["tests.vidcon_fixtures"]
 
@@ -107,3 +108,52 @@ def test_the_disposition_checks_the_room_again(app, staff, request_item, approve
     with pytest.raises(ChecksFailed) as refused:
         engine.decide(item.id, staff["kadis"], "approve")
     assert [p.rule for p in refused.value.problems] == ["vidcon.room_taken"]
+
+
+def test_steps_are_due_by_the_meeting_and_follow_a_move(
+    app, client, login, staff, request_item, approve_through, publish_queued
+):
+    """SOP 003: the preparation is due when the meeting starts, the report 180 minutes after it ends;
+    nothing is overdue the day after the request; a moved meeting moves both."""
+    import datetime as dt
+
+    from hub_vidcon.changes import ask_move, decide_move
+    from hub_vidcon.models import Booking
+
+    from hub.models import utcnow
+    from hub.notify.models import Notification
+    from hub.workflow.overdue import check_overdue
+    from hub.workflow.state import open_step, steps_of
+    from tests.vidcon_support import weekday_ahead
+
+    item = request_item()  # Monday at least a week ahead, 09:00–11:00 WITA
+    attach_letter(item)
+    approve_through(item, upto="forward")
+    publish_queued()
+    booking = db.session.execute(db.select(Booking).filter_by(item_id=item.id)).scalar_one()
+    step = open_step(item.id)
+    assert step.step_key == "coordinate" and step.due_at == booking.starts_at
+    # the day after the request: nothing is overdue, no one is told so
+    assert check_overdue(utcnow() + dt.timedelta(days=1)) == []
+    assert db.session.scalar(db.select(db.func.count(Notification.id)).where(Notification.kind == "overdue")) == 0
+
+    # the meeting moves to Tuesday 13:00–15:00: the preparation's due time follows, and the timeline says so
+    tuesday = weekday_ahead(1).isoformat()
+    move = {"date": tuesday, "start": "13:00", "end": "15:00", "room": str(booking.room_id)}
+    requester = db.session.get(User, item.created_by_id)
+    assert ask_move(booking, requester, move, "Sekda berhalangan") == []
+    assert decide_move(booking, staff["kabid"], approve=True) == []
+    db.session.expire_all()
+    booking = db.session.get(Booking, booking.id)
+    step = open_step(item.id)
+    assert step.due_at == booking.starts_at and booking.starts_at.astimezone(WITA_ZONE).hour == 13
+    assert step.due_changes and step.due_changes[-1]["to"] == booking.starts_at.isoformat()
+
+    # once the preparation is done, the report is due 180 minutes after the (moved) end
+    login(client, staff["tech"])
+    client.post(f"/vidcon/bookings/{booking.id}", data={"action": "checks", "equipment": EVERY, "trial_done": "on"})
+    db.session.expire_all()
+    report = open_step(item.id)
+    assert report.step_key == "run_report"
+    assert report.due_at == booking.ends_at + dt.timedelta(minutes=180)
+    assert [s.step_key for s in steps_of(item.id) if s.due_at and s.decided_at and s.decided_at > s.due_at] == []

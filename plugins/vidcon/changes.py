@@ -13,7 +13,7 @@ from hub_vidcon.booking import check_request, parse_request
 from hub_vidcon.models import Booking, BookingStatus
 from sqlalchemy.exc import IntegrityError
 
-from hub.sdk import Problem, User, UserRole, db, notify, record_audit, utcnow
+from hub.sdk import Problem, User, UserRole, db, notify, record_audit, refresh_due_times, utcnow
 
 MOVE_KEYS = ("date", "start", "end", "room")
 #: the rules a move is held to (the request's other details were checked already)
@@ -122,6 +122,8 @@ def decide_move(booking: Booking, user, approve: bool) -> list[Problem]:
         if target is not None:
             target.options = {**target.options, **{k: move[k] for k in MOVE_KEYS}}
         booking.sequence = (booking.sequence or 0) + 1
+        # the steps anchored to the meeting (preparation before it starts, the report after it ends) follow it
+        refresh_due_times(booking.item)
     booking.pending_move = None
     record_audit(
         "vidcon.move_approved" if approve else "vidcon.move_declined",
