@@ -54,7 +54,7 @@ def test_add_list_and_test_accounts_from_the_command_line(app, runner, x_stub, g
     graph_stub.expire_token(PAGE_TOKEN)
     page = db.session.execute(db.select(ChannelAccount).filter_by(channel="facebook")).scalar_one()
     result = runner.invoke(args=["social", "test-account", str(page.id)])
-    assert result.exit_code == 1 and "GAGAL / FAILED" in result.output and "Hubungkan ulang" in result.output
+    assert result.exit_code == 1 and "GAGAL: " in result.output and "Hubungkan ulang" in result.output
     db.session.refresh(page)
     assert page.config["needs_reconnect"] is True
 

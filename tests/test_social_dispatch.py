@@ -94,5 +94,6 @@ def test_bad_credentials_fail_at_once_and_tell_the_admin_to_reconnect(app, make_
 
     [pub] = publications(item.id)
     assert pub.attempts == 1
-    assert "Hubungkan ulang akun ini" in pub.last_error and "Reconnect the account" in pub.last_error
+    assert "Hubungkan ulang akun ini" in pub.last_error and "Reconnect the account" in pub.error_in("en")
+    assert "Reconnect" not in pub.last_error
     assert x_stub.live_tweets() == {}

@@ -29,7 +29,7 @@ def test_x_rate_limit_is_waited_out_then_the_post_goes_out_once(app, make_social
     with pytest.raises(TransientPublishError) as caught:
         social.call_publish(pub, item)
     assert 1 <= caught.value.retry_after <= 2.5
-    assert "Batas permintaan X" in str(caught.value) and "rate limit" in str(caught.value)
+    assert "Batas permintaan X" in str(caught.value) and "rate limit" in caught.value.message_en
     assert x_stub.live_tweets() == {}
 
     time.sleep(caught.value.retry_after)
@@ -53,7 +53,8 @@ def test_bad_x_credentials_fail_at_once_and_tell_the_admin_to_reconnect(app, mak
     with pytest.raises(PermanentPublishError) as caught:
         social.call_publish(pub, item)
     message = str(caught.value)
-    assert "401" in message and "Hubungkan ulang akun" in message and "Reconnect the account" in message
+    assert "401" in message and "Hubungkan ulang akun" in message and "Reconnect the account" in caught.value.message_en
+    assert " / " not in message  # one language per message: the English is apart
     assert x_stub.live_tweets() == {}
     assert x_stub.requests.count(("POST", "/2/tweets")) == 1  # no retry behind the admin's back
     db.session.refresh(x_account)
@@ -68,8 +69,9 @@ def test_x_401_from_the_platform_is_permanent(app, make_social_item, x_account, 
     item = make_social_item()
     pub = social.publication_for(item, "x", str(x_account.id))
     x_stub.unauthorized_next("POST", "/2/tweets")
-    with pytest.raises(PermanentPublishError, match="Reconnect"):
+    with pytest.raises(PermanentPublishError, match="Hubungkan ulang") as caught:
         social.call_publish(pub, item)
+    assert "Reconnect" in caught.value.message_en
 
 
 @pytest.mark.parametrize("channel", ["x", "facebook"])
@@ -105,8 +107,9 @@ def test_when_the_earlier_copy_cannot_be_looked_for_a_person_decides(app, make_s
     with pytest.raises(TransientPublishError):
         social.call_publish(pub, item)
     x_stub.unauthorized_next("GET", "/2/users/")
-    with pytest.raises(PublishOutcomeUnknown, match="Cannot tell whether X already has the post"):
+    with pytest.raises(PublishOutcomeUnknown, match="Tidak dapat dipastikan apakah X sudah memuat") as caught:
         social.call_publish(retry(pub), item)
+    assert "Cannot tell whether X already has the post" in caught.value.message_en
     assert len(x_stub.live_tweets()) == 1
 
 
@@ -232,8 +235,8 @@ def test_post_anyway_after_the_admin_checked_sends_without_a_look_up(app, make_s
     x_stub.unauthorized_next("GET", "/2/users/")
     with pytest.raises(PublishOutcomeUnknown) as unknown:
         social.call_publish(retry(pub), item)
-    assert "Record the post" in str(unknown.value) and "Post anyway" in str(unknown.value)
-    assert "mark it published" not in str(unknown.value)
+    assert "Record the post" in unknown.value.message_en and "Post anyway" in unknown.value.message_en
+    assert "Catat kiriman" in str(unknown.value) and "mark it published" not in unknown.value.message_en
     looked = len([r for r in x_stub.requests if r[0] == "GET" and r[1].endswith("/tweets")])
 
     # the channel admin checked the account and chose "Post anyway" (hub.dispatch.admin.post_anyway)

@@ -89,7 +89,7 @@ def _test(account: ChannelAccount) -> bool:
 
     ok, message = test_connection(account)
     db.session.commit()
-    click.echo(("OK: " if ok else "GAGAL / FAILED: ") + message)
+    click.echo(("OK: " if ok else "GAGAL: ") + message)
     return ok
 
 

@@ -442,11 +442,11 @@ def _graph_time(raw: str | None) -> dt.datetime | None:
         return None
 
 
-def test_connection(account: ChannelAccount) -> tuple[bool, str]:
-    """Call the platform with the account's credentials; (ok, message in both languages).
+def test_connection(account: ChannelAccount, lang: str | None = None) -> tuple[bool, str]:
+    """Call the platform with the account's credentials; (ok, message in ``lang``, default the reader's).
 
-    Remembers what it learnt (X user id and name, the page's name) and the result in
-    ``account.config``; the caller commits.
+    Remembers what it learnt (X user id and name, the page's name) and the result, in both
+    languages, in ``account.config``; the caller commits.
     """
     from hub.sdk import PublishError
 
@@ -455,39 +455,47 @@ def test_connection(account: ChannelAccount) -> tuple[bool, str]:
         driver = driver_for(account, {})
         me = driver.client.me()
     except PublishError as exc:
-        ok, message = False, str(exc)
+        ok, words = False, (str(exc), getattr(exc, "message_en", None) or str(exc))
         config["needs_reconnect"] = bool(exc.details.get("reconnect"))
     else:
         if account.channel == "youtube":
             config["channel_title"] = me.get("title", "")
             name = f"\u201c{me.get('title')}\u201d"
-            ok, message = True, f"Terhubung ke kanal {name} / Connected to the channel {name}"
+            ok, words = True, (f"Terhubung ke kanal {name}", f"Connected to the channel {name}")
         elif account.channel == "instagram":
             ok = str(me.get("id")) == str(config.get("ig_user_id"))
             if ok:
                 config["username"] = me.get("username", "")
                 name = f"@{me.get('username')}"
-                ok, message = True, f"Terhubung sebagai {name} / Connected as {name}"
+                words = (f"Terhubung sebagai {name}", f"Connected as {name}")
             else:
-                message = (
-                    f"Token ini tidak untuk akun Instagram {config.get('ig_user_id')} / "
-                    f"this token is not for the Instagram account {config.get('ig_user_id')}"
+                words = (
+                    f"Token ini tidak untuk akun Instagram {config.get('ig_user_id')}",
+                    f"This token is not for the Instagram account {config.get('ig_user_id')}",
                 )
         elif account.channel == "x":
             config.update(user_id=str(me["id"]), username=me.get("username", ""), display_name=me.get("name", ""))
-            ok, message = True, f"Terhubung sebagai @{me.get('username')} / Connected as @{me.get('username')}"
+            ok, words = True, (f"Terhubung sebagai @{me.get('username')}", f"Connected as @{me.get('username')}")
         elif str(me.get("id")) != str(config.get("page_id")):
             ok = False
-            message = (
-                f"Token ini milik halaman {me.get('id')}, bukan {config.get('page_id')} / "
-                f"this token belongs to page {me.get('id')}, not {config.get('page_id')}"
+            words = (
+                f"Token ini milik halaman {me.get('id')}, bukan {config.get('page_id')}",
+                f"This token belongs to page {me.get('id')}, not {config.get('page_id')}",
             )
         else:
             config["page_name"] = me.get("name", "")
             name = f"\u201c{me.get('name')}\u201d"
-            ok, message = True, f"Terhubung ke halaman {name} / Connected to the page {name}"
+            ok, words = True, (f"Terhubung ke halaman {name}", f"Connected to the page {name}")
         if ok:
             config["needs_reconnect"] = False
-    config["last_test"] = {"ok": ok, "at": utcnow().isoformat(), "message": message}
+    config["last_test"] = {"ok": ok, "at": utcnow().isoformat(), "message": words[0], "message_en": words[1]}
     account.config = config
-    return ok, message
+    return ok, words[1] if (lang or _reader_lang()) == "en" else words[0]
+
+
+def _reader_lang() -> str:
+    """The reader's language in a request ("id" outside one: the command line, a job)."""
+    from flask import has_request_context
+    from flask_babel import get_locale
+
+    return "en" if has_request_context() and str(get_locale() or "id").startswith("en") else "id"

@@ -1,7 +1,8 @@
 """How platform answers become the hub's publish errors, in both languages.
 
-Every message is Bahasa Indonesia first, then English after `` / ``, and carries
-the platform's own words so the admin sees what X or Facebook said.
+Every message is given in Bahasa Indonesia (the error's text) and in English
+(``message_en``), each read alone, and carries the platform's own words so the admin
+sees what X or Facebook said.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ def reconnect(channel: str, account_name: str, said: str) -> PermanentPublishErr
     p = PLATFORM[channel]
     return PermanentPublishError(
         f"{p} menolak kredensial akun \u201c{account_name}\u201d ({said}). Hubungkan ulang akun ini: "
-        f"Pengaturan \u2192 Akun media sosial, masukkan token baru, lalu terbitkan ulang."
-        f" / {p} refused the credentials of the account \u201c{account_name}\u201d ({said}). "
+        f"Pengaturan \u2192 Akun media sosial, masukkan token baru, lalu terbitkan ulang.",
+        message_en=f"{p} refused the credentials of the account \u201c{account_name}\u201d ({said}). "
         f"Reconnect the account: Settings \u2192 Social media accounts, enter a new token, then publish again.",
         details={"reconnect": True, "platform_message": said},
     )
@@ -35,8 +36,8 @@ def refused(channel: str, account_name: str, said: str, *, rule: str = "refused"
     }
     hint_id, hint_en = hints.get(rule, ("", ""))
     return PermanentPublishError(
-        f"{p} menolak kiriman untuk akun \u201c{account_name}\u201d: {said}. {hint_id}".rstrip()
-        + f" / {p} refused the post for the account \u201c{account_name}\u201d: {said}. {hint_en}".rstrip(),
+        f"{p} menolak kiriman untuk akun \u201c{account_name}\u201d: {said}. {hint_id}".rstrip(),
+        message_en=f"{p} refused the post for the account \u201c{account_name}\u201d: {said}. {hint_en}".rstrip(),
         details={"rule": rule, "platform_message": said},
     )
 
@@ -45,8 +46,8 @@ def rate_limited(channel: str, account_name: str, retry_after: float | None) -> 
     p = PLATFORM[channel]
     wait = f"{int(retry_after)} s" if retry_after is not None else "?"
     return TransientPublishError(
-        f"Batas permintaan {p} tercapai untuk akun \u201c{account_name}\u201d; dicoba lagi setelah {wait}."
-        f" / {p} rate limit reached for the account \u201c{account_name}\u201d; retrying after {wait}.",
+        f"Batas permintaan {p} tercapai untuk akun \u201c{account_name}\u201d; dicoba lagi setelah {wait}.",
+        message_en=f"{p} rate limit reached for the account \u201c{account_name}\u201d; retrying after {wait}.",
         retry_after=retry_after,
         details={"rule": "rate_limit"},
     )
@@ -57,9 +58,9 @@ def publishing_limit(account_name: str, used: int, allowed: int, window: int) ->
     hours = max(1, round(window / 3600))
     return TransientPublishError(
         f"Batas penerbitan Instagram untuk akun \u201c{account_name}\u201d tercapai ({used}/{allowed} kiriman "
-        f"dalam {hours} jam); dicoba lagi setelah 3600 s."
-        f" / The Instagram publishing limit of the account \u201c{account_name}\u201d is reached ({used}/{allowed} "
-        f"posts in {hours} h); retrying after 3600 s.",
+        f"dalam {hours} jam); dicoba lagi setelah 3600 s.",
+        message_en=f"The Instagram publishing limit of the account \u201c{account_name}\u201d is reached "
+        f"({used}/{allowed} posts in {hours} h); retrying after 3600 s.",
         retry_after=3600.0,
         details={"rule": "publishing_limit", "used": used, "allowed": allowed},
     )
@@ -75,9 +76,9 @@ def quota_exceeded(account_name: str, said: str) -> TransientPublishError:
     wait = (midnight - now).total_seconds()
     return TransientPublishError(
         f"Kuota harian YouTube API untuk akun \u201c{account_name}\u201d habis ({said}); diunggah lagi setelah "
-        f"kuota diatur ulang (tengah malam waktu Pasifik, {int(wait)} s lagi)."
-        f" / The daily YouTube API quota for the account \u201c{account_name}\u201d is used up ({said}); the upload "
-        f"is retried after the quota resets (midnight Pacific time, in {int(wait)} s).",
+        f"kuota diatur ulang (tengah malam waktu Pasifik, {int(wait)} s lagi).",
+        message_en=f"The daily YouTube API quota for the account \u201c{account_name}\u201d is used up ({said}); "
+        f"the upload is retried after the quota resets (midnight Pacific time, in {int(wait)} s).",
         retry_after=wait,
         details={"rule": "quota_exceeded", "platform_message": said},
     )
@@ -87,9 +88,9 @@ def unavailable(channel: str, account_name: str, said: str) -> TransientPublishE
     """Server errors, timeouts and dropped connections: worth another try later."""
     p = PLATFORM[channel]
     return TransientPublishError(
-        f"{p} tidak dapat dihubungi atau gagal sementara untuk akun \u201c{account_name}\u201d ({said}); dicoba lagi."
-        f" / {p} could not be reached or failed temporarily for the account \u201c{account_name}\u201d ({said});"
-        " will retry.",
+        f"{p} tidak dapat dihubungi atau gagal sementara untuk akun \u201c{account_name}\u201d ({said}); dicoba lagi.",
+        message_en=f"{p} could not be reached or failed temporarily for the account "
+        f"\u201c{account_name}\u201d ({said}); will retry.",
         details={"rule": "unavailable", "platform_message": said},
     )
 
@@ -99,8 +100,8 @@ def outcome_unknown(channel: str, account_name: str, said: str) -> PublishOutcom
     return PublishOutcomeUnknown(
         f"Tidak dapat dipastikan apakah {p} sudah memuat kiriman untuk akun \u201c{account_name}\u201d ({said}). "
         "Periksa akun tersebut. Bila kiriman sudah ada, catat tautannya (“Catat kiriman” di halaman konten); "
-        "bila belum ada, pilih “Kirim saja”."
-        f" / Cannot tell whether {p} already has the post for the account \u201c{account_name}\u201d ({said}). "
+        "bila belum ada, pilih “Kirim saja”.",
+        message_en=f"Cannot tell whether {p} already has the post for the account \u201c{account_name}\u201d ({said}). "
         "Check the account. If the post is there, record its link (“Record the post” on the item page); "
         "if it is not, choose “Post anyway”.",
         details={"rule": "outcome_unknown", "platform_message": said},
