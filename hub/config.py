@@ -57,6 +57,8 @@ DEFAULTS: dict[str, object] = {
     # After a change, list the old keys (JSON list or comma-separated) so older entries verify.
     "AUDIT_KEY": None,
     "AUDIT_OLD_KEYS": [],
+    # the most occurrences one series (a recurring item) may have (hub.items.series)
+    "SERIES_MAX_OCCURRENCES": 52,
     # SMTP for e-mail notifications; no e-mail is sent when SMTP_HOST is empty
     "SMTP_HOST": "",
     "SMTP_PORT": 587,

@@ -1,0 +1,233 @@
+"""Series (issue 17 part 4): a recurring item passes the approval chain once and each occurrence
+is published at its own time, exactly once; one occurrence is cancelled or moved on its own; the
+rule is changed after approval only through a revision; the calendar shows each occurrence."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from hub.extensions import db
+from hub.models import Item, ItemOccurrence, Publication, PublicationStatus, utcnow
+from hub.models.audit import AuditEntry
+from hub.workflow import engine
+from hub.workflow.errors import InvalidRequest
+from tests import stub_channel, workflow_support
+from tests.dispatch_support import FAST, drive, publications
+from tests.query_counter import count_statements
+from tests.workflow_support import assign, current_step, decide, new_item
+
+people = workflow_support.people  # the fixture
+CHAIN = {
+    "receive": "verifikator",
+    "verify_1": "verifikator",
+    "verify_2": "sub_koordinator",
+    "verify_3": "kepala_bidang",
+    "approval": "kepala_dinas",
+}
+WEEK = dt.timedelta(weeks=1)
+
+
+@pytest.fixture
+def svc():
+    with stub_channel.StubService() as service:
+        yield service
+
+
+@pytest.fixture
+def app(make_app, svc):
+    app = make_app(EXTRA_PLUGINS=[stub_channel], STUB_CHANNEL_URL=svc.url, **FAST)
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def flow(people):
+    return assign(
+        "videotron_request", people.sysadmin, organisation_kinds=["requester"], kinds=["video"], channels=["stub"]
+    )
+
+
+def series_item(people, first: dt.datetime, **rule) -> Item:
+    return new_item(
+        people.pemohon,
+        channels=[{"channel": "stub", "options": {"accounts": ["pemprov"]}}],
+        title="Iklan layanan publik mingguan",
+        publish_at=first.isoformat(),
+        recurrence={"freq": "weekly", "count": 4, **rule},
+    )
+
+
+def approve(item: Item, people) -> None:
+    """Submit the series and walk it through the chain once."""
+    engine.submit(item.id, people.pemohon)
+    walk(item, people)
+
+
+def walk(item: Item, people) -> None:
+    for key, who in CHAIN.items():
+        assert current_step(item.id).step_key == key
+        decide(item.id, getattr(people, who))
+
+
+def occurrence_pubs(item_id: int) -> list[Publication]:
+    return sorted(publications(item_id), key=lambda p: p.occurrence)
+
+
+def test_a_weekly_series_of_four_approved_once_publishes_four_times_once_each(app, svc, people, flow):
+    first = (utcnow() - 3 * WEEK - dt.timedelta(hours=1)).replace(microsecond=0)
+    item = series_item(people, first)
+    assert [o.starts_at for o in db.session.scalars(db.select(ItemOccurrence).order_by(ItemOccurrence.number))] == [
+        first + n * WEEK for n in range(4)
+    ]
+    approve(item, people)
+
+    pubs = occurrence_pubs(item.id)
+    assert [p.occurrence for p in pubs] == [1, 2, 3, 4]
+    assert [p.scheduled_at for p in pubs] == [first + n * WEEK for n in range(4)]
+    assert len({p.idempotency_key for p in pubs}) == 4
+    decisions = db.session.scalars(
+        db.select(AuditEntry).where(AuditEntry.action == "item.decision", AuditEntry.actor_id.isnot(None))
+    ).all()
+    assert len(decisions) == len(CHAIN)  # the chain was passed once, not per occurrence
+
+    drive(app, lambda: all(p.status == PublicationStatus.PUBLISHED.value for p in publications(item.id)))
+    for pub in occurrence_pubs(item.id):
+        assert svc.count(pub.idempotency_key) == 1  # exactly once each
+        assert pub.published_at >= pub.scheduled_at  # never before its time
+    assert len(svc.posts) == 4
+    drive(app, lambda: current_step(item.id) is None)  # the publish step closed after the last occurrence
+
+
+def test_cancelling_occurrence_three_leaves_three_publications(app, svc, people, flow, client, login):
+    from hub.items.series import cancel_occurrence
+
+    first = (utcnow() - 3 * WEEK - dt.timedelta(hours=1)).replace(microsecond=0)
+    item = series_item(people, first)
+    approve(item, people)
+    cancel_occurrence(db.session.get(Item, item.id), 3, people.pemohon)
+
+    drive(
+        app,
+        lambda: all(
+            p.status == (PublicationStatus.CANCELLED if p.occurrence == 3 else PublicationStatus.PUBLISHED).value
+            for p in publications(item.id)
+        ),
+    )
+    pubs = occurrence_pubs(item.id)
+    assert len(svc.posts) == 3
+    assert [svc.count(p.idempotency_key) for p in pubs] == [1, 1, 0, 1]
+    [entry] = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "item.occurrence_cancelled")).all()
+    assert entry.details["occurrence"] == 3 and entry.actor_id == people.pemohon.id
+    assert db.session.scalar(
+        db.select(ItemOccurrence.status).where(ItemOccurrence.item_id == item.id, ItemOccurrence.number == 3)
+    ) == "cancelled"
+
+
+def test_future_occurrences_wait_for_their_own_times_and_one_can_be_moved(app, svc, people, flow):
+    from hub.dispatch.scheduler import take_over_if_dead
+    from hub.items.series import move_occurrence
+    from hub.jobs import run_worker
+    from hub.queue import get_queue
+
+    first = (utcnow() + dt.timedelta(days=1)).replace(microsecond=0)
+    item = series_item(people, first)
+    approve(item, people)
+    queue = get_queue()
+    scheduled = queue.connection.zrange(queue.scheduled_job_registry.key, 0, -1, withscores=True)
+    assert sorted(int(score) for _job, score in scheduled) == [int((first + n * WEEK).timestamp()) for n in range(4)]
+    take_over_if_dead("test-driver")
+    if queue.count:
+        run_worker(app, burst=True, with_scheduler=False, maintenance=False)
+    assert svc.posts == {}  # nothing is due yet
+
+    # occurrence 2 is moved to now: it alone goes out, at its new time
+    move_occurrence(db.session.get(Item, item.id), 2, utcnow() - dt.timedelta(seconds=1), people.pemohon)
+    drive(app, lambda: any(p.status == PublicationStatus.PUBLISHED.value for p in publications(item.id)))
+    pubs = occurrence_pubs(item.id)
+    assert [p.status for p in pubs] == ["queued", "published", "queued", "queued"]
+    assert len(svc.posts) == 1 and svc.count(pubs[1].idempotency_key) == 1
+    occ = db.session.scalar(db.select(ItemOccurrence).where(ItemOccurrence.number == 2))
+    assert occ.status == "changed" and occ.rule_starts_at == first + WEEK
+    assert db.session.scalars(db.select(AuditEntry.action).where(AuditEntry.action == "item.occurrence_moved")).all()
+
+
+def test_changing_the_rule_after_approval_is_a_revision_through_the_chain(app, svc, people, flow):
+    from hub.items.series import open_revision
+    from hub.items.service import update_item
+    from hub.workflow.errors import NotAllowed
+
+    first = (utcnow() + dt.timedelta(days=1)).replace(microsecond=0)
+    item = series_item(people, first)
+    approve(item, people)
+    with pytest.raises(NotAllowed):  # an approved series is not edited in place
+        update_item(db.session.get(Item, item.id), people.pemohon, {"recurrence": {"freq": "weekly", "count": 2}})
+    db.session.rollback()
+
+    open_revision(item.id, people.pemohon)
+    db.session.expire_all()
+    assert db.session.get(Item, item.id).status == "returned"
+    assert {p.status for p in publications(item.id)} == {"cancelled"}  # nothing goes out meanwhile
+    update_item(db.session.get(Item, item.id), people.pemohon, {"recurrence": {"freq": "weekly", "count": 2}})
+    engine.submit(item.id, people.pemohon)
+    walk(item, people)  # every step again
+    pubs = occurrence_pubs(item.id)
+    assert [(p.occurrence, p.status) for p in pubs] == [(1, "queued"), (2, "queued"), (3, "cancelled"), (4, "cancelled")]
+    assert [p.scheduled_at for p in pubs[:2]] == [first, first + WEEK]
+
+
+def test_bad_rules_get_clear_errors(app, people, flow):
+    start = utcnow() + dt.timedelta(days=1)
+    cases = [
+        ({"freq": "weekly", "count": 53}, "recurrence.count", "1 to 52"),
+        ({"freq": "weekly", "until": (start + 60 * WEEK).date().isoformat()}, "recurrence.until", "more than 52"),
+        ({"freq": "weekly", "until": (start - WEEK).date().isoformat()}, "recurrence.until", "ends before"),
+        ({"freq": "daily", "count": 3}, "recurrence.freq", "weekly or monthly"),
+        ({"freq": "weekly"}, "recurrence.count", "number of times"),
+    ]
+    for rule, field, words in cases:
+        with pytest.raises(InvalidRequest) as caught:
+            series_item(people, start, **rule)
+        assert caught.value.field == field and words in caught.value.message("en"), (rule, caught.value)
+        db.session.rollback()
+    with pytest.raises(InvalidRequest) as caught:
+        new_item(people.pemohon, channels=["stub"], recurrence={"freq": "monthly", "count": 3})
+    assert caught.value.field == "publish_at"
+    assert db.session.scalar(db.select(db.func.count(Item.id))) == 0  # nothing half-written
+
+
+def test_monthly_keeps_the_day_and_the_office_time(app, people, flow):
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo(app.config["TIMEZONE"])
+    first = dt.datetime(2027, 1, 15, 9, 30, tzinfo=tz)
+    item = series_item(people, first, freq="monthly", count=3)
+    times = [o.starts_at.astimezone(tz) for o in db.session.scalars(db.select(ItemOccurrence).order_by("number"))]
+    assert [(t.month, t.day, t.hour, t.minute) for t in times] == [(1, 15, 9, 30), (2, 15, 9, 30), (3, 15, 9, 30)]
+    assert item.recurrence == {"freq": "monthly", "interval": 1, "count": 3}
+
+
+def test_the_calendar_shows_each_occurrence_in_a_constant_number_of_queries(app, client, login, people, flow):
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo(app.config["TIMEZONE"])
+    first = dt.datetime(2027, 3, 1, 8, 0, tzinfo=tz)
+    login(client, people.pemohon)
+    counts = {}
+    for n in (4, 16):
+        item = new_item(
+            people.pemohon,
+            channels=[{"channel": "stub", "options": {"accounts": ["pemprov"]}}],
+            title=f"Rapat koordinasi {n}",
+            publish_at=first.isoformat(),
+            recurrence={"freq": "weekly", "count": n},
+        )
+        approve(item, people)
+        client.get("/calendar?month=2027-03")
+        with count_statements() as seen:
+            response = client.get("/calendar?month=2027-03")
+        html = response.get_data(as_text=True)
+        assert html.count(f"Rapat koordinasi {n}") == 5  # every Monday of March 2027
+        counts[n] = len(seen)
+    assert counts[4] == counts[16], counts
