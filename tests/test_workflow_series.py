@@ -50,12 +50,14 @@ def flow(people):
 
 
 def series_item(people, first: dt.datetime, **rule) -> Item:
+    """A weekly series of four from ``first`` (``rule`` changes it; ``until`` replaces the count)."""
+    rule = {"freq": "weekly", **({} if "until" in rule else {"count": 4}), **rule}
     return new_item(
         people.pemohon,
         channels=[{"channel": "stub", "options": {"accounts": ["pemprov"]}}],
         title="Iklan layanan publik mingguan",
         publish_at=first.isoformat(),
-        recurrence={"freq": "weekly", "count": 4, **rule},
+        recurrence={k: v for k, v in rule.items() if v is not None},
     )
 
 
@@ -136,7 +138,8 @@ def test_future_occurrences_wait_for_their_own_times_and_one_can_be_moved(app, s
     approve(item, people)
     queue = get_queue()
     scheduled = queue.connection.zrange(queue.scheduled_job_registry.key, 0, -1, withscores=True)
-    assert sorted(int(score) for _job, score in scheduled) == [int((first + n * WEEK).timestamp()) for n in range(4)]
+    times = sorted(int(score) for job, score in scheduled if job.decode().startswith("hub-pub-"))
+    assert times == [int((first + n * WEEK).timestamp()) for n in range(4)]
     take_over_if_dead("test-driver")
     if queue.count:
         run_worker(app, burst=True, with_scheduler=False, maintenance=False)
@@ -184,16 +187,16 @@ def test_bad_rules_get_clear_errors(app, people, flow):
         ({"freq": "weekly", "until": (start + 60 * WEEK).date().isoformat()}, "recurrence.until", "more than 52"),
         ({"freq": "weekly", "until": (start - WEEK).date().isoformat()}, "recurrence.until", "ends before"),
         ({"freq": "daily", "count": 3}, "recurrence.freq", "weekly or monthly"),
-        ({"freq": "weekly"}, "recurrence.count", "number of times"),
+        ({"freq": "weekly", "count": None}, "recurrence.count", "number of times"),
     ]
     for rule, field, words in cases:
         with pytest.raises(InvalidRequest) as caught:
             series_item(people, start, **rule)
-        assert caught.value.field == field and words in caught.value.message("en"), (rule, caught.value)
+        assert caught.value.details["field"] == field and words in caught.value.message("en"), (rule, caught.value)
         db.session.rollback()
     with pytest.raises(InvalidRequest) as caught:
         new_item(people.pemohon, channels=["stub"], recurrence={"freq": "monthly", "count": 3})
-    assert caught.value.field == "publish_at"
+    assert caught.value.details["field"] == "publish_at"
     assert db.session.scalar(db.select(db.func.count(Item.id))) == 0  # nothing half-written
 
 
@@ -228,6 +231,6 @@ def test_the_calendar_shows_each_occurrence_in_a_constant_number_of_queries(app,
         with count_statements() as seen:
             response = client.get("/calendar?month=2027-03")
         html = response.get_data(as_text=True)
-        assert html.count(f"Rapat koordinasi {n}") == 5  # every Monday of March 2027
+        assert html.count(f"Rapat koordinasi {n}") == min(n, 5)  # each Monday of March 2027 the series has
         counts[n] = len(seen)
     assert counts[4] == counts[16], counts

@@ -15,6 +15,7 @@ series is a revision through the chain (:func:`open_revision`). See docs/workflo
 from __future__ import annotations
 
 import datetime as dt
+from itertools import islice
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import MONTHLY, WEEKLY, rrule
@@ -106,8 +107,9 @@ def expand(rule: dict, first: dt.datetime, tz: ZoneInfo) -> list[dt.datetime]:
         kwargs["count"] = int(rule["count"])
     else:
         kwargs["until"] = dt.datetime.combine(dt.date.fromisoformat(rule["until"]), dt.time.max)
-        kwargs["count"] = limit + 1  # one more than allowed, to tell "too many" apart
-    return [t.replace(tzinfo=tz).astimezone(dt.UTC) for t in rrule(FREQUENCIES[rule["freq"]], **kwargs)]
+    # at most one more than allowed, to tell "too many" apart without expanding years of dates
+    times = islice(rrule(FREQUENCIES[rule["freq"]], **kwargs), limit + 1)
+    return [t.replace(tzinfo=tz).astimezone(dt.UTC) for t in times]
 
 
 def check(item: Item) -> list[dt.datetime]:
