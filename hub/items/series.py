@@ -49,21 +49,24 @@ def clean_rule(raw) -> dict | None:
     if raw in (None, "", {}):
         return None
     if not isinstance(raw, dict):
-        raise InvalidRequest("Aturan pengulangan harus berupa objek.", "The repeat rule must be an object.",
-                             field="recurrence")
+        raise InvalidRequest(
+            "Aturan pengulangan harus berupa objek.", "The repeat rule must be an object.", field="recurrence"
+        )
     freq = str(raw.get("freq") or "none")
     if freq == "none":
         return None
     if freq not in FREQUENCIES:
-        raise InvalidRequest("Pengulangan: pilih mingguan atau bulanan.", "Repeat: choose weekly or monthly.",
-                             field="recurrence.freq")
+        raise InvalidRequest(
+            "Pengulangan: pilih mingguan atau bulanan.", "Repeat: choose weekly or monthly.", field="recurrence.freq"
+        )
     try:
         interval = int(raw.get("interval") or 1)
     except (TypeError, ValueError):
         interval = 0
     if not 1 <= interval <= 12:
-        raise InvalidRequest("Jarak pengulangan 1 sampai 12.", "The repeat interval is 1 to 12.",
-                             field="recurrence.interval")
+        raise InvalidRequest(
+            "Jarak pengulangan 1 sampai 12.", "The repeat interval is 1 to 12.", field="recurrence.interval"
+        )
     count, until = raw.get("count"), raw.get("until")
     if count in ("", None) and until in ("", None):
         raise InvalidRequest(
@@ -164,7 +167,10 @@ def sync(item: Item) -> None:
         if occ is None:
             db.session.add(
                 ItemOccurrence(
-                    item_id=item.id, number=number, starts_at=when, rule_starts_at=when,
+                    item_id=item.id,
+                    number=number,
+                    starts_at=when,
+                    rule_starts_at=when,
                     status=OccurrenceStatus.PLANNED.value,
                 )
             )
@@ -230,13 +236,21 @@ def cancel_occurrence(item: Item, number: int, user: User | None) -> ItemOccurre
     for pub in _publications(item.id, occ.number):
         if pub.status in NOT_SENT:
             transitions.transition(
-                pub.id, PS.CANCELLED, allowed_from=set(NOT_SENT), action="publication.cancel", actor=user,
-                details={"occurrence": occ.number}, next_attempt_at=None,
+                pub.id,
+                PS.CANCELLED,
+                allowed_from=set(NOT_SENT),
+                action="publication.cancel",
+                actor=user,
+                details={"occurrence": occ.number},
+                next_attempt_at=None,
             )
             cancelled.append(pub.id)
     occ.status = OccurrenceStatus.CANCELLED.value
     record(
-        "item.occurrence_cancelled", actor=user, target_type="item", target_id=item.id,
+        "item.occurrence_cancelled",
+        actor=user,
+        target_type="item",
+        target_id=item.id,
         details={"occurrence": occ.number, "starts_at": occ.starts_at.isoformat(), "publications": cancelled},
     )
     transitions.commit()
@@ -247,7 +261,7 @@ def cancel_occurrence(item: Item, number: int, user: User | None) -> ItemOccurre
 def move_occurrence(item: Item, number: int, when: dt.datetime, user: User | None) -> ItemOccurrence:
     """Move one occurrence to ``when`` (aware): its publications not yet out go at the new time."""
     from hub.audit import record
-    from hub.dispatch import relay, transitions
+    from hub.dispatch import relay
 
     occ = _occurrence(item, number, user)
     if occ.status == OccurrenceStatus.CANCELLED.value:
@@ -265,7 +279,10 @@ def move_occurrence(item: Item, number: int, when: dt.datetime, user: User | Non
             pub.scheduled_at = occ.starts_at
             moved.append(pub)
     record(
-        "item.occurrence_moved", actor=user, target_type="item", target_id=item.id,
+        "item.occurrence_moved",
+        actor=user,
+        target_type="item",
+        target_id=item.id,
         details={"occurrence": occ.number, "from": before.isoformat(), "to": occ.starts_at.isoformat()},
     )
     db.session.commit()
@@ -307,8 +324,13 @@ def open_revision(item_id: int, user: User) -> Item:
             db.select(Publication).where(Publication.item_id == item.id, Publication.status.in_(NOT_SENT))
         ).scalars():
             transitions.transition(
-                pub.id, PS.CANCELLED, allowed_from=set(NOT_SENT), action="publication.cancel", actor=user,
-                details={"reason": "series revision"}, next_attempt_at=None,
+                pub.id,
+                PS.CANCELLED,
+                allowed_from=set(NOT_SENT),
+                action="publication.cancel",
+                actor=user,
+                details={"reason": "series revision"},
+                next_attempt_at=None,
             )
         st.close(current, StepStatus.CANCELLED, user, dt.datetime.now(dt.UTC))
         state.step_index = None
@@ -337,13 +359,23 @@ def plan_publications(item: Item, make) -> list[Publication]:
         occ = live.get(pub.occurrence)
         if occ is None and pub.status in NOT_SENT:
             transitions.transition(
-                pub.id, PS.CANCELLED, allowed_from=set(NOT_SENT), action="publication.cancel",
-                details={"occurrence": pub.occurrence, "reason": "not in the series"}, next_attempt_at=None,
+                pub.id,
+                PS.CANCELLED,
+                allowed_from=set(NOT_SENT),
+                action="publication.cancel",
+                details={"occurrence": pub.occurrence, "reason": "not in the series"},
+                next_attempt_at=None,
             )
         elif occ is not None and pub.status == PS.CANCELLED.value:
             transitions.transition(
-                pub.id, PS.PENDING, allowed_from={PS.CANCELLED}, action="publication.replanned",
-                details={"occurrence": pub.occurrence}, scheduled_at=occ.starts_at, next_attempt_at=None,
-                retry_base=pub.attempts, lease_until=None,
+                pub.id,
+                PS.PENDING,
+                allowed_from={PS.CANCELLED},
+                action="publication.replanned",
+                details={"occurrence": pub.occurrence},
+                scheduled_at=occ.starts_at,
+                next_attempt_at=None,
+                retry_base=pub.attempts,
+                lease_until=None,
             )
     return result

@@ -35,7 +35,8 @@ TROUBLE_WHERE = "status IN ('failed', 'needs_attention')"
 
 
 class Publication(Base):
-    """One item (or one occurrence of a series) on one channel target: the unit the dispatcher publishes, retries and reports on."""
+    """One item (or one occurrence of a series) on one channel target: the unit the dispatcher publishes,
+    retries and reports on."""
 
     __tablename__ = "publication"
     __table_args__ = (
