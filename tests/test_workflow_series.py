@@ -242,3 +242,64 @@ def test_the_calendar_shows_each_occurrence_in_a_constant_number_of_queries(app,
         assert html.count(f"Rapat koordinasi {n}") == min(n, 5)  # each Monday of March 2027 the series has
         counts[n] = len(seen)
     assert counts[4] == counts[16], counts
+
+
+def test_the_form_makes_a_series_and_the_item_page_cancels_one_occurrence(app, client, login, people, flow):
+    login(client, people.pemohon)
+    form = client.get("/items/new").get_data(as_text=True)
+    assert 'name="repeat_freq"' in form and "Tidak berulang" in form
+    base = {
+        "title": "Rapat koordinasi Senin",
+        "kind": "video",
+        "body": "Rapat koordinasi mingguan.",
+        "priority": "3",
+        "channel": ["stub"],
+        "publish_at": "2027-03-01T08:00",
+        "repeat_freq": "weekly",
+        "repeat_interval": "1",
+    }
+    bad = client.post("/items/new", data={**base, "repeat_count": "60"})
+    assert bad.status_code == 422 and "Jumlah kali 1 sampai 52." in bad.get_data(as_text=True)
+    assert 'value="Rapat koordinasi Senin"' in bad.get_data(as_text=True)  # nothing the person typed is lost
+    resp = client.post("/items/new", data={**base, "repeat_count": "3"})
+    assert resp.status_code == 302
+    item = db.session.scalars(db.select(Item)).one()
+    assert item.recurrence == {"freq": "weekly", "interval": 1, "count": 3}
+    page = client.get(f"/items/{item.id}").get_data(as_text=True)
+    assert page.count("data-occurrence=") == 3 and "Jadwal seri" in page
+    resp = client.post(f"/items/{item.id}/occurrences/2/cancel")
+    assert resp.status_code == 302
+    page = client.get(f"/items/{item.id}").get_data(as_text=True)
+    assert 'data-occurrence="2" data-status="cancelled"' in page
+
+
+def test_the_api_reads_and_changes_occurrences(app, client, people, flow, api_headers):
+    headers = api_headers(people.pemohon)
+    resp = client.post(
+        "/api/v1/items",
+        json={
+            "title": "Pembaruan informasi PPID",
+            "kind": "video",
+            "channels": ["stub"],
+            "publish_at": "2027-01-31T10:00",
+            "recurrence": {"freq": "monthly", "until": "2027-06-30"},
+        },
+        headers=headers,
+    )
+    assert resp.status_code == 201, resp.get_json()
+    data = resp.get_json()
+    item_id = data["id"]
+    assert data["recurrence"] == {"freq": "monthly", "interval": 1, "until": "2027-06-30"}
+    got = client.get(f"/api/v1/items/{item_id}", headers=headers).get_json()
+    # the 31st: months without one are skipped (January, March, May)
+    assert [o["starts_at"][:10] for o in got["occurrences"]] == ["2027-01-31", "2027-03-31", "2027-05-31"]
+    moved = client.post(
+        f"/api/v1/items/{item_id}/occurrences/2/move", json={"starts_at": "2027-03-30T10:00"}, headers=headers
+    )
+    assert moved.status_code == 200 and moved.get_json()["status"] == "changed"
+    assert client.post(f"/api/v1/items/{item_id}/occurrences/9/cancel", headers=headers).status_code == 422
+    other = client.post(f"/api/v1/items/{item_id}/occurrences/3/cancel", headers=api_headers(people.verifikator))
+    assert other.status_code in (403, 404)  # neither its creator nor a channel admin
+    resp = client.patch(f"/api/v1/items/{item_id}", json={"recurrence": {"freq": "none"}}, headers=headers)
+    assert resp.get_json()["recurrence"] is None and "occurrences" not in resp.get_json()
+    assert db.session.scalar(db.select(db.func.count(ItemOccurrence.id))) == 0

@@ -35,7 +35,8 @@ def max_occurrences() -> int:
     return int(current_app.config.get("SERIES_MAX_OCCURRENCES", 52))
 
 
-def _tz(item: Item) -> ZoneInfo:
+def office_zone(item: Item) -> ZoneInfo:
+    """The time zone of the item's office (the rule's times of day are in it)."""
     from hub.workflow.calendar import office_timezone
 
     return office_timezone(db.session.get(Organisation, item.organisation_id) if item.organisation_id else None)
@@ -124,7 +125,7 @@ def check(item: Item) -> list[dt.datetime]:
             "A series needs the time of its first publication (publish at).",
             field="publish_at",
         )
-    tz = _tz(item)
+    tz = office_zone(item)
     if rule.get("until") and dt.date.fromisoformat(rule["until"]) < item.publish_at.astimezone(tz).date():
         raise InvalidRequest(
             "Tanggal akhir pengulangan sebelum waktu terbit pertama.",
@@ -198,18 +199,32 @@ def may_change(user: User | None, item: Item) -> bool:
     return item.created_by_id == user.id or has_permission(user, "publication.manage")
 
 
+def may_revise(user: User | None, item: Item) -> bool:
+    """Whether ``user`` may open a revision now: the engine's conditions, or (a series) while its
+    publish step waits for occurrences to come (:func:`open_revision`)."""
+    from hub.workflow import engine
+    from hub.workflow import state as st
+
+    if engine.may_revise(user, item):
+        return True
+    if user is None or not item.recurrence or item.created_by_id != user.id or item.status != ItemStatus.APPROVED.value:
+        return False
+    current = st.open_step(item.id)
+    return current is not None and current.kind == "publish"
+
+
 def _occurrence(item: Item, number: int, user: User | None) -> ItemOccurrence:
     if not item.recurrence:
         raise InvalidRequest("Konten ini bukan seri.", "This item is not a series.", field="occurrence")
     if user is not None and not may_change(user, item):
-        raise NotAllowed("Anda tidak dapat mengubah kejadian seri ini.", "You cannot change this series' occurrences.")
+        raise NotAllowed("Anda tidak dapat mengubah jadwal seri ini.", "You cannot change this series' occurrences.")
     if item.status in (ItemStatus.REJECTED.value, ItemStatus.WITHDRAWN.value):
         raise DecisionConflict("Seri ini sudah selesai.", "This series is closed.")
     occ = db.session.execute(
         db.select(ItemOccurrence).where(ItemOccurrence.item_id == item.id, ItemOccurrence.number == int(number))
     ).scalar_one_or_none()
     if occ is None:
-        raise InvalidRequest("Kejadian seri tidak ditemukan.", "Occurrence not found.", field="occurrence")
+        raise InvalidRequest("Jadwal seri tidak ditemukan.", "Occurrence not found.", field="occurrence")
     return occ
 
 
@@ -265,7 +280,7 @@ def move_occurrence(item: Item, number: int, when: dt.datetime, user: User | Non
 
     occ = _occurrence(item, number, user)
     if occ.status == OccurrenceStatus.CANCELLED.value:
-        raise DecisionConflict("Kejadian ini sudah dibatalkan.", "This occurrence is cancelled.")
+        raise DecisionConflict("Jadwal ini sudah dibatalkan.", "This occurrence is cancelled.")
     before = occ.starts_at
     occ.starts_at = when.astimezone(dt.UTC)
     occ.status = (
