@@ -1,4 +1,4 @@
-"""Series: an item that repeats (weekly spots on the screens, a Monday meeting, a monthly PPID update).
+"""Series: an item that repeats (weekly spots on the screens, a Monday meeting, a monthly information update).
 
 A series is an item with a ``recurrence`` rule (weekly or monthly, every ``interval`` weeks or
 months, ``count`` times or ``until`` a date), counted from its ``publish_at`` in the office's time
