@@ -238,6 +238,16 @@ def _publications(item_id: int, number: int) -> list[Publication]:
     )
 
 
+def _refuse_if_out(item_id: int, number: int) -> None:
+    """An occurrence every publication of which has gone out is history: it is neither cancelled nor moved."""
+    statuses = {p.status for p in _publications(item_id, number)}
+    if statuses and not statuses & NOT_SENT:
+        raise DecisionConflict(
+            "Jadwal ini sudah terbit; minta admin kanal menurunkan publikasinya bila perlu.",
+            "This occurrence has gone out; ask the channel admin to unpublish it if needed.",
+        )
+
+
 def cancel_occurrence(item: Item, number: int, user: User | None) -> ItemOccurrence:
     """Cancel one occurrence: its publications that have not gone out are cancelled (audited as
     ``publication.cancel``), the others stay; the occurrence is audited as ``item.occurrence_cancelled``."""
@@ -247,6 +257,7 @@ def cancel_occurrence(item: Item, number: int, user: User | None) -> ItemOccurre
     occ = _occurrence(item, number, user)
     if occ.status == OccurrenceStatus.CANCELLED.value:
         return occ
+    _refuse_if_out(item.id, occ.number)
     cancelled = []
     for pub in _publications(item.id, occ.number):
         if pub.status in NOT_SENT:
@@ -281,6 +292,7 @@ def move_occurrence(item: Item, number: int, when: dt.datetime, user: User | Non
     occ = _occurrence(item, number, user)
     if occ.status == OccurrenceStatus.CANCELLED.value:
         raise DecisionConflict("Jadwal ini sudah dibatalkan.", "This occurrence is cancelled.")
+    _refuse_if_out(item.id, occ.number)
     before = occ.starts_at
     occ.starts_at = when.astimezone(dt.UTC)
     occ.status = (
