@@ -72,6 +72,10 @@ class Channel:
     #: options the item form shows as fields (screens, thread opt-in, categories…); the rest of
     #: ``ItemChannel.options`` stays editable as JSON
     option_fields: tuple[OptionField, ...] = ()
+    #: True when every occurrence of a series needs its own approval on this channel: the series'
+    #: final approval then makes, per occurrence, a draft item for this channel that its creator
+    #: submits through the chain (``hub.items.series``); False: the series is approved once
+    approval_per_occurrence: bool = False
     #: set by the hub: the name of the plugin that declared the channel
     plugin: str = ""
 

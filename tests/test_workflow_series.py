@@ -8,6 +8,8 @@ import datetime as dt
 
 import pytest
 
+from hub import hookimpl
+from hub.channels import Channel
 from hub.extensions import db
 from hub.models import Item, ItemOccurrence, Publication, PublicationStatus, utcnow
 from hub.models.audit import AuditEntry
@@ -312,3 +314,54 @@ def test_the_api_reads_and_changes_occurrences(app, client, people, flow, api_he
     resp = client.patch(f"/api/v1/items/{item_id}", json={"recurrence": {"freq": "none"}}, headers=headers)
     assert resp.get_json()["recurrence"] is None and "occurrences" not in resp.get_json()
     assert db.session.scalar(db.select(db.func.count(ItemOccurrence.id))) == 0
+
+
+class FreshPlugin:
+    """A channel whose plugin wants every occurrence of a series approved on its own."""
+
+    @hookimpl
+    def register_channels(self):
+        return [
+            Channel(
+                name="fresh",
+                label_id="Kanal persetujuan per jadwal",
+                label_en="Per-occurrence approval channel",
+                approval_per_occurrence=True,
+            )
+        ]
+
+
+def test_a_channel_that_approves_each_occurrence_gets_one_draft_per_occurrence(make_app, svc, people):
+    from hub.items.series import cancel_occurrence
+
+    app = make_app(EXTRA_PLUGINS=[stub_channel, FreshPlugin()], STUB_CHANNEL_URL=svc.url, **FAST)
+    with app.app_context():
+        assign("videotron_request", people.sysadmin, organisation_kinds=["requester"], kinds=["video"])
+        first = (utcnow() + dt.timedelta(days=1)).replace(microsecond=0)
+        item = new_item(
+            people.pemohon,
+            channels=[{"channel": "stub", "options": {"accounts": ["pemprov"]}}, {"channel": "fresh", "text": "Segar"}],
+            title="Iklan layanan publik mingguan",
+            publish_at=first.isoformat(),
+            recurrence={"freq": "weekly", "count": 3},
+        )
+        approve(item, people)
+        pubs = occurrence_pubs(item.id)
+        assert [(p.channel, p.occurrence) for p in pubs] == [("stub", 1), ("stub", 2), ("stub", 3)]
+        drafts = db.session.scalars(db.select(Item).where(Item.id != item.id).order_by(Item.id)).all()
+        assert [(d.status, d.channel_names, d.publish_at) for d in drafts] == [
+            ("draft", ["fresh"], first + n * WEEK) for n in range(3)
+        ]
+        assert [d.extra["series"] for d in drafts] == [{"item_id": item.id, "occurrence": n} for n in (1, 2, 3)]
+        assert drafts[0].text_for("fresh") == "Segar"
+
+        engine.submit(drafts[0].id, people.pemohon)  # each occurrence goes through the chain itself
+        assert current_step(drafts[0].id).step_key == "receive"
+
+        cancel_occurrence(db.session.get(Item, item.id), 1, people.pemohon)  # in the chain: withdrawn
+        cancel_occurrence(db.session.get(Item, item.id), 2, people.pemohon)  # a draft: deleted
+        db.session.expire_all()
+        assert db.session.get(Item, drafts[0].id).status == "withdrawn"
+        assert db.session.get(Item, drafts[1].id) is None
+        assert db.session.get(Item, drafts[2].id).status == "draft"
+        assert [p.status for p in occurrence_pubs(item.id)] == ["cancelled", "cancelled", "queued"]

@@ -82,7 +82,11 @@ def create_publications(item: Item) -> list[Publication]:
         (p.channel, p.target, p.occurrence): p
         for p in db.session.execute(db.select(Publication).where(Publication.item_id == item.id)).scalars()
     }
-    targets = [(ic.channel, t) for ic in item.channels for t in publication_targets(item, ic)]
+    channels = item.channels
+    if item.recurrence:  # a channel that approves each occurrence gets occurrence items instead
+        declared = plugins().channels
+        channels = [ic for ic in channels if not getattr(declared.get(ic.channel), "approval_per_occurrence", False)]
+    targets = [(ic.channel, t) for ic in channels for t in publication_targets(item, ic)]
 
     def make(occurrence: int, when: dt.datetime | None) -> list[Publication]:
         rows = []

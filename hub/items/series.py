@@ -271,6 +271,7 @@ def cancel_occurrence(item: Item, number: int, user: User | None) -> ItemOccurre
                 next_attempt_at=None,
             )
             cancelled.append(pub.id)
+    _stop_occurrence_item(occ, user)
     occ.status = OccurrenceStatus.CANCELLED.value
     record(
         "item.occurrence_cancelled",
@@ -379,6 +380,7 @@ def plan_publications(item: Item, make) -> list[Publication]:
         sync(item)
         occs = occurrences(item.id)
     live = {o.number: o for o in occs if o.status != OccurrenceStatus.CANCELLED.value}
+    make_occurrence_items(item, list(live.values()))
     result = []
     for occ in live.values():
         result.extend(make(occ.number, occ.starts_at))
@@ -406,3 +408,103 @@ def plan_publications(item: Item, make) -> list[Publication]:
                 lease_until=None,
             )
     return result
+
+
+def per_occurrence_channels(item: Item) -> list:
+    """The item's channels (``ItemChannel``) whose plugin declares ``approval_per_occurrence``."""
+    from hub.plugins import plugins
+
+    declared = plugins().channels
+    return [ic for ic in item.channels if getattr(declared.get(ic.channel), "approval_per_occurrence", False)]
+
+
+def make_occurrence_items(item: Item, live: list[ItemOccurrence]) -> list[Item]:
+    """At the series' final approval: one draft item per live occurrence for the channels that approve
+    each occurrence (none when the series has no such channel); no commit.
+
+    The draft copies the series' text, media and those channels' variants, is due at the occurrence's
+    time (its display window shifted with it) and is marked ``extra["series"] = {"item_id", "occurrence"}``;
+    its creator submits it through the chain like any item. An occurrence that already has one keeps it.
+    """
+    from hub.audit import record
+    from hub.models import ItemAsset, ItemChannel
+
+    channels = per_occurrence_channels(item)
+    if not channels:
+        return []
+    made = []
+    for occ in live:
+        if occ.occurrence_item_id is not None:
+            continue
+        shift = occ.starts_at - item.publish_at if item.publish_at else dt.timedelta(0)
+        copy = Item(
+            organisation_id=item.organisation_id,
+            created_by_id=item.created_by_id,
+            kind=item.kind,
+            title=item.title,
+            body=item.body,
+            event_date=item.event_date,
+            event_place=item.event_place,
+            priority=item.priority,
+            publish_at=occ.starts_at,
+            window_start=item.window_start + shift if item.window_start else None,
+            window_end=item.window_end + shift if item.window_end else None,
+            status=ItemStatus.DRAFT.value,
+            extra={**(item.extra or {}), "series": {"item_id": item.id, "occurrence": occ.number}},
+        )
+        copy.channels = [
+            ItemChannel(channel=ic.channel, title=ic.title, text=ic.text, options=dict(ic.options or {}))
+            for ic in channels
+        ]
+        copy.assets = [
+            ItemAsset(asset_id=a.asset_id, role=a.role, position=a.position, alt_text=a.alt_text) for a in item.assets
+        ]
+        db.session.add(copy)
+        db.session.flush()
+        occ.occurrence_item_id = copy.id
+        record(
+            "item.created",
+            actor=None,
+            target_type="item",
+            target_id=copy.id,
+            details={"title": copy.title, "series_item_id": item.id, "occurrence": occ.number},
+        )
+        made.append(copy)
+    return made
+
+
+def _stop_occurrence_item(occ: ItemOccurrence, user: User | None) -> None:
+    """Cancelling an occurrence stops its own item too: a draft is deleted, an item in the chain is
+    withdrawn, an approved one has its publications not yet out cancelled."""
+    from hub.dispatch import transitions
+
+    child = db.session.get(Item, occ.occurrence_item_id) if occ.occurrence_item_id else None
+    if child is None:
+        return
+    if child.status == ItemStatus.DRAFT.value:
+        occ.occurrence_item_id = None
+        db.session.delete(child)
+    elif child.status in (ItemStatus.IN_REVIEW.value, ItemStatus.RETURNED.value):
+        from hub.workflow import state as st
+        from hub.workflow.models import StepStatus
+
+        state = st.state_of(child)
+        current = st.open_step(child.id)
+        now = dt.datetime.now(dt.UTC)
+        if current is not None:
+            st.close(current, StepStatus.CANCELLED, user, now)
+        if state is not None:
+            state.step_index, state.completed_at = None, now
+        child.status = ItemStatus.WITHDRAWN.value
+    else:
+        for pub in _publications(child.id, 0):
+            if pub.status in NOT_SENT:
+                transitions.transition(
+                    pub.id,
+                    PS.CANCELLED,
+                    allowed_from=set(NOT_SENT),
+                    action="publication.cancel",
+                    actor=user,
+                    details={"occurrence": occ.number},
+                    next_attempt_at=None,
+                )

@@ -129,6 +129,9 @@ class ItemOccurrence(Base):
     rule_starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     #: an ``OccurrenceStatus`` value
     status: Mapped[str] = mapped_column(String(20), default=OccurrenceStatus.PLANNED.value)
+    #: the draft item made for this occurrence on channels that approve each occurrence
+    #: (``Channel.approval_per_occurrence``); None when there is none
+    occurrence_item_id: Mapped[int | None] = mapped_column(ForeignKey("item.id", ondelete="SET NULL"), nullable=True)
 
 
 class ItemChannel(Base):

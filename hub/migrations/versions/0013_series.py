@@ -5,7 +5,8 @@ Revises: 0013_due_anchor
 Create Date: 2026-12-07
 
 ``item.recurrence`` holds a series' repeat rule (None: a single item); ``item_occurrence`` one row per
-occurrence (its number, its own time, planned / changed / cancelled). ``publication.occurrence`` is the
+occurrence (its number, its own time, planned / changed / cancelled, and the draft item made for it on
+channels that approve each occurrence). ``publication.occurrence`` is the
 occurrence a publication sends (0: not a series), and the unique key becomes (item, channel, target,
 occurrence). Existing publications get occurrence 0 and keep their keys.
 """
@@ -34,8 +35,15 @@ def upgrade() -> None:
         sa.Column("starts_at", hub.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("rule_starts_at", hub.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("occurrence_item_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["item_id"], ["item.id"], name=op.f("fk_item_occurrence_item_id_item"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["occurrence_item_id"],
+            ["item.id"],
+            name=op.f("fk_item_occurrence_occurrence_item_id_item"),
+            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_item_occurrence")),
         sa.UniqueConstraint("item_id", "number", name=op.f("uq_item_occurrence_item_id_number")),
