@@ -184,12 +184,6 @@ def sync(item: Item) -> None:
     db.session.flush()
 
 
-def apply_rule(item: Item, data: dict) -> None:
-    """Set the item's rule from ``data["recurrence"]`` (when present) and write its occurrences."""
-    if "recurrence" in data:
-        item.recurrence = clean_rule(data["recurrence"])
-
-
 def may_change(user: User | None, item: Item) -> bool:
     """The creator, or a person who manages publications, may cancel or move one occurrence."""
     from hub.permissions import can_view_item, has_permission
