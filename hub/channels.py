@@ -79,6 +79,11 @@ class Channel:
     #: False: the item form shows no JSON box for the options the fields do not cover (every option
     #: is a field); the API still takes any options
     options_json: bool = True
+
+    #: True when every occurrence of a series needs its own approval on this channel: the series'
+    #: final approval then makes, per occurrence, a draft item for this channel that its creator
+    #: submits through the chain (``hub.items.series``); False: the series is approved once
+    approval_per_occurrence: bool = False
     #: set by the hub: the name of the plugin that declared the channel
     plugin: str = ""
 

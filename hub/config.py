@@ -59,6 +59,8 @@ DEFAULTS: dict[str, object] = {
     "AUDIT_OLD_KEYS": [],
     # earlier encryption keys, still accepted for decryption until `hub keys reencrypt` has run
     "ENCRYPTION_OLD_KEYS": [],
+    # the most occurrences one series (a recurring item) may have (hub.items.series)
+    "SERIES_MAX_OCCURRENCES": 52,
     # SMTP for e-mail notifications; no e-mail is sent when SMTP_HOST is empty
     "SMTP_HOST": "",
     "SMTP_PORT": 587,

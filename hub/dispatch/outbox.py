@@ -23,16 +23,19 @@ if TYPE_CHECKING:
 _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_.:-]+")
 
 
-def idempotency_key(item_id: int, channel: str, target: str) -> str:
-    """A stable key for one (item, channel, target) of this installation, at most 100 characters.
+def idempotency_key(item_id: int, channel: str, target: str, occurrence: int = 0) -> str:
+    """A stable key for one (item, channel, target[, occurrence]) of this installation, at most 100 characters.
 
-    ``hub-<installation>-<item>-<channel>`` or ``…-<channel>-<target>``: the installation id
+    ``hub-<installation>-<item>-<channel>`` or ``…-<channel>-<target>``, with ``-o<n>`` for occurrence
+    ``n`` of a series (so each occurrence is its own post on the channel): the installation id
     (:mod:`hub.installation`) keeps two hubs' item 1 apart on a shared site or account;
     characters a channel might not accept are replaced, and a long key is shortened with a hash.
     """
     from hub.installation import installation_id
 
     key = f"hub-{installation_id()}-{item_id}-{channel}" + (f"-{target}" if target else "")
+    if occurrence:
+        key += f"-o{occurrence}"
     key = _KEY_UNSAFE.sub("_", key)
     if len(key) > 100:
         digest = hashlib.sha256(key.encode()).hexdigest()[:16]
@@ -69,33 +72,48 @@ def create_publications(item: Item) -> list[Publication]:
     Call it in the transaction that gives the final approval. Rows that already exist
     for the item (same channel and target) are kept, not duplicated, so calling it
     twice is harmless. Returns the item's publications for its current targets.
+
+    A series (``item.recurrence``) gets one row per (channel target, occurrence) at the
+    occurrence's time (:func:`hub.items.series.plan_publications`).
     """
     if item.id is None:
         db.session.flush()
     existing = {
-        (p.channel, p.target): p
+        (p.channel, p.target, p.occurrence): p
         for p in db.session.execute(db.select(Publication).where(Publication.item_id == item.id)).scalars()
     }
-    when = scheduled_time(item)
-    result: list[Publication] = []
-    for item_channel in item.channels:
-        for target in publication_targets(item, item_channel):
-            pub = existing.get((item_channel.channel, target))
+    channels = item.channels
+    if item.recurrence:  # a channel that approves each occurrence gets occurrence items instead
+        declared = plugins().channels
+        channels = [ic for ic in channels if not getattr(declared.get(ic.channel), "approval_per_occurrence", False)]
+    targets = [(ic.channel, t) for ic in channels for t in publication_targets(item, ic)]
+
+    def make(occurrence: int, when: dt.datetime | None) -> list[Publication]:
+        rows = []
+        for channel, target in targets:
+            pub = existing.get((channel, target, occurrence))
             if pub is None:
                 pub = Publication(
                     item_id=item.id,
-                    channel=item_channel.channel,
+                    channel=channel,
                     target=target,
+                    occurrence=occurrence,
                     status=PublicationStatus.PENDING.value,
                     attempts=0,
                     scheduled_at=when,
-                    idempotency_key=idempotency_key(item.id, item_channel.channel, target),
+                    idempotency_key=idempotency_key(item.id, channel, target, occurrence),
                     state={},
                 )
                 db.session.add(pub)
-                existing[(item_channel.channel, target)] = pub
-            result.append(pub)
-    return result
+                existing[(channel, target, occurrence)] = pub
+            rows.append(pub)
+        return rows
+
+    if item.recurrence:
+        from hub.items.series import plan_publications
+
+        return plan_publications(item, make)
+    return make(0, scheduled_time(item))
 
 
 def republish_published(item: Item) -> list[int]:
@@ -110,13 +128,13 @@ def republish_published(item: Item) -> list[int]:
 
     when = scheduled_time(item)
     rows = db.session.execute(
-        db.select(Publication.id, Publication.attempts).where(
+        db.select(Publication.id, Publication.attempts, Publication.scheduled_at).where(
             Publication.item_id == item.id,
             Publication.status == PublicationStatus.PUBLISHED.value,
             Publication.unpublish_requested_at.is_(None),
         )
     ).all()
-    for pub_id, attempts in rows:
+    for pub_id, attempts, scheduled_at in rows:
         transitions.transition(
             pub_id,
             PublicationStatus.PENDING,
@@ -124,10 +142,10 @@ def republish_published(item: Item) -> list[int]:
             action="publication.republish",
             details={"reason": "revision approved"},
             retry_base=attempts,
-            scheduled_at=when,
+            scheduled_at=scheduled_at if item.recurrence else when,  # an occurrence keeps its own time
             next_attempt_at=None,
             last_error=None,
             last_error_en=None,
             lease_until=None,
         )
-    return [pub_id for pub_id, _ in rows]
+    return [row[0] for row in rows]

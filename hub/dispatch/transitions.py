@@ -35,7 +35,8 @@ ALLOWED: dict[str, set[str]] = {
     S.FAILED: {S.QUEUED, S.CANCELLED},
     # needs_attention -> published: a channel admin found the post and recorded it (admin.record)
     S.NEEDS_ATTENTION: {S.QUEUED, S.CANCELLED, S.PUBLISHED},
-    S.CANCELLED: {S.QUEUED},
+    # cancelled -> pending: a series revision plans again an occurrence it had stopped (items.series)
+    S.CANCELLED: {S.QUEUED, S.PENDING},
     S.UNPUBLISHED: set(),
 }
 

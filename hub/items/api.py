@@ -29,6 +29,16 @@ ITEM_SCHEMA = {
         "window_start": {"type": "string", "format": "date-time"},
         "window_end": {"type": "string", "format": "date-time"},
         "extra": {"type": "object", "description": "kind-specific fields; those plugins declare are validated"},
+        "recurrence": {
+            "type": ["object", "null"],
+            "description": "a series: repeats from publish_at (office time); null or freq none: a single item",
+            "properties": {
+                "freq": {"type": "string", "enum": ["none", "weekly", "monthly"]},
+                "interval": {"type": "integer", "minimum": 1, "maximum": 12},
+                "count": {"type": "integer", "minimum": 1},
+                "until": {"type": "string", "format": "date"},
+            },
+        },
         "organisation_id": {"type": "integer", "description": "staff who see every office only"},
         "channels": {
             "type": "array",
@@ -73,6 +83,7 @@ def item_json(item: Item, *, full: bool = True) -> dict:
         "window_start": _iso(item.window_start),
         "window_end": _iso(item.window_end),
         "channels": item.channel_names,
+        "recurrence": item.recurrence,
         "created_at": _iso(item.created_at),
         "updated_at": _iso(item.updated_at),
         "url": f"/items/{item.id}",
@@ -96,9 +107,22 @@ def item_json(item: Item, *, full: bool = True) -> dict:
             }
             for a in item.assets
         ]
+        if item.recurrence:
+            from hub.items.series import occurrences
+
+            data["occurrences"] = [occurrence_json(o) for o in occurrences(item.id)]
         data["workflow"] = workflow_summary(item)
         data["can_edit"] = can_edit(g.get("user"), item)
     return data
+
+
+def occurrence_json(occ) -> dict:
+    return {
+        "number": occ.number,
+        "starts_at": _iso(occ.starts_at),
+        "rule_starts_at": _iso(occ.rule_starts_at),
+        "status": occ.status,
+    }
 
 
 def _visible(item_id: int) -> Item:
@@ -236,10 +260,48 @@ def withdraw(item_id: int):
 @bp.post("/items/<int:item_id>/revise")
 @require("item.create")
 def revise(item_id: int):
-    """Open a revision of your approved item once its workflow has finished; after its new final
+    """Open a revision of your approved item once its workflow has finished (a series: also while
+    occurrences are to come; those not yet out wait for the new approval); after its new final
     approval the published copies are updated."""
-    item = engine.revise(_visible(item_id).id, g.user)
+    from hub.items.series import open_revision
+
+    item = open_revision(_visible(item_id).id, g.user)
     return jsonify(item_json(item))
+
+
+@bp.post("/items/<int:item_id>/occurrences/<int:number>/cancel")
+@require()
+def cancel_occurrence(item_id: int, number: int):
+    """Cancel one occurrence of a series (its creator, or a channel admin): its publications not
+    yet out are cancelled; the other occurrences stay."""
+    from hub.items import series
+
+    occ = series.cancel_occurrence(_visible(item_id), number, g.user)
+    return jsonify(occurrence_json(occ))
+
+
+@bp.post("/items/<int:item_id>/occurrences/<int:number>/move")
+@require()
+@api_doc(
+    "Move one occurrence of a series",
+    request_schema={
+        "type": "object",
+        "properties": {"starts_at": {"type": "string", "format": "date-time", "description": "no zone: the office's"}},
+        "required": ["starts_at"],
+    },
+)
+def move_occurrence(item_id: int, number: int):
+    """Give one occurrence of a series its own time; its publications not yet out go then."""
+    from hub.items import series
+    from hub.items.service import parse_datetime
+    from hub.workflow.errors import InvalidRequest
+
+    item = _visible(item_id)
+    when = parse_datetime(json_body().get("starts_at"), "starts_at", series.office_zone(item))
+    if when is None:
+        raise InvalidRequest("Isi waktu baru.", "Give the new time.", field="starts_at")
+    occ = series.move_occurrence(item, number, when, g.user)
+    return jsonify(occurrence_json(occ))
 
 
 @bp.get("/items/<int:item_id>/timeline")

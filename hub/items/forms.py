@@ -80,6 +80,18 @@ def form_to_data(form: MultiDict, channels: Mapping[str, Channel] | list[str], i
             }
         )
     data["channels"] = targets
+    if "repeat_freq" in form:  # the form drew the "Repeat" section
+        freq = form.get("repeat_freq") or "none"
+        data["recurrence"] = (
+            None
+            if freq == "none"
+            else {
+                "freq": freq,
+                "interval": form.get("repeat_interval") or 1,
+                "count": form.get("repeat_count") or None,
+                "until": form.get("repeat_until") or None,
+            }
+        )
     if "extra_fields" in form:  # the form drew the plugins' item fields (an unticked box clears its field)
         data["extra"] = {spec.name: _extra_value(form, spec) for spec in (item_fields or ()) if spec.creator_sets}
     return data

@@ -189,6 +189,14 @@ def apply_fields(item: Item, data: dict) -> None:
             raise InvalidRequest("extra harus berupa objek.", "extra must be an object.", field="extra")
         merged = {**(item.extra or {}), **clean_extra(data["extra"])}
         item.extra = {key: value for key, value in merged.items() if value is not None}
+    if "recurrence" in data:
+        from hub.items.series import clean_rule
+
+        item.recurrence = clean_rule(data["recurrence"])
+    if item.recurrence:
+        from hub.items.series import check
+
+        check(item)  # a first time, an end after it, not too many occurrences: before anything is written
     if "channels" in data:
         wanted = _channels(data["channels"])
         current = {c.channel: c for c in item.channels}
@@ -215,6 +223,10 @@ def create_item(user: User, data: dict) -> Item:
     apply_fields(item, {"kind": "article", **data})
     db.session.add(item)
     db.session.flush()
+    if item.recurrence:
+        from hub.items.series import sync
+
+        sync(item)
     from hub.audit import record
 
     record("item.created", actor=user, target_type="item", target_id=item.id, details={"title": item.title})
@@ -229,7 +241,12 @@ def update_item(item: Item, user: User, data: dict) -> Item:
         )
     dates = ("publish_at", "window_start", "window_end", "event_date")
     before = {key: getattr(item, key) for key in dates}
+    rule = item.recurrence
     apply_fields(item, data)
+    if item.recurrence != rule or (item.recurrence and item.publish_at != before["publish_at"]):
+        from hub.items.series import sync
+
+        sync(item)  # the occurrences follow the new rule or first time
     from hub.audit import record
 
     record("item.edited", actor=user, target_type="item", target_id=item.id, details={"fields": sorted(data)})

@@ -8,14 +8,14 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from hub.extensions import db
-from hub.items import service
+from hub.items import series, service
 from hub.items.forms import form_to_data, local_input, other_options
 from hub.items.preview import previews
 from hub.models import Item, Organisation
 from hub.permissions import get_item_or_404, require, visible_items_clause
 from hub.workflow import engine
 from hub.workflow.calendar import office_timezone
-from hub.workflow.errors import ChecksFailed, WorkflowError
+from hub.workflow.errors import ChecksFailed, InvalidRequest, WorkflowError
 
 bp = Blueprint("items", __name__)
 
@@ -161,7 +161,9 @@ def _render_show(item: Item, problems=(), status: int = 200):
     html = render_template(
         "items/show.html",
         pre_checks=pre_checks,
-        may_revise=engine.may_revise(g.user, item),
+        may_revise=series.may_revise(g.user, item),
+        occurrences=series.occurrences(item.id) if item.recurrence else [],
+        may_change_occurrences=bool(item.recurrence) and series.may_change(g.user, item),
         review_checks=review_checks,
         previews=previews(item),
         item=item,
@@ -331,7 +333,7 @@ def revise(item_id: int):
     """Open a revision of an approved, published item (its creator): edit, resubmit, approve again."""
     item = get_item_or_404(item_id)
     try:
-        engine.revise(item.id, g.user)
+        series.open_revision(item.id, g.user)
         flash(
             _(
                 "Revision opened. Edit the item and submit it again; after the final approval the"
@@ -343,6 +345,37 @@ def revise(item_id: int):
         db.session.rollback()
         _flash_error(exc)
     return redirect(url_for("items.show", item_id=item.id))
+
+
+@bp.post("/items/<int:item_id>/occurrences/<int:number>/cancel")
+@require()
+def cancel_occurrence(item_id: int, number: int):
+    """Cancel one occurrence of a series; the others stay."""
+    item = get_item_or_404(item_id)
+    try:
+        series.cancel_occurrence(item, number, g.user)
+        flash(_("Occurrence %(number)s cancelled.", number=number), "success")
+    except WorkflowError as exc:
+        db.session.rollback()
+        _flash_error(exc)
+    return redirect(url_for("items.show", item_id=item.id) + "#occurrences")
+
+
+@bp.post("/items/<int:item_id>/occurrences/<int:number>/move")
+@require()
+def move_occurrence(item_id: int, number: int):
+    """Give one occurrence of a series its own time (``starts_at``, office time)."""
+    item = get_item_or_404(item_id)
+    try:
+        when = service.parse_datetime(request.form.get("starts_at"), "starts_at", series.office_zone(item))
+        if when is None:
+            raise InvalidRequest("Isi waktu baru.", "Give the new time.", field="starts_at")
+        series.move_occurrence(item, number, when, g.user)
+        flash(_("Occurrence %(number)s moved.", number=number), "success")
+    except WorkflowError as exc:
+        db.session.rollback()
+        _flash_error(exc)
+    return redirect(url_for("items.show", item_id=item.id) + "#occurrences")
 
 
 @bp.post("/items/<int:item_id>/withdraw")

@@ -2,7 +2,7 @@
 
 from hub.models.audit import AuditEntry
 from hub.models.base import Base, UTCDateTime, utcnow
-from hub.models.item import Item, ItemAsset, ItemChannel, ItemStatus
+from hub.models.item import Item, ItemAsset, ItemChannel, ItemOccurrence, ItemStatus, OccurrenceStatus
 from hub.models.media import Asset, AssetStatus
 from hub.models.org import Organisation, User, UserRole
 from hub.models.publication import Publication, PublicationStatus
@@ -17,7 +17,9 @@ __all__ = [
     "Item",
     "ItemAsset",
     "ItemChannel",
+    "ItemOccurrence",
     "ItemStatus",
+    "OccurrenceStatus",
     "Organisation",
     "Publication",
     "PublicationStatus",

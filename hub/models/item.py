@@ -60,6 +60,9 @@ class Item(Base):
     window_start: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     #: end of the display window
     window_end: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: the repeat rule of a series (:mod:`hub.items.series`): ``{"freq": "weekly"|"monthly", "interval",
+    #: "count" or "until"}``, counted from ``publish_at`` in the office's time zone; None: a single item
+    recurrence: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     #: an ``ItemStatus`` value
     status: Mapped[str] = mapped_column(String(20), default=ItemStatus.DRAFT.value, index=True)
     #: the fields plugins declare (``register_item_fields``, :class:`hub.declarations.ItemField`), by name,
@@ -96,6 +99,39 @@ class Item(Base):
     def media(self, role: str | None = None) -> list[Asset]:
         """The attached assets in order, only those of ``role`` ("main", "featured"…) when given."""
         return [a.asset for a in self.assets if role is None or a.role == role]
+
+
+class OccurrenceStatus(enum.StrEnum):
+    """The state of one occurrence of a series."""
+
+    PLANNED = "planned"  #: goes out at the time the rule gives
+    CHANGED = "changed"  #: moved to another time on its own
+    CANCELLED = "cancelled"  #: will not go out; its publications are cancelled
+
+
+class ItemOccurrence(Base):
+    """One occurrence of a series (an item with a ``recurrence``): its number and its own time.
+
+    Written from the rule while the item is prepared; the final approval creates one publication per
+    (channel target, occurrence) at ``starts_at``. Cancelling or moving it touches only its own publications.
+    """
+
+    __tablename__ = "item_occurrence"
+    __table_args__ = (UniqueConstraint("item_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
+    #: 1, 2, 3… in time order of the rule (kept when one occurrence is moved)
+    number: Mapped[int] = mapped_column(Integer)
+    #: when it goes out (aware UTC)
+    starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    #: the time the rule gave it (differs from ``starts_at`` once it was moved)
+    rule_starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    #: an ``OccurrenceStatus`` value
+    status: Mapped[str] = mapped_column(String(20), default=OccurrenceStatus.PLANNED.value)
+    #: the draft item made for this occurrence on channels that approve each occurrence
+    #: (``Channel.approval_per_occurrence``); None when there is none
+    occurrence_item_id: Mapped[int | None] = mapped_column(ForeignKey("item.id", ondelete="SET NULL"), nullable=True)
 
 
 class ItemChannel(Base):

@@ -35,11 +35,12 @@ TROUBLE_WHERE = "status IN ('failed', 'needs_attention')"
 
 
 class Publication(Base):
-    """One item on one channel target: the unit the dispatcher publishes, retries and reports on."""
+    """One item (or one occurrence of a series) on one channel target: the unit the dispatcher publishes,
+    retries and reports on."""
 
     __tablename__ = "publication"
     __table_args__ = (
-        UniqueConstraint("item_id", "channel", "target"),
+        UniqueConstraint("item_id", "channel", "target", "occurrence"),
         # the dashboard's failed publications, newest first: a small partial index, read backwards
         Index(
             "ix_publication_trouble_updated_at",
@@ -57,6 +58,8 @@ class Publication(Base):
     channel: Mapped[str] = mapped_column(String(50))
     #: which account/site/screen group within the channel ("" when the channel has one target)
     target: Mapped[str] = mapped_column(String(100), default="")
+    #: the occurrence number of a series (``ItemOccurrence.number``); 0 for an item that is not a series
+    occurrence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     #: a ``PublicationStatus`` value
     status: Mapped[str] = mapped_column(String(20), default=PublicationStatus.PENDING.value, index=True)
     #: how many times a worker has tried to publish it
