@@ -173,7 +173,8 @@ def publish(publication, item, channel):
             problems = check_request(req, phase="publish", exclude_item_id=item.id)
         if problems:
             raise PermanentPublishError(
-                "; ".join(f"{p.message_id} / {p.message_en}" for p in problems),
+                " ".join(p.message_id for p in problems),
+                message_en=" ".join(p.message_en for p in problems),
                 details={"problems": [p.as_dict() for p in problems]},
             )
         booking = confirm(item, publication, req)
@@ -224,10 +225,14 @@ def confirm(item, publication, req):
     except IntegrityError:
         problem = taken_problem(req, find_clash(req, exclude_item_id=item.id))
         raise PermanentPublishError(
-            f"{problem.message_id} / {problem.message_en}", details={"problems": [problem.as_dict()]}
+            problem.message_id, message_en=problem.message_en, details={"problems": [problem.as_dict()]}
         ) from None
     except OperationalError as exc:  # SQLite: another confirmation wrote first; try again shortly
-        raise TransientPublishError(f"basis data sibuk / database busy: {exc.orig}") from None
+        raise TransientPublishError(
+            "Basis data sibuk; dicoba lagi sebentar lagi.",
+            message_en="The database is busy; trying again shortly.",
+            details={"error": str(exc.orig)},
+        ) from None
     _tell_requester(item, booking)
     from hub_vidcon.reminders import schedule
 
