@@ -157,3 +157,50 @@ def test_steps_are_due_by_the_meeting_and_follow_a_move(
     assert report.step_key == "run_report"
     assert report.due_at == booking.ends_at + dt.timedelta(minutes=180)
     assert [s.step_key for s in steps_of(item.id) if s.due_at and s.decided_at and s.decided_at > s.due_at] == []
+
+
+def test_the_report_carries_photos_and_refuses_what_is_not_one(
+    app, client, login, staff, request_item, approve_through, publish_queued
+):
+    """SOP 003's report: photos or screenshots go with it; a file that is not one is refused, nothing filed."""
+    import io
+    from zoneinfo import ZoneInfo
+
+    from hub_vidcon.models import Booking
+    from PIL import Image
+
+    item = request_item()
+    attach_letter(item)
+    approve_through(item, upto="forward")
+    publish_queued()
+    booking = db.session.execute(db.select(Booking).filter_by(item_id=item.id)).scalar_one()
+    login(client, staff["tech"])
+    client.post(f"/vidcon/bookings/{booking.id}", data={"action": "checks", "equipment": EVERY, "trial_done": "on"})
+    day = booking.starts_at.astimezone(ZoneInfo("Asia/Makassar")).date().isoformat()
+    report = {"action": "report", "equipment": EVERY, "trial_done": "on", "held": "yes",
+              "actual_start": f"{day}T09:00", "actual_end": f"{day}T11:00", "report": "Lancar."}  # fmt: skip
+    png = io.BytesIO()
+    Image.new("RGB", (640, 360), (20, 120, 200)).save(png, format="PNG")
+
+    refused = client.post(
+        f"/vidcon/bookings/{booking.id}",
+        data={**report, "photos": [(io.BytesIO(b"%PDF-1.4 not a photo\n%%EOF\n"), "notulen.pdf")]},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 422 and "notulen.pdf bukan foto" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Booking, booking.id).status == "confirmed"  # nothing was filed
+
+    filed = client.post(
+        f"/vidcon/bookings/{booking.id}",
+        data={**report, "photos": [(io.BytesIO(png.getvalue()), "rapat.png")]},
+        content_type="multipart/form-data",
+    )
+    assert filed.status_code == 302
+    db.session.expire_all()
+    booking = db.session.get(Booking, booking.id)
+    links = [link for link in booking.item.assets if link.role == "report_photo"]
+    assert booking.status == "done" and len(links) == 1
+    page = client.get(f"/vidcon/bookings/{booking.id}").get_data(as_text=True)
+    assert f'src="/media/{links[0].asset_id}/original"' in page
+    assert client.get(f"/media/{links[0].asset_id}/original").mimetype == "image/png"

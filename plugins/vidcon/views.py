@@ -9,13 +9,14 @@ import hashlib
 import secrets
 
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from hub_vidcon import ics
 from hub_vidcon.booking import EQUIPMENT, NO_ROOM, office_zone, service_calendar
 from hub_vidcon.models import HOLDING, Booking, BookingStatus, Feed, Room, name_key
 from sqlalchemy.orm import joinedload
 
-from hub.sdk import Organisation, db, has_permission, public, record_audit, require, utcnow
+from hub.sdk import ItemAsset, Organisation, db, has_permission, public, record_audit, require, utcnow
 
 bp = Blueprint("vidcon", __name__, url_prefix="/vidcon", template_folder="templates")
 
@@ -101,6 +102,7 @@ def _render_booking(booking: Booking, form=None, status: int = 200, move=None):
             move=move or {},
             rooms=db.session.execute(db.select(Room).where(Room.active.is_(True)).order_by(Room.name)).scalars().all(),
             no_room=NO_ROOM,
+            photos=[link.asset_id for link in booking.item.assets if link.role == REPORT_PHOTO],
             series=db.session.execute(
                 db.select(Booking).where(Booking.item_id == booking.item_id).order_by(Booking.starts_at)
             )
@@ -152,11 +154,15 @@ def booking(booking_id: int):
         errors.append(_("The number of participants must be a number."))
     if form["held"] == "yes" and not (all(item.equipment.get(c) for c in EQUIPMENT) and item.trial_done):
         errors.append(_("Record the equipment check (every item) and the trial run before the report."))
+    photos, photo_errors = ([], []) if errors else _report_photos(item)
+    errors += photo_errors
     if errors:
         db.session.rollback()
         for message in errors:
             flash(message, "error")
         return _render_booking(db.session.get(Booking, booking_id), form, 422)
+    for asset in photos:  # kept with the item, like its other media, as the report's photos
+        item.item.assets.append(ItemAsset(item_id=item.item_id, asset_id=asset.id, role=REPORT_PHOTO))
     file_report(
         item,
         g.user,
@@ -169,6 +175,40 @@ def booking(booking_id: int):
     )
     flash(_("Report filed; the booking is closed."), "success")
     return redirect(url_for(".booking", booking_id=item.id))
+
+
+#: the role of a report's photos among the item's media
+REPORT_PHOTO = "report_photo"
+#: at most this many photos or screenshots with one report
+MAX_REPORT_PHOTOS = 10
+
+
+def _report_photos(booking: Booking) -> tuple[list, list[str]]:
+    """The report's uploaded photos and screenshots, checked and stored like any upload; (assets, errors)."""
+    import tempfile
+    from pathlib import Path
+
+    from hub.sdk import MediaError, ingest_local_file
+
+    files = [f for f in request.files.getlist("photos") if f and f.filename]
+    if len(files) > MAX_REPORT_PHOTOS:
+        return [], [_("Attach at most %(n)d photos or screenshots.", n=MAX_REPORT_PHOTOS)]
+    assets, errors = [], []
+    lang = "en" if str(get_locale() or "id").startswith("en") else "id"
+    with tempfile.TemporaryDirectory() as tmp:
+        for n, upload in enumerate(files):
+            path = Path(tmp) / f"photo-{n}"
+            upload.save(path)
+            try:
+                asset = ingest_local_file(path, g.user, name=upload.filename, source="vidcon_report")
+            except MediaError as exc:
+                errors.append(f"{upload.filename}: {exc.message_en if lang == 'en' else exc.message_id}")
+                continue
+            if asset.kind != "image":
+                errors.append(_("%(name)s is not a photo or a screenshot (JPEG, PNG or WebP).", name=upload.filename))
+                continue
+            assets.append(asset)
+    return assets, errors
 
 
 @bp.post("/bookings/<int:booking_id>/cancel")
