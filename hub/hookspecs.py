@@ -383,3 +383,14 @@ def metric_samples():
     dict), or an empty list. Keep it to one or two aggregate queries: it runs on every scrape
     (every 15 to 60 s). Counters of events belong in your own code, not here.
     """
+
+
+@hookspec
+def notification_attachments(notification, person):
+    """Files to attach to a notification's e-mail (a calendar invitation, a letter).
+
+    Fires when the e-mail of ``notification`` (a :class:`hub.notify.models.Notification`:
+    ``kind``, ``item_id``, ``data``) is sent to ``person``. Returns a list of ``(filename,
+    mime type, bytes)`` for the notifications your plugin made (look at ``kind`` and
+    ``data``), or an empty list. Other media (the hub, chat apps) carry no attachments.
+    """

@@ -133,9 +133,12 @@ class EmailNotifier(Notifier):
     def deliver(self, notification, person, address: str) -> str | None:
         from hub.notify.mail import MailError, send_mail
         from hub.notify.service import compose_mail
+        from hub.plugins import plugins
 
+        attachments = [a for found in plugins().hook.notification_attachments(notification=notification, person=person)
+                       for a in (found or [])]  # fmt: skip
         try:
-            send_mail(address, *compose_mail(notification, person))
+            send_mail(address, *compose_mail(notification, person), attachments=attachments)
         except MailError as exc:
             cause = exc.__cause__
             code = getattr(cause, "smtp_code", None)

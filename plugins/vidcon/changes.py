@@ -140,6 +140,7 @@ def decide_move(booking: Booking, user, approve: bool) -> list[Problem]:
         title_en=f"Move {'approved' if approve else 'declined'}: {booking.item.title}",
         item_id=booking.item_id,
         url=f"/vidcon/bookings/{booking.id}",
+        data={"booking_id": booking.id} if approve else None,  # the e-mail carries the updated invitation
     )
     db.session.commit()
     if approve and booking.status == BookingStatus.CONFIRMED.value:

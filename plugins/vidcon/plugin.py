@@ -253,10 +253,11 @@ def _tell_requester(item, booking) -> None:
         "vidcon_confirmed",
         title_id=f"Pemesanan vidcon terkonfirmasi: {item.title}",
         title_en=f"Video-conference booking confirmed: {item.title}",
-        body_id=f"{booking.place}. Undangan kalender: /vidcon/bookings/{booking.id}.ics",
-        body_en=f"{booking.place}. Calendar invitation: /vidcon/bookings/{booking.id}.ics",
+        body_id=f"{booking.place}. Undangan kalender terlampir (juga di /vidcon/bookings/{booking.id}.ics).",
+        body_en=f"{booking.place}. The calendar invitation is attached (also at /vidcon/bookings/{booking.id}.ics).",
         item_id=item.id,
         url=f"/vidcon/bookings/{booking.id}",
+        data={"booking_id": booking.id},  # the e-mail carries the invitation (notification_attachments)
     )
 
 
@@ -265,6 +266,26 @@ def _int_or_none(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+#: the notifications whose e-mail carries the booking's invitation (.ics, RFC 5545)
+INVITATION_KINDS = ("vidcon_confirmed", "vidcon_move", "vidcon_cancelled")
+
+
+@hookimpl
+def notification_attachments(notification, person):
+    """The booking's invitation (REQUEST, or CANCEL once cancelled) on its confirmation, move and cancellation."""
+    booking_id = (notification.data or {}).get("booking_id") if notification.kind in INVITATION_KINDS else None
+    if not booking_id:
+        return []
+    from hub_vidcon import ics
+    from hub_vidcon.models import Booking
+
+    booking = db.session.get(Booking, booking_id)
+    if booking is None:
+        return []
+    base = current_app.config["BASE_URL"].rstrip("/")
+    return [(f"vidcon-{booking.id}.ics", "text/calendar", ics.invitation(booking, base))]
 
 
 @hookimpl

@@ -196,6 +196,7 @@ def cancel_booking(booking: Booking, user, reason: str) -> None:
         body_en=reason,
         item_id=booking.item_id,
         url=f"/vidcon/bookings/{booking.id}",
+        data={"booking_id": booking.id},  # the e-mail carries the METHOD:CANCEL invitation
     )
     db.session.commit()
 
