@@ -256,6 +256,36 @@ def test_overdue_requests_are_on_the_ppid_dashboard(app, client, login, office, 
     assert "1 permohonan informasi terlambat dijawab." in page and old.number in page
 
 
+def test_an_overdue_request_is_escalated_once_to_the_atasan_ppid(app, office, officer, make_user, run_jobs):
+    from hub.models.audit import AuditEntry
+    from hub.notify.models import Notification
+    from hub.queue import get_queue
+
+    atasan = make_user("atasan", roles=["atasan_ppid"], org=office)
+    queue = get_queue()
+    scheduled = len(queue.scheduled_job_registry.get_job_ids())
+    req, _ = _create(wib(2026, 11, 6, 15, 0))
+    # the check is scheduled for just after the due time
+    assert len(queue.scheduled_job_registry.get_job_ids()) == scheduled + 1
+    due = req.current_due_at
+    assert ppid_requests.escalate_overdue(due - dt.timedelta(minutes=1)) == []
+    assert [r.id for r in ppid_requests.escalate_overdue(due + dt.timedelta(minutes=1))] == [req.id]
+    assert ppid_requests.escalate_overdue(due + dt.timedelta(days=3)) == []  # once
+    notes = db.session.scalars(db.select(Notification).where(Notification.kind == "escalated")).all()
+    assert [(n.user_id, n.url) for n in notes] == [(atasan.id, f"/ppid/register/{req.id}")]
+    assert (
+        "Permohonan informasi terlambat" in notes[0].title_id
+        and "Jumat, 20 November 2026 pukul 16.30 WIB" in notes[0].body_id
+    )
+    actions = db.session.scalars(db.select(AuditEntry.action).where(AuditEntry.action == "ppid_request.escalated"))
+    assert list(actions) == ["ppid_request.escalated"]
+    # an answered request is never escalated
+    answered, _ = _create(wib(2026, 11, 6, 15, 0))
+    ppid_requests.decide(answered, officer, decision="granted", answer="Terlampir.", now=wib(2026, 11, 10, 9, 0))
+    db.session.commit()
+    assert ppid_requests.escalate_overdue(answered.current_due_at + dt.timedelta(days=1)) == []
+
+
 def test_personal_data_is_erased_after_the_retention_period(app, runner, office, officer):
     req, secret = _create(dt.datetime.now(dt.UTC) - dt.timedelta(days=100))
     fresh, _ = _create(dt.datetime.now(dt.UTC))

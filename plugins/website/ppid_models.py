@@ -60,6 +60,8 @@ class PpidRequest(Base):
     excluded_item_id: Mapped[int | None] = mapped_column(ForeignKey("item.id", ondelete="SET NULL"), nullable=True)
     #: forwarded: the public body that holds the information
     forwarded_to: Mapped[str] = mapped_column(String(300), default="")
+    #: when the atasan PPID was told it is overdue (once; hub_website.ppid_requests.escalate_overdue)
+    escalated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     documents: Mapped[list[PpidDocument]] = relationship(

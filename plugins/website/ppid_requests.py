@@ -3,8 +3,8 @@ extension, the decision. Objections are in :mod:`hub_website.ppid_objections`.
 
 Every change is written with its audit entry and the requester's e-mail (a
 :class:`PpidMessage` row, sent by a job after the commit) in one transaction; the caller commits.
-Overdue requests are shown on the PPID's dashboard; escalating them is left to the workflow
-engine's escalation, which does not reach plugin tables yet (docs/website.md).
+Overdue requests are shown on the PPID's dashboard and escalated once to the atasan PPID when
+their (extended) due time passes (:func:`escalate_overdue`, a job scheduled at that time).
 """
 
 from __future__ import annotations
@@ -20,7 +20,21 @@ from hub_website import ppid, ppid_clock, ppid_law
 from hub_website.ppid_models import PpidDocument, PpidRequest
 from sqlalchemy import func
 
-from hub.sdk import HubError, Item, User, UserRole, _, db, decrypt_json, encrypt_json, notify, record_audit, utcnow
+from hub.sdk import (
+    HubError,
+    Item,
+    User,
+    UserRole,
+    _,
+    db,
+    decrypt_json,
+    encrypt_json,
+    enqueue,
+    job,
+    notify,
+    record_audit,
+    utcnow,
+)
 
 PERSONAL_FIELDS = ("name", "nik", "organisation", "legal_basis", "address", "email", "phone")
 #: the documents sent with an answer: at most this many bytes in all
@@ -172,6 +186,7 @@ def create(form: dict, *, lang: str = "id", now: dt.datetime | None = None, acto
     from hub_website.ppid_mail import queue
 
     queue(req, "registered")
+    schedule_escalation(req)
     return req, secret
 
 
@@ -220,6 +235,7 @@ def extend(req: PpidRequest, user, *, days: int, reason: str, now: dt.datetime |
     from hub_website.ppid_mail import queue
 
     queue(req, "extended")
+    schedule_escalation(req)
 
 
 def excluded_decisions() -> list[Item]:
@@ -320,6 +336,60 @@ def overdue(now: dt.datetime | None = None) -> list[PpidRequest]:
 
 
 _NEVER = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
+def escalate_overdue(now: dt.datetime | None = None) -> list[PpidRequest]:
+    """Tell the atasan PPID, once, of each unanswered request past its (extended) due time; commits.
+
+    The law's clock has run out by then (UU 14/2008 Pasal 22), so the superior hears of it at
+    once rather than after another ten working days. A conditional UPDATE marks each request, so
+    two workers never tell twice.
+    """
+    now = now or utcnow()
+    escalated = []
+    for req in overdue(now):
+        if req.escalated_at is not None:
+            continue
+        marked = db.session.execute(
+            db.update(PpidRequest)
+            .where(PpidRequest.id == req.id, PpidRequest.escalated_at.is_(None))
+            .values(escalated_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if not marked:
+            continue
+        from hub.sdk import format_moment
+
+        due, zone = req.current_due_at, ppid_clock.calendar().tz
+        notify(
+            holders("atasan_ppid"),
+            "escalated",
+            title_id=f"Permohonan informasi terlambat: {req.number}",
+            title_en=f"Information request overdue: {req.number}",
+            body_id=f"Batas waktu jawaban {format_moment(due, zone, 'id', 'long')} terlewati (UU 14/2008 Pasal 22).",
+            body_en=f"The answer was due {format_moment(due, zone, 'en', 'long')} (UU 14/2008 Art. 22).",
+            url=f"/ppid/register/{req.id}",
+        )
+        record_audit(
+            "ppid_request.escalated", actor=None, target=f"ppid_request:{req.id}", details={"due_at": due.isoformat()}
+        )
+        escalated.append(req)
+    db.session.commit()
+    return escalated
+
+
+def schedule_escalation(req: PpidRequest) -> None:
+    """Queue :func:`escalation_job` for just after the request's (extended) due time (after the commit)."""
+    try:
+        enqueue(escalation_job, at=req.current_due_at + dt.timedelta(seconds=1))
+    except Exception:  # noqa: BLE001 - Redis down: the next scheduled check (any request's) catches up
+        current_app.logger.warning("ppid: escalation check of %s not queued", req.number, exc_info=True)
+
+
+@job
+def escalation_job() -> int:
+    """The scheduled check: escalate every overdue request not escalated yet (catches up lost jobs)."""
+    return len(escalate_overdue())
 
 
 def register(status: str = "", limit: int = 500) -> list[PpidRequest]:

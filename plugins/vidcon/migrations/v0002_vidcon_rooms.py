@@ -54,7 +54,7 @@ def upgrade() -> None:
             ["organisation_id"], ["organisation.id"], name=op.f("fk_vidcon_room_organisation_id_organisation")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_vidcon_room")),
-        sa.UniqueConstraint("organisation_id", "name_key", name=op.f("uq_vidcon_room_organisation_id")),
+        sa.UniqueConstraint("organisation_id", "name_key", name=op.f("uq_vidcon_room_organisation_id_name_key")),
     )
     op.create_index(op.f("ix_vidcon_room_organisation_id"), "vidcon_room", ["organisation_id"], unique=False)
     op.create_table(
