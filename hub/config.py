@@ -265,6 +265,7 @@ OTHER_SETTINGS = {
     "WORKFLOW_OVERDUE_SWEEP",
     "METRICS_TOKEN",
     "METRICS_ALLOW",
+    "NOTIFY_NOW",  # a fixed time for the notification deliveries (tests; hub.notify.deliveries.now)
     "LANGUAGES",
     "TOTP_ISSUER",
     "TEST_DATABASE_URL",

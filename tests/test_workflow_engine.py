@@ -547,6 +547,7 @@ def test_a_publish_job_runs_a_bounded_number_of_statements_and_commits(app, svc,
         event.remove(db.engine, "commit", committed)
     assert current_step(item.id) is None  # published, and the publish step closed
     # a publish job ran 58 statements and 4 commits before issue 15 (in a forked work-horse,
-    # where this count did not see them); drive()'s own reads are counted too
-    assert 20 <= len(seen) <= 38, "\n".join(s[:100] for s in seen)
+    # where this count did not see them); drive()'s own reads are counted too, and so is the stub
+    # channel's read of its encrypted credentials (a plugin's own cost, as for real channels)
+    assert 20 <= len(seen) <= 39, "\n".join(s[:100] for s in seen)
     assert len(commits) == 3
