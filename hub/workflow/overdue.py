@@ -135,35 +135,41 @@ def refresh_anchored(now: dt.datetime) -> None:
             log.exception("could not refresh the due times of item %s", item_id)
 
 
-def check_escalations(now: dt.datetime | None = None) -> list[int]:
-    """Tell the supervisors of every open step past its escalation time, once; returns the step ids."""
-    now = now or utcnow()
+def _claim_each(due_column, mark_column, now: dt.datetime, tell) -> list[int]:
+    """For every open step whose ``due_column`` has passed and ``mark_column`` is empty: set the mark
+    (a conditional UPDATE, so two sweeps never both win), ``tell(instance, item)``, commit. Returns
+    the step ids this sweep marked."""
     candidates = (
         db.session.execute(
             db.select(StepInstance.id).where(
                 StepInstance.status == StepStatus.OPEN.value,
-                StepInstance.escalate_at.is_not(None),
-                StepInstance.escalate_at < now,
-                StepInstance.escalated_at.is_(None),
+                due_column.is_not(None),
+                due_column < now,
+                mark_column.is_(None),
             )
         )
         .scalars()
         .all()
     )
-    escalated = []
+    marked = []
     for step_id in candidates:
         won = db.session.execute(
             update(StepInstance)
-            .where(StepInstance.id == step_id, StepInstance.escalated_at.is_(None))
-            .values(escalated_at=now)
+            .where(StepInstance.id == step_id, mark_column.is_(None))
+            .values({mark_column.key: now})
             .execution_options(synchronize_session=False)
         ).rowcount
         if won:
             instance = db.session.get(StepInstance, step_id)
-            _escalate(instance, db.session.get(Item, instance.item_id))
-            escalated.append(step_id)
+            tell(instance, db.session.get(Item, instance.item_id))
+            marked.append(step_id)
         db.session.commit()
-    return escalated
+    return marked
+
+
+def check_escalations(now: dt.datetime | None = None) -> list[int]:
+    """Tell the supervisors of every open step past its escalation time, once; returns the step ids."""
+    return _claim_each(StepInstance.escalate_at, StepInstance.escalated_at, now or utcnow(), _escalate)
 
 
 def check_overdue(now: dt.datetime | None = None) -> list[int]:
@@ -174,31 +180,7 @@ def check_overdue(now: dt.datetime | None = None) -> list[int]:
     """
     now = now or utcnow()
     refresh_anchored(now)
-    candidates = (
-        db.session.execute(
-            db.select(StepInstance.id).where(
-                StepInstance.status == StepStatus.OPEN.value,
-                StepInstance.due_at.is_not(None),
-                StepInstance.due_at < now,
-                StepInstance.overdue_notified_at.is_(None),
-            )
-        )
-        .scalars()
-        .all()
-    )
-    flagged = []
-    for step_id in candidates:
-        won = db.session.execute(
-            update(StepInstance)
-            .where(StepInstance.id == step_id, StepInstance.overdue_notified_at.is_(None))
-            .values(overdue_notified_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if won:
-            instance = db.session.get(StepInstance, step_id)
-            _notify(instance, db.session.get(Item, instance.item_id))
-            flagged.append(step_id)
-        db.session.commit()
+    flagged = _claim_each(StepInstance.due_at, StepInstance.overdue_notified_at, now, _notify)
     check_escalations(now)
     return flagged
 
