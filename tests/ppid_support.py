@@ -4,45 +4,18 @@ request filed through the public form, the clock's dates."""
 from __future__ import annotations
 
 import datetime as dt
-import email
 import re
-from email.policy import default as default_policy
 from zoneinfo import ZoneInfo
 
 import pytest
-from aiosmtpd.controller import Controller
 
-from tests.helpers import free_port
+from tests.mail_support import smtp_server  # noqa: F401 - the SMTP server fixture (smtp), imported with the others
 
 WIB = ZoneInfo("Asia/Jakarta")
 
 
 def wib(*args) -> dt.datetime:
     return dt.datetime(*args, tzinfo=WIB).astimezone(dt.UTC)
-
-
-class Mailbox:
-    def __init__(self):
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's API
-        self.messages.append(email.message_from_bytes(envelope.content, policy=default_policy))
-        return "250 Message accepted for delivery"
-
-    def to(self, address: str) -> list:
-        return [m for m in self.messages if m["To"] == address]
-
-
-@pytest.fixture(name="smtp")
-def smtp_server():
-    box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    box.port = controller.port
-    try:
-        yield box
-    finally:
-        controller.stop()
 
 
 @pytest.fixture(name="app")

@@ -4,11 +4,8 @@ local SMTP server (aiosmtpd), nothing sent without SMTP settings, overdue steps 
 from __future__ import annotations
 
 import datetime as dt
-import email
-from email.policy import default as default_policy
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from hub.extensions import db
 from hub.models import utcnow
@@ -16,41 +13,10 @@ from hub.notify.models import Notification
 from hub.workflow import engine
 from hub.workflow.models import StepInstance
 from tests import workflow_support
-from tests.helpers import free_port
+from tests.mail_support import smtp_server  # noqa: F401 - the SMTP server fixture (smtp)
 from tests.workflow_support import CheckedPlugin, assign, current_step, decide, new_item
 
 people = workflow_support.people  # the fixture
-
-
-class Mailbox:
-    """An SMTP server's handler: refuses recipients starting with "bounce" (550), keeps the rest."""
-
-    def __init__(self):
-        self.messages: list[email.message.EmailMessage] = []
-        self.envelopes: list[tuple[str, list[str]]] = []
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 - aiosmtpd's API
-        if address.startswith("bounce"):
-            return f"550 5.1.1 <{address}>: mailbox unavailable"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
-        self.messages.append(email.message_from_bytes(envelope.content, policy=default_policy))
-        return "250 Message accepted for delivery"
-
-
-@pytest.fixture
-def smtp():
-    box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    box.port = controller.port
-    try:
-        yield box
-    finally:
-        controller.stop()
 
 
 @pytest.fixture

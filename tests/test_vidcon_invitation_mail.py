@@ -8,17 +8,14 @@ from icalendar import Calendar
 
 from hub.extensions import db
 from hub.models import User
-from tests.test_notify import (
-    Mailbox,  # noqa: F401 - the SMTP stub's handler
-    smtp,  # noqa: F401 - the fixture
-)
+from tests.mail_support import smtp_server  # noqa: F401 - the SMTP server fixture (smtp)
 from tests.vidcon_support import publish
 
 pytest_plugins = ["tests.vidcon_fixtures"]
 
 
 @pytest.fixture
-def app(make_app, smtp):  # noqa: F811 - the vidcon fixtures' app, with a real SMTP server
+def app(make_app, smtp):  # the vidcon fixtures' app, with a real SMTP server
     app = make_app(
         SMTP_HOST="127.0.0.1",
         SMTP_PORT=smtp.port,
@@ -30,7 +27,7 @@ def app(make_app, smtp):  # noqa: F811 - the vidcon fixtures' app, with a real S
         yield app
 
 
-def _invitations(smtp, to: str) -> list[Calendar]:  # noqa: F811
+def _invitations(smtp, to: str) -> list[Calendar]:
     found = []
     for message in smtp.messages:
         if message["To"] != to:
@@ -42,7 +39,7 @@ def _invitations(smtp, to: str) -> list[Calendar]:  # noqa: F811
     return found
 
 
-def test_confirmation_and_cancellation_mails_carry_the_invitation(app, smtp, request_item, run_jobs):  # noqa: F811
+def test_confirmation_and_cancellation_mails_carry_the_invitation(app, smtp, request_item, run_jobs):
     from hub_vidcon.models import Booking
     from hub_vidcon.workflow import cancel_booking
 
