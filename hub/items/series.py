@@ -252,19 +252,7 @@ def cancel_occurrence(item: Item, number: int, user: User | None) -> ItemOccurre
     if occ.status == OccurrenceStatus.CANCELLED.value:
         return occ
     _refuse_if_out(item.id, occ.number)
-    cancelled = []
-    for pub in _publications(item.id, occ.number):
-        if pub.status in NOT_SENT:
-            transitions.transition(
-                pub.id,
-                PS.CANCELLED,
-                allowed_from=set(NOT_SENT),
-                action="publication.cancel",
-                actor=user,
-                details={"occurrence": occ.number},
-                next_attempt_at=None,
-            )
-            cancelled.append(pub.id)
+    cancelled = _cancel_unsent(item.id, occ.number, user, occ.number)
     _stop_occurrence_item(occ, user)
     occ.status = OccurrenceStatus.CANCELLED.value
     record(
@@ -470,7 +458,6 @@ def make_occurrence_items(item: Item, live: list[ItemOccurrence]) -> list[Item]:
 def _stop_occurrence_item(occ: ItemOccurrence, user: User | None) -> None:
     """Cancelling an occurrence stops its own item too: a draft is deleted, an item in the chain is
     withdrawn, an approved one has its publications not yet out cancelled."""
-    from hub.dispatch import transitions
 
     child = db.session.get(Item, occ.occurrence_item_id) if occ.occurrence_item_id else None
     if child is None:
@@ -491,14 +478,24 @@ def _stop_occurrence_item(occ: ItemOccurrence, user: User | None) -> None:
             state.step_index, state.completed_at = None, now
         child.status = ItemStatus.WITHDRAWN.value
     else:
-        for pub in _publications(child.id, 0):
-            if pub.status in NOT_SENT:
-                transitions.transition(
-                    pub.id,
-                    PS.CANCELLED,
-                    allowed_from=set(NOT_SENT),
-                    action="publication.cancel",
-                    actor=user,
-                    details={"occurrence": occ.number},
-                    next_attempt_at=None,
-                )
+        _cancel_unsent(child.id, 0, user, occ.number)
+
+
+def _cancel_unsent(item_id: int, number: int, user, occurrence: int) -> list[int]:
+    """Cancel the item's publications of occurrence ``number`` that have not gone out; returns their ids."""
+    from hub.dispatch import transitions
+
+    cancelled = []
+    for pub in _publications(item_id, number):
+        if pub.status in NOT_SENT:
+            transitions.transition(
+                pub.id,
+                PS.CANCELLED,
+                allowed_from=set(NOT_SENT),
+                action="publication.cancel",
+                actor=user,
+                details={"occurrence": occurrence},
+                next_attempt_at=None,
+            )
+            cancelled.append(pub.id)
+    return cancelled
