@@ -342,6 +342,11 @@ REFERENCE: list[tuple[str, list[tuple[str, str, str]]]] = [
             ("ReportResult", "hub.reports.base", "What a report's `build` returns: summary figures and sections."),
             ("Section", "hub.reports.base", "One table (and optional chart) of a report."),
             ("Chart", "hub.reports.base", "A bar chart of a section."),
+            (
+                "DocumentPDF",
+                "hub.reports.export",
+                "An fpdf2 A4 page in the hub's font (DejaVu Sans, else Helvetica with `text_safe`), for letters.",
+            ),
             ("to_pdf", "hub.reports.export", "Render a report result as PDF bytes (`office=` for an office document)."),
             (
                 "office_document",
@@ -480,7 +485,7 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
     from hub.plugins import plugin_config  # noqa: F401
     from hub.queue import redis_connection  # noqa: F401
     from hub.reports.base import Chart, Period, Report, ReportResult, Section  # noqa: F401
-    from hub.reports.export import to_pdf  # noqa: F401
+    from hub.reports.export import DocumentPDF, to_pdf  # noqa: F401
     from hub.reports.letterhead import office_document  # noqa: F401
     from hub.spreadsheets import append_row, csv_row, new_workbook  # noqa: F401
     from hub.web.nav import NavEntry  # noqa: F401

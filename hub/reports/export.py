@@ -26,11 +26,12 @@ def _cell(value) -> str:
     return "" if value is None else format_value(value)
 
 
-class _PDF(FPDF):
-    def __init__(self, footer_text: str, office: OfficeDocument | None = None):
+class DocumentPDF(FPDF):
+    """An A4 page in the hub's font: DejaVu Sans when installed (Indonesian and symbols print), else
+    Helvetica with :meth:`text_safe` bringing the text to Latin-1. Reports and plugins' letters use it."""
+
+    def __init__(self):
         super().__init__(orientation="P", unit="mm", format="A4")
-        self.footer_text = footer_text
-        self.office = office
         self.family = "helvetica"
         for folder in FONT_DIRS:
             regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
@@ -46,6 +47,13 @@ class _PDF(FPDF):
         return (
             text.replace("–", "-").replace("—", "-").replace("…", "...").encode("latin-1", "replace").decode("latin-1")
         )
+
+
+class _PDF(DocumentPDF):
+    def __init__(self, footer_text: str, office: OfficeDocument | None = None):
+        super().__init__()
+        self.footer_text = footer_text
+        self.office = office
 
     def header(self):
         office = self.office

@@ -8,41 +8,23 @@ filled with the register's facts. The letterhead and the signatory are settings
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask_babel import force_locale
-from fpdf import FPDF
 from hub_website import ppid_clock, ppid_law
 from hub_website.ppid_models import PpidObjection, PpidRequest
 from hub_website.ppid_requests import personal
 
-from hub.sdk import _, plugin_config
-
-FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
+from hub.sdk import DocumentPDF, _, plugin_config
 
 
-class _Letter(FPDF):
+class _Letter(DocumentPDF):
     def __init__(self):
-        super().__init__(orientation="P", unit="mm", format="A4")
-        self.family = "helvetica"
-        for folder in FONT_DIRS:
-            regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
-            if regular.is_file() and bold.is_file():
-                self.add_font("dejavu", "", str(regular))
-                self.add_font("dejavu", "B", str(bold))
-                self.family = "dejavu"
-                break
+        super().__init__()
         self.set_margins(25, 20, 20)
         self.add_page()
 
-    def safe(self, text: str) -> str:
-        if self.family == "dejavu":
-            return text
-        return text.encode("latin-1", "replace").decode("latin-1")
-
     def para(self, text: str, bold: bool = False, size: int = 11, gap: float = 3) -> None:
         self.set_font(self.family, "B" if bold else "", size)
-        self.multi_cell(0, 5.5, self.safe(text))
+        self.multi_cell(0, 5.5, self.text_safe(text))
         self.ln(gap)
 
 
