@@ -63,9 +63,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     media.init_app(app)  # uploads (streaming, resumable), Drive imports, /media/<id>/<variant>
 
+    from hub.api import register as api_register
+
     for blueprints in registry.hook.register_blueprints(app=app):
         for bp in blueprints or []:
-            app.register_blueprint(bp)
+            api_register(app, bp)  # an ApiBlueprint also goes into the OpenAPI document
     from hub.permissions import unknown_permissions
 
     unknown = unknown_permissions(app)

@@ -3,6 +3,9 @@
 A 405 keeps its ``Allow`` header; a full disk (``ENOSPC``/``EDQUOT``) anywhere is a 507
 ``storage_full``; bad input (:class:`hub.inputs.BadInput`, and a value the database refuses
 as out of range) is a 400 with its code; and
+a :class:`~hub.workflow.errors.WorkflowError` or :class:`~hub.media.errors.MediaError` is
+answered with its own status and code; under ``/api/`` (or asked for JSON) every error is
+``application/problem+json`` (:mod:`hub.api.problems`); and
 before the 500 page is rendered the database session is rolled back, so a failed
 statement cannot break the error page too.
 """
@@ -11,11 +14,12 @@ from __future__ import annotations
 
 import errno
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, g, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from hub.api.problems import from_error, http_problem, problem
 from hub.extensions import db
 from hub.inputs import BadInput, out_of_range
 
@@ -47,16 +51,28 @@ def storage_full_response():
     message_id = "Penyimpanan server penuh; beri tahu administrator. Tidak ada yang disimpan."
     message_en = "The server's storage is full; tell the administrator. Nothing was kept."
     if _wants_json():
-        body = {
-            "error": "storage_full",
-            "message": f"{message_id} / {message_en}",
-            "message_id": message_id,
-            "message_en": message_en,
-        }
-        return jsonify(body), 507
+        return problem(507, "storage_full", message_id, message_en)
     g.setdefault("user", None)
     message = message_id if str(get_locale() or "id") == "id" else message_en
     return render_template("errors/error.html", title="507", message=message), 507
+
+
+def _http_problem(exc: HTTPException, headers):
+    """An HTTP error as problem+json: a CSRF failure says so; webargs' own aborts keep their messages."""
+    from flask_wtf.csrf import CSRFError
+
+    if isinstance(exc, CSRFError):
+        return problem(
+            400,
+            "csrf_failed",
+            "Token CSRF tidak ada atau kedaluwarsa; muat ulang halaman, atau kirim header X-CSRFToken.",
+            "The CSRF token is missing or expired; reload the page, or send the X-CSRFToken header.",
+        )
+    extra = {}
+    messages = (getattr(exc, "data", None) or {}).get("messages")
+    if messages:
+        extra["errors"] = messages
+    return http_problem(exc.code or 500, headers=dict(headers), **extra)
 
 
 def init_app(app: Flask) -> None:
@@ -67,18 +83,25 @@ def init_app(app: Flask) -> None:
         headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]  # Allow on a 405
         g.setdefault("user", None)
         if _wants_json():
-            return jsonify(error=exc.name.lower().replace(" ", "_"), message=message), exc.code, headers
+            return _http_problem(exc, headers)
         page = render_template("errors/error.html", title=f"{exc.code} {exc.name}", message=message)
         return page, exc.code, headers
 
-    @app.errorhandler(BadInput)
-    def _bad_input(exc: BadInput):
+    def _bad_input(exc):
+        """A refusal with its own code and words (BadInput, WorkflowError, MediaError)."""
         _rollback()
         if _wants_json():
-            return jsonify(exc.as_dict()), exc.status
+            return from_error(exc)
         g.setdefault("user", None)
         lang = str(get_locale() or "id")
-        return render_template("errors/error.html", title=str(exc.status), message=exc.message(lang)), exc.status
+        message = exc.message_id if lang == "id" else exc.message_en
+        return render_template("errors/error.html", title=str(exc.status), message=message), exc.status
+
+    from hub.media.errors import MediaError
+    from hub.workflow.errors import WorkflowError
+
+    for coded in (BadInput, WorkflowError, MediaError):
+        app.register_error_handler(coded, _bad_input)
 
     @app.errorhandler(Exception)
     def _server_error(exc: Exception):
@@ -92,7 +115,7 @@ def init_app(app: Flask) -> None:
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         message = _("Something went wrong on our side. The error has been logged; please try again.")
         if _wants_json():
-            return jsonify(error="server_error", message=message), 500
+            return http_problem(500)
         g.setdefault("user", None)
         try:
             return render_template("errors/error.html", title="500", message=message), 500

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 
-from flask import g, jsonify, redirect, request, url_for
+from flask import g, redirect, request, url_for
 
 from hub.declarations import CHANNEL_ADMIN_PERMISSIONS
 from hub.roles import ROLES
@@ -129,15 +129,15 @@ def require(*perms: str):
             user = g.get("user")
             if user is None:
                 if _wants_json():
-                    return jsonify(
-                        error="login_required", message="Silakan masuk terlebih dahulu / Please log in first"
-                    ), 401
+                    from hub.api.problems import http_problem
+
+                    return http_problem(401)
                 return redirect(url_for("auth.login", next=request.full_path))
             if not has_permission(user, *perms):
                 if _wants_json():
-                    return jsonify(
-                        error="forbidden", message="Anda tidak berwenang / You are not allowed to do this"
-                    ), 403
+                    from hub.api.problems import http_problem
+
+                    return http_problem(403)
                 from flask import abort
 
                 abort(403)

@@ -1,32 +1,100 @@
-"""The JSON API: shared helpers for every area's ``/api/v1/…`` endpoints and the OpenAPI document.
+"""The JSON API: every area's ``/api/…`` endpoints, declared with flask-smorest and marshmallow.
 
-An area adds endpoints on its own blueprint (``url_prefix="/api/v1"``), declares each
-view's permission with :func:`hub.permissions.require` like any page, and may describe it
-with :func:`api_doc`. ``/api/openapi.json`` lists every rule under ``/api/`` of the running
-app, described or not (:mod:`hub.api.openapi`).
+An area (or a plugin, through ``hub.sdk``) puts its endpoints on an :class:`ApiBlueprint`
+and declares each operation where it is written::
 
-Errors are JSON: ``{"error": code, "message": "<Bahasa Indonesia> / <English>",
-"message_id", "message_en", …details}`` with the HTTP status of the error (400 malformed
-request (:mod:`hub.inputs`), 401, 403, 404, 409 conflict, 422 invalid or a failed check with
-``problems``, 507 storage full).
+    bp = ApiBlueprint("items_api", __name__, url_prefix="/api/v1")
+
+    @bp.get("/items")
+    @require()                                    # who may call it (checked first: 401/403)
+    @bp.arguments(ItemListArgs, location="query")  # parsed and validated from this declaration
+    @bp.response(200, ItemPageSchema)              # what it answers, in the OpenAPI document
+    def list_items(args): ...
+
+The OpenAPI 3.1 document (``/api/openapi.json``, :mod:`hub.api.openapi`) is generated from
+those declarations. A view may return a dict (dumped through its response schema) or a
+ready ``Response`` (``jsonify``), which is sent as it is; the test suite checks every API
+answer against the document (``hub.testing``), so a declaration cannot drift from the answer.
+
+Errors are RFC 9457 ``application/problem+json`` (:mod:`hub.api.problems`): a body that is
+not valid JSON is 400 ``invalid_json``; a query or path parameter that does not fit its
+declaration is 400 ``bad_parameter``; a JSON body that does not fit is 422 ``invalid``
+with ``errors`` (``{"json": {field: [messages]}}``); a rule of the hub is 4xx with its own
+code. Lists take ``limit`` and ``offset`` (or a cursor where declared) and answer ``total``.
 """
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, request
+import flask_smorest
+from flask import Flask, current_app
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
 
-from hub.inputs import json_object
-from hub.workflow.errors import WorkflowError
+import hub
+from hub.api.schemas import ProblemSchema
+from hub.inputs import BadInput, json_object
+
+__all__ = ["ApiBlueprint", "json_body", "register", "api_of"]
 
 
-def api_doc(summary: str = "", *, request_schema: dict | None = None, responses: dict | None = None, **extra):
-    """Describe a view in the OpenAPI document (summary, JSON body schema, responses)."""
+class HubParser(FlaskParser):
+    """webargs' Flask parser, reading JSON through :func:`hub.inputs.json_object` (no ``NaN``,
+    no NUL, bounded depth) and refusing with the hub's own errors."""
 
-    def decorator(view):
-        view._api_doc = {"summary": summary, "request": request_schema, "responses": responses or {}, **extra}
-        return view
+    def _raw_load_json(self, req):
+        if not is_json_request(req):
+            return core.missing
+        return json_object()
 
-    return decorator
+    def handle_error(self, error, req, schema, *, error_status_code=None, error_headers=None):
+        messages = error.messages if isinstance(error.messages, dict) else {"json": error.messages}
+        if set(messages) - {"json", "form", "files"}:  # the query string, the path, a header
+            raise BadInput(
+                "bad_parameter",
+                "Parameter permintaan tidak valid; lihat errors.",
+                "A request parameter is not valid; see errors.",
+                errors=messages,
+            )
+        raise BadInput(
+            "invalid", "Isian tidak valid; lihat errors.", "The input is not valid; see errors.", status=422,
+            errors=messages,
+        )
+
+
+class ApiBlueprint(flask_smorest.Blueprint):
+    """A blueprint of JSON API endpoints: ``arguments``/``response`` declare and validate them."""
+
+    ARGUMENTS_PARSER = HubParser()
+
+
+class HubApi(flask_smorest.Api):
+    """flask-smorest's ``Api``; errors are answered by :mod:`hub.errors` (problem+json), not by it."""
+
+    DEFAULT_ERROR_RESPONSE_NAME = None
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_error_handlers(self):
+        pass
+
+
+def api_of(app: Flask) -> HubApi:
+    """The app's :class:`HubApi`, made on first use."""
+    api = app.extensions.get("hub_api")
+    if api is None:
+        app.config.setdefault("API_TITLE", "Hub Publikasi API / Publishing hub API")
+        app.config.setdefault("API_VERSION", hub.__version__)
+        app.config.setdefault("OPENAPI_VERSION", "3.1.0")
+        api = HubApi(app)
+        app.extensions["hub_api"] = api
+    return api
+
+
+def register(app: Flask, blueprint) -> None:
+    """Register a blueprint: an :class:`ApiBlueprint` also into the OpenAPI document."""
+    if isinstance(blueprint, flask_smorest.Blueprint):
+        api_of(app).register_blueprint(blueprint)
+    else:
+        app.register_blueprint(blueprint)
 
 
 def json_body() -> dict:
@@ -35,26 +103,26 @@ def json_body() -> dict:
     return json_object()
 
 
-def error_response(exc: WorkflowError):
-    return jsonify(exc.as_dict()), exc.status
+def api_doc(summary: str = "", *, request_schema: dict | None = None, responses: dict | None = None, **extra):
+    """Deprecated: a JSON-schema description of a view not yet on an :class:`ApiBlueprint`."""
+
+    def decorator(view):
+        view._api_doc = {"summary": summary, "request": request_schema, "responses": responses or {}, **extra}
+        return view
+
+    return decorator
 
 
 def init_app(app: Flask) -> None:
-    """Register the OpenAPI document and the JSON rendering of the workflow area's errors."""
+    """Register the OpenAPI document and the core API blueprints of the workflow area."""
     from hub.api.openapi import bp as openapi_bp
     from hub.items.api import bp as items_api
     from hub.notify.views import api as notify_api
     from hub.workflow.api import bp as workflow_api
 
     for blueprint in (openapi_bp, items_api, workflow_api, notify_api):
-        app.register_blueprint(blueprint)
+        register(app, blueprint)
 
-    @app.errorhandler(WorkflowError)
-    def _workflow_error(exc: WorkflowError):
-        if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
-            return error_response(exc)
-        from flask import render_template
-        from flask_babel import get_locale
 
-        lang = str(get_locale() or "id")
-        return render_template("errors/error.html", title=str(exc.status), message=exc.message(lang)), exc.status
+def current_api() -> HubApi:
+    return api_of(current_app)

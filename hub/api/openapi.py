@@ -1,141 +1,150 @@
-"""``/api/openapi.json``: an OpenAPI 3 document of every ``/api/`` route of the running app.
+"""``/api/openapi.json``: the OpenAPI 3.1 document of every ``/api/`` route of the running app.
 
-Built from the URL map, so a route cannot be missing from it: each rule becomes a path
-(``<int:item_id>`` -> ``{item_id}``), each method an operation with the view's
-docstring as its summary and description, the permission it declares, and what
-:func:`hub.api.api_doc` adds (request body schema, responses).
+flask-smorest (apispec + marshmallow) generates it from each :class:`hub.api.ApiBlueprint`
+view's declarations (``arguments``, ``response``); this module then walks the URL map so
+a route cannot be missing from it, and adds to every operation what the hub knows beside:
+the permission it declares (``x-hub-permissions``, or no security for a public one) and the
+problem+json answers every operation may give (401, 403, 404, 400/422 where it reads input).
 """
 
 from __future__ import annotations
 
+import copy
 import inspect
 import re
 
-from flask import Blueprint, Flask, current_app, jsonify
-from werkzeug.routing import AnyConverter, FloatConverter, IntegerConverter
+from flask import Flask, current_app, jsonify
 
-import hub
+from hub.api import ApiBlueprint
+from hub.api.problems import PROBLEM_MIME
+from hub.api.schemas import fields, ma
 from hub.permissions import PUBLIC, declared_permission, public
 
-bp = Blueprint("openapi", __name__)
+bp = ApiBlueprint("openapi", __name__, description="This document")
+
+
+class OpenApiDocument(ma.Schema):
+    """An OpenAPI 3.1 document."""
+
+    class Meta:
+        unknown = ma.INCLUDE
+
+    openapi = fields.String(required=True)
+    info = fields.Dict(required=True)
+    paths = fields.Dict(required=True)
+    components = fields.Dict()
 
 _ARG = re.compile(r"<(?:[^>:]+:)?([A-Za-z_][A-Za-z0-9_]*)>")
 
-ERROR = {
-    "type": "object",
-    "properties": {
-        "error": {"type": "string"},
-        "message": {"type": "string", "description": "Bahasa Indonesia / English"},
-        "message_id": {"type": "string"},
-        "message_en": {"type": "string"},
-        "problems": {
-            "type": "array",
-            "description": "a channel check's problems, or a workflow definition's (strings with their path)",
-            "items": {"oneOf": [{"$ref": "#/components/schemas/Problem"}, {"type": "string"}]},
-        },
-    },
-    "required": ["error", "message"],
-}
-PROBLEM = {
-    "type": "object",
-    "properties": {
-        "channel": {"type": "string"},
-        "field": {"type": "string"},
-        "rule": {"type": "string"},
-        "severity": {"type": "string", "enum": ["error", "warning"]},
-        "message": {"type": "object", "properties": {"id": {"type": "string"}, "en": {"type": "string"}}},
-    },
-}
+#: the problem answers any operation may give, with what they mean
 STANDARD = {
-    "400": "Malformed request: not valid JSON, not a JSON object, a bad query parameter (hub.inputs)",
-    "401": "Not logged in / no valid token",
+    "400": "Malformed request: not valid JSON, not a JSON object, a query or path parameter that does not fit",
+    "401": "Not logged in, or no valid token (see WWW-Authenticate)",
     "403": "Not allowed",
     "404": "Not found (or not visible to you)",
     "409": "Conflict: decided or changed by someone else meanwhile",
-    "422": "Invalid input or a failed check (see problems)",
+    "422": "Invalid input or a failed check (see errors, problems)",
 }
-
-
-def _parameter(name: str, converter) -> dict:
-    schema: dict = {"type": "string"}
-    if isinstance(converter, IntegerConverter):
-        schema = {"type": "integer", "format": "int32"}
-        if converter.min is not None:
-            schema["minimum"] = converter.min
-        if converter.max is not None:
-            schema["maximum"] = converter.max
-    elif isinstance(converter, FloatConverter):
-        schema = {"type": "number"}
-    elif isinstance(converter, AnyConverter):
-        schema = {"type": "string", "enum": sorted(converter.items)}
-    return {"name": name, "in": "path", "required": True, "schema": schema}
 
 
 def openapi_path(rule) -> str:
     return _ARG.sub(lambda m: "{" + m.group(1) + "}", rule.rule)
 
 
-def _operation(rule, method: str, view) -> dict:
+def _problem_response(text: str) -> dict:
+    return {"description": text, "content": {PROBLEM_MIME: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+
+
+def _complete(op: dict, rule, method: str, view) -> dict:
+    """Add to an operation what the hub knows of its view: permissions, errors, a summary."""
     doc = inspect.getdoc(view) or ""
     summary, _, description = doc.partition("\n")
-    extra = getattr(view, "_api_doc", {}) or {}
+    op.setdefault("operationId", f"{rule.endpoint}.{method.lower()}")
+    op.setdefault("summary", summary or rule.endpoint)
+    if description.strip():
+        op.setdefault("description", description.strip())
+    op.setdefault("tags", [rule.endpoint.split(".")[0]])
     permission = declared_permission(view)
-    responses = (
-        {"204": {"description": "Done, nothing to return"}} if method == "DELETE" else {"200": {"description": "OK"}}
-    )
-    for code, text in {**STANDARD, **{str(k): v for k, v in extra.get("responses", {}).items()}}.items():
-        responses[code] = {"description": text}
-        if code[0] in "45":
-            responses[code]["content"] = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-    op = {
-        "operationId": f"{rule.endpoint}.{method.lower()}",
-        "summary": extra.get("summary") or summary or rule.endpoint,
-        "description": description.strip(),
-        "tags": [rule.endpoint.split(".")[0]],
-        "parameters": [_parameter(name, conv) for name, conv in rule._converters.items()],
-        "responses": responses,
-    }
     if permission == PUBLIC:
         op["security"] = []
     else:
         op["x-hub-permissions"] = [p for p in (permission or ()) if p != "authenticated"]
-    if extra.get("request") and method in ("POST", "PUT", "PATCH"):
-        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": extra["request"]}}}
+    responses = op.setdefault("responses", {})
+    for code, text in STANDARD.items():
+        if permission == PUBLIC and code in ("401", "403"):
+            continue
+        answer = responses.get(code)
+        if answer is None or "content" not in answer or "application/json" in answer.get("content", {}):
+            responses[code] = _problem_response((answer or {}).get("description") or text)
+    if permission != PUBLIC:
+        responses["401"]["headers"] = {
+            "WWW-Authenticate": {"schema": {"type": "string"}, "description": 'Bearer realm="hub"'}
+        }
     return op
 
 
 def build_spec(app: Flask) -> dict:
-    paths: dict[str, dict] = {}
+    """The document: flask-smorest's, checked against the URL map and completed (see the module doc)."""
+    from hub.api import api_of
+    from hub.api.schemas import ProblemSchema
+
+    api = api_of(app)
+    if "Problem" not in api.spec.components.schemas:
+        api.spec.components.schema("Problem", schema=ProblemSchema)
+    spec = copy.deepcopy(api.spec.to_dict())
+    spec.get("components", {}).get("schemas", {}).pop("PaginationMetadata", None)  # flask-smorest's, unused
+    spec["paths"] = {path: ops for path, ops in spec.get("paths", {}).items() if path.startswith("/api/")}
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         if not rule.rule.startswith("/api/"):
             continue
         view = app.view_functions[rule.endpoint]
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            paths.setdefault(openapi_path(rule), {})[method.lower()] = _operation(rule, method, view)
-    return {
-        "openapi": "3.0.3",
-        "info": {
-            "title": "Hub Publikasi API / Publishing hub API",
-            "version": hub.__version__,
-            "description": "Items, uploads, submissions, inbox, decisions, workflows and publication status. "
-            "Authenticate with `Authorization: Bearer <token>` (an API token) or the session cookie "
-            "(then send the CSRF token on POST, PUT, PATCH and DELETE).",
-        },
-        "servers": [{"url": app.config.get("BASE_URL", "/")}],
-        "security": [{"bearer": []}, {"session": []}],
-        "paths": paths,
-        "components": {
-            "securitySchemes": {
-                "bearer": {"type": "http", "scheme": "bearer"},
-                "session": {"type": "apiKey", "in": "cookie", "name": app.config.get("SESSION_COOKIE_NAME", "session")},
-            },
-            "schemas": {"Error": ERROR, "Problem": PROBLEM},
-        },
+            ops = spec["paths"].setdefault(openapi_path(rule), {})
+            op = ops.setdefault(method.lower(), _undeclared(rule, method, view))
+            _complete(op, rule, method, view)
+    spec["info"]["description"] = (
+        "Items, uploads, submissions, inbox, decisions, workflows, publications, people and offices. "
+        "Authenticate with `Authorization: Bearer <token>` (an API token) or the session cookie "
+        "(then send the CSRF token on POST, PUT, PATCH and DELETE). Errors are RFC 9457 "
+        "`application/problem+json`; `detail` is in the language of `Accept-Language` (id or en)."
+    )
+    spec["servers"] = [{"url": app.config.get("BASE_URL", "/")}]
+    spec["security"] = [{"bearer": []}, {"session": []}]
+    spec.setdefault("components", {}).setdefault("securitySchemes", {}).update(
+        {
+            "bearer": {"type": "http", "scheme": "bearer"},
+            "session": {"type": "apiKey", "in": "cookie", "name": app.config.get("SESSION_COOKIE_NAME", "session")},
+        }
+    )
+    return spec
+
+
+def _undeclared(rule, method: str, view) -> dict:
+    """A route on a plain blueprint: listed, with what ``hub.api.api_doc`` said (no answer schema)."""
+    from hub.api import api_of
+
+    extra = getattr(view, "_api_doc", {}) or {}
+    op: dict = {
+        "parameters": api_of(current_app).flask_plugin.rule_to_params(rule),
+        "responses": {"204" if method == "DELETE" else "200": {"description": "OK"}},
     }
+    if extra.get("summary"):
+        op["summary"] = extra["summary"]
+    if extra.get("request") and method in ("POST", "PUT", "PATCH"):
+        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": extra["request"]}}}
+    return op
+
+
+def cached_spec(app: Flask) -> dict:
+    spec = app.extensions.get("hub_openapi")
+    if spec is None:
+        spec = app.extensions["hub_openapi"] = build_spec(app)
+    return spec
 
 
 @bp.get("/api/openapi.json")
 @public
+@bp.response(200, OpenApiDocument)
 def openapi_json():
-    """The OpenAPI 3 document of this hub's JSON API."""
-    return jsonify(build_spec(current_app._get_current_object()))
+    """The OpenAPI 3.1 document of this hub's JSON API."""
+    return jsonify(cached_spec(current_app._get_current_object()))

@@ -50,8 +50,10 @@ def init_app(app: Flask) -> None:
     app.before_request(load_user)
     app.before_request(_forced_password_change)
     headers.init_app(app)
+    from hub.api import register as api_register
+
     for bp in (views.bp, account.bp, users.bp, policy_views.bp, audit_views.bp, api.bp):
-        app.register_blueprint(bp)
+        api_register(app, bp)  # the API blueprints also go into the OpenAPI document
     from hub.web.nav import NavEntry, add_nav_entry
 
     add_nav_entry(

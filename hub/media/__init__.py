@@ -13,10 +13,11 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Settings defaults and the blueprints: ``/api/v1/…``, ``/media/<id>/<variant>``, ``/media/upload``."""
+    from hub.api import register as api_register
     from hub.media import api, pages, serve
     from hub.media.settings import init_config
 
     init_config(app)
-    app.register_blueprint(api.bp)
+    api_register(app, api.bp)
     app.register_blueprint(serve.bp)
     app.register_blueprint(pages.bp)

@@ -155,18 +155,26 @@ def _isolated_client_class():
 def make_app(migrated, base_config, tmp_path):
     """Build an app with extra settings; tables are emptied and Redis flushed afterwards.
 
+    Every ``/api/`` answer the app gives is checked against its OpenAPI document
+    (:mod:`hub.testing.openapi`); a mismatch fails the test (``API_CONFORMANCE=False`` skips it).
+
     ``make_app(EXTRA_PLUGINS=[plugin_object_or_module], SOME_SETTING=…)``.
     """
     from hub.app import create_app
     from hub.extensions import db
 
+    from hub.testing.openapi import watch_api_answers
+
     apps = []
     client_class = _isolated_client_class()
+    nonconforming: list[str] = []
 
     def _make(**overrides):
         config = {**base_config, "MEDIA_DIR": str(tmp_path / "media"), **overrides}
         app = create_app(config)
         app.test_client_class = client_class
+        if app.config.get("API_CONFORMANCE", True):
+            watch_api_answers(app, nonconforming)  # every /api/ answer must match the OpenAPI document
         apps.append(app)
         return app
 
@@ -179,6 +187,8 @@ def make_app(migrated, base_config, tmp_path):
         for app in apps:
             with app.app_context():
                 db.engine.dispose()
+    if nonconforming:
+        pytest.fail("API answers that do not match the OpenAPI document:\n" + "\n".join(dict.fromkeys(nonconforming)))
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 def init_app(app: Flask) -> None:
     """Register the workflow, items, notification and API blueprints and the core hook listeners."""
     from hub.api import init_app as init_api
+    from hub.api import register as api_register
     from hub.items.views import bp as items_bp
     from hub.notify.views import bp as notify_bp
     from hub.plugins import plugins
@@ -28,9 +29,9 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(workflow_bp)
     app.register_blueprint(delegations_bp)
-    app.register_blueprint(delegations_api)
+    api_register(app, delegations_api)
     app.register_blueprint(bulk_bp)
-    app.register_blueprint(bulk_api)
+    api_register(app, bulk_api)
     app.register_blueprint(items_bp)
     app.register_blueprint(notify_bp)
     init_api(app)
