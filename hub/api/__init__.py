@@ -56,7 +56,10 @@ class HubParser(FlaskParser):
                 errors=messages,
             )
         raise BadInput(
-            "invalid", "Isian tidak valid; lihat errors.", "The input is not valid; see errors.", status=422,
+            "invalid",
+            "Isian tidak valid; lihat errors.",
+            "The input is not valid; see errors.",
+            status=422,
             errors=messages,
         )
 

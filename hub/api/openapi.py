@@ -34,6 +34,7 @@ class OpenApiDocument(ma.Schema):
     paths = fields.Dict(required=True)
     components = fields.Dict()
 
+
 _ARG = re.compile(r"<(?:[^>:]+:)?([A-Za-z_][A-Za-z0-9_]*)>")
 
 #: the problem answers any operation may give, with what they mean

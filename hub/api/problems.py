@@ -39,7 +39,11 @@ HTTP_WORDS: dict[int, tuple[str, str, str]] = {
         "Terjadi kesalahan di sisi kami. Kesalahan sudah dicatat; silakan coba lagi.",
         "Something went wrong on our side. The error has been logged; please try again.",
     ),
-    503: ("unavailable", "Layanan sedang tidak tersedia; coba lagi nanti.", "The service is unavailable; try again later."),
+    503: (
+        "unavailable",
+        "Layanan sedang tidak tersedia; coba lagi nanti.",
+        "The service is unavailable; try again later.",
+    ),
 }
 
 

@@ -162,7 +162,6 @@ def make_app(migrated, base_config, tmp_path):
     """
     from hub.app import create_app
     from hub.extensions import db
-
     from hub.testing.openapi import watch_api_answers
 
     apps = []

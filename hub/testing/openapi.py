@@ -96,7 +96,8 @@ def watch_api_answers(app, failures: list[str]) -> None:
         else:
             body = response.get_data()
         failures.extend(
-            check.problems(request.method, request.url_rule, response.status_code, response.mimetype or "",
-                           response.headers, body)
+            check.problems(
+                request.method, request.url_rule, response.status_code, response.mimetype or "", response.headers, body
+            )
         )
         return response
