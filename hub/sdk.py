@@ -21,7 +21,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-HUB_SDK_VERSION = "1.1"
+HUB_SDK_VERSION = "1.2"
 
 #: Every name of the API, grouped for the reference: (group, [(name, home module, one line)]).
 #: The home module is where the name is defined; a plugin never imports it from there.
@@ -335,6 +335,21 @@ REFERENCE: list[tuple[str, list[tuple[str, str, str]]]] = [
         ],
     ),
     (
+        "JSON API",
+        [
+            (
+                "ApiBlueprint",
+                "hub.api",
+                "A blueprint of `/api/…` endpoints declared with marshmallow (`arguments`, `response`): "
+                "validated, and in the OpenAPI document (docs/api.md).",
+            ),
+            ("ApiPageArgs", "hub.api.schemas", "Query schema of a list: `limit` (1-200) and `offset`."),
+            ("ApiPage", "hub.api.schemas", "Base answer schema of a list: `total`, `limit`, `offset`, `next_offset`."),
+            ("api_page_of", "hub.api.schemas", "Run a select for one page: its rows and the `ApiPage` fields."),
+            ("ProblemSchema", "hub.api.schemas", "The problem+json error body (RFC 9457) every API error has."),
+        ],
+    ),
+    (
         "Reports and spreadsheets",
         [
             ("Report", "hub.reports.base", "A report a plugin adds (`register_reports` hook)."),
@@ -377,6 +392,9 @@ _RENAMED = {
     "notification_link": "link_of",
     "record_delivery_status": "record_status",
     "notify_now": "now",
+    "ApiPageArgs": "PageArgs",
+    "ApiPage": "Page",
+    "api_page_of": "page_of",
 }
 
 _HOME: dict[str, tuple[str, str]] = {
@@ -416,6 +434,11 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
     from flask_babel import gettext as _  # noqa: F401
     from flask_babel import lazy_gettext  # noqa: F401
 
+    from hub.api import ApiBlueprint  # noqa: F401
+    from hub.api.schemas import Page as ApiPage  # noqa: F401
+    from hub.api.schemas import PageArgs as ApiPageArgs  # noqa: F401
+    from hub.api.schemas import ProblemSchema  # noqa: F401
+    from hub.api.schemas import page_of as api_page_of  # noqa: F401
     from hub.audit import record as record_audit  # noqa: F401
     from hub.calendar.entries import CalendarEntry  # noqa: F401
     from hub.channels import (  # noqa: F401

@@ -14,15 +14,29 @@ class ProbePlugin:
 
     @hookimpl
     def register_blueprints(self, app):
+        from marshmallow import Schema, fields
+
+        from hub.sdk import ApiBlueprint
+
+        class Who(Schema):
+            user = fields.String(required=True)
+            auth = fields.String(required=True)
+
+        class Ok(Schema):
+            ok = fields.Boolean(required=True)
+
+        api = ApiBlueprint("probe_api", __name__)
         bp = Blueprint("probe", __name__)
 
-        @bp.route("/api/probe", methods=["GET", "POST"])
+        @api.route("/api/probe", methods=["GET", "POST"])
         @require()
+        @api.response(200, Who)
         def probe():
             return jsonify(user=g.user.username, auth=g.auth)
 
-        @bp.get("/api/probe/admin")
+        @api.get("/api/probe/admin")
         @require("user.manage")
+        @api.response(200, Ok)
         def probe_admin():
             return jsonify(ok=True)
 
@@ -31,7 +45,7 @@ class ProbePlugin:
         def probe_decide():
             return jsonify(decided=True)
 
-        return [bp]
+        return [api, bp]
 
 
 class UndeclaredPlugin:

@@ -48,11 +48,15 @@ class HubParser(FlaskParser):
 
     def handle_error(self, error, req, schema, *, error_status_code=None, error_headers=None):
         messages = error.messages if isinstance(error.messages, dict) else {"json": error.messages}
-        if set(messages) - {"json", "form", "files"}:  # the query string, the path, a header
+        others = [loc for loc in messages if loc not in ("json", "form", "files")]
+        if others:  # the query string, the path, a header: the request is malformed
+            fields_at_fault = messages[others[0]]
+            name = next(iter(fields_at_fault), "") if isinstance(fields_at_fault, dict) else ""
             raise BadInput(
                 "bad_parameter",
-                "Parameter permintaan tidak valid; lihat errors.",
-                "A request parameter is not valid; see errors.",
+                f"Parameter {name} tidak valid; lihat errors.",
+                f"The parameter {name} is not valid; see errors.",
+                parameter=name,
                 errors=messages,
             )
         raise BadInput(

@@ -11,7 +11,7 @@ security headers, user administration and the audit pages.
 
 from __future__ import annotations
 
-from flask import Flask, g, jsonify, redirect, request, url_for
+from flask import Flask, g, redirect, request, url_for
 
 CONFIG_DEFAULTS = {
     "SESSION_IDLE_MINUTES": 30,
@@ -100,8 +100,12 @@ def _forced_password_change():
     if not must_change(user):
         return None
     if request.path.startswith("/api/"):
-        return jsonify(
-            error="password_change_required",
-            message="Ganti kata sandi Anda dahulu / Change your password first",
-        ), 403
+        from hub.api.problems import problem
+
+        return problem(
+            403,
+            "password_change_required",
+            "Ganti kata sandi Anda dahulu di halaman akun.",
+            "Change your password first, on the account page.",
+        )
     return redirect(url_for("auth.change_password", next=request.full_path))
