@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from hub_website import ppid
 from hub_website.models import DipEntry
-from sqlalchemy import or_
+from sqlalchemy import case, func, or_
 
 from hub.sdk import Item, PermanentPublishError, db, utcnow
 
@@ -65,8 +65,9 @@ class Filters:
     year: int | None = None
 
 
-def search(filters: Filters | None = None) -> list[DipEntry]:
-    """Published entries matching the filters, by class, unit, year (newest first) and title."""
+def search_statement(filters: Filters | None = None):
+    """The select of published entries matching the filters, ordered by class, unit, year (newest
+    first) and title: the public page and the JSON API read the same list."""
     f = filters or Filters()
     query = db.select(DipEntry).where(DipEntry.withdrawn_at.is_(None), DipEntry.info_class.in_(ppid.PUBLIC_CLASSES))
     if f.q:
@@ -82,10 +83,19 @@ def search(filters: Filters | None = None) -> list[DipEntry]:
         query = query.where(DipEntry.unit == f.unit)
     if f.year:
         query = query.where(DipEntry.year == f.year)
-    rows = list(db.session.execute(query).scalars())
-    order = {code: i for i, code in enumerate(ppid.PUBLIC_CLASSES)}
-    rows.sort(key=lambda e: (order.get(e.info_class, 99), e.unit.casefold(), -(e.year or 0), e.title.casefold()))
-    return rows
+    class_order = case({code: i for i, code in enumerate(ppid.PUBLIC_CLASSES)}, value=DipEntry.info_class, else_=99)
+    return query.order_by(
+        class_order,
+        func.lower(DipEntry.unit),
+        func.coalesce(DipEntry.year, 0).desc(),
+        func.lower(DipEntry.title),
+        DipEntry.id,
+    )
+
+
+def search(filters: Filters | None = None) -> list[DipEntry]:
+    """Published entries matching the filters, in the order of :func:`search_statement`."""
+    return list(db.session.execute(search_statement(filters)).scalars())
 
 
 def grouped(entries: list[DipEntry]) -> OrderedDict[str, OrderedDict[str, list[DipEntry]]]:

@@ -191,10 +191,11 @@ def register_migrations():
 @hookimpl
 def register_blueprints(app):
     from hub_website.admin import bp as admin_bp
+    from hub_website.dip_api import bp as dip_api
     from hub_website.ppid_views import bp as requests_bp
     from hub_website.views import bp as public_bp
 
-    return [public_bp, admin_bp, requests_bp]
+    return [public_bp, admin_bp, requests_bp, dip_api]
 
 
 @hookimpl
