@@ -36,7 +36,8 @@ def test_the_list_is_public_paged_and_counted(client, entries):
     body = first.get_json()
     assert body["total"] == 5 and body["limit"] == 2 and body["offset"] == 0 and body["next_offset"] == 2
     assert [e["title"] for e in body["entries"]] == ["Laporan 000", "Laporan 001"]
-    assert body["entries"][0]["class"] == "berkala" and body["entries"][0]["class_label"]["en"] == "Periodic information"
+    first_entry = body["entries"][0]
+    assert first_entry["class"] == "berkala" and first_entry["class_label"]["en"] == "Periodic information"
     last = client.get("/api/v1/ppid/dip?limit=2&offset=4").get_json()
     assert [e["title"] for e in last["entries"]] == ["Laporan 004"] and last["next_offset"] is None
 
@@ -48,7 +49,7 @@ def test_filters_are_the_pages_and_withdrawn_or_excluded_entries_never_show(clie
 
     entries(1, title="Rencana Kerja", unit="Sekretariat", year=2024, info_class="setiap-saat")
     (gone,) = entries(1, title="Ditarik")
-    gone.withdrawn_at = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    gone.withdrawn_at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     entries(1, title="Rahasia", info_class="dikecualikan")
     db.session.commit()
     titles = lambda q: [e["title"] for e in client.get(f"/api/v1/ppid/dip?{q}").get_json()["entries"]]  # noqa: E731
