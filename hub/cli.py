@@ -82,6 +82,25 @@ def db_current() -> None:
         sys.exit(1)
 
 
+# --- the API document ------------------------------------------------------------------------------
+
+
+@cli.command("openapi", help="Dokumen OpenAPI / Print the OpenAPI 3.1 document of the JSON API (as /api/openapi.json).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write it to this file.")
+def openapi_cmd(output: str | None) -> None:
+    import json
+
+    from hub.api.openapi import cached_spec
+
+    text = json.dumps(cached_spec(_current_app()), indent=2, ensure_ascii=False, sort_keys=True)
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text + "\n")
+        click.echo(f"{output}: {text.count('operationId')} operasi / operations")
+        return
+    click.echo(text)
+
+
 # --- plugins -------------------------------------------------------------------------------------
 
 

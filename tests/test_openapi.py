@@ -187,3 +187,14 @@ def test_an_answer_that_drifts_from_its_declaration_is_caught(make_app, make_use
     found.clear()
     client.get("/api/v1/declared?limit=2", headers=headers)
     assert found == []
+
+
+def test_hub_openapi_prints_the_served_document(runner, client, tmp_path):
+    import json
+
+    served = _spec(client)
+    printed = json.loads(runner.invoke(args=["openapi"]).output)
+    assert printed["paths"].keys() == served["paths"].keys() and printed["openapi"] == "3.1.0"
+    result = runner.invoke(args=["openapi", "--output", str(tmp_path / "api.json")])
+    assert result.exit_code == 0 and "operasi / operations" in result.output
+    assert json.loads((tmp_path / "api.json").read_text())["info"] == served["info"]
