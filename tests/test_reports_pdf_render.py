@@ -64,3 +64,16 @@ def test_table_cells_of_a_report_pdf_are_white_behind_their_text(with_chart):
     finally:
         page.close()
         doc.close()
+
+
+def test_a_summary_line_without_a_value_says_none_instead_of_stopping_short():
+    period = Period(dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    result = ReportResult(summary=[("Rata-rata waktu tayang", None), ("Jumlah", 0)], sections=[])
+    doc = pdfium.PdfDocument(to_pdf("Laporan", period, result, "dicetak 2026-12-06 10:00"))
+    try:
+        text = doc[0].get_textpage().get_text_range()
+    finally:
+        doc.close()
+    lines = [line.strip() for line in text.splitlines()]
+    assert any(line in ("Rata-rata waktu tayang: —", "Rata-rata waktu tayang: -") for line in lines), lines
+    assert "Jumlah: 0" in lines  # zero is a value, printed as such

@@ -164,7 +164,8 @@ def to_pdf(
     pdf.multi_cell(0, 6, pdf.text_safe(heading), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     for label, value in result.summary:
-        pdf.multi_cell(0, 6, pdf.text_safe(f"{label}: {_cell(value)}"), new_x="LMARGIN", new_y="NEXT")
+        shown = _cell(value) or ("—" if pdf.family == "dejavu" else "-")  # no value reads as none, not as a gap
+        pdf.multi_cell(0, 6, pdf.text_safe(f"{label}: {shown}"), new_x="LMARGIN", new_y="NEXT")
     for section in result.sections:
         pdf.ln(3)
         pdf.set_font(pdf.family, "B", 12)
