@@ -79,6 +79,20 @@ class ItemKind:
         return self.label_id if lang == "id" else self.label_en
 
 
+@dataclass(frozen=True)
+class ItemDate:
+    """A date of an item a plugin names (``item_dates`` hook), so people read it in their language
+    wherever a workflow step's due time is anchored to it ("awal rapat" / "the meeting's start")."""
+
+    name: str
+    label_id: str
+    label_en: str
+    plugin: str = ""
+
+    def label(self, lang: str = "id") -> str:
+        return self.label_id if lang == "id" else self.label_en
+
+
 #: ItemField.type values and what the stored JSON value is
 FIELD_TYPES = ("str", "int", "bool", "choice", "date")
 

@@ -211,6 +211,16 @@ def register_permissions():
 
 
 @hookspec
+def register_item_dates():
+    """Name the dates your ``item_dates`` hook gives, with their labels in both languages.
+
+    Fires once when the app is built. Returns a list of :class:`hub.declarations.ItemDate`
+    (``name``, ``label_id``, ``label_en``). The workflow step editor offers them as anchors and
+    the timeline and inbox read them by their labels; an undeclared name is shown as a word.
+    """
+
+
+@hookspec
 def register_item_kinds():
     """Declare the item kinds this plugin publishes ("video", "radio_script"…).
 

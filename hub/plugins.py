@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from hub import hookspecs
 from hub.channels import Channel, PluginSetting
-from hub.declarations import FIELD_TYPES, ItemField, ItemKind, Permission, Role
+from hub.declarations import FIELD_TYPES, ItemDate, ItemField, ItemKind, Permission, Role
 from hub.exceptions import PluginError
 
 if TYPE_CHECKING:
@@ -54,6 +54,7 @@ class PluginRegistry:
         self.permissions: dict[str, Permission] = {}
         self.item_kinds: dict[str, ItemKind] = {}
         self.item_fields: dict[str, ItemField] = {}
+        self.item_dates: dict[str, ItemDate] = {}
 
     @property
     def hook(self):
@@ -172,6 +173,9 @@ def _collect_declarations(registry: PluginRegistry) -> None:
     _declared(pm, "register_permissions", "code", registry.permissions, "permission", perms.CORE_PERMISSIONS)
     _declared(pm, "register_item_kinds", "code", registry.item_kinds, "item kind")
     _declared(pm, "register_item_fields", "name", registry.item_fields, "item field")
+    from hub.workflow.definition import DATE_LABELS
+
+    _declared(pm, "register_item_dates", "name", registry.item_dates, "item date", DATE_LABELS)
     known_roles = set(roles.CORE_ROLES) | set(registry.roles)
     known_perms = set(perms.CORE_PERMISSIONS) | set(registry.permissions)
     for role in registry.roles.values():

@@ -87,6 +87,11 @@ REFERENCE: list[tuple[str, list[tuple[str, str, str]]]] = [
                 "A typed item field a plugin declares (`register_item_fields`), kept in `Item.extra`.",
             ),
             (
+                "ItemDate",
+                "hub.declarations",
+                "A date of an item a plugin names (`register_item_dates`), with its labels, for due-time anchors.",
+            ),
+            (
                 "CHANNEL_ADMIN_PERMISSIONS",
                 "hub.declarations",
                 "The permissions a channel's admin role needs (give them to a plugin's admin role).",
@@ -452,7 +457,14 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
     )
     from hub.crypto import decrypt_json, encrypt_json  # noqa: F401
     from hub.dates import format_day, format_moment  # noqa: F401
-    from hub.declarations import CHANNEL_ADMIN_PERMISSIONS, ItemField, ItemKind, Permission, Role  # noqa: F401
+    from hub.declarations import (  # noqa: F401
+        CHANNEL_ADMIN_PERMISSIONS,
+        ItemDate,
+        ItemField,
+        ItemKind,
+        Permission,
+        Role,
+    )
     from hub.exceptions import (  # noqa: F401
         HubError,
         PermanentPublishError,

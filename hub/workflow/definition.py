@@ -27,7 +27,8 @@ _DATE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 #: how the offset from the anchor date is counted
 DUE_CALENDARS = ("wall", "working")
 _DUE_KEYS = {"anchor", "after", "before", "calendar"}
-#: how people read the core's date names; a plugin's name is shown with spaces for underscores
+#: how people read the core's date names; a plugin's come from its ``register_item_dates`` (else
+#: the name is shown with spaces for underscores)
 DATE_LABELS = {
     "publish_at": ("waktu terbit", "the publish time"),
     "window_start": ("awal masa tayang", "the display window's start"),
@@ -37,10 +38,19 @@ DATE_LABELS = {
 
 
 def date_label(name: str, lang: str = "id") -> str:
-    """``publish_at`` -> "waktu terbit" / "the publish time"; ``meeting_end`` -> "meeting end"."""
+    """``publish_at`` -> "waktu terbit" / "the publish time"; a plugin's declared date by its label
+    (vidcon's ``meeting_end`` -> "akhir rapat" / "the meeting's end"); an undeclared name as words."""
     labels = DATE_LABELS.get(name)
     if labels is None:
-        return name.replace("_", " ")
+        from flask import current_app, has_app_context
+
+        declared = None
+        if has_app_context():
+            from hub.plugins import EXT_KEY
+
+            registry = current_app.extensions.get(EXT_KEY)
+            declared = registry.item_dates.get(name) if registry is not None else None
+        return declared.label(lang) if declared is not None else name.replace("_", " ")
     return labels[0] if lang == "id" else labels[1]
 
 

@@ -70,9 +70,10 @@ def item_dates(item: Item) -> dict[str, dt.datetime]:
 def known_anchor_names() -> list[str]:
     """Date names an administrator may pick in the step editor: the core's and those any stored
     workflow already anchors to (a plugin's templates name its own, e.g. a meeting's start)."""
+    from hub.plugins import plugins
     from hub.workflow.models import WorkflowVersion
 
-    names = set(CORE_DATES)
+    names = set(CORE_DATES) | set(plugins().item_dates)
     for definition in db.session.execute(db.select(WorkflowVersion.definition)).scalars():
         for step in (definition or {}).get("steps") or []:
             anchor = (step.get("due") or {}).get("anchor") if isinstance(step, dict) else None

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from flask import current_app
 
-from hub.sdk import Channel, PermanentPublishError, PluginSetting, PublishResult, db, hookimpl
+from hub.sdk import Channel, ItemDate, PermanentPublishError, PluginSetting, PublishResult, db, hookimpl
 
-HUB_SDK_REQUIRES = ">=1.0,<2"  #: the hub.sdk versions this plugin is written for
+HUB_SDK_REQUIRES = ">=1.2,<2"  #: the hub.sdk versions this plugin is written for
 
 HERE = Path(__file__).parent
 
@@ -319,6 +319,14 @@ def step_completion_problems(item, step):
     from hub_vidcon.workflow import step_problems
 
     return step_problems(item, step)
+
+
+@hookimpl
+def register_item_dates():
+    return [
+        ItemDate("meeting_start", "waktu mulai rapat", "the meeting's start"),
+        ItemDate("meeting_end", "waktu selesai rapat", "the meeting's end"),
+    ]
 
 
 @hookimpl

@@ -18,9 +18,7 @@ bp = ApiBlueprint("ppid_api", __name__, url_prefix="/api/v1/ppid", description="
 
 class DipArgs(ApiPageArgs):
     q = fields.String(load_default="", validate=validate.Length(max=200))
-    info_class = fields.String(
-        data_key="class", load_default="", validate=validate.OneOf(["", *ppid.PUBLIC_CLASSES])
-    )
+    info_class = fields.String(data_key="class", load_default="", validate=validate.OneOf(["", *ppid.PUBLIC_CLASSES]))
     unit = fields.String(load_default="", validate=validate.Length(max=200))
     year = fields.Integer(load_default=None, validate=validate.Range(min=1, max=9999))
 
