@@ -99,8 +99,10 @@ def build_spec(app: Flask) -> dict:
         if not rule.rule.startswith("/api/"):
             continue
         view = app.view_functions[rule.endpoint]
-        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            ops = spec["paths"].setdefault(openapi_path(rule), {})
+        ops = spec["paths"].setdefault(openapi_path(rule), {})
+        for method in sorted((rule.methods or set()) - {"OPTIONS"}):
+            if method == "HEAD" and "head" not in ops:  # implied by GET; listed only where declared
+                continue
             op = ops.setdefault(method.lower(), _undeclared(rule, method, view))
             _complete(op, rule, method, view)
     spec["info"]["description"] = (

@@ -17,9 +17,10 @@ __all__ = ["ma", "fields", "validate", "ProblemSchema", "PageArgs", "Page", "Id"
 MAX_LIMIT = 200
 
 
-def Id(**kwargs) -> fields.Integer:  # noqa: N802 - reads like a field class
-    """An id field: a whole number 1..2^31-1 (what the database stores)."""
-    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+def Id(*, strict: bool = True, **kwargs) -> fields.Integer:  # noqa: N802 - reads like a field class
+    """An id field: a whole number 1..2^31-1 (what the database stores). In a JSON body it must be a
+    number (``strict``); in a query string, where every value is text, pass ``strict=False``."""
+    return fields.Integer(strict=strict, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
 class ProblemSchema(ma.Schema):
