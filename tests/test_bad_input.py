@@ -37,7 +37,7 @@ def headers(creator, api_headers):
 def test_an_id_too_large_for_the_database_is_a_404(client, headers, path):
     resp = client.get(path, headers=headers)
     assert resp.status_code == 404, resp.get_data(as_text=True)
-    assert resp.get_json()["error"] == "not_found"
+    assert resp.get_json()["code"] == "not_found"
 
 
 def test_the_largest_id_still_matches_the_route(client, headers):
@@ -104,10 +104,9 @@ def test_malformed_json_is_a_400_with_a_code(client, headers, creator, login, pa
     resp = client.post(path, data=body, headers={**headers, **JSON})
     assert resp.status_code == 400, resp.get_data(as_text=True)[:300]
     data = resp.get_json()
-    assert data["error"] == code
-    assert (
-        data["message_id"] and data["message_en"] and data["message"] == f"{data['message_id']} / {data['message_en']}"
-    )
+    assert data["code"] == code and data["detail"]
+    if path.startswith("/api/"):
+        assert resp.mimetype == "application/problem+json"
 
 
 def test_a_json_decision_body_that_is_a_list_is_a_400(client, headers):
@@ -131,7 +130,7 @@ def test_a_nul_in_the_path_or_query_is_a_400(client, headers, url):
     resp = client.get(url, headers=headers)
     assert resp.status_code == 400, resp.get_data(as_text=True)[:300]
     if url.startswith("/api/"):
-        assert resp.get_json()["error"] == "invalid_text"
+        assert resp.get_json()["code"] == "invalid_text"
 
 
 def test_a_nul_in_a_form_is_a_400(client, creator, login):
