@@ -112,7 +112,10 @@ def create_upload(args):
 @bp.route("/uploads/<upload_id>", methods=["GET", "HEAD"])
 @require("media.upload")
 @bp.response(200, UploadStatusSchema, headers=_UPLOAD_HEADERS)
+# HEAD is declared as its own operation: the answers the document adds to every GET are given here too
+@media_problem(bp, 400, "Malformed request (a NUL in the upload id)")
 @media_problem(bp, 401, "Not logged in, or no valid token")
+@media_problem(bp, 403, "Not allowed to upload")
 @media_problem(bp, 404, "No such upload of yours (finished, cancelled or expired)")
 def upload_status(upload_id: str):
     """How many bytes the server has of an upload (``HEAD`` or ``GET``): resume from ``Upload-Offset``."""
