@@ -74,14 +74,16 @@ def asset_rows() -> int:
 
 
 def assert_refused(resp, app, *, code: str, status: int = 422, words: tuple[str, ...] = ()) -> dict:
-    """The response is a bilingual refusal with ``code``, and no file and no row were left behind."""
+    """The response is a problem+json refusal with ``code`` (``words`` in its ``detail``), and no file
+    and no row were left behind."""
     body = resp.get_json()
     assert resp.status_code == status, (resp.status_code, body)
-    assert body["error"] == code, body
-    assert body["message_id"] and body["message_en"]
-    assert body["message"] == f"{body['message_id']} / {body['message_en']}"
+    assert resp.mimetype == "application/problem+json", resp.mimetype
+    assert body["code"] == code and body["status"] == status, body
+    assert body["detail"] and body["lang"] in ("id", "en")
+    assert "message" not in body and "message_id" not in body and "error" not in body
     for word in words:
-        assert word.lower() in body["message"].lower(), (word, body["message"])
+        assert word.lower() in body["detail"].lower(), (word, body["detail"])
     assert media_files(app) == [], media_files(app)
     assert asset_rows() == 0
     return body

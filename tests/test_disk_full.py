@@ -61,9 +61,10 @@ def open_handles(mount) -> list[str]:
 
 def assert_storage_full(resp) -> None:
     assert resp.status_code == 507, (resp.status_code, resp.get_data(as_text=True)[:300])
+    assert resp.mimetype == "application/problem+json"
     body = resp.get_json()
-    assert body["error"] == "storage_full"
-    assert "administrator" in body["message_id"] and "administrator" in body["message_en"]
+    assert body["code"] == "storage_full" and body["status"] == 507
+    assert "administrator" in body["detail"]
 
 
 @pytest.mark.parametrize("leave", [0, 200_000], ids=["already-full", "fills-up"])

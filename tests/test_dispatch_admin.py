@@ -103,7 +103,13 @@ def test_api_lists_and_reads_only_visible_publications(app, client, people, svc,
     item = approve_item(people["creator"], ("stub", {"accounts": ["a", "b"]}))
     pubs = publications(item.id)
     resp = client.get(f"/api/v1/publications?item_id={item.id}", headers=api_headers(people["creator"]))
-    assert resp.status_code == 200
+    assert resp.status_code == 200, resp.get_json()
+    assert {k: resp.get_json()[k] for k in ("total", "limit", "offset", "next_offset")} == {
+        "total": 2,
+        "limit": 50,
+        "offset": 0,
+        "next_offset": None,
+    }
     body = resp.get_json()["publications"]
     assert [(p["id"], p["status"], p["target"], p["actions"]) for p in body] == [
         (pubs[0].id, "pending", "a", []),
@@ -111,8 +117,11 @@ def test_api_lists_and_reads_only_visible_publications(app, client, people, svc,
     ]
     # another office's requester does not see this office's item
     outsider = api_headers(people["outsider"])
-    assert client.get(f"/api/v1/publications/{pubs[0].id}", headers=outsider).status_code == 404
-    assert client.get("/api/v1/publications", headers=outsider).get_json()["publications"] == []
+    resp = client.get(f"/api/v1/publications/{pubs[0].id}", headers=outsider)
+    assert resp.status_code == 404 and resp.get_json()["code"] == "not_found"
+    assert resp.mimetype == "application/problem+json"
+    listed = client.get("/api/v1/publications", headers=outsider).get_json()
+    assert listed["publications"] == [] and listed["total"] == 0
     resp = client.get(f"/api/v1/publications/{pubs[0].id}", headers=api_headers(people["social"]))
     assert resp.get_json()["actions"] == ["cancel"]
     assert client.get("/api/v1/publications").status_code == 401
@@ -123,13 +132,15 @@ def test_api_actions_need_the_channels_admin(app, client, people, svc, api_heade
     url = f"/api/v1/publications/{pub.id}/retry"
     assert client.post(url, headers=api_headers(people["creator"])).status_code == 403
     resp = client.post(url, headers=api_headers(people["screens"]))  # admin of another channel
-    assert resp.status_code == 403 and "stub" in resp.get_json()["message"]
+    assert resp.status_code == 403 and resp.get_json()["code"] == "not_allowed"
+    assert "stub" in resp.get_json()["detail"]
     assert publications()[0].status == "failed"
 
     resp = client.post(url, headers=api_headers(people["social"]))
     assert resp.status_code == 200 and resp.get_json()["status"] == "queued"
     again = client.post(url, headers=api_headers(people["social"]))
-    assert again.status_code == 409 and again.get_json()["error"] == "conflict"
+    assert again.status_code == 409 and again.get_json()["code"] == "conflict"
+    assert "queued" in again.get_json()["detail"] and " / " not in again.get_json()["detail"]
     drive(app, lambda: publications()[0].status == "published")
 
     resp = client.post(f"/api/v1/publications/{pub.id}/unpublish", headers=api_headers(people["social"]))
@@ -207,8 +218,12 @@ def test_api_records_the_remote_post_a_channel_admin_found(app, client, people, 
     assert client.post(url, json=body, headers=api_headers(people["screens"])).status_code == 403
     social = api_headers(people["social"])
     for bad in ({"remote": "javascript:alert(1)"}, {"remote": ""}, {"remote": "a\nb"}, {}):
-        resp = client.post(url, json=bad, headers=social)
-        assert resp.status_code == 422 and " / " in resp.get_json()["message"], bad
+        resp = client.post(url, json=bad, headers={**social, "Accept-Language": "en"})
+        assert resp.status_code == 422 and resp.get_json()["code"] == "invalid", bad
+        assert resp.get_json()["detail"] and " / " not in resp.get_json()["detail"], bad
+    resp = client.post(url, json={"remote": "javascript:alert(1)"}, headers={**social, "Accept-Language": "en"})
+    assert "http(s)://" in resp.get_json()["detail"] and resp.get_json()["field"] == "remote"
+    assert "remote" in client.post(url, json={}, headers=social).get_json()["errors"]["json"]
     resp = client.post(url, json=body, headers=social)
     assert resp.status_code == 200
     data = resp.get_json()
@@ -226,7 +241,7 @@ def test_api_post_anyway_needs_a_confirmation_and_sends_without_a_look_up(app, c
     social = api_headers(people["social"])
     assert client.post(url, json={"confirm": True}, headers=api_headers(people["creator"])).status_code == 403
     resp = client.post(url, json={}, headers=social)
-    assert resp.status_code == 422 and resp.get_json()["error"] == "confirm_required"
+    assert resp.status_code == 422 and resp.get_json()["code"] == "confirm_required"
     assert publications()[0].status == "needs_attention"
     resp = client.post(url, json={"confirm": True}, headers=social)
     assert resp.status_code == 200 and resp.get_json()["status"] == "queued"
@@ -261,3 +276,41 @@ def test_record_and_post_anyway_are_in_the_openapi_document(app, client):
     for action in ("record", "post_anyway"):
         operation = paths[f"/api/v1/publications/{{pub_id}}/{action}"]["post"]
         assert operation["requestBody"]
+
+
+def test_api_list_pages_with_limit_and_offset(app, client, people, svc, api_headers):
+    items = [approve_item(people["creator"], ("stub", {"accounts": ["a", "b", "c"]})) for _ in range(2)]
+    headers = api_headers(people["social"])
+    ids = [p.id for p in publications()]
+    first = client.get("/api/v1/publications?limit=4", headers=headers).get_json()
+    assert [p["id"] for p in first["publications"]] == ids[:4]
+    assert (first["total"], first["limit"], first["offset"], first["next_offset"]) == (6, 4, 0, 4)
+    rest = client.get("/api/v1/publications?limit=4&offset=4", headers=headers).get_json()
+    assert [p["id"] for p in rest["publications"]] == ids[4:] and rest["next_offset"] is None
+    one_item = client.get(f"/api/v1/publications?item_id={items[1].id}&status=pending&channel=stub", headers=headers)
+    assert one_item.get_json()["total"] == 3
+    for bad in ("limit=0", "limit=201", "offset=-1", "status=lost", "item_id=abc", "item_id=2147483648"):
+        resp = client.get(f"/api/v1/publications?{bad}", headers=headers)
+        assert resp.status_code == 400 and resp.get_json()["code"] == "bad_parameter", bad
+
+
+def test_api_list_runs_the_same_statements_for_3_or_9_rows(app, client, people, svc, api_headers):
+    """One COUNT and one SELECT, whatever the number of rows (no query per publication)."""
+    from tests.query_counter import count_statements
+
+    headers = api_headers(people["social"])
+    client.get("/api/v1/publications", headers=headers)  # the token and the user are cached alike after this
+
+    def statements() -> int:
+        with count_statements() as seen:
+            resp = client.get("/api/v1/publications", headers=headers)
+        assert resp.status_code == 200
+        return len(seen), resp.get_json()["total"]
+
+    approve_item(people["creator"], ("stub", {"accounts": ["a", "b", "c"]}))
+    few, total = statements()
+    assert total == 3
+    for _ in range(2):
+        approve_item(people["creator"], ("stub", {"accounts": ["a", "b", "c"]}))
+    many, total = statements()
+    assert total == 9 and many == few, (few, many)

@@ -171,7 +171,7 @@ def test_the_size_limit_applies_while_downloading(make_app, drive, make_user, ap
 def test_submitting_checks_the_link_and_the_item_at_once(drive_app, drive, person, make_user, make_org, api_headers):
     headers = api_headers(person)
     resp = _submit(drive_app, headers, "https://example.com/video.mp4")
-    assert resp.status_code == 422 and resp.get_json()["error"] == "drive_bad_link"
+    assert resp.status_code == 422 and resp.get_json()["code"] == "drive_bad_link"
     stranger = make_user("sari", roles=["pembuat_konten"], org=make_org("Dinas Perhubungan", kind="requester"))
     their_item = make_item(stranger)
     link = drive.share_link(drive.add(b"x", "x.mp4"))

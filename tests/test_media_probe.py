@@ -126,7 +126,7 @@ def test_an_image_gets_a_thumbnail_and_a_damaged_one_is_rejected(app, client, cr
     data = mf.make_image(tmp_path, 600, 400, "PNG", name="src.png").read_bytes()
     cut_png.write_bytes(data[: len(data) // 2])  # PNG chunks are checked at once
     refused = upload_once(client, headers, cut_png)
-    assert refused.status_code == 422 and refused.get_json()["error"] == "corrupt_image"
+    assert refused.status_code == 422 and refused.get_json()["code"] == "corrupt_image"
     run_jobs()
     asset = db.session.get(Asset, good)
     assert asset.status == "ready" and asset.derivatives["thumbnail"]["width"] == 320
@@ -146,7 +146,7 @@ def test_a_rendition_is_conformed_to_the_screen_and_the_limit(
     url = f"/api/v1/media/{asset_id}/renditions"
     assert client.post(url, json={"width": 192, "height": 108, "max_seconds": 2}, headers=headers).status_code == 403
     bad = client.post(url, json={"width": 191, "height": 108}, headers=admin_headers)
-    assert bad.status_code == 400 and bad.get_json()["error"] == "bad_rendition"
+    assert bad.status_code == 400 and bad.get_json()["code"] == "bad_rendition"
     resp = client.post(url, json={"width": 192, "height": 108, "max_seconds": 2}, headers=admin_headers)
     assert resp.status_code == 202 and resp.get_json()["key"] == "192x108-2s-contain"
     run_jobs()

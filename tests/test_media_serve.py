@@ -80,11 +80,44 @@ def test_a_deleted_file_is_gone(app, client, creator, login, api_headers, video_
     assert asset.status == "deleted"
     login(client, creator)
     resp = client.get(f"/media/{asset.id}/original")
-    assert resp.status_code == 410 and resp.get_json()["error"] == "file_gone"
+    assert resp.status_code == 410 and resp.mimetype == "application/problem+json"
+    assert resp.get_json()["code"] == "file_gone"
+    resp = client.get(f"/api/v1/media/{asset.id}/files/original", headers=headers)
+    assert resp.status_code == 410 and resp.get_json()["code"] == "file_gone"
 
 
 def test_an_asset_in_use_cannot_be_deleted_by_its_uploader(app, client, creator, api_headers, video_asset):
     asset, _data = video_asset
     attach(make_item(creator), asset.id)
-    resp = client.delete(f"/api/v1/media/{asset.id}", headers=api_headers(creator))
-    assert resp.status_code == 409 and resp.get_json()["error"] == "in_use"
+    resp = client.delete(f"/api/v1/media/{asset.id}", headers={**api_headers(creator), "Accept-Language": "en"})
+    assert resp.status_code == 409 and resp.get_json()["code"] == "in_use"
+    assert "Remove it from the item first" in resp.get_json()["detail"]
+
+
+def test_api_clients_get_the_file_with_range_and_conditional_requests(app, client, creator, api_headers, video_asset):
+    """The /api/ route answers like the page's (200, 206, 304), each answer checked against the document."""
+    asset, data = video_asset
+    headers = api_headers(creator)
+    url = f"/api/v1/media/{asset.id}/files/original"
+    full = client.get(url, headers=headers)
+    assert full.status_code == 200 and full.data == data and full.mimetype == "video/mp4"
+    assert full.headers["X-Content-Type-Options"] == "nosniff"
+    part = client.get(url, headers={**headers, "Range": "bytes=0-99"})
+    assert part.status_code == 206 and part.data == data[:100]
+    same = client.get(url, headers={**headers, "If-None-Match": full.headers["ETag"]})
+    assert same.status_code == 304 and same.data == b""
+    missing = client.get(f"/api/v1/media/{asset.id}/files/poster", headers=headers)
+    assert missing.status_code == 404 and missing.get_json()["code"] == "not_found"
+    assert client.get(url).status_code == 401
+
+
+def test_the_upload_bodies_are_declared_but_streamed(app, client):
+    paths = client.get("/api/openapi.json").get_json()["paths"]
+    chunk = paths["/api/v1/uploads/{upload_id}"]["patch"]
+    assert "application/offset+octet-stream" in chunk["requestBody"]["content"]
+    assert {"201", "204", "409", "413", "507"} <= set(chunk["responses"])
+    once = paths["/api/v1/media"]["post"]
+    assert {"multipart/form-data", "application/octet-stream"} <= set(once["requestBody"]["content"])
+    assert once["responses"]["413"]["content"]["application/problem+json"]
+    files = paths["/api/v1/media/{asset_id}/files/{variant}"]["get"]
+    assert {"200", "206", "304", "410"} <= set(files["responses"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -50,6 +51,18 @@ def test_add_list_and_test_accounts_from_the_command_line(app, runner, x_stub, g
 
     listing = runner.invoke(args=["social", "accounts"])
     assert "Diskominfo" in listing.output and "expires 2030-01-31" in listing.output
+    listing = runner.invoke(args=["social", "accounts", "--json"])
+    assert listing.exit_code == 0, listing.output
+    rows = json.loads(listing.output)
+    facebook, x = rows  # by channel, then name
+    assert [(r["channel"], r["name"], r["active"]) for r in rows] == [
+        ("facebook", "Halaman", True),
+        ("x", "Diskominfo", True),
+    ]
+    assert x["username"] == "diskominfo_sumbar" and x["expires_at"] is None
+    assert facebook["page_id"] == PAGE_ID and facebook["expires_at"].startswith("2030-01-31")
+    assert facebook["base_url"] == graph_stub.url and facebook["needs_reconnect"] is False
+    assert PAGE_TOKEN not in listing.output and not any(v in listing.output for v in X_SECRETS.values())
 
     graph_stub.expire_token(PAGE_TOKEN)
     page = db.session.execute(db.select(ChannelAccount).filter_by(channel="facebook")).scalar_one()

@@ -32,9 +32,11 @@ __all__ = [
 
 def init_app(app: Flask) -> None:
     """Register the publication API and forms, and the helpers ``templates/dispatch/_publications.html`` uses."""
-    from hub.dispatch import views
+    from hub.api import register
+    from hub.dispatch import api, views
 
     app.register_blueprint(views.bp)
+    register(app, api.bp)
     app.jinja_env.globals.update(
         item_publications=views.item_publications,
         publication_actions=views.allowed_actions,

@@ -21,6 +21,8 @@ class MediaError(HubError):
         super().__init__(f"{message_id} / {message_en}")
 
     def as_json(self) -> dict:
+        """Deprecated: the old error body. Raise the error instead; :mod:`hub.errors` answers it as
+        ``application/problem+json`` (``code``, ``detail``, the details as extensions)."""
         return {
             "error": self.code,
             "message": str(self),

@@ -5,7 +5,9 @@ Variants: ``original``, ``poster``, ``thumbnail``, ``preview`` and rendition key
 them), everything else as ``attachment``; always with the stored type (never HTML, never
 guessed), ``X-Content-Type-Options: nosniff`` and a sandboxing Content-Security-Policy.
 Range requests get ``206 Partial Content`` so players can seek. API-token clients use
-``/api/v1/media/<id>/files/<variant>`` (tokens are only read on ``/api/`` paths).
+``/api/v1/media/<id>/files/<variant>`` (tokens are only read on ``/api/`` paths), declared in
+:mod:`hub.media.api` and answered by the same :func:`serve_file`. A refusal of a media rule
+(410 ``file_gone``) is ``application/problem+json`` on both paths (players and scripts read it).
 """
 
 from __future__ import annotations
@@ -27,9 +29,14 @@ _DERIVED_TYPES = {"poster": ("image/jpeg", "jpg"), "thumbnail": ("image/jpeg", "
 
 
 @bp.get("/media/<int:asset_id>/<variant>")
-@bp.get("/api/v1/media/<int:asset_id>/files/<variant>")  # the same for API-token clients
 @require()
 def serve(asset_id: int, variant: str):
+    """An asset's file for the pages (session cookie)."""
+    return serve_file(asset_id, variant)
+
+
+def serve_file(asset_id: int, variant: str):
+    """The file ``variant`` of the asset, if the caller may see it (404 otherwise; 410 when gone)."""
     asset = db.session.get(Asset, asset_id)
     if asset is None or not can_view_asset(g.user, asset):
         abort(404)

@@ -1,8 +1,8 @@
-"""Shared bits of the media views: the asset as JSON, errors as JSON, the streaming CSRF check."""
+"""Shared bits of the media views: the asset as JSON, errors as problem+json, the streaming CSRF check."""
 
 from __future__ import annotations
 
-from flask import current_app, g, jsonify, request, url_for
+from flask import current_app, g, request, url_for
 
 from hub.media.errors import MediaError
 from hub.models import Asset
@@ -60,7 +60,11 @@ def asset_json(asset: Asset, *, duplicate: bool = False) -> dict:
 
 
 def error_response(exc: MediaError):
-    return jsonify(exc.as_json()), exc.status
+    """A refusal as ``application/problem+json`` (``code``, ``detail`` in the caller's language,
+    the error's details as extensions), also outside ``/api/`` (the file route players fetch)."""
+    from hub.api.problems import from_error
+
+    return from_error(exc)
 
 
 def check_csrf_header() -> None:

@@ -67,8 +67,28 @@ def add_account_cmd(channel, name, page_id, ig_user_id, base_url, expires, test,
 
 
 @social.command("accounts", help="Daftar akun / List the accounts.")
-def list_cmd() -> None:
-    for a in social_accounts():
+@click.option("--json", "as_json", is_flag=True, help="Output as JSON (never the credentials).")
+def list_cmd(as_json: bool) -> None:
+    accounts = social_accounts()
+    if as_json:
+        import json
+
+        rows = [
+            {
+                "id": a.id,
+                "channel": a.channel,
+                "name": a.name,
+                "active": bool(a.is_active),
+                "expires_at": a.expires_at.isoformat(timespec="seconds") if a.expires_at else None,
+                "base_url": a.base_url or None,
+                **{key: (a.config or {}).get(key) for key in ("page_id", "ig_user_id", "username")},
+                "needs_reconnect": bool((a.config or {}).get("needs_reconnect")),
+            }
+            for a in accounts
+        ]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for a in accounts:
         state = "aktif/active" if a.is_active else "nonaktif/inactive"
         expires = a.expires_at.strftime("%Y-%m-%d") if a.expires_at else "-"
         click.echo(f"{a.id:>4} {a.channel:<9} {a.name:<30} {state:<18} expires {expires}  {a.base_url or 'default'}")

@@ -15,7 +15,7 @@
  *
  * Script use: HubUpload.upload(file, {onProgress(sent, total)}) and HubUpload.importDrive(url, {...})
  * return promises of the asset JSON; they reject with an Error whose .body holds the server's refusal
- * (message_id / message_en). A dropped connection is retried with growing pauses: the server is asked
+ * (problem+json: code, detail; a failed Drive import: message_id / message_en). A dropped connection is retried with growing pauses: the server is asked
  * (HEAD) how much it has and the upload resumes from there.
  */
 (function () {
@@ -45,6 +45,8 @@
   }
 
   function messageOf(body, status) {
+    // a refusal is application/problem+json: detail is in the language the request asked for
+    if (body && body.detail) return body.detail;
     if (body && (body.message_id || body.message_en)) return lang() === "en" ? body.message_en : body.message_id;
     if (body && body.message) return pick(body.message);
     return "HTTP " + status;
@@ -75,6 +77,7 @@
       var xhr = new XMLHttpRequest();
       xhr.open(method, url, true);
       xhr.setRequestHeader("Accept", "application/json");
+      xhr.setRequestHeader("Accept-Language", lang()); // problem details in the page's language
       var headers = opts.headers || {};
       Object.keys(headers).forEach(function (k) { xhr.setRequestHeader(k, headers[k]); });
       if (opts.onProgress && xhr.upload) {
