@@ -37,12 +37,12 @@ def headers(creator, api_headers):
 def test_an_id_too_large_for_the_database_is_a_404(client, headers, path):
     resp = client.get(path, headers=headers)
     assert resp.status_code == 404, resp.get_data(as_text=True)
-    assert resp.get_json()["error"] == "not_found"
+    assert resp.get_json()["code"] == "not_found"
 
 
 def test_the_largest_id_still_matches_the_route(client, headers):
-    resp = client.get("/api/v1/items/2147483647", headers=headers)
-    assert resp.status_code == 404 and resp.get_json()["message_en"] == "Item not found."  # the view's own 404
+    resp = client.get("/api/v1/items/2147483647", headers={**headers, "Accept-Language": "en"})
+    assert resp.status_code == 404 and resp.get_json()["detail"] == "Item not found."  # the view's own 404
 
 
 def test_a_huge_year_on_the_public_dip_page_is_a_400(client):
@@ -58,19 +58,21 @@ def test_a_bad_query_integer_is_a_400_naming_the_parameter(client, headers, quer
     resp = client.get(f"/api/v1/items?{query}", headers=headers)
     assert resp.status_code == 400, resp.get_data(as_text=True)
     body = resp.get_json()
-    assert body["error"] == "bad_parameter" and body["parameter"] == query.split("=")[0]
-    assert body["message_id"] and body["message_en"] and " / " in body["message"]
+    assert body["code"] == "bad_parameter" and list(body["errors"]["query"]) == [query.split("=")[0]]
+    assert resp.mimetype == "application/problem+json" and body["detail"]
 
 
 def test_query_integers_in_range_still_work(client, headers):
-    resp = client.get("/api/v1/items?limit=500&offset=0", headers=headers)
+    resp = client.get("/api/v1/items?limit=200&offset=0", headers=headers)
     assert resp.status_code == 200 and resp.get_json()["limit"] == 200
+    too_many = client.get("/api/v1/items?limit=500", headers=headers)  # the declared range is 1..200
+    assert too_many.status_code == 400 and "limit" in too_many.get_json()["errors"]["query"]
 
 
 def test_the_openapi_document_gives_path_ids_their_range(client):
     spec = client.get("/api/openapi.json").get_json()
-    (param,) = spec["paths"]["/api/v1/items/{item_id}"]["get"]["parameters"]
-    assert param["schema"] == {"type": "integer", "format": "int32", "minimum": 0, "maximum": 2**31 - 1}
+    (param,) = spec["paths"]["/api/v1/items/{item_id}"]["parameters"]
+    assert param["schema"] == {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
 
 
 # --- JSON bodies -------------------------------------------------------------------------------------
@@ -104,10 +106,9 @@ def test_malformed_json_is_a_400_with_a_code(client, headers, creator, login, pa
     resp = client.post(path, data=body, headers={**headers, **JSON})
     assert resp.status_code == 400, resp.get_data(as_text=True)[:300]
     data = resp.get_json()
-    assert data["error"] == code
-    assert (
-        data["message_id"] and data["message_en"] and data["message"] == f"{data['message_id']} / {data['message_en']}"
-    )
+    assert data["code"] == code and data["detail"]
+    if path.startswith("/api/"):
+        assert resp.mimetype == "application/problem+json"
 
 
 def test_a_json_decision_body_that_is_a_list_is_a_400(client, headers):
@@ -131,7 +132,7 @@ def test_a_nul_in_the_path_or_query_is_a_400(client, headers, url):
     resp = client.get(url, headers=headers)
     assert resp.status_code == 400, resp.get_data(as_text=True)[:300]
     if url.startswith("/api/"):
-        assert resp.get_json()["error"] == "invalid_text"
+        assert resp.get_json()["code"] == "invalid_text"
 
 
 def test_a_nul_in_a_form_is_a_400(client, creator, login):
@@ -175,7 +176,7 @@ def test_the_500_page_renders_after_a_failed_statement(app, client, creator, log
     page = resp.get_data(as_text=True)
     assert "<html" in page.lower() and 'action="/logout"' in page, page[:500]  # the person's menu
     resp = client.get("/boom", headers={"Accept": "application/json"})
-    assert resp.status_code == 500 and resp.get_json()["error"] == "server_error"
+    assert resp.status_code == 500 and resp.get_json()["code"] == "server_error"
     assert client.get("/api/v1/items").status_code == 200  # the next request on this process works
 
 

@@ -40,7 +40,7 @@ def test_admin_assigns_a_workflow_to_a_new_channel_and_its_item_goes_to_publishe
     item = make_item(channels=["recorder"], kind="post")
     creator = db.session.get(User, item.created_by_id)
     refused = client.post(f"/api/v1/items/{item.id}/submit", headers=api_headers(creator))
-    assert refused.status_code == 422 and refused.get_json()["error"] == "no_workflow", refused.get_data(True)
+    assert refused.status_code == 422 and refused.get_json()["code"] == "no_workflow", refused.get_data(True)
 
     # someone who may not manage workflows cannot assign one
     login(client, make_user("kabid", roles=["kepala_bidang"]))

@@ -82,7 +82,10 @@ class ItemArgs(ma.Schema):
         metadata={"description": "a series; null or freq none: a single item"},
     )
     organisation_id = fields.Integer(
-        strict=True, allow_none=True, metadata={"description": "staff who see every office only"}
+        strict=True,
+        allow_none=True,
+        validate=validate.Range(min=1, max=MAX_ID),
+        metadata={"description": "staff who see every office only"},
     )
     channels = fields.List(ChannelEntry(metadata=CHANNEL_ENTRY_DOC))
 
@@ -99,7 +102,12 @@ class ItemListArgs(PageArgs):
 
 
 class AttachArgs(ma.Schema):
-    asset_id = fields.Integer(strict=True, required=True, metadata={"description": "an upload of the media API"})
+    asset_id = fields.Integer(
+        strict=True,
+        required=True,
+        validate=validate.Range(min=1, max=MAX_ID),
+        metadata={"description": "an upload of the media API"},
+    )
     role = fields.String(load_default="main", validate=validate.OneOf(["main", "featured", "gallery", "document"]))
     alt_text = fields.String(load_default="", validate=validate.Length(max=1000))
 

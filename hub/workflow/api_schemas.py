@@ -4,6 +4,9 @@ delegations), and the workflow summary an item carries (``item.workflow``)."""
 from __future__ import annotations
 
 from hub.api.schemas import Page, PageArgs, fields, ma, validate
+from hub.inputs import MAX_ID
+
+ID_RANGE = validate.Range(min=1, max=MAX_ID)
 
 #: ISO 8601 times and dates are answered as strings
 DateTime = lambda **kw: fields.String(metadata={"format": "date-time", **kw.pop("metadata", {})}, **kw)  # noqa: E731
@@ -90,7 +93,10 @@ RETURN_TO = ["creator", "previous"]
 class DecisionArgs(ma.Schema):
     decision = fields.String(required=True, validate=validate.OneOf(DECISIONS))
     step_id = fields.Integer(
-        strict=True, allow_none=True, metadata={"description": "the step you looked at (recommended)"}
+        strict=True,
+        allow_none=True,
+        validate=ID_RANGE,
+        metadata={"description": "the step you looked at (recommended)"},
     )
     comment = fields.String(allow_none=True, metadata={"description": "required to return or reject"})
     return_to = fields.String(allow_none=True, validate=validate.OneOf(RETURN_TO))
@@ -191,7 +197,7 @@ class WorkflowVersionEntry(ma.Schema):
 
 
 class AssignmentArgs(ma.Schema):
-    organisation_id = fields.Integer(allow_none=True, metadata={"description": "null: every office"})
+    organisation_id = fields.Integer(allow_none=True, validate=ID_RANGE, metadata={"description": "null: every office"})
     organisation_kinds = fields.List(fields.String(), allow_none=True)
     kinds = fields.List(fields.String(), allow_none=True)
     channels = fields.List(fields.String(), allow_none=True)
@@ -240,17 +246,19 @@ class VersionArgs(ma.Schema):
 # --- bulk decisions -----------------------------------------------------------------------------
 
 
+def _an_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
+
+
 class BulkItemRef(fields.Field):
     """An item id, or ``{"item_id", "step_id"}`` with the step you looked at."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, bool):
-            raise self.make_error("invalid")
-        if isinstance(value, int):
+        if _an_id(value):
             return value
-        if isinstance(value, dict) and isinstance(value.get("item_id"), int) and not isinstance(value["item_id"], bool):
+        if isinstance(value, dict) and _an_id(value.get("item_id")):
             step_id = value.get("step_id")
-            if step_id is None or (isinstance(step_id, int) and not isinstance(step_id, bool)):
+            if step_id is None or _an_id(step_id):
                 return value
         raise self.make_error("invalid")
 
@@ -304,10 +312,16 @@ class BulkAnswer(ma.Schema):
 
 class DelegationArgs(ma.Schema):
     delegator_id = fields.Integer(
-        strict=True, allow_none=True, metadata={"description": "the official (default: you); others need user.manage"}
+        strict=True,
+        allow_none=True,
+        validate=ID_RANGE,
+        metadata={"description": "the official (default: you); others need user.manage"},
     )
     delegate_id = fields.Integer(
-        strict=True, required=True, metadata={"description": "who acts (same office, decides approval steps)"}
+        strict=True,
+        required=True,
+        validate=ID_RANGE,
+        metadata={"description": "who acts (same office, decides approval steps)"},
     )
     roles = fields.List(fields.String(), required=True, metadata={"description": "the official's role codes"})
     kind = fields.String(load_default="plh", validate=validate.OneOf(["plh", "plt"]))
