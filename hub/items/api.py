@@ -53,7 +53,9 @@ CHANNEL_ENTRY_DOC = {
 class RecurrenceArgs(ma.Schema):
     """A series: repeats from ``publish_at`` (office time)."""
 
-    freq = fields.String(required=True, validate=validate.OneOf(["none", "weekly", "monthly"]))
+    freq = fields.String(
+        validate=validate.OneOf(["none", "weekly", "monthly"]), metadata={"description": "none: no series"}
+    )
     interval = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=12))
     count = fields.Integer(allow_none=True, validate=validate.Range(min=1))
     until = Date(allow_none=True)
