@@ -45,14 +45,29 @@ def test_openapi_lists_every_api_route_with_its_methods(client):
         documented = set(spec["paths"][path])
         assert {m.lower() for m in rule.methods - {"HEAD", "OPTIONS"}} <= documented, rule.rule
     decide = spec["paths"]["/api/v1/items/{item_id}/decisions"]["post"]
-    assert decide["requestBody"]["content"]["application/json"]["schema"]["required"] == ["decision"]
-    assert decide["parameters"][0] == {
+    ref = decide["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    body_schema = spec["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    assert body_schema["required"] == ["decision"]
+    assert body_schema["properties"]["decision"]["enum"] == ["approve", "return", "reject"]
+    # the path parameter, from the rule's converter (on the path or on each operation)
+    decisions_path = spec["paths"]["/api/v1/items/{item_id}/decisions"]
+    path_params = [p for p in decide.get("parameters", []) + decisions_path.get("parameters", []) if p["in"] == "path"]
+    assert path_params[0] == {
         "name": "item_id",
         "in": "path",
         "required": True,
-        "schema": {"type": "integer", "format": "int32", "minimum": 0, "maximum": 2**31 - 1},
+        "schema": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
     }
-    assert "409" in decide["responses"]
+    assert {"201", "409", "422"} <= set(decide["responses"])
+    assert decide["responses"]["409"]["content"]["application/problem+json"]
+    # the YAML export answers YAML text; the import takes JSON or YAML
+    export = spec["paths"]["/api/v1/workflows/{code}/yaml"]["get"]
+    assert set(export["responses"]["200"]["content"]) == {"application/yaml"}
+    imported = spec["paths"]["/api/v1/workflows"]["post"]
+    assert {"application/json", "application/yaml"} <= set(imported["requestBody"]["content"])
+    assert {"200", "201"} <= set(imported["responses"])
+    listed = spec["paths"]["/api/v1/items"]["get"]
+    assert {"status", "mine", "limit", "offset", "before", "after"} <= {p["name"] for p in listed["parameters"]}
 
 
 def test_items_crud_over_the_api_with_object_level_permissions(client, people, api_headers, make_user):
@@ -78,7 +93,19 @@ def test_items_crud_over_the_api_with_object_level_permissions(client, people, a
         "Pekan Budaya 2026"
     )
     bad = client.patch(url, json={"priority": 9}, headers=pemohon)
-    assert bad.status_code == 422 and bad.get_json()["field"] == "priority"
+    assert bad.status_code == 422 and bad.mimetype == "application/problem+json"
+    assert bad.get_json()["code"] == "invalid" and "priority" in bad.get_json()["errors"]["json"]
+    high = client.patch(url, json={"priority": "high"}, headers=pemohon)
+    assert high.status_code == 422 and "priority" in high.get_json()["errors"]["json"]
+    # a rule of the hub keeps its own words and names the field
+    unknown = client.patch(url, json={"kind": "hologram"}, headers={**pemohon, "Accept-Language": "en"})
+    assert unknown.status_code == 422 and unknown.get_json()["field"] == "kind"
+    assert unknown.get_json()["detail"] == "Unknown item kind 'hologram'."
+    unknown_id = client.patch(url, json={"kind": "hologram"}, headers={**pemohon, "Accept-Language": "id"})
+    assert unknown_id.get_json()["detail"] == "Jenis konten 'hologram' tidak dikenal."
+    # an item read back from GET can be sent back as it is
+    read_back = client.get(url, headers=pemohon).get_json()
+    assert client.patch(url, json=read_back, headers=pemohon).status_code == 200
 
     other_office = make_user("lain", roles=["pemohon"], org=people.operator)
     other = api_headers(other_office)
@@ -99,7 +126,7 @@ def test_submit_refused_with_field_and_rule_when_a_channel_check_fails(client, p
     resp = client.post(f"/api/v1/items/{item.id}/submit", headers=headers)
     assert resp.status_code == 422
     body = resp.get_json()
-    assert body["error"] == "checks_failed"
+    assert body["code"] == "checks_failed"
     assert body["problems"] == [
         {
             "channel": "checked",
@@ -112,7 +139,7 @@ def test_submit_refused_with_field_and_rule_when_a_channel_check_fails(client, p
             },
         }
     ]
-    assert " / " in body["message"]  # both languages
+    assert body["lang"] == "id" and body["detail"].startswith("Konten belum memenuhi")
     client.patch(
         f"/api/v1/items/{item.id}", json={"channels": [{"channel": "checked", "text": "Pendek."}]}, headers=headers
     )
@@ -137,7 +164,7 @@ def test_decisions_inbox_and_timeline_over_the_api(client, people, api_headers, 
     url = f"/api/v1/items/{item.id}/decisions"
     # the head of agency cannot take the verifier's step (no skipping)
     early = client.post(url, json={"decision": "approve"}, headers=api_headers(people.kepala_dinas))
-    assert early.status_code == 403 and "Verifikator" in early.get_json()["message"]
+    assert early.status_code == 403 and "Verifikator" in early.get_json()["detail"]
     # the creator cannot decide on their own item
     own = client.post(url, json={"decision": "approve"}, headers=api_headers(people.pemohon))
     assert own.status_code == 403
@@ -147,7 +174,7 @@ def test_decisions_inbox_and_timeline_over_the_api(client, people, api_headers, 
     ok = client.post(url, json={"decision": "approve", "step_id": step_id}, headers=vera)
     assert ok.status_code == 201 and ok.get_json()["step"] == "receive"
     again = client.post(url, json={"decision": "approve", "step_id": step_id}, headers=vera)
-    assert again.status_code == 409 and again.get_json()["error"] == "conflict"
+    assert again.status_code == 409 and again.get_json()["code"] == "conflict"
     missing = client.post(url, json={"decision": "approve"}, headers=vera)
     assert missing.status_code == 422 and "scale" in missing.get_json()["missing"]
     assert (
@@ -169,7 +196,7 @@ def test_decisions_inbox_and_timeline_over_the_api(client, people, api_headers, 
     assert [d["step"] for d in decisions] == ["receive", "verify_1"]
     # a revision is for an approved item whose workflow has finished (tested end to end in the engine tests)
     early_revision = client.post(f"/api/v1/items/{item.id}/revise", headers=api_headers(people.pemohon))
-    assert early_revision.status_code == 409 and "disetujui" in early_revision.get_json()["message"]
+    assert early_revision.status_code == 409 and "disetujui" in early_revision.get_json()["detail"]
     assert client.get(f"/api/v1/items/{item.id}/timeline", headers=api_headers(people.creator)).status_code == 404
 
 

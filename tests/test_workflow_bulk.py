@@ -112,7 +112,7 @@ def test_bulk_approval_of_20_items_at_one_step(app, people, flow):
     outcomes = bulk.decide_many(people.kepala_dinas, ids, "approve", checklist=CHECKLIST)
     refused = [o for o in outcomes if not o.ok]
     assert [o.item_id for o in refused] == [ids[7]]
-    assert refused[0].as_dict()["status"] == 422 and refused[0].as_dict()["error"]["error"] == "checks_failed"
+    assert refused[0].as_dict()["status"] == 422 and refused[0].as_dict()["error"]["code"] == "checks_failed"
     assert refused[0].as_dict()["error"]["problems"][0]["field"] == "event_place"
     db.session.expire_all()
     assert decisions_of(ids, "approval") == 19 and len(audited(ids, "approval")) == 19

@@ -183,7 +183,7 @@ def test_after_the_range_the_same_user_gets_403(app, clock, people, flow, sekret
     # 18 March 00:00 WIB: over
     clock.set(dt.datetime(2027, 3, 17, 17, 0, tzinfo=UTC))
     refused = post(second)
-    assert refused.status_code == 403 and refused.get_json()["error"] == "not_allowed"
+    assert refused.status_code == 403 and refused.get_json()["code"] == "not_allowed"
     assert current_step(second).step_key == "approval"
     listed = client.get("/api/v1/inbox", headers=headers).get_json()["entries"]
     assert second not in [e["item_id"] for e in listed]

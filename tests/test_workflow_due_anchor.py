@@ -450,3 +450,26 @@ def test_the_step_editor_sets_and_clears_an_anchor(app, kalbar, login):
     bad["verify_facts.due_offset"] = "soon"
     page = client.post("/admin/workflows/kalbar_website_social/steps", data=bad)
     assert page.status_code in (400, 422) and "steps[2].due.before" in page.get_data(as_text=True)
+
+
+def test_the_api_tells_the_current_steps_due_time_its_anchor_and_its_escalation(
+    app, clock, kalbar, client, api_headers
+):
+    from hub.workflow.overdue import check_overdue
+
+    item = sop004_released(kalbar, clock, MONDAY_0900)
+    headers = api_headers(kalbar.creator)
+    current = client.get(f"/api/v1/items/{item.id}", headers=headers).get_json()["workflow"]["current_step"]
+    assert current["key"] == "upload" and current["escalated_at"] is None
+    assert dt.datetime.fromisoformat(current["due_at"]) == dt.datetime(2026, 12, 14, 9, 15, tzinfo=WIB)
+    rule = current["due_rule"]
+    assert rule["anchor"] == "publish_at" and "after" in rule and rule["calendar"] in ("wall", "working")
+    assert rule["label"]["en"].endswith("after the publish time") and "setelah" in rule["label"]["id"]
+
+    plain = new_item(kalbar.creator, kind="article", channels=[{"channel": "stub", "options": {"accounts": ["a"]}}])
+    clock.at(T0)
+    engine.submit(plain.id, kalbar.creator)
+    check_overdue((T0 + dt.timedelta(minutes=121)).astimezone(dt.UTC))  # overdue by its limit again: escalated
+    current = client.get(f"/api/v1/items/{plain.id}/timeline", headers=headers).get_json()["workflow"]["current_step"]
+    assert current["key"] == "verify_facts" and current["due_rule"] is None
+    assert current["escalated_at"] is not None

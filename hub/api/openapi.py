@@ -95,6 +95,11 @@ def build_spec(app: Flask) -> dict:
     spec = copy.deepcopy(api.spec.to_dict())
     spec.get("components", {}).get("schemas", {}).pop("PaginationMetadata", None)  # flask-smorest's, unused
     spec["paths"] = {path: ops for path, ops in spec.get("paths", {}).items() if path.startswith("/api/")}
+    for ops in spec["paths"].values():  # flask-smorest puts path parameters on the path: each operation gets them
+        shared = ops.pop("parameters", None) or []
+        for op in ops.values():
+            own = {(p["name"], p["in"]) for p in op.get("parameters", [])}
+            op["parameters"] = [p for p in shared if (p["name"], p["in"]) not in own] + op.get("parameters", [])
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         if not rule.rule.startswith("/api/"):
             continue

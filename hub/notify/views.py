@@ -3,20 +3,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 
+from hub.api import ApiBlueprint
+from hub.api.schemas import Page, PageArgs, fields, ma, page_of
 from hub.extensions import db
 from hub.inputs import int_arg
 from hub.models import utcnow
 from hub.notify.models import Notification
 from hub.permissions import require
+from hub.workflow.api_schemas import IdEn
 
 bp = Blueprint("notify", __name__)
-api = Blueprint("notify_api", __name__, url_prefix="/api/v1")
+api = ApiBlueprint("notify_api", __name__, url_prefix="/api/v1", description="Your notifications")
 
 
 def _mine(limit: int = 100, unread_only: bool = False) -> list[Notification]:
@@ -52,32 +55,68 @@ def read_all():
     return redirect(target)
 
 
+class NotificationSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    kind = fields.String(required=True)
+    item_id = fields.Integer(required=True, allow_none=True)
+    title = fields.Nested(IdEn, required=True)
+    body = fields.Nested(IdEn, required=True)
+    url = fields.String(required=True, allow_none=True)
+    created_at = fields.String(required=True, allow_none=True, metadata={"format": "date-time"})
+    read_at = fields.String(required=True, allow_none=True, metadata={"format": "date-time"})
+    email_status = fields.String(required=True, allow_none=True)
+
+
+class NotificationArgs(PageArgs):
+    unread = fields.Boolean(load_default=False, metadata={"description": "only the unread ones"})
+
+
+class NotificationPage(Page):
+    notifications = fields.List(fields.Nested(NotificationSchema), required=True)
+    unread = fields.Integer(required=True, metadata={"description": "how many of yours are unread (every page)"})
+
+
+class NotificationsMarked(ma.Schema):
+    marked = fields.Integer(required=True, metadata={"description": "how many were marked read now"})
+
+
 @api.get("/notifications")
 @require()
-def list_notifications():
-    """Your notifications, newest first (``unread=1`` for the unread ones only, ``limit`` up to 200)."""
-    limit = min(max(int_arg("limit", 50), 1), 200)
-    notes = _mine(limit, unread_only=request.args.get("unread") in ("1", "true"))
-    unread = db.session.execute(
-        db.select(db.func.count(Notification.id)).where(
-            Notification.user_id == g.user.id, Notification.read_at.is_(None)
-        )
-    ).scalar_one()
-    return jsonify(notifications=[n.as_dict() for n in notes], unread=unread)
+@api.arguments(NotificationArgs, location="query")
+@api.response(200, NotificationPage)
+def list_notifications(args):
+    """Your notifications, newest first (``unread=1`` for the unread ones only); ``total`` counts
+    those over all pages, ``unread`` every unread one of yours."""
+    stmt = db.select(Notification).where(Notification.user_id == g.user.id)
+    if args["unread"]:
+        stmt = stmt.where(Notification.read_at.is_(None))
+    notes, page = page_of(stmt.order_by(Notification.id.desc()), args, db.session)
+    unread = (
+        page["total"]
+        if args["unread"]
+        else db.session.execute(
+            db.select(db.func.count(Notification.id)).where(
+                Notification.user_id == g.user.id, Notification.read_at.is_(None)
+            )
+        ).scalar_one()
+    )
+    return {"notifications": [n.as_dict() for n in notes], "unread": unread, **page}
 
 
 @api.post("/notifications/<int:note_id>/read")
 @require()
+@api.response(200, NotificationsMarked)
 def mark_one(note_id: int):
     """Mark one of your notifications as read."""
-    return jsonify(marked=_mark_read(note_id))
+    return {"marked": _mark_read(note_id)}
 
 
 @api.post("/notifications/read")
 @require()
+@api.response(200, NotificationsMarked)
 def mark_all():
     """Mark all your notifications as read."""
-    return jsonify(marked=_mark_read())
+    return {"marked": _mark_read()}
 
 
 # --- my notification choices, and the admin's view of deliveries ---------------------------------------

@@ -2,38 +2,42 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Response, g, request
 
-from hub.api import api_doc, json_body
+from hub.api import ApiBlueprint
 from hub.extensions import db
-from hub.inputs import int_arg
 from hub.models import Item
 from hub.permissions import can_view_item, require
 from hub.workflow import engine, store
+from hub.workflow.api_schemas import (
+    AssignmentArgs,
+    AssignmentSchema,
+    DecisionArgs,
+    DecisionList,
+    DecisionSchema,
+    InboxArgs,
+    InboxPageSchema,
+    NoteArgs,
+    VersionArgs,
+    WorkflowBody,
+    WorkflowDetail,
+    WorkflowList,
+    WorkflowSaved,
+)
 from hub.workflow.document import from_yaml
-from hub.workflow.errors import InvalidRequest, NotFound
+from hub.workflow.errors import NotFound
 from hub.workflow.inbox import inbox_page
 from hub.workflow.loader import ensure_templates
 from hub.workflow.models import Decision, WorkflowAssignment
 
-bp = Blueprint("workflow_api", __name__, url_prefix="/api/v1")
+bp = ApiBlueprint("workflow_api", __name__, url_prefix="/api/v1", description="Inbox, decisions and workflows")
 
-DECISION_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "decision": {"type": "string", "enum": ["approve", "return", "reject"]},
-        "step_id": {"type": "integer", "description": "the step you looked at (recommended)"},
-        "comment": {"type": "string", "description": "required to return or reject"},
-        "return_to": {"type": "string", "enum": ["creator", "previous"]},
-        "checklist": {"type": "array", "items": {"type": "string"}, "description": "confirmed checklist codes"},
-        "publish_at": {"type": "string", "format": "date-time", "description": "final approval only"},
-    },
-    "required": ["decision"],
-}
-WORKFLOW_SCHEMA = {
-    "description": "A workflow definition (docs/workflows.md) as JSON, or YAML text with Content-Type "
-    "application/yaml; optional `note`.",
-    "type": "object",
+YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/plain")
+#: a definition may also be sent as YAML text (``?note=`` then carries the note)
+YAML_BODY = {
+    "content": {
+        "application/yaml": {"schema": {"type": "string", "description": "the definition as YAML (docs/workflows.md)"}}
+    }
 }
 
 
@@ -74,57 +78,60 @@ def decision_json(d: Decision) -> dict:
 
 @bp.get("/inbox")
 @require()
-def inbox():
+@bp.arguments(InboxArgs, location="query")
+@bp.response(200, InboxPageSchema)
+def inbox(args):
     """What waits for you: open steps of your roles and your own steps and drafts, overdue first.
 
     ``limit`` entries (default 50, at most 200) from ``offset``; ``next_offset`` is the offset of the
-    next page, null on the last one."""
-    page = inbox_page(g.user, int_arg("limit", 50, lo=1, hi=200), int_arg("offset", 0, hi=100_000))
-    return jsonify(entries=[e.as_dict() for e in page.entries], next_offset=page.next_offset)
+    next page, null on the last one; ``total`` counts every entry over all pages."""
+    limit, offset = args["limit"], args["offset"]
+    page = inbox_page(g.user, limit, offset, with_total=True)
+    return {
+        "entries": [e.as_dict() for e in page.entries],
+        "total": page.total,
+        "limit": limit,
+        "offset": offset,
+        "next_offset": page.next_offset,
+    }
 
 
 @bp.get("/items/<int:item_id>/decisions")
 @require()
+@bp.response(200, DecisionList)
 def list_decisions(item_id: int):
     """Every decision taken on the item, oldest first."""
     item = _item(item_id)
     rows = db.session.execute(db.select(Decision).where(Decision.item_id == item.id).order_by(Decision.id)).scalars()
-    return jsonify(decisions=[decision_json(d) for d in rows])
+    return {"decisions": [decision_json(d) for d in rows]}
 
 
 @bp.post("/items/<int:item_id>/decisions")
 @require()  # who decides which step: hub.workflow.access.check_can_act
-@api_doc(
-    "Decide the item's current step",
-    request_schema=DECISION_SCHEMA,
-    responses={201: "Decided", 409: "The step was decided by someone else, or is not the current one"},
-)
-def decide(item_id: int):
+@bp.arguments(DecisionArgs)
+@bp.response(201, DecisionSchema)
+def decide(data, item_id: int):
     """Approve, return (to the creator or the previous step, with a comment) or reject (with a comment)
-    the current step. Approving a step with a checklist needs every checklist code confirmed."""
+    the current step. Approving a step with a checklist needs every checklist code confirmed.
+
+    409 ``conflict``: the step was decided by someone else, or is not the current one."""
     from hub.items.service import parse_datetime
     from hub.workflow.calendar import office_timezone
 
     item = _item(item_id)
-    data = json_body()
-    step_id = data.get("step_id")
-    if step_id is not None and not isinstance(step_id, int):
-        raise InvalidRequest("step_id harus bilangan bulat.", "step_id must be an integer.", field="step_id")
-    checklist = data.get("checklist") or []
-    if not isinstance(checklist, list):
-        raise InvalidRequest("checklist harus berupa daftar.", "checklist must be a list.", field="checklist")
     publish_at = parse_datetime(data.get("publish_at"), "publish_at", office_timezone(item_organisation(item)))
-    record = engine.decide(
-        item.id,
-        g.user,
-        str(data.get("decision", "")),
-        step_id=step_id,
-        comment=str(data.get("comment") or ""),
-        return_to=data.get("return_to"),
-        checklist=[str(c) for c in checklist],
-        publish_at=publish_at,
+    return decision_json(
+        engine.decide(
+            item.id,
+            g.user,
+            data["decision"],
+            step_id=data.get("step_id"),
+            comment=data.get("comment") or "",
+            return_to=data.get("return_to"),
+            checklist=list(data.get("checklist") or []),
+            publish_at=publish_at,
+        )
     )
-    return jsonify(decision_json(record)), 201
 
 
 def item_organisation(item: Item):
@@ -135,22 +142,31 @@ def item_organisation(item: Item):
 
 @bp.get("/workflows")
 @require()
+@bp.response(200, WorkflowList)
 def list_workflows():
     """Every workflow with its newest version's steps."""
     ensure_templates()
-    return jsonify(workflows=[store.summary(w) for w in store.list_workflows()])
+    return {"workflows": [store.summary(w) for w in store.list_workflows()]}
 
 
 @bp.post("/workflows")
 @require("workflow.manage")
-@api_doc("Import a workflow (new, or a new version)", request_schema=WORKFLOW_SCHEMA, responses={201: "Stored"})
-def import_workflow():
-    """Store a definition: a new workflow, or a new version of the one with its code."""
-    return _save(None)
+@bp.arguments(NoteArgs, location="query")
+@bp.arguments(WorkflowBody)
+@bp.doc(requestBody=YAML_BODY)
+@bp.response(201, WorkflowSaved)
+@bp.alt_response(200, schema=WorkflowSaved, description="The same as the newest version: nothing stored")
+def import_workflow(query, body):
+    """Import a workflow: a new one, or a new version of the one with its code.
+
+    The body is JSON (``{"definition": {…}, "note": "…"}``, or the definition itself) or YAML text
+    (``Content-Type: application/yaml``, the note in ``?note=``)."""
+    return _save(None, query, body)
 
 
 @bp.get("/workflows/<code>")
 @require()
+@bp.response(200, WorkflowDetail)
 def read_workflow(code: str):
     """One workflow: its newest definition, its versions and its assignments."""
     workflow = _workflow(code)
@@ -161,24 +177,32 @@ def read_workflow(code: str):
         for v in workflow.versions
     ]
     data["assignments"] = [assignment_json(a) for a in assignments_of(workflow)]
-    return jsonify(data)
+    return data
 
 
 @bp.put("/workflows/<code>")
 @require("workflow.manage")
-@api_doc("Edit a workflow (stored as a new version)", request_schema=WORKFLOW_SCHEMA)
-def edit_workflow(code: str):
-    """Store an edited definition as the workflow's next version (items already started keep theirs)."""
+@bp.arguments(NoteArgs, location="query")
+@bp.arguments(WorkflowBody)
+@bp.doc(requestBody=YAML_BODY)
+@bp.response(201, WorkflowSaved)
+@bp.alt_response(200, schema=WorkflowSaved, description="The same as the newest version: nothing stored")
+def edit_workflow(query, body, code: str):
+    """Edit a workflow: the definition is stored as its next version (items already started keep theirs).
+
+    JSON or YAML text, as for the import."""
     _workflow(code)
-    return _save(code)
+    return _save(code, query, body)
 
 
 @bp.get("/workflows/<code>/yaml")
 @require()
-def export_workflow(code: str):
+@bp.arguments(VersionArgs, location="query")
+@bp.response(200, {"type": "string"}, content_type="application/yaml", description="The definition as YAML")
+def export_workflow(args, code: str):
     """The workflow's definition as YAML (``?version=N`` for an older one)."""
     workflow = _workflow(code)
-    text = store.export_yaml(workflow, int_arg("version"))
+    text = store.export_yaml(workflow, args.get("version"))
     return Response(
         text,
         mimetype="application/yaml",
@@ -188,36 +212,23 @@ def export_workflow(code: str):
 
 @bp.post("/workflows/<code>/assignments")
 @require("workflow.manage")
-@api_doc(
-    "Assign the workflow to items",
-    request_schema={
-        "type": "object",
-        "properties": {
-            "organisation_id": {"type": "integer", "nullable": True},
-            "organisation_kinds": {"type": "array", "items": {"type": "string"}},
-            "kinds": {"type": "array", "items": {"type": "string"}},
-            "channels": {"type": "array", "items": {"type": "string"}},
-            "priority": {"type": "integer"},
-        },
-    },
-    responses={201: "Assigned"},
-)
-def add_assignment(code: str):
-    """Make items of an office / kind / channel follow this workflow."""
+@bp.arguments(AssignmentArgs)
+@bp.response(201, AssignmentSchema)
+def add_assignment(data, code: str):
+    """Assign the workflow: make items of an office / kind / channel follow it."""
     from hub.workflow.assignments import create_assignment
 
-    row = create_assignment(_workflow(code), json_body(), g.user)
-    return jsonify(assignment_json(row)), 201
+    return assignment_json(create_assignment(_workflow(code), data, g.user))
 
 
 @bp.delete("/workflows/<code>/assignments/<int:assignment_id>")
 @require("workflow.manage")
+@bp.response(204)
 def delete_assignment(code: str, assignment_id: int):
     """Remove an assignment."""
     from hub.workflow.assignments import remove_assignment
 
     remove_assignment(_workflow(code), assignment_id, g.user)
-    return "", 204
 
 
 def assignments_of(workflow) -> list[WorkflowAssignment]:
@@ -239,15 +250,14 @@ def assignment_json(a: WorkflowAssignment) -> dict:
     }
 
 
-def _save(expected_code: str | None):
+def _save(expected_code: str | None, query: dict, body: dict):
     from hub.workflow.assignments import save_workflow
 
-    if request.mimetype in ("application/yaml", "application/x-yaml", "text/yaml", "text/plain"):
-        data, note = from_yaml(request.get_data(as_text=True)), request.args.get("note", "")
+    if request.mimetype in YAML_TYPES:
+        data, note = from_yaml(request.get_data(as_text=True)), query["note"]
     else:
-        body = json_body()
         data, note = body.get("definition", body), str(body.get("note", ""))
     workflow, version, created = save_workflow(data, g.user, note=note, expected_code=expected_code)
     payload = store.summary(workflow)
     payload["version_created"] = created
-    return jsonify(payload), 201 if created else 200
+    return payload, 201 if created else 200

@@ -68,8 +68,17 @@ class Outcome:
             "ok": self.ok,
             "status": 201 if self.ok else self.error.status,
             "decision": decision_json(self.decision) if self.decision is not None else None,
-            "error": self.error.as_dict() if self.error is not None else None,
+            "error": error_json(self.error) if self.error is not None else None,
         }
+
+
+def error_json(error: WorkflowError) -> dict:
+    """One item's refusal in a bulk answer, in the words of a problem: ``code``, ``detail`` in the
+    caller's language, ``lang``, and the rule's extensions (``field``, ``problems``…)."""
+    from hub.api.problems import caller_language
+
+    lang = caller_language()
+    return {**error.details, "code": error.code, "detail": error.message(lang), "lang": lang}
 
 
 def parse_ids(values) -> list[int]:

@@ -3,43 +3,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 
-from hub.api import api_doc, json_body
+from hub.api import ApiBlueprint
 from hub.extensions import db
 from hub.permissions import require
 from hub.workflow import bulk
+from hub.workflow.api_schemas import BulkAnswer, BulkArgs
 from hub.workflow.errors import InvalidRequest, WorkflowError
 
 bp = Blueprint("bulk", __name__)
-api = Blueprint("bulk_api", __name__, url_prefix="/api/v1")
-
-BULK_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "items": {
-            "type": "array",
-            "description": "item ids, or {item_id, step_id} with the step you looked at (recommended)",
-            "items": {
-                "oneOf": [
-                    {"type": "integer"},
-                    {
-                        "type": "object",
-                        "properties": {"item_id": {"type": "integer"}, "step_id": {"type": "integer"}},
-                        "required": ["item_id"],
-                    },
-                ]
-            },
-            "maxItems": bulk.MAX_ITEMS,
-        },
-        "decision": {"type": "string", "enum": list(bulk.DECISIONS)},
-        "comment": {"type": "string", "description": "required to return; one comment for every item"},
-        "return_to": {"type": "string", "enum": ["creator", "previous"]},
-        "checklist": {"type": "array", "items": {"type": "string"}, "description": "confirmed once for every item"},
-    },
-    "required": ["items", "decision"],
-}
+api = ApiBlueprint("bulk_api", __name__, url_prefix="/api/v1", description="Decisions on several items")
 
 
 def _lang() -> str:
@@ -111,37 +86,28 @@ def decide():
 
 @api.post("/decisions")
 @require()  # who decides each item: hub.workflow.access.check_can_act, item by item
-@api_doc(
-    "Decide several items at the same step together",
-    request_schema=BULK_SCHEMA,
-    responses={
-        200: "One result per item (each decided in its own transaction, or refused with its error)",
-        422: "The items are at different steps, or the checklist, comment or decision is missing",
-    },
-)
-def decide_api():
-    """Approve (or return, with one comment) items waiting at the same step of the same workflow
+@api.arguments(BulkArgs)
+@api.response(200, BulkAnswer)
+def decide_api(data):
+    """Decide several items at the same step together.
+
+    Approve (or return, with one comment) items waiting at the same step of the same workflow
     version. Each item gets its own decision, audit entry and notifications; an item refused (a
-    failed check, decided meanwhile, not yours to decide) is reported in ``results`` and the others
-    go on. ``decided`` and ``refused`` count them."""
-    data = json_body()
-    items = data.get("items")
-    if not isinstance(items, list):
-        raise InvalidRequest("items harus berupa daftar.", "items must be a list.", field="items")
-    checklist = data.get("checklist") or []
-    if not isinstance(checklist, list):
-        raise InvalidRequest("checklist harus berupa daftar.", "checklist must be a list.", field="checklist")
+    failed check, decided meanwhile, not yours to decide) is reported in ``results`` with its
+    error and the others go on. ``decided`` and ``refused`` count them. 422: the items are at
+    different steps, or the checklist, comment or decision is missing."""
+    items = data["items"]
     outcomes = bulk.decide_many(
         g.user,
         bulk.parse_ids(items),
-        str(data.get("decision", "")),
-        comment=str(data.get("comment") or ""),
+        data["decision"],
+        comment=data.get("comment") or "",
         return_to=data.get("return_to"),
-        checklist=[str(c) for c in checklist],
+        checklist=list(data.get("checklist") or []),
         step_ids=_step_ids(items),
     )
-    return jsonify(
-        results=[o.as_dict() for o in outcomes],
-        decided=sum(1 for o in outcomes if o.ok),
-        refused=sum(1 for o in outcomes if not o.ok),
-    )
+    return {
+        "results": [o.as_dict() for o in outcomes],
+        "decided": sum(1 for o in outcomes if o.ok),
+        "refused": sum(1 for o in outcomes if not o.ok),
+    }

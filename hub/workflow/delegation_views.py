@@ -7,36 +7,24 @@ in :mod:`hub.workflow.delegations`.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from hub.api import api_doc, json_body
+from hub.api import ApiBlueprint
+from hub.api.schemas import PageArgs, page_of
 from hub.extensions import db
 from hub.models import User
 from hub.permissions import has_permission, require
 from hub.roles import ROLES, role_label
 from hub.workflow import delegations
+from hub.workflow.api_schemas import DelegationArgs, DelegationPage, DelegationSchema
 from hub.workflow.delegation_audit import audit_boundaries
 from hub.workflow.delegation_models import DelegationKind
 from hub.workflow.errors import InvalidRequest, NotAllowed, WorkflowError
 
 bp = Blueprint("delegations", __name__)
-api = Blueprint("delegations_api", __name__, url_prefix="/api/v1")
-
-DELEGATION_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "delegator_id": {"type": "integer", "description": "the official (default: you); others need user.manage"},
-        "delegate_id": {"type": "integer", "description": "who acts (same office, decides approval steps)"},
-        "roles": {"type": "array", "items": {"type": "string"}, "description": "the official's role codes"},
-        "kind": {"type": "string", "enum": ["plh", "plt"]},
-        "starts_on": {"type": "string", "format": "date", "description": "first day, the office's time zone"},
-        "ends_on": {"type": "string", "format": "date", "description": "last day (inclusive)"},
-        "note": {"type": "string"},
-    },
-    "required": ["delegate_id", "roles", "starts_on", "ends_on"],
-}
+api = ApiBlueprint("delegations_api", __name__, url_prefix="/api/v1", description="Acting officials (Plh./Plt.)")
 
 
 def _lang() -> str:
@@ -180,35 +168,40 @@ def revoke(delegation_id: int):
 
 @api.get("/delegations")
 @require()
-def list_delegations():
-    """Who acts for whom now (``current``), and the delegations that start later or ended in the
-    last 30 days (``others``: yours, or every one for a system administrator)."""
+@api.arguments(PageArgs, location="query")
+@api.response(200, DelegationPage)
+def list_delegations(args):
+    """Who acts for whom now (``current``, every one), and a page of the delegations that start
+    later or ended in the last 30 days (``others``: yours, or every one for a system
+    administrator); ``total`` counts those over all pages."""
     if not _may_use(g.user):
         raise NotAllowed("Anda tidak berwenang.", "You are not allowed to do this.")
     audit_boundaries()
     mine = None if has_permission(g.user, "user.manage") else g.user
-    return jsonify(
-        current=[delegations.as_dict(d) for d in delegations.current()],
-        others=[delegations.as_dict(d) for d in delegations.upcoming_and_recent(mine)],
-    )
+    moment = delegations.now()
+    rows, page = page_of(delegations.upcoming_and_recent_stmt(mine, moment), args, db.session)
+    return {
+        "current": [delegations.as_dict(d, moment) for d in delegations.current(moment)],
+        "others": [delegations.as_dict(d, moment) for d in rows],
+        **page,
+    }
 
 
 @api.post("/delegations")
 @require()
-@api_doc(
-    "Name an acting official (Plh./Plt.)",
-    request_schema=DELEGATION_SCHEMA,
-    responses={201: "Created", 403: "Not the official nor an administrator", 422: "Invalid"},
-)
-def create_delegation():
-    """Name ``delegate_id`` acting holder of the official's ``roles`` from ``starts_on`` to
-    ``ends_on`` (inclusive days in the office's time zone)."""
-    row = _create_from(json_body())
-    return jsonify(delegations.as_dict(row)), 201
+@api.arguments(DelegationArgs)
+@api.response(201, DelegationSchema)
+def create_delegation(data):
+    """Name an acting official (Plh./Plt.).
+
+    ``delegate_id`` acts as holder of the official's ``roles`` from ``starts_on`` to ``ends_on``
+    (inclusive days in the office's time zone). 403: not the official nor an administrator."""
+    return delegations.as_dict(_create_from(data))
 
 
 @api.post("/delegations/<int:delegation_id>/revoke")
 @require()
+@api.response(200, DelegationSchema)
 def revoke_delegation(delegation_id: int):
     """End a delegation now (the official, the acting official or a system administrator)."""
-    return jsonify(delegations.as_dict(delegations.revoke(delegation_id, g.user)))
+    return delegations.as_dict(delegations.revoke(delegation_id, g.user))

@@ -298,18 +298,20 @@ def current(moment: dt.datetime | None = None, organisation_id: int | None = Non
     return list(db.session.execute(stmt.order_by(Delegation.starts_at, Delegation.id)).unique().scalars())
 
 
-def upcoming_and_recent(user: User | None, moment: dt.datetime | None = None, limit: int = 100) -> list[Delegation]:
-    """Delegations not active now that start later or ended in the last 30 days; ``user``'s own
-    (as official or delegate), or every one when ``user`` is None."""
+def upcoming_and_recent_stmt(user: User | None, moment: dt.datetime | None = None):
+    """The select of :func:`upcoming_and_recent`, newest start first (for a page of them)."""
     moment = moment or now()
     stmt = db.select(Delegation).where(~active_clause(moment), Delegation.ends_at > moment - dt.timedelta(days=30))
     if user is not None:
         stmt = stmt.where(db.or_(Delegation.delegator_id == user.id, Delegation.delegate_id == user.id))
-    return list(
-        db.session.execute(stmt.order_by(Delegation.starts_at.desc(), Delegation.id.desc()).limit(limit))
-        .unique()
-        .scalars()
-    )
+    return stmt.order_by(Delegation.starts_at.desc(), Delegation.id.desc())
+
+
+def upcoming_and_recent(user: User | None, moment: dt.datetime | None = None, limit: int = 100) -> list[Delegation]:
+    """Delegations not active now that start later or ended in the last 30 days; ``user``'s own
+    (as official or delegate), or every one when ``user`` is None."""
+    stmt = upcoming_and_recent_stmt(user, moment).limit(limit)
+    return list(db.session.execute(stmt).unique().scalars())
 
 
 def as_dict(row: Delegation, moment: dt.datetime | None = None) -> dict:

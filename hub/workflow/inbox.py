@@ -67,6 +67,8 @@ class InboxPage:
     entries: list[InboxEntry]
     #: the offset of the next page, None on the last one
     next_offset: int | None
+    #: every entry over all pages (``with_total``), else None
+    total: int | None = None
 
 
 def _administered_channels(user: User, roles: set[str] | None = None) -> list[str]:
@@ -162,7 +164,7 @@ def may_act_branches(user: User, acting: dict | None = None) -> list[tuple[str, 
     return branches
 
 
-def inbox_page(user: User, limit: int = 50, offset: int = 0) -> InboxPage:
+def inbox_page(user: User, limit: int = 50, offset: int = 0, *, with_total: bool = False) -> InboxPage:
     """Open steps ``user`` may act on now, plus their own drafts; overdue first, then by due time.
 
     Who may act, which items they may see, the order and the page are all decided in SQL: two
@@ -215,7 +217,28 @@ def inbox_page(user: User, limit: int = 50, offset: int = 0) -> InboxPage:
     entries.extend(InboxEntry(d, None, "Draf belum diajukan", "Draft, not submitted yet") for d in drafts)
     entries.sort(key=_sort_key)
     more = len(entries) > offset + limit
-    return InboxPage(entries[offset : offset + limit], offset + limit if more else None)
+    total = inbox_total(user, acting) if with_total else None
+    return InboxPage(entries[offset : offset + limit], offset + limit if more else None, total)
+
+
+def inbox_total(user: User, acting: dict | None = None) -> int:
+    """How many entries :func:`inbox_page` has over all its pages: one COUNT over the same open
+    steps (per role, the step the item is at) and the person's drafts."""
+    from hub.workflow.acting import acting_roles
+
+    at = db.select(ItemWorkflow.step_index).where(ItemWorkflow.item_id == StepInstance.item_id)
+    parts = [
+        db.select(StepInstance.id.label("id"))
+        .select_from(StepInstance)
+        .join(Item, Item.id == StepInstance.item_id)
+        .where(OPEN_STEP, StepInstance.role == role, condition, StepInstance.step_index == at.scalar_subquery())
+        for role, condition in may_act_branches(user, acting_roles(user) if acting is None else acting)
+    ]
+    parts.append(
+        db.select(Item.id.label("id")).where(Item.created_by_id == user.id, Item.status == ItemStatus.DRAFT.value)
+    )
+    union = db.union_all(*parts).subquery()
+    return db.session.execute(db.select(db.func.count()).select_from(union)).scalar_one()
 
 
 @dataclass(frozen=True)

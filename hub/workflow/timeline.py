@@ -177,6 +177,11 @@ def workflow_summary(item: Item, lang: str = "id") -> dict | None:
             "role_name": role_names(current, item),
             "started_at": _iso(current.started_at),
             "due_at": _iso(current.due_at),
+            # the due time tied to a date of the item ("15 min after publish_at"), when the step has one
+            "due_rule": None
+            if step.due is None
+            else {**step.due.as_dict(), "label": {"id": step.due.label("id"), "en": step.due.label("en")}},
+            "escalated_at": _iso(current.escalated_at),
             "overdue": current.late,
             "decisions": list(step.decisions),
             "return_to": list(step.return_to),
