@@ -21,14 +21,14 @@ from hub.workflow.errors import NotFound
 bp = ApiBlueprint("catalog_api", __name__, url_prefix="/api/v1", description="Roles, permissions and channels")
 
 
-class Label(ma.Schema):
+class BilingualText(ma.Schema):
     id = fields.String(required=True, metadata={"description": "Bahasa Indonesia"})
     en = fields.String(required=True, metadata={"description": "English"})
 
 
-class RoleSchema(ma.Schema):
+class RoleInfoSchema(ma.Schema):
     code = fields.String(required=True, metadata={"description": "stable; what user accounts and workflows store"})
-    label = fields.Nested(Label, required=True)
+    label = fields.Nested(BilingualText, required=True)
     office_title = fields.String(
         required=True, allow_none=True, metadata={"description": "your office's own title for the role, if it gave one"}
     )
@@ -37,60 +37,60 @@ class RoleSchema(ma.Schema):
     permissions = fields.List(fields.String(), required=True)
 
 
-class RolePage(Page):
-    roles = fields.List(fields.Nested(RoleSchema), required=True)
+class RoleInfoPage(Page):
+    roles = fields.List(fields.Nested(RoleInfoSchema), required=True)
 
 
-class PermissionSchema(ma.Schema):
+class PermissionInfoSchema(ma.Schema):
     code = fields.String(required=True)
-    label = fields.Nested(Label, required=True)
+    label = fields.Nested(BilingualText, required=True)
     roles = fields.List(fields.String(), required=True, metadata={"description": "the roles that grant it"})
 
 
-class PermissionPage(Page):
-    permissions = fields.List(fields.Nested(PermissionSchema), required=True)
+class PermissionInfoPage(Page):
+    permissions = fields.List(fields.Nested(PermissionInfoSchema), required=True)
 
 
-class Choice(ma.Schema):
+class OptionChoice(ma.Schema):
     value = fields.String(required=True)
-    label = fields.Nested(Label, required=True)
+    label = fields.Nested(BilingualText, required=True)
 
 
-class OptionFieldSchema(ma.Schema):
+class ChannelOptionFieldSchema(ma.Schema):
     name = fields.String(required=True, metadata={"description": "the key in the item channel's options"})
-    label = fields.Nested(Label, required=True)
+    label = fields.Nested(BilingualText, required=True)
     kind = fields.String(required=True, metadata={"description": "text, list, bool, choice or choices"})
     input = fields.String(required=True, metadata={"description": "the HTML input type of a text field"})
-    help = fields.Nested(Label, required=True)
-    choices = fields.List(fields.Nested(Choice), required=True)
+    help = fields.Nested(BilingualText, required=True)
+    choices = fields.List(fields.Nested(OptionChoice), required=True)
 
 
-class AccountsSchema(ma.Schema):
+class ChannelAccountsSchema(ma.Schema):
     organisation_id = fields.Integer(required=True, allow_none=True, metadata={"description": "null: no office"})
     active = fields.Integer(required=True, metadata={"description": "active, unexpired accounts"})
 
 
-class ChannelSchema(ma.Schema):
+class ChannelInfoSchema(ma.Schema):
     name = fields.String(required=True)
-    label = fields.Nested(Label, required=True)
+    label = fields.Nested(BilingualText, required=True)
     plugin = fields.String(required=True)
     accepts = fields.List(fields.String(), required=True, metadata={"description": "media kinds it takes"})
     item_kinds = fields.List(fields.String(), required=True, metadata={"description": "item kinds it publishes"})
     admin_role = fields.String(required=True, metadata={"description": "the role that decides its admin step"})
-    requirements = fields.Nested(Label, required=True)
+    requirements = fields.Nested(BilingualText, required=True)
     text_limit = fields.Integer(required=True, allow_none=True, metadata={"description": "null: unlimited"})
     approval_per_occurrence = fields.Boolean(required=True)
     options_json = fields.Boolean(required=True, metadata={"description": "options beyond the fields are accepted"})
-    option_fields = fields.List(fields.Nested(OptionFieldSchema), required=True)
+    option_fields = fields.List(fields.Nested(ChannelOptionFieldSchema), required=True)
     accounts = fields.List(
-        fields.Nested(AccountsSchema),
+        fields.Nested(ChannelAccountsSchema),
         required=True,
         metadata={"description": "per office, its configured accounts (settings.manage: every office; else yours)"},
     )
 
 
-class ChannelPage(Page):
-    channels = fields.List(fields.Nested(ChannelSchema), required=True)
+class ChannelInfoPage(Page):
+    channels = fields.List(fields.Nested(ChannelInfoSchema), required=True)
 
 
 def _page(entries: list, args: dict) -> tuple[list, dict]:
@@ -108,7 +108,7 @@ def _label(pair: tuple[str, str]) -> dict:
 @bp.get("/roles")
 @require()
 @bp.arguments(PageArgs, location="query")
-@bp.response(200, RolePage)
+@bp.response(200, RoleInfoPage)
 def list_roles(args):
     """The roles, with their names and the permissions each grants (the core's and the plugins')."""
     titles = (g.user.organisation.role_titles if g.user.organisation else None) or {}
@@ -130,7 +130,7 @@ def list_roles(args):
 @bp.get("/permissions")
 @require()
 @bp.arguments(PageArgs, location="query")
-@bp.response(200, PermissionPage)
+@bp.response(200, PermissionInfoPage)
 def list_permissions(args):
     """The permissions, with their descriptions and the roles that grant each."""
     entries = [
@@ -199,7 +199,7 @@ def channel_json(channel, accounts: list[dict]) -> dict:
 @bp.get("/channels")
 @require()
 @bp.arguments(PageArgs, location="query")
-@bp.response(200, ChannelPage)
+@bp.response(200, ChannelInfoPage)
 def list_channels(args):
     """The channels the installed plugins declare, by name: what they take, their option fields and
     limits, and where an account is configured (never credentials). Read-only."""
@@ -211,7 +211,7 @@ def list_channels(args):
 
 @bp.get("/channels/<string:name>")
 @require()
-@bp.response(200, ChannelSchema)
+@bp.response(200, ChannelInfoSchema)
 def get_channel(name: str):
     """One channel (see the list)."""
     channel = plugins().channels.get(name)

@@ -21,7 +21,7 @@ from hub.workflow.errors import NotFound
 bp = ApiBlueprint("tokens_api", __name__, url_prefix="/api/v1", description="Your API tokens")
 
 
-class TokenSchema(ma.Schema):
+class ApiTokenSchema(ma.Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
     prefix = fields.String(required=True, metadata={"description": "the token's first characters, to tell it apart"})
@@ -32,15 +32,15 @@ class TokenSchema(ma.Schema):
     active = fields.Boolean(required=True, metadata={"description": "neither revoked nor expired"})
 
 
-class TokenPage(Page):
-    tokens = fields.List(fields.Nested(TokenSchema), required=True)
+class ApiTokenPage(Page):
+    tokens = fields.List(fields.Nested(ApiTokenSchema), required=True)
 
 
-class NewToken(TokenSchema):
+class NewApiToken(ApiTokenSchema):
     token = fields.String(required=True, metadata={"description": "the secret: shown this once, never again"})
 
 
-class TokenCreate(ma.Schema):
+class ApiTokenCreate(ma.Schema):
     name = fields.String(
         required=True,
         validate=validate.Length(min=1, max=100),
@@ -108,7 +108,7 @@ def _invalid(problems: dict[str, tuple[str, str]]):
 @bp.get("/tokens")
 @require("account.self")
 @bp.arguments(PageArgs, location="query")
-@bp.response(200, TokenPage)
+@bp.response(200, ApiTokenPage)
 def list_tokens(args):
     """Your API tokens, newest first: name, prefix, dates (never the secret)."""
     return tokens_of(g.user, args)
@@ -116,8 +116,8 @@ def list_tokens(args):
 
 @bp.post("/tokens")
 @require("account.self")
-@bp.arguments(TokenCreate)
-@bp.response(201, NewToken)
+@bp.arguments(ApiTokenCreate)
+@bp.response(201, NewApiToken)
 @bp.alt_response(429, schema=ProblemSchema, content_type=PROBLEM_MIME, description="Too many failed attempts: wait")
 def create_token(body):
     """Make an API token; the answer holds its secret, this once. Needs your current password AND a

@@ -14,7 +14,7 @@ from hub.api.problems import caller_language
 from hub.api.schemas import Id, Page, PageArgs, Ref, fields, ma, page_of, validate
 from hub.auth import service
 from hub.auth.models import ApiToken, TwoFactor
-from hub.auth.tokens_api import TokenPage, revoke, tokens_of
+from hub.auth.tokens_api import ApiTokenPage, revoke, tokens_of
 from hub.extensions import db
 from hub.inputs import MAX_ID, BadInput
 from hub.models import Organisation, User, UserRole
@@ -24,7 +24,7 @@ from hub.workflow.errors import NotFound
 bp = ApiBlueprint("users_api", __name__, url_prefix="/api/v1", description="People (user administration)")
 
 
-class UserSchema(ma.Schema):
+class UserAccountSchema(ma.Schema):
     id = fields.Integer(required=True)
     username = fields.String(required=True)
     full_name = fields.String(required=True)
@@ -41,17 +41,17 @@ class UserSchema(ma.Schema):
     password_changed_at = fields.DateTime(required=True, allow_none=True)
 
 
-class UserPage(Page):
-    users = fields.List(fields.Nested(UserSchema), required=True)
+class UserAccountPage(Page):
+    users = fields.List(fields.Nested(UserAccountSchema), required=True)
 
 
-class UserWithPassword(UserSchema):
+class UserAccountWithPassword(UserAccountSchema):
     temporary_password = fields.String(
         required=True, metadata={"description": "shown this once; the person must change it at first login"}
     )
 
 
-class UserListArgs(PageArgs):
+class UserAccountListArgs(PageArgs):
     organisation_id = fields.Integer(
         validate=validate.Range(min=1, max=MAX_ID), metadata={"description": "people of this office"}
     )
@@ -60,7 +60,7 @@ class UserListArgs(PageArgs):
     q = fields.String(validate=validate.Length(max=100), metadata={"description": "in the user name or full name"})
 
 
-class UserFields(ma.Schema):
+class UserAccountFields(ma.Schema):
     full_name = fields.String(validate=validate.Length(max=200))
     email = fields.String(validate=validate.Length(max=254))
     language = fields.String(validate=validate.OneOf(["id", "en"]))
@@ -70,7 +70,7 @@ class UserFields(ma.Schema):
     roles = fields.List(fields.String(validate=validate.Length(max=50)), validate=validate.Length(max=50))
 
 
-class UserCreate(UserFields):
+class UserAccountCreate(UserAccountFields):
     username = fields.String(required=True, validate=validate.Length(min=1, max=80))
     organisation_id = Id(required=True)
     roles = fields.List(
@@ -143,8 +143,8 @@ def _one(user: User) -> dict:
 
 @bp.get("/users")
 @require("user.manage")
-@bp.arguments(UserListArgs, location="query")
-@bp.response(200, UserPage)
+@bp.arguments(UserAccountListArgs, location="query")
+@bp.response(200, UserAccountPage)
 def list_users(args):
     """People of every office, by user name (the /admin/users list), filtered and paged."""
     query = db.select(User).options(selectinload(User.organisation), selectinload(User.roles)).order_by(User.username)
@@ -164,7 +164,7 @@ def list_users(args):
 
 @bp.get("/users/<int:user_id>")
 @require("user.manage")
-@bp.response(200, UserSchema)
+@bp.response(200, UserAccountSchema)
 def get_user(user_id: int):
     """One person's account (never a password hash, a TOTP secret or recovery codes)."""
     return _one(user_or_404(user_id))
@@ -172,8 +172,8 @@ def get_user(user_id: int):
 
 @bp.post("/users")
 @require("user.manage")
-@bp.arguments(UserCreate)
-@bp.response(201, UserWithPassword)
+@bp.arguments(UserAccountCreate)
+@bp.response(201, UserAccountWithPassword)
 def create_user(body):
     """Make an account with a temporary password, answered once; the person changes it and sets up
     two-factor at first login. Audited as ``user.created``."""
@@ -198,8 +198,8 @@ def create_user(body):
 
 @bp.patch("/users/<int:user_id>")
 @require("user.manage")
-@bp.arguments(UserFields)
-@bp.response(200, UserSchema)
+@bp.arguments(UserAccountFields)
+@bp.response(200, UserAccountSchema)
 def update_user(body, user_id: int):
     """Change a person's name, e-mail, language, NIP, position, office or roles (only the fields
     sent). Your own roles cannot be changed. Audited as ``user.updated`` / ``user.roles_changed``."""
@@ -236,7 +236,7 @@ def _set_active(user_id: int, active: bool) -> dict:
 
 @bp.post("/users/<int:user_id>/activate")
 @require("user.manage")
-@bp.response(200, UserSchema)
+@bp.response(200, UserAccountSchema)
 def activate_user(user_id: int):
     """Let a disabled account log in again. Audited as ``user.enabled``."""
     return _set_active(user_id, True)
@@ -244,7 +244,7 @@ def activate_user(user_id: int):
 
 @bp.post("/users/<int:user_id>/deactivate")
 @require("user.manage")
-@bp.response(200, UserSchema)
+@bp.response(200, UserAccountSchema)
 def deactivate_user(user_id: int):
     """Disable an account: its sessions end and its API tokens stop working at once; not your own.
     Audited as ``user.disabled``."""
@@ -253,7 +253,7 @@ def deactivate_user(user_id: int):
 
 @bp.post("/users/<int:user_id>/reset-password")
 @require("user.manage")
-@bp.response(200, UserWithPassword)
+@bp.response(200, UserAccountWithPassword)
 def reset_password(user_id: int):
     """A new temporary password, answered once; the person's sessions end and API tokens are
     revoked. Audited as ``user.password_reset``."""
@@ -265,7 +265,7 @@ def reset_password(user_id: int):
 
 @bp.post("/users/<int:user_id>/reset-2fa")
 @require("user.manage")
-@bp.response(200, UserSchema)
+@bp.response(200, UserAccountSchema)
 def reset_two_factor(user_id: int):
     """Forget the person's authenticator and recovery codes (they enrol again at next login); their
     sessions end, API tokens are revoked and a new password is asked for. Audited as ``user.2fa_reset``."""
@@ -278,7 +278,7 @@ def reset_two_factor(user_id: int):
 @bp.get("/users/<int:user_id>/tokens")
 @require("user.manage")
 @bp.arguments(PageArgs, location="query")
-@bp.response(200, TokenPage)
+@bp.response(200, ApiTokenPage)
 def list_user_tokens(args, user_id: int):
     """A person's API tokens, newest first (never their secrets)."""
     return tokens_of(user_or_404(user_id), args)
