@@ -150,3 +150,13 @@ def test_a_session_may_make_one_too(app, budi, login):
     resp = client.post("/api/v1/tokens", json=body)
     assert resp.status_code == 201, resp.json
     assert client.get("/api/v1/tokens").json["tokens"][0]["name"] == "dari sesi"
+
+
+def test_a_session_that_must_change_its_password_gets_a_problem(app, budi, login):
+    client = app.test_client()
+    login(client, budi)
+    budi.must_change_password = True
+    db.session.commit()
+    resp = client.get("/api/v1/tokens")
+    assert resp.status_code == 403 and resp.mimetype == "application/problem+json"
+    assert resp.json["code"] == "password_change_required"

@@ -6,12 +6,13 @@ security headers, user administration and the audit pages.
 * ``g.user`` for every request (:func:`hub.auth.sessions.load_user`), CSRF checked there;
 * a forced password change when the policy asks for one;
 * security headers on every response (:mod:`hub.auth.headers`);
-* the blueprints ``auth`` (login, logout, password), ``account``, ``users``, ``audit``, ``api_auth``.
+* the blueprints ``auth`` (login, logout, password), ``account``, ``users``, ``audit``, ``api_auth``,
+  and the API's ``users_api`` (``/api/v1/users``) and ``tokens_api`` (``/api/v1/tokens``).
 """
 
 from __future__ import annotations
 
-from flask import Flask, g, jsonify, redirect, request, url_for
+from flask import Flask, g, redirect, request, url_for
 
 CONFIG_DEFAULTS = {
     "SESSION_IDLE_MINUTES": 30,
@@ -100,8 +101,7 @@ def _forced_password_change():
     if not must_change(user):
         return None
     if request.path.startswith("/api/"):
-        return jsonify(
-            error="password_change_required",
-            message="Ganti kata sandi Anda dahulu / Change your password first",
-        ), 403
+        from hub.api.problems import problem
+
+        return problem(403, "password_change_required", "Ganti kata sandi Anda dahulu.", "Change your password first.")
     return redirect(url_for("auth.change_password", next=request.full_path))
