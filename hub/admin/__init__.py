@@ -8,12 +8,13 @@ appears once its page exists and only for people who may open it.
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo, available_timezones
-
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from hub.admin import service
 from hub.admin.logo import MAX_BYTES, LogoError, clean_logo, data_uri
+from hub.admin.service import KINDS, OFFICE_ZONES, ROLE_TITLE_MAX
 from hub.extensions import db
 from hub.models import Organisation, User
 from hub.permissions import require
@@ -21,12 +22,6 @@ from hub.roles import ROLES
 from hub.web.nav import visible_entries
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-KINDS = ("operator", "requester")
-#: the longest title an office may give a role
-ROLE_TITLE_MAX = 100
-#: the zones an Indonesian office is in (WIB, WITA, WIT)
-OFFICE_ZONES = ("Asia/Jakarta", "Asia/Pontianak", "Asia/Makassar", "Asia/Jayapura")
 
 
 @bp.get("/")
@@ -51,28 +46,17 @@ def organisations():
     return render_template("admin/organisations.html", rows=rows)
 
 
-def _form_errors(form) -> dict[str, str]:
-    errors = {}
-    if not form.get("name", "").strip():
-        errors["name"] = _("Enter the office's name.")
-    if form.get("kind") not in KINDS:
-        errors["kind"] = _("Choose whether the office runs the channels or only sends requests.")
-    tz = form.get("timezone", "").strip()
-    if tz and tz not in available_timezones():
-        errors["timezone"] = _("Unknown time zone; choose one from the list.")
-    if any(len(form.get(f"role_title_{code}", "").strip()) > ROLE_TITLE_MAX for code in ROLES):
-        errors["role_titles"] = _("A role title has at most %(max)d characters.", max=ROLE_TITLE_MAX)
-    return errors
-
-
-def _role_titles(form) -> dict[str, str]:
-    """The office's own titles for roles (``role_title_<code>``); an empty field keeps the standard name."""
-    titles = {}
-    for code in ROLES:
-        title = " ".join(form.get(f"role_title_{code}", "").split())
-        if title:
-            titles[code] = title
-    return titles
+def _form_values(form) -> dict:
+    """The organisation form as :func:`hub.admin.service.save_organisation` takes it."""
+    return {
+        "name": form.get("name", ""),
+        "short_name": form.get("short_name", ""),
+        "kind": form.get("kind"),
+        "timezone": form.get("timezone", ""),
+        "role_titles": {code: form.get(f"role_title_{code}", "") for code in ROLES},
+        "address": form.get("address", ""),
+        "city": form.get("city", ""),
+    }
 
 
 @bp.route("/organisations/new", methods=["GET", "POST"], endpoint="organisation_new")
@@ -84,14 +68,9 @@ def organisation_form(org_id: int | None = None):
         abort(404)
     errors: dict[str, str] = {}
     if request.method == "POST":
-        form = request.form
-        errors = _form_errors(form)
-        name = form.get("name", "").strip()
-        same_name = db.select(Organisation).where(Organisation.name == name)
-        if org.id is not None:
-            same_name = same_name.where(Organisation.id != org.id)
-        if db.session.scalar(same_name) is not None:
-            errors["name"] = _("Another office already has this name.")
+        values = _form_values(request.form)
+        lang = str(get_locale() or "id")
+        errors = {f: (m[0] if lang == "id" else m[1]) for f, m in service.check_organisation(values, org).items()}
         logo = None
         upload = request.files.get("logo")
         if upload is not None and upload.filename:
@@ -100,24 +79,7 @@ def organisation_form(org_id: int | None = None):
             except LogoError as exc:
                 errors["logo"] = str(exc)
         if not errors:
-            org.name = name
-            org.short_name = form.get("short_name", "").strip()[:50]
-            org.kind = form["kind"]
-            org.timezone = form.get("timezone", "").strip() or None
-            org.role_titles = _role_titles(form)
-            org.address = " ".join(form.get("address", "").split())[:300]
-            org.city = " ".join(form.get("city", "").split())[:100]
-            if form.get("remove_logo") == "1":
-                org.logo = None
-            elif logo is not None:
-                org.logo = logo
-            if org.timezone:
-                ZoneInfo(org.timezone)
-            created = org.id is None
-            if created:
-                db.session.add(org)
-            db.session.flush()
-            _audit("organisation.created" if created else "organisation.updated", org)
+            service.save_organisation(org, values, logo=logo, remove_logo=request.form.get("remove_logo") == "1")
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("admin.organisations"))
@@ -126,25 +88,3 @@ def organisation_form(org_id: int | None = None):
         "admin/organisation_form.html", org=org, errors=errors, kinds=KINDS, zones=OFFICE_ZONES, roles=ROLES,
         title_max=ROLE_TITLE_MAX, logo_uri=data_uri(org.logo) if org.id else "",
     ), status  # fmt: skip
-
-
-def _audit(action: str, org: Organisation) -> None:
-    """Add the change to the audit trail (``hub.audit``) in the same transaction, when the trail exists."""
-    try:
-        from hub import audit
-    except ImportError:  # the audit area is not installed in this build
-        return
-    audit.record(
-        action,
-        target_type="organisation",
-        target_id=org.id,
-        details={
-            "name": org.name,
-            "kind": org.kind,
-            "timezone": org.timezone,
-            "role_titles": org.role_titles or {},
-            "address": org.address,
-            "city": org.city,
-            "logo_bytes": len(org.logo) if org.logo else 0,
-        },
-    )

@@ -6,7 +6,8 @@ security headers, user administration and the audit pages.
 * ``g.user`` for every request (:func:`hub.auth.sessions.load_user`), CSRF checked there;
 * a forced password change when the policy asks for one;
 * security headers on every response (:mod:`hub.auth.headers`);
-* the blueprints ``auth`` (login, logout, password), ``account``, ``users``, ``audit``, ``api_auth``.
+* the blueprints ``auth`` (login, logout, password), ``account``, ``users``, ``audit``, ``api_auth``,
+  and the API's ``users_api`` (``/api/v1/users``) and ``tokens_api`` (``/api/v1/tokens``).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ _ALLOWED_WHILE_CHANGING = {"auth.change_password", "auth.logout", "static", "i18
 
 def init_app(app: Flask) -> None:
     import hub.auth.models  # noqa: F401 - registers the tables
-    from hub.auth import account, api, audit_views, headers, policy_views, users, views
+    from hub.auth import account, api, audit_views, headers, policy_views, tokens_api, users, users_api, views
     from hub.auth.sessions import SessionInterface, load_user
 
     for key, value in CONFIG_DEFAULTS.items():
@@ -52,7 +53,7 @@ def init_app(app: Flask) -> None:
     headers.init_app(app)
     from hub.api import register as api_register
 
-    for bp in (views.bp, account.bp, users.bp, policy_views.bp, audit_views.bp, api.bp):
+    for bp in (views.bp, account.bp, users.bp, policy_views.bp, audit_views.bp, api.bp, users_api.bp, tokens_api.bp):
         api_register(app, bp)  # the API blueprints also go into the OpenAPI document
     from hub.web.nav import NavEntry, add_nav_entry
 

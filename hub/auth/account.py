@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from hub import audit
-from hub.auth import passwords, totp
+from hub.auth import passwords, tokens, totp
 from hub.auth.models import ApiToken, AuthSession
-from hub.auth.sessions import create_token
 from hub.extensions import db
 from hub.models.base import utcnow
 from hub.permissions import require
@@ -74,22 +74,11 @@ def create_api_token():
         days = int(request.form.get("days") or current_app.config["API_TOKEN_DAYS"])
     except ValueError:
         days = 0
-    errors = []
-    if not name:
-        errors.append(_("Give the token a name (what script or system uses it)."))
-    if not 1 <= days <= current_app.config["API_TOKEN_MAX_DAYS"]:
-        errors.append(_("Choose between 1 and %(max)d days.", max=current_app.config["API_TOKEN_MAX_DAYS"]))
+    lang = str(get_locale() or "id")
+    errors = [m[0] if lang == "id" else m[1] for m in tokens.check_request(name, days).values()]
     if errors:
         return _page(errors=errors), 422
-    token, value = create_token(g.user, name, days)
-    db.session.flush()
-    audit.record(
-        "auth.token_created",
-        actor=g.user,
-        target_type="api_token",
-        target_id=token.id,
-        details={"name": name, "days": days, "prefix": token.prefix},
-    )
+    token, value = tokens.issue(g.user, name, days, actor=g.user)
     db.session.commit()
     return _page(new_token=value, new_token_row=token), 201
 
@@ -100,15 +89,7 @@ def revoke_token(token_id: int):
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != g.user.id:
         abort(404)
-    if token.revoked_at is None:
-        token.revoked_at = utcnow()
-        audit.record(
-            "auth.token_revoked",
-            actor=g.user,
-            target_type="api_token",
-            target_id=token.id,
-            details={"name": token.name},
-        )
+    if tokens.revoke(token, actor=g.user):
         db.session.commit()
     flash(_("The token has been revoked."), "success")
     return redirect(url_for("account.index"))

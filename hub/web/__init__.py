@@ -23,6 +23,12 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(calendar_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(admin_bp)
+    from hub.admin.api import bp as organisations_api
+    from hub.admin.catalog_api import bp as catalog_api
+    from hub.api import register as api_register
+
+    for api_bp in (organisations_api, catalog_api):
+        api_register(app, api_bp)  # also into the OpenAPI document
     init_reports(app)
 
     from hub.web.labels import template_globals
