@@ -15,8 +15,8 @@
 * :func:`refuse_nul` (a ``before_request`` hook) answers 400 ``invalid_text`` to a path,
   query string or urlencoded form carrying a NUL character (PostgreSQL refuses it).
 
-Every refusal is a :class:`BadInput`: JSON ``{"error", "message", "message_id",
-"message_en"}`` under ``/api/``, the error page elsewhere (:mod:`hub.errors`).
+Every refusal is a :class:`BadInput`: ``application/problem+json`` with its ``code`` under
+``/api/`` (:mod:`hub.api.problems`), the error page elsewhere (:mod:`hub.errors`).
 """
 
 from __future__ import annotations
@@ -54,15 +54,6 @@ class BadInput(HubError):
 
     def message(self, lang: str = "id") -> str:
         return self.message_id if lang == "id" else self.message_en
-
-    def as_dict(self) -> dict:
-        return {
-            "error": self.code,
-            "message": str(self),
-            "message_id": self.message_id,
-            "message_en": self.message_en,
-            **self.details,
-        }
 
 
 def int_arg(name: str, default: int | None = None, *, lo: int = 0, hi: int = MAX_ID, source=None) -> int | None:

@@ -34,7 +34,7 @@ import hub
 from hub.api.schemas import ProblemSchema
 from hub.inputs import BadInput, json_object
 
-__all__ = ["ApiBlueprint", "json_body", "register", "api_of"]
+__all__ = ["ApiBlueprint", "register", "api_of"]
 
 
 class HubParser(FlaskParser):
@@ -102,22 +102,6 @@ def register(app: Flask, blueprint) -> None:
         api_of(app).register_blueprint(blueprint)
     else:
         app.register_blueprint(blueprint)
-
-
-def json_body() -> dict:
-    """The request's JSON object (:func:`hub.inputs.json_object`): 400 ``invalid_json`` or
-    ``not_an_object`` when it is not one."""
-    return json_object()
-
-
-def api_doc(summary: str = "", *, request_schema: dict | None = None, responses: dict | None = None, **extra):
-    """Deprecated: a JSON-schema description of a view not yet on an :class:`ApiBlueprint`."""
-
-    def decorator(view):
-        view._api_doc = {"summary": summary, "request": request_schema, "responses": responses or {}, **extra}
-        return view
-
-    return decorator
 
 
 def init_app(app: Flask) -> None:

@@ -20,17 +20,6 @@ class MediaError(HubError):
         self.message_id, self.message_en = message_id, message_en
         super().__init__(f"{message_id} / {message_en}")
 
-    def as_json(self) -> dict:
-        """Deprecated: the old error body. Raise the error instead; :mod:`hub.errors` answers it as
-        ``application/problem+json`` (``code``, ``detail``, the details as extensions)."""
-        return {
-            "error": self.code,
-            "message": str(self),
-            "message_id": self.message_id,
-            "message_en": self.message_en,
-            **self.details,
-        }
-
 
 def id_number(n: int) -> str:
     """``31457280`` -> ``"31.457.280"`` (Indonesian thousands separator)."""

@@ -21,15 +21,6 @@ class WorkflowError(HubError):
     def message(self, lang: str = "id") -> str:
         return self.message_id if lang == "id" else self.message_en
 
-    def as_dict(self) -> dict:
-        return {
-            "error": self.code,
-            "message": str(self),
-            "message_id": self.message_id,
-            "message_en": self.message_en,
-            **self.details,
-        }
-
 
 class NotAllowed(WorkflowError):
     """The person may not do this (wrong role, own item, not the item's creator)."""
