@@ -96,6 +96,7 @@ def test_failures_throttle_like_the_login(client, budi, api_headers):
     right = {"name": "x", "password": budi.test_password, "code": current_totp_code(budi)}
     held = client.post("/api/v1/tokens", json=right, headers=headers)
     assert held.status_code == 429 and held.json["code"] == "too_many_attempts" and held.json["retry_after"] > 0
+    assert int(held.headers["Retry-After"]) == held.json["retry_after"]
     assert _tokens() == 1 and _audit("auth.login_throttled")
 
 

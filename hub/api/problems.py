@@ -91,8 +91,11 @@ def www_authenticate() -> str:
 
 
 def from_error(exc) -> object:
-    """A hub error that carries ``status``, ``code``, ``message_id``, ``message_en`` and ``details``."""
-    return problem(exc.status, exc.code, exc.message_id, exc.message_en, **(getattr(exc, "details", None) or {}))
+    """A hub error that carries ``status``, ``code``, ``message_id``, ``message_en`` and ``details``
+    (a ``retry_after`` in seconds is also sent as the ``Retry-After`` header)."""
+    details = getattr(exc, "details", None) or {}
+    headers = {"Retry-After": str(int(details["retry_after"]))} if details.get("retry_after") else None
+    return problem(exc.status, exc.code, exc.message_id, exc.message_en, headers=headers, **details)
 
 
 def http_problem(status: int, *, code: str | None = None, headers=None, **extensions):
