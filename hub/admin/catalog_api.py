@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import g
 
 from hub.api import ApiBlueprint
-from hub.api.schemas import Page, PageArgs, fields, ma
+from hub.api.schemas import IdEn, Page, PageArgs, fields, ma
 from hub.extensions import db
 from hub.models import ChannelAccount
 from hub.models.base import utcnow
@@ -21,14 +21,9 @@ from hub.workflow.errors import NotFound
 bp = ApiBlueprint("catalog_api", __name__, url_prefix="/api/v1", description="Roles, permissions and channels")
 
 
-class BilingualText(ma.Schema):
-    id = fields.String(required=True, metadata={"description": "Bahasa Indonesia"})
-    en = fields.String(required=True, metadata={"description": "English"})
-
-
 class RoleInfoSchema(ma.Schema):
     code = fields.String(required=True, metadata={"description": "stable; what user accounts and workflows store"})
-    label = fields.Nested(BilingualText, required=True)
+    label = fields.Nested(IdEn, required=True)
     office_title = fields.String(
         required=True, allow_none=True, metadata={"description": "your office's own title for the role, if it gave one"}
     )
@@ -43,7 +38,7 @@ class RoleInfoPage(Page):
 
 class PermissionInfoSchema(ma.Schema):
     code = fields.String(required=True)
-    label = fields.Nested(BilingualText, required=True)
+    label = fields.Nested(IdEn, required=True)
     roles = fields.List(fields.String(), required=True, metadata={"description": "the roles that grant it"})
 
 
@@ -53,15 +48,15 @@ class PermissionInfoPage(Page):
 
 class OptionChoice(ma.Schema):
     value = fields.String(required=True)
-    label = fields.Nested(BilingualText, required=True)
+    label = fields.Nested(IdEn, required=True)
 
 
 class ChannelOptionFieldSchema(ma.Schema):
     name = fields.String(required=True, metadata={"description": "the key in the item channel's options"})
-    label = fields.Nested(BilingualText, required=True)
+    label = fields.Nested(IdEn, required=True)
     kind = fields.String(required=True, metadata={"description": "text, list, bool, choice or choices"})
     input = fields.String(required=True, metadata={"description": "the HTML input type of a text field"})
-    help = fields.Nested(BilingualText, required=True)
+    help = fields.Nested(IdEn, required=True)
     choices = fields.List(fields.Nested(OptionChoice), required=True)
 
 
@@ -72,12 +67,12 @@ class ChannelAccountsSchema(ma.Schema):
 
 class ChannelInfoSchema(ma.Schema):
     name = fields.String(required=True)
-    label = fields.Nested(BilingualText, required=True)
+    label = fields.Nested(IdEn, required=True)
     plugin = fields.String(required=True)
     accepts = fields.List(fields.String(), required=True, metadata={"description": "media kinds it takes"})
     item_kinds = fields.List(fields.String(), required=True, metadata={"description": "item kinds it publishes"})
     admin_role = fields.String(required=True, metadata={"description": "the role that decides its admin step"})
-    requirements = fields.Nested(BilingualText, required=True)
+    requirements = fields.Nested(IdEn, required=True)
     text_limit = fields.Integer(required=True, allow_none=True, metadata={"description": "null: unlimited"})
     approval_per_occurrence = fields.Boolean(required=True)
     options_json = fields.Boolean(required=True, metadata={"description": "options beyond the fields are accepted"})

@@ -11,7 +11,21 @@ from marshmallow import fields, validate
 
 from hub.inputs import MAX_ID
 
-__all__ = ["ma", "fields", "validate", "ProblemSchema", "PageArgs", "Page", "Id", "Ref", "MAX_LIMIT"]
+__all__ = [
+    "ma",
+    "fields",
+    "validate",
+    "ProblemSchema",
+    "PageArgs",
+    "Page",
+    "Id",
+    "IdEn",
+    "Date",
+    "DateTime",
+    "Ref",
+    "MAX_LIMIT",
+    "page_of",
+]
 
 #: the most entries one page of any list answers
 MAX_LIMIT = 200
@@ -21,6 +35,23 @@ def Id(*, strict: bool = True, **kwargs) -> fields.Integer:  # noqa: N802 - read
     """An id field: a whole number 1..2^31-1 (what the database stores). In a JSON body it must be a
     number (``strict``); in a query string, where every value is text, pass ``strict=False``."""
     return fields.Integer(strict=strict, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
+class IdEn(ma.Schema):
+    """The same words in Bahasa Indonesia and English."""
+
+    id = fields.String(required=True, metadata={"description": "Bahasa Indonesia"})
+    en = fields.String(required=True, metadata={"description": "English"})
+
+
+def DateTime(**kwargs) -> fields.String:  # noqa: N802 - reads like a field class
+    """An ISO 8601 moment as the API answers it (a string, ``format: date-time``)."""
+    return fields.String(metadata={"format": "date-time", **kwargs.pop("metadata", {})}, **kwargs)
+
+
+def Date(**kwargs) -> fields.String:  # noqa: N802 - reads like a field class
+    """An ISO 8601 day as the API answers it (a string, ``format: date``)."""
+    return fields.String(metadata={"format": "date", **kwargs.pop("metadata", {})}, **kwargs)
 
 
 class ProblemSchema(ma.Schema):

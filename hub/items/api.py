@@ -6,13 +6,13 @@ from __future__ import annotations
 from flask import g
 
 from hub.api import ApiBlueprint
-from hub.api.schemas import Page, PageArgs, fields, ma, validate
+from hub.api.schemas import Date, DateTime, Page, PageArgs, fields, ma, validate
 from hub.extensions import db
 from hub.inputs import MAX_ID
 from hub.models import Item, ItemStatus
 from hub.permissions import can_view_item, require, visible_items_clause
 from hub.workflow import engine
-from hub.workflow.api_schemas import Date, DateTime, WorkflowSummarySchema
+from hub.workflow.api_schemas import WorkflowSummarySchema
 from hub.workflow.errors import NotFound
 from hub.workflow.timeline import timeline, workflow_summary
 

@@ -10,13 +10,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 
 from hub.api import ApiBlueprint
-from hub.api.schemas import Page, PageArgs, fields, ma, page_of
+from hub.api.schemas import IdEn, Page, PageArgs, fields, ma, page_of
 from hub.extensions import db
 from hub.inputs import int_arg
 from hub.models import utcnow
 from hub.notify.models import Notification
 from hub.permissions import require
-from hub.workflow.api_schemas import IdEn
 
 bp = Blueprint("notify", __name__)
 api = ApiBlueprint("notify_api", __name__, url_prefix="/api/v1", description="Your notifications")

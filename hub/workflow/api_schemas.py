@@ -3,21 +3,10 @@ delegations), and the workflow summary an item carries (``item.workflow``)."""
 
 from __future__ import annotations
 
-from hub.api.schemas import Page, PageArgs, fields, ma, validate
+from hub.api.schemas import Date, DateTime, IdEn, Page, PageArgs, fields, ma, validate
 from hub.inputs import MAX_ID
 
 ID_RANGE = validate.Range(min=1, max=MAX_ID)
-
-#: ISO 8601 times and dates are answered as strings
-DateTime = lambda **kw: fields.String(metadata={"format": "date-time", **kw.pop("metadata", {})}, **kw)  # noqa: E731
-Date = lambda **kw: fields.String(metadata={"format": "date", **kw.pop("metadata", {})}, **kw)  # noqa: E731
-
-
-class IdEn(ma.Schema):
-    """The same words in Bahasa Indonesia and English."""
-
-    id = fields.String(required=True)
-    en = fields.String(required=True)
 
 
 class ActorRef(ma.Schema):
