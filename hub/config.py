@@ -282,7 +282,7 @@ def known_settings(app: Flask) -> set[str]:
 
     names = set(DEFAULTS) | set(AUTH_DEFAULTS) | set(MEDIA_DEFAULTS) | set(DISPATCH_DEFAULTS) | OTHER_SETTINGS
     names |= set(app.default_config)  # Flask's own (SESSION_COOKIE_SECURE…), settable as HUB_…
-    names |= {k for k in app.config if k.startswith(("WTF_", "BABEL_", "SQLALCHEMY_"))}
+    names |= {k for k in app.config if k.startswith(("WTF_", "BABEL_", "SQLALCHEMY_", "API_", "OPENAPI_"))}
     registry = plugins(app)
     for plugin, declared in registry.settings.items():
         names |= {f"{plugin.upper()}_{key.upper()}" for key in declared}

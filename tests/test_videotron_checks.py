@@ -82,7 +82,7 @@ def test_a_video_breaking_a_rule_is_refused_at_submission_naming_the_rule(submit
     broken = [p for p in refused.value.problems if p.severity == "error"]
     assert [(p.channel, p.field, p.rule) for p in broken] == [("videotron", "media", rule)]
     assert words in broken[0].message_id and broken[0].message_en  # says what is wrong, in both languages
-    assert refused.value.as_dict()["problems"][0]["rule"] == rule
+    assert refused.value.details["problems"][0]["rule"] == rule
 
 
 def test_a_compliant_video_passes_submission(app, submitter, tmp_path, people_flow):

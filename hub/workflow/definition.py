@@ -38,8 +38,8 @@ DATE_LABELS = {
 
 
 def date_label(name: str, lang: str = "id") -> str:
-    """``publish_at`` -> "waktu terbit" / "the publish time"; a plugin's declared date by its label
-    (vidcon's ``meeting_end`` -> "akhir rapat" / "the meeting's end"); an undeclared name as words."""
+    """``publish_at`` -> "waktu terbit" / "the publish time"; a date a plugin declares
+    (``register_item_dates``) by its label; an undeclared name as words (``meeting_end`` -> "meeting end")."""
     labels = DATE_LABELS.get(name)
     if labels is None:
         from flask import current_app, has_app_context
