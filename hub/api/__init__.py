@@ -75,13 +75,33 @@ class ApiBlueprint(flask_smorest.Blueprint):
 
 
 class HubApi(flask_smorest.Api):
-    """flask-smorest's ``Api``; errors are answered by :mod:`hub.errors` (problem+json), not by it."""
+    """flask-smorest's ``Api``; errors are answered by :mod:`hub.errors` (problem+json), not by it.
+
+    A blueprint's operations are written into the document when the document is first asked
+    for (:meth:`document`), not while the app is built: building an app (every worker, every
+    test) does not pay for the conversion of every schema.
+    """
 
     DEFAULT_ERROR_RESPONSE_NAME = None
     ERROR_SCHEMA = ProblemSchema
 
     def _register_error_handlers(self):
         pass
+
+    def register_blueprint(self, blp, *, parameters=None, **options):
+        name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        self._app.register_blueprint(blp, **options)
+        self.__dict__.setdefault("_undocumented", []).append((blp, name, parameters))
+
+    def document(self):
+        """The apispec ``APISpec`` with every registered blueprint's operations in it."""
+        pending = self.__dict__.get("_undocumented") or []
+        while pending:
+            blp, name, parameters = pending.pop(0)
+            blp.register_views_in_doc(self, self._app, self.spec, name=name, parameters=parameters)
+            self.spec.tag({"name": name, "description": blp.description})
+        return self.spec
 
 
 def api_of(app: Flask) -> HubApi:

@@ -90,9 +90,10 @@ def build_spec(app: Flask) -> dict:
     from hub.api.schemas import ProblemSchema
 
     api = api_of(app)
-    if "Problem" not in api.spec.components.schemas:
-        api.spec.components.schema("Problem", schema=ProblemSchema)
-    spec = copy.deepcopy(api.spec.to_dict())
+    document = api.document()
+    if "Problem" not in document.components.schemas:
+        document.components.schema("Problem", schema=ProblemSchema)
+    spec = copy.deepcopy(document.to_dict())
     spec.get("components", {}).get("schemas", {}).pop("PaginationMetadata", None)  # flask-smorest's, unused
     spec["paths"] = {path: ops for path, ops in spec.get("paths", {}).items() if path.startswith("/api/")}
     for ops in spec["paths"].values():  # flask-smorest puts path parameters on the path: each operation gets them
@@ -138,10 +139,34 @@ def _undeclared(app: Flask, rule, method: str) -> dict:
     }
 
 
+#: documents already built, by what they are built from (see :func:`cached_spec`)
+_BUILT: dict[tuple, tuple[dict, tuple]] = {}
+
+
 def cached_spec(app: Flask) -> dict:
+    """The app's document, built once per app and shared by apps built the same way.
+
+    Apps of one process with the same ``/api/`` routes on the same view functions (and the same
+    server URL and cookie name) have the same document: the tests build an app per test, so
+    the document is built once per distinct set of routes, not per test. The cache keeps the
+    view functions it was keyed by alive, so an ``id`` is never reused for another view.
+    """
     spec = app.extensions.get("hub_openapi")
     if spec is None:
-        spec = app.extensions["hub_openapi"] = build_spec(app)
+        rules = sorted((r for r in app.url_map.iter_rules() if r.rule.startswith("/api/")), key=lambda r: r.rule)
+        views = tuple(app.view_functions[r.endpoint] for r in rules)
+        key = (
+            tuple(
+                (r.rule, r.endpoint, tuple(sorted(r.methods or ())), id(v)) for r, v in zip(rules, views, strict=True)
+            ),
+            app.config.get("BASE_URL", "/"),
+            app.config.get("SESSION_COOKIE_NAME"),
+        )
+        if key not in _BUILT:
+            if len(_BUILT) >= 32:
+                _BUILT.clear()
+            _BUILT[key] = (build_spec(app), views)
+        spec = app.extensions["hub_openapi"] = _BUILT[key][0]
     return spec
 
 
