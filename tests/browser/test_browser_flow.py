@@ -122,6 +122,8 @@ def test_upload_approve_publish_play(context, live_hub, hub_worker, channels_rea
         browser_login(page, people[role])
         visit(page, "/inbox", f"inbox-{role}")
         page.click(f"#inbox tr[data-item='{item_id}'] a")
+        page.wait_for_url(re.compile(rf"/items/{item_id}$"))
+        page.wait_for_load_state("load")  # the whole decision form, not the part parsed so far
         assert_page_ok(page)
         if role == CHAIN[0][1]:  # the first reviewer plays the video, seeks in it, sees each channel's preview
             duration, position = page.evaluate(SEEK_TO_30S)
@@ -129,13 +131,21 @@ def test_upload_approve_publish_play(context, live_hub, hub_worker, channels_rea
             assert {"videotron", "website", "x"} <= set(
                 page.eval_on_selector_all("#previews [data-channel]", "els => els.map(e => e.dataset.channel)")
             )
-        for box in page.locator("form.decision input[name=checklist]").all():
-            box.check()
+        boxes = page.locator("form.decision input[name=checklist]")
+        for index in range(boxes.count()):
+            boxes.nth(index).check()
+        unchecked = page.eval_on_selector_all(
+            "form.decision input[name=checklist]", "els => els.filter(e => !e.checked).map(e => e.value)"
+        )
+        assert not unchecked, f"{role}: checklist points still unchecked: {unchecked}"
         page.fill("form.decision #comment", f"OK dari {role}")
         clock.now = T0 + dt.timedelta(minutes=minutes)
         page.click("form.decision button[value=approve]")
+        page.wait_for_load_state("load")
         assert_page_ok(page)
         page.screenshot(path=str(ARTIFACTS / f"item-after-{step_key}.png"), full_page=True)
+        refusal = page.locator(".flash").all_inner_texts()
+        assert not any("Konfirmasi semua poin" in text for text in refusal), f"{role}: {refusal}"
 
     # --- the worker publishes everywhere; the admin sees every channel published
     def all_published():
